@@ -1,0 +1,5 @@
+"""`python -m mpdesk` runs the CLI."""
+
+from mpdesk.entrypoints.cli.app import main
+
+main()

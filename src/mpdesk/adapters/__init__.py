@@ -1,0 +1,1 @@
+"""Adapters: concrete technology behind the ports (SQLAlchemy, YAML/Jinja2, files, clock)."""

@@ -1,0 +1,275 @@
+"""Repositories: convert between table rows and domain objects (no ORM session)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from mpdesk.adapters.db import tables as t
+from mpdesk.domain.errors import ConcurrentEditError
+from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.tickets import (
+    AWAITING_REPLY,
+    Attachment,
+    Direction,
+    Event,
+    Message,
+    Status,
+    Ticket,
+)
+from mpdesk.services.ports import Shop, TicketFilter
+
+_SCALARS = (
+    "shop_id", "marketplace", "category", "subject", "body", "description", "event_date",
+    "channel_id", "external_id", "submitted_at", "reply_due_at", "first_answer_at", "closed_at",
+    "urgent", "parent_id", "amount_claimed", "amount_recovered", "created_at", "updated_at",
+)  # fmt: skip
+
+_ORDER = {
+    "id": t.tickets.c.id,
+    "created_at": t.tickets.c.created_at,
+    "updated_at": t.tickets.c.updated_at,
+    "reply_due_at": t.tickets.c.reply_due_at,
+    "status": t.tickets.c.status,
+    "event_date": t.tickets.c.event_date,
+}
+
+
+def _ticket_values(ticket: Ticket) -> dict[str, Any]:
+    values = {name: getattr(ticket, name) for name in _SCALARS}
+    values["status"] = ticket.status.value
+    return values
+
+
+def _ticket_from_row(row: Any) -> Ticket:
+    m = row._mapping
+    return Ticket(
+        id=m["id"],
+        status=Status(m["status"]),
+        version=m["version"],
+        **{name: m[name] for name in _SCALARS},
+    )
+
+
+class SqlTicketRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # --- writes ---------------------------------------------------------------------------
+    def add(self, ticket: Ticket) -> Ticket:
+        ticket.version = 1
+        result = self.conn.execute(
+            insert(t.tickets).values(version=1, **_ticket_values(ticket)).returning(t.tickets.c.id)
+        )
+        ticket.id = int(result.scalar_one())
+        self._write_children(ticket)
+        return ticket
+
+    def save(self, ticket: Ticket) -> Ticket:
+        assert ticket.id is not None
+        result = self.conn.execute(
+            update(t.tickets)
+            .where(and_(t.tickets.c.id == ticket.id, t.tickets.c.version == ticket.version))
+            .values(version=ticket.version + 1, **_ticket_values(ticket))
+        )
+        if result.rowcount != 1:
+            actual = self.conn.execute(
+                select(t.tickets.c.version).where(t.tickets.c.id == ticket.id)
+            ).scalar()
+            raise ConcurrentEditError(ticket.id, ticket.version, int(actual or 0))
+        ticket.version += 1
+        self.conn.execute(
+            delete(t.ticket_identifiers).where(t.ticket_identifiers.c.ticket_id == ticket.id)
+        )
+        self._write_children(ticket, identifiers=True)
+        return ticket
+
+    def _write_children(self, ticket: Ticket, identifiers: bool = True) -> None:
+        tid = ticket.id
+        if identifiers and ticket.identifiers:
+            self.conn.execute(
+                insert(t.ticket_identifiers),
+                [
+                    {"ticket_id": tid, "type": i.type.value, "value": i.value}
+                    for i in dict.fromkeys(ticket.identifiers)
+                ],
+            )
+        for a in ticket.attachments:
+            if a.id is None:
+                a.id = self._insert(
+                    t.attachments,
+                    ticket_id=tid, sha256=a.sha256, filename=a.filename, size=a.size,
+                    media_type=a.media_type, added_at=a.added_at,
+                )  # fmt: skip
+        for msg in ticket.messages:
+            if msg.id is None:
+                msg.id = self._insert(
+                    t.messages,
+                    ticket_id=tid, direction=msg.direction.value, channel=msg.channel,
+                    author=msg.author, body=msg.body, at=msg.at,
+                )  # fmt: skip
+        for ev in ticket.events:
+            if ev.id is None:
+                ev.id = self._insert(
+                    t.events,
+                    ticket_id=tid, kind=ev.kind, at=ev.at, actor=ev.actor,
+                    from_value=ev.from_value[:200], to_value=ev.to_value[:200], detail=ev.detail,
+                )  # fmt: skip
+
+    def _insert(self, table: Any, **values: Any) -> int:
+        return int(self.conn.execute(insert(table).values(**values).returning(table.c.id))
+                   .scalar_one())
+
+    # --- reads ----------------------------------------------------------------------------
+    def get(self, ticket_id: int) -> Ticket | None:
+        row = self.conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).first()
+        if row is None:
+            return None
+        ticket = _ticket_from_row(row)
+        self._load_children([ticket], full=True)
+        return ticket
+
+    def _where(self, flt: TicketFilter) -> list[ColumnElement[bool]]:
+        c = t.tickets.c
+        conds: list[ColumnElement[bool]] = []
+        if flt.status:
+            conds.append(c.status.in_([s.value for s in flt.status]))
+        if flt.marketplace:
+            conds.append(c.marketplace == flt.marketplace)
+        if flt.category:
+            conds.append(c.category == flt.category)
+        if flt.shop_id is not None:
+            conds.append(c.shop_id == flt.shop_id)
+        if flt.shop_ids is not None:
+            conds.append(c.shop_id.in_(flt.shop_ids))
+        if flt.overdue_at is not None:
+            conds.append(c.status.in_([s.value for s in AWAITING_REPLY]))
+            conds.append(c.reply_due_at < flt.overdue_at)
+        if flt.text:
+            like = f"%{flt.text.strip().lower()}%"
+            ident = select(t.ticket_identifiers.c.ticket_id).where(
+                func.lower(t.ticket_identifiers.c.value).like(like)
+            )
+            conds.append(
+                or_(
+                    func.lower(c.subject).like(like),
+                    func.lower(c.description).like(like),
+                    func.lower(c.external_id).like(like),
+                    c.id.in_(ident),
+                )
+            )
+        return conds
+
+    def _select(self, flt: TicketFilter) -> Select[Any]:
+        query = select(t.tickets).where(*self._where(flt))
+        key = flt.order_by.lstrip("-")
+        column = _ORDER.get(key, t.tickets.c.id)
+        ordered = column.desc() if flt.order_by.startswith("-") else column.asc()
+        query = query.order_by(ordered, t.tickets.c.id.desc())
+        if flt.limit is not None:
+            query = query.limit(flt.limit)
+        if flt.offset:
+            query = query.offset(flt.offset)
+        return query
+
+    def list(self, flt: TicketFilter) -> list[Ticket]:
+        tickets = [_ticket_from_row(r) for r in self.conn.execute(self._select(flt))]
+        self._load_children(tickets, full=False)
+        return tickets
+
+    def count(self, flt: TicketFilter) -> int:
+        query = select(func.count()).select_from(t.tickets).where(*self._where(flt))
+        return int(self.conn.execute(query).scalar_one())
+
+    def iter_all(self) -> Iterator[Ticket]:
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                select(t.tickets).where(t.tickets.c.id > last).order_by(t.tickets.c.id).limit(500)
+            ).all()
+            if not rows:
+                return
+            batch = [_ticket_from_row(r) for r in rows]
+            self._load_children(batch, full=True)
+            yield from batch
+            last = batch[-1].id or last
+
+    def _load_children(self, tickets: list[Ticket], full: bool) -> None:
+        if not tickets:
+            return
+        by_id = {tk.id: tk for tk in tickets}
+        ids = list(by_id)
+        for chunk_start in range(0, len(ids), 900):
+            chunk = ids[chunk_start : chunk_start + 900]
+            idents: dict[int, list[Identifier]] = defaultdict(list)
+            for r in self.conn.execute(
+                select(t.ticket_identifiers)
+                .where(t.ticket_identifiers.c.ticket_id.in_(chunk))
+                .order_by(t.ticket_identifiers.c.id)
+            ):
+                idents[r.ticket_id].append(Identifier(IdType(r.type), r.value))
+            for tid, found in idents.items():
+                by_id[tid].identifiers = found
+            if not full:
+                continue
+            for r in self.conn.execute(
+                select(t.attachments)
+                .where(t.attachments.c.ticket_id.in_(chunk))
+                .order_by(t.attachments.c.id)
+            ):
+                by_id[r.ticket_id].attachments.append(
+                    Attachment(r.sha256, r.filename, r.size, r.media_type, r.added_at, r.id)
+                )
+            for r in self.conn.execute(
+                select(t.messages).where(t.messages.c.ticket_id.in_(chunk)).order_by(t.messages.c.id)
+            ):
+                by_id[r.ticket_id].messages.append(
+                    Message(Direction(r.direction), r.body, r.at, r.channel, r.author, r.id)
+                )
+            for r in self.conn.execute(
+                select(t.events).where(t.events.c.ticket_id.in_(chunk)).order_by(t.events.c.id)
+            ):
+                by_id[r.ticket_id].events.append(
+                    Event(r.kind, r.at, r.actor, r.from_value, r.to_value, r.detail, r.id)
+                )
+
+
+def _shop(row: Any) -> Shop:
+    return Shop(row.id, row.name, row.marketplace, bool(row.is_default), row.created_at)
+
+
+class SqlShopRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, name: str, marketplace: str, is_default: bool, now: datetime) -> Shop:
+        result = self.conn.execute(
+            insert(t.shops)
+            .values(name=name, marketplace=marketplace, is_default=is_default, created_at=now)
+            .returning(t.shops.c.id)
+        )
+        return Shop(int(result.scalar_one()), name, marketplace, is_default, now)
+
+    def get(self, shop_id: int) -> Shop | None:
+        row = self.conn.execute(select(t.shops).where(t.shops.c.id == shop_id)).first()
+        return _shop(row) if row else None
+
+    def find(self, name: str) -> Shop | None:
+        row = self.conn.execute(select(t.shops).where(t.shops.c.name == name)).first()
+        return _shop(row) if row else None
+
+    def default_for(self, marketplace: str) -> Shop | None:
+        row = self.conn.execute(
+            select(t.shops)
+            .where(t.shops.c.marketplace == marketplace, t.shops.c.is_default.is_(True))
+            .order_by(t.shops.c.id)
+        ).first()
+        return _shop(row) if row else None
+
+    def list(self) -> list[Shop]:
+        return [_shop(r) for r in self.conn.execute(select(t.shops).order_by(t.shops.c.id))]

@@ -1,0 +1,42 @@
+"""Jinja2 renderer of appeal templates (``templates/<locale>/<id>.md.j2``).
+
+A template defines two blocks, ``subject`` and ``body``; undefined variables are errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from mpdesk.domain.errors import KnowledgeBaseError
+
+
+class JinjaTemplateRenderer:
+    def __init__(self, search_path: Sequence[Path]) -> None:
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(self, template_id: str, locale: str, context: Mapping[str, Any]) -> tuple[str, str]:
+        name = f"{locale}/{template_id}.md.j2"
+        try:
+            template = self.env.get_template(name)
+            ctx = template.new_context(dict(context))
+            subject = "".join(template.blocks["subject"](ctx)).strip()
+            body = "".join(template.blocks["body"](ctx)).strip()
+        except KeyError as exc:
+            raise KnowledgeBaseError(name, str(exc), "block is missing") from exc
+        except jinja2.TemplateError as exc:
+            raise KnowledgeBaseError(name, getattr(exc, "lineno", "") or "", str(exc)) from exc
+        body = "\n".join(line.rstrip() for line in body.splitlines())
+        while "\n\n\n" in body:
+            body = body.replace("\n\n\n", "\n\n")
+        return " ".join(subject.split()), body

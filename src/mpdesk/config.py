@@ -1,0 +1,58 @@
+"""Settings of mpdesk (environment variables with the ``MPDESK_`` prefix, or ``.env``).
+
+Built once in ``mpdesk.bootstrap`` and passed down; nothing reads the environment elsewhere.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("mpdesk", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MPDESK_", env_file=".env", extra="ignore")
+
+    home: Path = Field(
+        default_factory=_default_home,
+        description="Data directory: the SQLite journal, the file store, user knowledge files.",
+    )
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL of the journal; empty means SQLite in MPDESK_HOME/mpdesk.db.",
+    )
+    kb_dir: Path | None = Field(
+        default=None,
+        description="Directory whose knowledge files override or extend the shipped ones "
+        "(default MPDESK_HOME/knowledge).",
+    )
+    now: datetime | None = Field(
+        default=None,
+        description="Freeze the clock at this ISO 8601 instant (tests and demonstrations).",
+    )
+    timezone: str = Field(default="Europe/Moscow", description="Time zone used for display.")
+    max_attachment_mb: int = Field(default=20, description="Largest accepted attachment, MB.")
+    secret_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="Secret for sessions and tokens of the web app (generated when empty).",
+    )
+
+    @field_validator("kb_dir", "now", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'mpdesk.db'}"
+
+    @property
+    def effective_kb_dir(self) -> Path:
+        return self.kb_dir or self.home / "knowledge"

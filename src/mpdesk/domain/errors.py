@@ -1,0 +1,112 @@
+"""The mpdesk error tree. Every error has a stable ``code`` and typed ``fields``.
+
+The Russian text for each code lives in ``knowledge/messages.ru.yaml``; ``str()`` is English,
+for logs. Surfaces (CLI, JSONL, web, API) translate errors in one place each.
+
+MpdeskError
+ ├── UserInputError                 bad input from the user; CLI exit code 2
+ │    ├── UnknownValueError         unknown marketplace / category / channel / status / shop
+ │    ├── IdentifierFormatError     identifier does not fit the expected format
+ │    ├── InvalidDateError          a date that cannot be read or lies in the future
+ │    ├── AttachmentError           missing, unreadable, too large or unconfirmed file
+ │    ├── InvalidTransitionError    status change not allowed by the lifecycle
+ │    ├── ImportFormatError         a journal import file is malformed
+ │    └── ReportFormatError         a marketplace report cannot be used
+ ├── NotFoundError                  ticket / shop / finding does not exist (exit 2 as well)
+ ├── ConcurrentEditError            the record changed since it was read
+ └── KnowledgeBaseError             the knowledge base is invalid (file, key path, problem)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class MpdeskError(Exception):
+    """Base of all expected errors. ``code`` keys the Russian message catalogue."""
+
+    code = "internal_error"
+
+    def __init__(self, code: str | None = None, **fields: Any) -> None:
+        if code is not None:
+            self.code = code
+        self.fields: dict[str, Any] = fields
+        detail = ", ".join(f"{k}={v!r}" for k, v in fields.items())
+        super().__init__(f"{self.code}: {detail}" if detail else self.code)
+
+
+class UserInputError(MpdeskError):
+    code = "invalid_input"
+
+
+class UnknownValueError(UserInputError):
+    """``fields``: field, value, allowed (comma-separated list of valid values)."""
+
+    code = "unknown_value"
+
+    def __init__(self, field: str, value: str, allowed: list[str]) -> None:
+        super().__init__(field=field, value=value, allowed=", ".join(allowed))
+
+
+class IdentifierFormatError(UserInputError):
+    code = "identifier_format"
+
+    def __init__(self, field: str, value: str, expected: str) -> None:
+        super().__init__(field=field, value=value, expected=expected)
+
+
+class InvalidDateError(UserInputError):
+    code = "invalid_date"
+
+
+class AttachmentError(UserInputError):
+    code = "attachment_invalid"
+
+
+class InvalidTransitionError(UserInputError):
+    code = "invalid_transition"
+
+    def __init__(self, ticket_id: int | str, current: str, target: str, allowed: list[str]) -> None:
+        super().__init__(
+            ticket_id=ticket_id,
+            current=current,
+            target=target,
+            allowed=", ".join(allowed) or "—",
+        )
+
+
+class ImportFormatError(UserInputError):
+    code = "import_format"
+
+
+class ReportFormatError(UserInputError):
+    code = "report_format"
+
+
+class NotFoundError(MpdeskError):
+    code = "not_found"
+
+
+class TicketNotFoundError(NotFoundError):
+    code = "ticket_not_found"
+
+    def __init__(self, ticket_id: int | str) -> None:
+        super().__init__(ticket_id=ticket_id)
+
+
+class ConcurrentEditError(MpdeskError):
+    code = "concurrent_edit"
+
+    def __init__(self, ticket_id: int | str, expected_version: int, actual_version: int) -> None:
+        super().__init__(
+            ticket_id=ticket_id,
+            expected_version=expected_version,
+            actual_version=actual_version,
+        )
+
+
+class KnowledgeBaseError(MpdeskError):
+    code = "kb_invalid"
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        super().__init__(path=path, key=key, problem=problem)

@@ -1,0 +1,1 @@
+"""Surfaces: CLI, web, API. They import services and bootstrap, never adapters directly."""

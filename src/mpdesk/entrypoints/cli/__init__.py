@@ -1,0 +1,1 @@
+"""The ``mpdesk`` command line (Typer + Rich)."""

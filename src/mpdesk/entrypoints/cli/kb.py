@@ -1,0 +1,75 @@
+"""``mpdesk kb check`` and ``mpdesk kb show``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mpdesk.domain.errors import KnowledgeBaseError, UnknownValueError
+from mpdesk.entrypoints.cli.output import JsonOpt, emit
+from mpdesk.entrypoints.cli.state import app as current_app
+from mpdesk.services.kb_check import check_knowledge
+from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
+
+app = typer.Typer(help="База знаний: каналы, категории, чек-листы, шаблоны.", no_args_is_help=True)
+
+
+@app.command("check")
+def check(as_json: JsonOpt = False) -> None:
+    """Проверить базу знаний (поставляемую и пользовательскую)."""
+    application = current_app(with_journal=False)
+    ctx = application.ctx
+    problems = check_knowledge(ctx.kb, ctx.renderer)
+    data = {
+        "ok": not problems,
+        "dirs": [str(d) for d in application.knowledge.dirs],
+        "problems": [p.__dict__ for p in problems],
+    }
+
+    def human(console: Console) -> None:
+        if not problems:
+            console.print(ctx.message("kb_ok", dirs=", ".join(data["dirs"])))
+            return
+        for p in problems:
+            console.print(ctx.message("kb_problem", path=p.path, key=p.key, problem=p.problem))
+
+    emit(data, as_json, human)
+    if problems:
+        first = problems[0]
+        raise KnowledgeBaseError(first.path, first.key, f"{len(problems)} problem(s)")
+
+
+@app.command("show")
+def show(
+    what: str = typer.Argument("channels", help=f"Что показать: {', '.join(SECTIONS)}."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Показать раздел базы знаний и откуда взят каждый элемент."""
+    ctx = current_app(with_journal=False).ctx
+    if what not in SECTIONS:
+        raise UnknownValueError("what", what, list(SECTIONS))
+    data = knowledge_public(ctx.kb, what)
+
+    def human(console: Console) -> None:
+        table = Table(title=ctx.message(f"kb_section_{what}"), show_lines=True)
+        columns: list[str] = list(data[0].keys()) if data else []
+        for col in columns:
+            table.add_column(col)
+        for row in data:
+            table.add_row(*(_cell(row[c]) for c in columns))
+        console.print(table)
+
+    emit(data, as_json, human)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "\n".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {_cell(v)}" for k, v in value.items())
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    return "" if value is None else str(value)

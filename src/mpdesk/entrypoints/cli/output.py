@@ -1,0 +1,54 @@
+"""Output of the CLI: JSON for machines (stdout), Russian for people (Rich), errors to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Вывод в JSON для программ.")]
+
+STATUS_RU = {
+    "draft": "черновик",
+    "ready": "готово к отправке",
+    "submitted": "отправлено, ждём ответа",
+    "answered": "получен ответ",
+    "resolved": "решено",
+    "rejected": "отклонено",
+    "reopened": "открыто повторно",
+}
+
+
+def stdout() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal | Path):
+        return str(value)
+    raise TypeError(type(value).__name__)
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, default=_default)
+
+
+def emit(data: Any, as_json: bool, human: Callable[[Console], None]) -> None:
+    if as_json:
+        sys.stdout.write(dumps(data) + "\n")
+        sys.stdout.flush()
+    else:
+        human(stdout())

@@ -1,0 +1,110 @@
+"""Russian human rendering of tickets and appeals for the terminal."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+
+from mpdesk.domain.tickets import Ticket
+from mpdesk.entrypoints.cli.output import STATUS_RU
+from mpdesk.services.compose_appeal import Appeal
+from mpdesk.services.context import ServiceContext
+
+
+def fmt_time(ctx: ServiceContext, moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return ctx.clock.local(moment).strftime("%d.%m.%Y %H:%M МСК")
+
+
+def fmt_delta(delta: timedelta) -> str:
+    total_minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(total_minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} дн"] if days else []
+    if hours:
+        parts.append(f"{hours} ч")
+    if minutes and not days:
+        parts.append(f"{minutes} мин")
+    return " ".join(parts) or "меньше минуты"
+
+
+def print_appeal(console: Console, ctx: ServiceContext, appeal: Appeal) -> None:
+    ch = appeal.channel
+    console.print(Panel(f"[bold]{appeal.subject}[/]\n\n{appeal.body}", title="Текст обращения"))
+    where = [f"Канал: [bold]{ch.name_ru}[/]" + ("" if ch.official else " (НЕОФИЦИАЛЬНЫЙ)")]
+    if ch.menu_path_ru:
+        where.append(f"Где в кабинете: {ch.menu_path_ru}")
+    if ch.url:
+        where.append(f"Ссылка: {ch.url}")
+    if ch.address:
+        where.append(f"Адрес: {ch.address}")
+    if ch.notes_ru:
+        where.append(ch.notes_ru)
+    where.append(f"Ожидаемый срок ответа: {ch.reply_hours} ч")
+    console.print("\n".join(where))
+    table = Table("", "Пункт чек-листа", "Что нужно", title="Чек-лист")
+    for item in appeal.checklist:
+        table.add_row("✓" if item.done else "✗", item.label_ru, "" if item.done else item.question_ru)
+    console.print(table)
+    for w in appeal.warnings:
+        console.print(f"[yellow]Внимание:[/] {ctx.message(w.code, **w.fields)}")
+
+
+def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
+    now = ctx.clock.now()
+    head = [
+        f"[bold]Обращение №{ticket.id}[/]: {ticket.subject}",
+        f"Статус: {STATUS_RU.get(ticket.status.value, ticket.status.value)}"
+        + (" · [red]СРОЧНО[/]" if ticket.urgent else ""),
+        f"Маркетплейс: {ticket.marketplace} · категория: {ctx.kb.categories[ticket.category].label_ru}"
+        if ticket.category in ctx.kb.categories
+        else f"Маркетплейс: {ticket.marketplace} · категория: {ticket.category}",
+        f"Канал: {ctx.kb.channels[ticket.channel_id].name_ru}"
+        if ticket.channel_id in ctx.kb.channels
+        else f"Канал: {ticket.channel_id}",
+    ]
+    if ticket.external_id:
+        head.append(f"Номер у маркетплейса: {ticket.external_id}")
+    if ticket.event_date:
+        head.append(f"Дата события: {ticket.event_date:%d.%m.%Y}")
+    if ticket.identifiers:
+        head.append("Идентификаторы: " + ", ".join(f"{i.type.value} {i.value}"
+                                                   for i in ticket.identifiers))
+    head.append(f"Создано: {fmt_time(ctx, ticket.created_at)}")
+    if ticket.submitted_at:
+        head.append(f"Отправлено: {fmt_time(ctx, ticket.submitted_at)}")
+    if ticket.reply_due_at:
+        line = f"Ответ ожидается до: {fmt_time(ctx, ticket.reply_due_at)}"
+        if ticket.is_overdue(now):
+            line += f" — [red]просрочено на {fmt_delta(now - ticket.reply_due_at)}[/]"
+        head.append(line)
+    if ticket.parent_id:
+        head.append(f"Повторное к обращению №{ticket.parent_id}")
+    console.print("\n".join(head))
+    console.print(Panel(ticket.body, title="Текст"))
+    if ticket.attachments:
+        console.print("Вложения: " + ", ".join(f"{a.filename} ({a.size} Б)"
+                                                for a in ticket.attachments))
+    if ticket.messages:
+        table = Table("Когда", "Кто", "Текст", title="Переписка")
+        who = {"out": "мы → МП", "in": "МП → мы", "note": "заметка"}
+        for m in ticket.messages:
+            table.add_row(fmt_time(ctx, m.at), who[m.direction.value], m.body)
+        console.print(table)
+
+
+def print_ticket_list(console: Console, ctx: ServiceContext, tickets: list[Ticket]) -> None:
+    now = ctx.clock.now()
+    table = Table("№", "Статус", "МП", "Категория", "Тема", "Номер МП", "Ответ до")
+    for t in tickets:
+        due = fmt_time(ctx, t.reply_due_at) if t.reply_due_at else ""
+        if t.is_overdue(now):
+            due = f"[red]{due} (просрочено)[/]"
+        table.add_row(str(t.id), STATUS_RU.get(t.status.value, t.status.value), t.marketplace,
+                      t.category, t.subject, t.external_id, due)  # fmt: skip
+    console.print(table)
+    console.print(f"Всего: {len(tickets)}")

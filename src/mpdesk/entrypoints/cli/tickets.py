@@ -1,0 +1,354 @@
+"""Journal commands: new, list, show, submit, reply, note, resolve, reject, reopen,
+follow-up, due, bundle, export, import-journal."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError, UnknownValueError
+from mpdesk.domain.identifiers import Identifier, IdType, check_identifier, normalize_identifier
+from mpdesk.domain.tickets import Status
+from mpdesk.entrypoints.cli import wizard
+from mpdesk.entrypoints.cli.output import JsonOpt, emit
+from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.ticket_view import (
+    fmt_delta,
+    fmt_time,
+    print_appeal,
+    print_ticket,
+    print_ticket_list,
+)
+from mpdesk.services import bundle, export, journal
+from mpdesk.services.ports import TicketFilter
+from mpdesk.services.views import appeal_public, ticket_public
+
+TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
+
+_ID_OPTIONS = {
+    IdType.SUPPLY_ID: "supply",
+    IdType.ORDER_ID: "order",
+    IdType.SKU: "sku",
+    IdType.VENDOR_CODE: "vendor_code",
+    IdType.BARCODE: "barcode",
+    IdType.TICKET_ID: "ticket_ref",
+    IdType.AMOUNT: "amount",
+}
+
+
+def parse_date(value: str, field: str = "date") -> date:
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    raise InvalidDateError("invalid_date", field=field, value=value)
+
+
+def parse_identifiers(
+    marketplace: str, raw: dict[IdType, list[str]]
+) -> list[Identifier]:
+    result = []
+    for id_type, values in raw.items():
+        for value in values:
+            try:
+                ident = Identifier(id_type, normalize_identifier(id_type, value))
+            except ValueError as exc:
+                raise IdentifierFormatError(_ID_OPTIONS[id_type], value, "amount") from exc
+            problem = check_identifier(marketplace, ident)
+            if problem is not None:
+                raise IdentifierFormatError(_ID_OPTIONS[id_type], value, problem.expected)
+            result.append(ident)
+    return result
+
+
+def cmd_new(
+    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m", help="wb или ozon.")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="Категория (mpdesk kb show categories).")] = None,
+    text: Annotated[str, typer.Option("--text", "-t", help="Описание проблемы своими словами.")] = "",
+    event_date: Annotated[str | None, typer.Option("--date", help="Дата события: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")] = None,
+    supply: Annotated[list[str] | None, typer.Option("--supply", help="Номер поставки.")] = None,
+    order: Annotated[list[str] | None, typer.Option("--order", help="Номер заказа / отправления.")] = None,
+    sku: Annotated[list[str] | None, typer.Option("--sku", help="Артикул WB (nmID) или SKU Ozon.")] = None,
+    vendor_code: Annotated[list[str] | None, typer.Option("--vendor-code", help="Артикул продавца.")] = None,
+    barcode: Annotated[list[str] | None, typer.Option("--barcode", help="Штрихкод.")] = None,
+    ticket_ref: Annotated[list[str] | None, typer.Option("--ticket-ref", help="Номер прежнего обращения.")] = None,
+    amount: Annotated[list[str] | None, typer.Option("--amount", help="Сумма, руб.")] = None,
+    attach: Annotated[list[Path] | None, typer.Option("--attach", "-a", help="Файл-доказательство (можно несколько).")] = None,
+    shop: Annotated[str | None, typer.Option("--shop", help="Магазин (по умолчанию основной).")] = None,
+    channel: Annotated[str, typer.Option("--channel", help="Канал (по умолчанию официальный основной).")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Только показать обращение, не сохранять.")] = False,
+    interactive: Annotated[bool | None, typer.Option("--interactive/--no-interactive", help="Мастер с вопросами (по умолчанию — если ввод с терминала).")] = None,
+    as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Новое обращение: текст, канал, чек-лист; сохраняется в журнал."""
+    ctx = current_ctx()
+    raw = {
+        IdType.SUPPLY_ID: supply or [], IdType.ORDER_ID: order or [], IdType.SKU: sku or [],
+        IdType.VENDOR_CODE: vendor_code or [], IdType.BARCODE: barcode or [],
+        IdType.TICKET_ID: ticket_ref or [], IdType.AMOUNT: amount or [],
+    }  # fmt: skip
+    if interactive is None:
+        interactive = sys.stdin.isatty() and not as_json
+    answers = wizard.Answers(
+        marketplace=marketplace, category=category, text=text,
+        event_date=parse_date(event_date) if event_date else None,
+        raw_identifiers=raw, attachments=list(attach or []),
+    )  # fmt: skip
+    if interactive:
+        answers = wizard.run(ctx, answers)
+    if answers.marketplace is None:
+        raise UnknownValueError("marketplace", "", sorted(ctx.kb.marketplaces))
+    if answers.category is None:
+        raise UnknownValueError("category", "", sorted(ctx.kb.categories))
+    if answers.marketplace not in ctx.kb.marketplaces:
+        raise UnknownValueError("marketplace", answers.marketplace, sorted(ctx.kb.marketplaces))
+    draft = AppealDraft(
+        marketplace=answers.marketplace,
+        category=answers.category,
+        description=answers.text,
+        identifiers=parse_identifiers(answers.marketplace, answers.raw_identifiers),
+        event_date=answers.event_date,
+        channel_id=channel,
+    )
+    if dry_run:
+        appeal = journal.preview_appeal(ctx, draft, answers.attachments)
+        emit({"ticket": None, "appeal": appeal_public(appeal, ctx.message)}, as_json,
+             lambda c: print_appeal(c, ctx, appeal))  # fmt: skip
+        return
+    opened = journal.open_ticket(ctx, draft, answers.attachments, shop_name=shop)
+
+    def human(console: Console) -> None:
+        print_appeal(console, ctx, opened.appeal)
+        console.print(ctx.message("ticket_saved", id=opened.ticket.id,
+                                  status=opened.ticket.status.value))  # fmt: skip
+
+    emit({"ticket": ticket_public(opened.ticket),
+          "appeal": appeal_public(opened.appeal, ctx.message)}, as_json, human)  # fmt: skip
+
+
+def cmd_list(
+    status: Annotated[list[str] | None, typer.Option("--status", "-s", help="Статус (можно несколько).")] = None,
+    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
+    shop: Annotated[str | None, typer.Option("--shop")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Только с просроченным ответом.")] = False,
+    text: Annotated[str | None, typer.Option("--text", "-q", help="Поиск по теме, описанию, номерам.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=100000)] = 100,
+    as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Список обращений с фильтрами."""
+    ctx = current_ctx()
+    flt = build_filter(ctx, status, marketplace, category, shop, overdue, text)
+    flt.limit = limit
+    tickets = journal.list_tickets(ctx, flt)
+    emit([ticket_public(t, full=False) for t in tickets], as_json,
+         lambda c: print_ticket_list(c, ctx, tickets))  # fmt: skip
+
+
+def build_filter(ctx, status, marketplace, category, shop, overdue, text) -> TicketFilter:  # type: ignore[no-untyped-def]
+    statuses = []
+    for s in status or []:
+        try:
+            statuses.append(Status(s))
+        except ValueError as exc:
+            raise UnknownValueError("status", s, [x.value for x in Status]) from exc
+    if marketplace and marketplace not in ctx.kb.marketplaces:
+        raise UnknownValueError("marketplace", marketplace, sorted(ctx.kb.marketplaces))
+    if category and category not in ctx.kb.categories:
+        raise UnknownValueError("category", category, sorted(ctx.kb.categories))
+    shop_id = None
+    if shop:
+        found = next((s for s in _shops(ctx) if s.name == shop), None)
+        if found is None:
+            raise UnknownValueError("shop", shop, [s.name for s in _shops(ctx)])
+        shop_id = found.id
+    return TicketFilter(
+        status=statuses, marketplace=marketplace, category=category, shop_id=shop_id,
+        overdue_at=ctx.clock.now() if overdue else None, text=text,
+    )  # fmt: skip
+
+
+def _shops(ctx):  # type: ignore[no-untyped-def]
+    from mpdesk.services.shops import list_shops
+
+    return list_shops(ctx)
+
+
+def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
+    """Обращение целиком: статус, текст, переписка, сроки."""
+    ctx = current_ctx()
+    ticket = journal.get_ticket(ctx, ticket_id)
+    emit(ticket_public(ticket), as_json, lambda c: print_ticket(c, ctx, ticket))
+
+
+def cmd_submit(
+    ticket_id: TicketId,
+    external_id: Annotated[str, typer.Option("--external-id", "-e", help="Номер обращения, присвоенный маркетплейсом.")],
+    channel: Annotated[str, typer.Option("--channel", help="Канал, куда отправлено.")] = "",
+    as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Отметить, что обращение отправлено (с номером у маркетплейса)."""
+    ctx = current_ctx()
+    ticket = journal.submit_ticket(ctx, ticket_id, external_id, channel)
+    emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message(
+        "ticket_submitted", id=ticket.id, external_id=ticket.external_id,
+        due=fmt_time(ctx, ticket.reply_due_at))))  # fmt: skip
+
+
+def cmd_reply(
+    ticket_id: TicketId,
+    text: Annotated[str | None, typer.Option("--text", "-t", help="Текст ответа маркетплейса.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Файл с текстом ответа (UTF-8).")] = None,
+    attach: Annotated[list[Path] | None, typer.Option("--attach", "-a")] = None,
+    as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Записать ответ маркетплейса."""
+    ctx = current_ctx()
+    body = text or ""
+    if file is not None:
+        from mpdesk.domain.errors import AttachmentError
+
+        try:
+            body = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AttachmentError("reply_file_unreadable", file=str(file)) from exc
+    ticket = journal.record_reply(ctx, ticket_id, body, attach or [])
+    emit(ticket_public(ticket), as_json,
+         lambda c: c.print(ctx.message("reply_recorded", id=ticket.id)))  # fmt: skip
+
+
+def cmd_note(
+    ticket_id: TicketId,
+    text: Annotated[str, typer.Option("--text", "-t", help="Текст заметки.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Добавить внутреннюю заметку."""
+    ctx = current_ctx()
+    ticket = journal.add_note(ctx, ticket_id, text)
+    emit(ticket_public(ticket), as_json,
+         lambda c: c.print(ctx.message("note_added", id=ticket.id)))  # fmt: skip
+
+
+def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-def]
+    def command(
+        ticket_id: TicketId,
+        comment: Annotated[str, typer.Option("--comment", help="Комментарий.")] = "",
+        recovered: Annotated[str | None, typer.Option("--recovered", help="Сколько денег вернули, руб.")] = None,
+        as_json: JsonOpt = False,
+    ) -> None:  # fmt: skip
+        ctx = current_ctx()
+        amount = None
+        if recovered is not None:
+            amount = parse_identifiers("", {IdType.AMOUNT: [recovered]})[0].value
+        ticket = journal.change_status(ctx, ticket_id, target, comment, amount)
+        emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message(
+            "status_changed", id=ticket.id, status=ticket.status.value)))  # fmt: skip
+
+    command.__doc__ = help_text
+    return command
+
+
+def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
+    """Повторное обращение со ссылкой на номер у маркетплейса и дату первой отправки."""
+    ctx = current_ctx()
+    opened = journal.follow_up(ctx, ticket_id)
+
+    def human(console: Console) -> None:
+        print_appeal(console, ctx, opened.appeal)
+        console.print(ctx.message("ticket_saved", id=opened.ticket.id,
+                                  status=opened.ticket.status.value))  # fmt: skip
+
+    emit({"ticket": ticket_public(opened.ticket),
+          "appeal": appeal_public(opened.appeal, ctx.message)}, as_json, human)  # fmt: skip
+
+
+def cmd_due(
+    hours: Annotated[int, typer.Option("--hours", min=1, help="Горизонт, часов.")] = 24,
+    as_json: JsonOpt = False,
+) -> None:
+    """Просроченные ответы и ответы, ожидаемые в ближайшие сутки."""
+    ctx = current_ctx()
+    items = journal.list_due(ctx, timedelta(hours=hours))
+    data = [{**ticket_public(i.ticket, full=False),
+             "overdue_seconds": int(i.overdue_by.total_seconds()) if i.overdue_by else None,
+             "due_in_seconds": int(i.due_in.total_seconds()) if i.due_in else None}
+            for i in items]  # fmt: skip
+
+    def human(console: Console) -> None:
+        if not items:
+            console.print(ctx.message("due_none", hours=hours))
+        for i in items:
+            t = i.ticket
+            if i.overdue_by is not None:
+                console.print(ctx.message("due_overdue", id=t.id, subject=t.subject,
+                                          external_id=t.external_id, by=fmt_delta(i.overdue_by)))
+            elif i.due_in is not None:
+                console.print(ctx.message("due_soon", id=t.id, subject=t.subject,
+                                          external_id=t.external_id, due=fmt_time(ctx, t.reply_due_at),
+                                          left=fmt_delta(i.due_in)))  # fmt: skip
+
+    emit(data, as_json, human)
+
+
+def cmd_bundle(
+    ticket_id: TicketId,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Куда сохранить zip.")] = None,
+    as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Собрать пакет доказательств: вложения, текст и manifest.json в zip."""
+    ctx = current_ctx()
+    dest = output or Path(f"mpdesk-{ticket_id}-bundle.zip")
+    data = bundle.build_bundle(ctx, ticket_id, dest)
+    emit(data, as_json, lambda c: c.print(ctx.message("bundle_written", path=str(dest))))
+
+
+def cmd_export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx или json.")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Файл.")] = None,
+    status: Annotated[list[str] | None, typer.Option("--status", "-s")] = None,
+    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
+    shop: Annotated[str | None, typer.Option("--shop")] = None,
+    as_json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Выгрузить журнал в CSV, XLSX или JSON."""
+    ctx = current_ctx()
+    flt = build_filter(ctx, status, marketplace, category, shop, False, None)
+    dest = output or Path(f"mpdesk-journal.{fmt}")
+    count = export.export_journal(ctx, fmt, dest, flt)
+    emit({"path": str(dest), "format": fmt, "tickets": count}, as_json,
+         lambda c: c.print(ctx.message("export_written", path=str(dest), count=count)))  # fmt: skip
+
+
+def cmd_import(
+    source: Annotated[Path, typer.Argument(help="JSON-выгрузка mpdesk export --format json.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Загрузить журнал из JSON-выгрузки (всё или ничего)."""
+    ctx = current_ctx()
+    result = export.import_journal(ctx, source)
+    emit(result, as_json, lambda c: c.print(ctx.message("import_done", **result)))
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("new")(cmd_new)
+    cli.command("list")(cmd_list)
+    cli.command("show")(cmd_show)
+    cli.command("submit")(cmd_submit)
+    cli.command("reply")(cmd_reply)
+    cli.command("note")(cmd_note)
+    cli.command("resolve")(_status_command(Status.RESOLVED, "Отметить обращение решённым."))
+    cli.command("reject")(_status_command(Status.REJECTED, "Отметить обращение отклонённым."))
+    cli.command("reopen")(_status_command(Status.REOPENED, "Открыть обращение повторно."))
+    cli.command("follow-up")(cmd_follow_up)
+    cli.command("due")(cmd_due)
+    cli.command("bundle")(cmd_bundle)
+    cli.command("export")(cmd_export)
+    cli.command("import-journal")(cmd_import)

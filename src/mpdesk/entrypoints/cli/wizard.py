@@ -1,0 +1,103 @@
+"""The interactive appeal wizard: asks only for what is still missing, in Russian."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.prompt import Confirm, Prompt
+
+from mpdesk.domain.appeal import is_description_vague
+from mpdesk.domain.identifiers import IdType
+from mpdesk.services.context import ServiceContext
+
+_ID_LABELS = {
+    IdType.SUPPLY_ID: "номер поставки",
+    IdType.ORDER_ID: "номер заказа / отправления",
+    IdType.SKU: "артикул маркетплейса (nmID / SKU)",
+    IdType.VENDOR_CODE: "артикул продавца",
+    IdType.BARCODE: "штрихкод",
+}
+
+
+@dataclass
+class Answers:
+    marketplace: str | None
+    category: str | None
+    text: str
+    event_date: date | None
+    raw_identifiers: dict[IdType, list[str]]
+    attachments: list[Path] = field(default_factory=list)
+
+
+def _choose(console: Console, title: str, options: dict[str, str]) -> str:
+    keys = list(options)
+    console.print(f"[bold]{title}[/]")
+    for n, key in enumerate(keys, 1):
+        console.print(f"  {n}. {options[key]} ({key})")
+    while True:
+        answer = Prompt.ask("Номер или код", console=console).strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(keys):
+            return keys[int(answer) - 1]
+        if answer in options:
+            return answer
+        console.print("[red]Нет такого варианта. Введите номер из списка.[/]")
+
+
+def run(ctx: ServiceContext, answers: Answers) -> Answers:
+    console = Console(stderr=True)
+    console.print("[bold]Новое обращение[/] — отвечайте на вопросы; Enter пропускает необязательное.")
+    if answers.marketplace is None:
+        answers.marketplace = _choose(
+            console, "Маркетплейс:", {m.id: m.name_ru for m in ctx.kb.marketplaces.values()}
+        )
+    if answers.category is None:
+        mp = answers.marketplace
+        answers.category = _choose(
+            console,
+            "О чём обращение?",
+            {c.id: c.wording.get(mp, c.label_ru) for c in ctx.kb.categories.values()},
+        )
+    checklist = ctx.kb.checklist(answers.marketplace, answers.category)
+    items = {i.id: i for i in checklist.items} if checklist else {}
+    if "description" in items and (not answers.text or is_description_vague(answers.text)):
+        console.print(items["description"].question_ru)
+        answers.text = Prompt.ask("Описание", console=console, default=answers.text or None) or ""
+    has_id = any(v for t, v in answers.raw_identifiers.items() if t in _ID_LABELS)
+    if "identifier" in items and not has_id:
+        console.print(items["identifier"].question_ru)
+        wanted = items["identifier"].id_types or tuple(_ID_LABELS)
+        for id_type in wanted:
+            if id_type not in _ID_LABELS:
+                continue
+            value = Prompt.ask(f"{_ID_LABELS[id_type].capitalize()} (Enter — нет)",
+                               console=console, default="", show_default=False)  # fmt: skip
+            if value.strip():
+                answers.raw_identifiers[id_type].append(value.strip())
+    while "date" in items and answers.event_date is None:
+        console.print(items["date"].question_ru)
+        value = Prompt.ask("Дата (ДД.ММ.ГГГГ, Enter — не знаю)", console=console, default="",
+                           show_default=False)  # fmt: skip
+        if not value.strip():
+            break
+        try:
+            answers.event_date = datetime.strptime(value.strip(), "%d.%m.%Y").date()
+        except ValueError:
+            console.print("[red]Не получилось прочитать дату. Пример: 19.11.2026.[/]")
+    if "evidence" in items and not answers.attachments:
+        console.print(items["evidence"].question_ru)
+        while True:
+            value = Prompt.ask("Путь к файлу (Enter — закончить)", console=console, default="",
+                               show_default=False)  # fmt: skip
+            if not value.strip():
+                break
+            path = Path(value.strip()).expanduser()
+            if path.is_file():
+                answers.attachments.append(path)
+            else:
+                console.print(f"[red]Файл {path} не найден.[/]")
+    if not Confirm.ask("Сохранить обращение в журнал?", console=console, default=True):
+        raise KeyboardInterrupt
+    return answers

@@ -1,0 +1,1 @@
+"""Use cases of mpdesk. Imports ``mpdesk.domain`` and ``mpdesk.services.ports`` only."""

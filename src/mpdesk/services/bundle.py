@@ -1,0 +1,72 @@
+"""Use case: the evidence bundle of a ticket — a zip with the attachments, the appeal text
+and ``manifest.json`` (file names, sizes, sha256)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.journal import get_ticket
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    base, dot, ext = name.rpartition(".")
+    if not dot:
+        base, ext = name, ""
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base} ({n}).{ext}" if ext else f"{base} ({n})"
+    taken.add(candidate)
+    return candidate
+
+
+def build_bundle(ctx: ServiceContext, ticket_id: int, dest: Path) -> dict[str, object]:
+    ticket = get_ticket(ctx, ticket_id)
+    appeal_text = f"Тема: {ticket.subject}\n\n{ticket.body}\n"
+    appeal_bytes = appeal_text.encode("utf-8")
+    taken = {"appeal.txt", "manifest.json"}
+    entries = [
+        {
+            "name": "appeal.txt",
+            "size": len(appeal_bytes),
+            "sha256": hashlib.sha256(appeal_bytes).hexdigest(),
+            "kind": "appeal",
+        }
+    ]
+    files: list[tuple[str, Path]] = []
+    for att in ticket.attachments:
+        name = "attachments/" + _unique_name(Path(att.filename).name or "file", taken)
+        files.append((name, ctx.files.open(att.sha256)))
+        entries.append(
+            {"name": name, "size": att.size, "sha256": att.sha256, "kind": "attachment",
+             "media_type": att.media_type, "original_name": att.filename}
+        )  # fmt: skip
+    manifest = {
+        "ticket_id": ticket.id,
+        "marketplace": ticket.marketplace,
+        "category": ticket.category,
+        "external_id": ticket.external_id or None,
+        "subject": ticket.subject,
+        "created_at": ctx.clock.now().isoformat(),
+        "files": entries,
+    }
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=".zip")
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("appeal.txt", appeal_bytes)
+            for name, path in files:
+                zf.write(path, name)
+            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return {"path": str(dest), **manifest}

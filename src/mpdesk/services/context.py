@@ -1,0 +1,41 @@
+"""The bundle of ports every use case receives; built once by ``mpdesk.bootstrap``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mpdesk.domain.knowledge import KnowledgeBase
+from mpdesk.services.ports import Clock, FileStore, TableWriter, TemplateRenderer, UnitOfWork
+
+
+@dataclass
+class ServiceContext:
+    kb: KnowledgeBase
+    renderer: TemplateRenderer
+    clock: Clock
+    files: FileStore
+    uow: Callable[[], UnitOfWork]
+    tables: TableWriter
+    actor: str = "cli"
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def message(self, code: str, **fields: Any) -> str:
+        """The Russian text for a catalogue code, placeholders filled."""
+        return render_message(self.kb.messages, code, fields)
+
+
+def render_message(messages: dict[str, str], code: str, fields: dict[str, Any]) -> str:
+    """Fill a catalogue message; an ``expected`` format key is replaced by its description."""
+    template = messages.get(code)
+    if template is None:
+        return code
+    values = dict(fields)
+    expected = values.get("expected")
+    if isinstance(expected, str) and f"format_{expected}" in messages:
+        values["expected"] = messages[f"format_{expected}"]
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,218 @@
+"""Use cases: export the journal (csv, xlsx, json) and import a json export back."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from mpdesk.domain.errors import ImportFormatError, UnknownValueError
+from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.ports import TicketFilter
+from mpdesk.services.views import ticket_public
+
+FORMAT_VERSION = 1
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = [
+    ("id", "№"), ("shop", "Магазин"), ("marketplace", "Маркетплейс"),
+    ("category", "Категория"), ("status", "Статус"), ("subject", "Тема"),
+    ("external_id", "Номер обращения"), ("event_date", "Дата события"),
+    ("identifiers", "Идентификаторы"), ("created_at", "Создано (МСК)"),
+    ("submitted_at", "Отправлено (МСК)"), ("reply_due_at", "Ответ до (МСК)"),
+    ("amount_claimed", "Сумма претензии"), ("amount_recovered", "Возвращено"),
+    ("urgent", "Срочно"),
+]  # fmt: skip
+
+
+def neutralize_cell(value: Any) -> Any:
+    """Cells that a spreadsheet would read as a formula get a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any]:
+    def local(moment: datetime | None) -> str:
+        return ctx.clock.local(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
+
+    values = {
+        "id": ticket.id,
+        "shop": shops.get(ticket.shop_id, ""),
+        "marketplace": ticket.marketplace,
+        "category": ticket.category,
+        "status": ticket.status.value,
+        "subject": ticket.subject,
+        "external_id": ticket.external_id,
+        "event_date": ticket.event_date.strftime("%d.%m.%Y") if ticket.event_date else "",
+        "identifiers": ", ".join(f"{i.type.value}:{i.value}" for i in ticket.identifiers),
+        "created_at": local(ticket.created_at),
+        "submitted_at": local(ticket.submitted_at),
+        "reply_due_at": local(ticket.reply_due_at),
+        "amount_claimed": ticket.amount_claimed or "",
+        "amount_recovered": ticket.amount_recovered or "",
+        "urgent": "да" if ticket.urgent else "",
+    }
+    return [neutralize_cell(values[key]) for key, _ in COLUMNS]
+
+
+def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter) -> int:
+    if fmt not in ("csv", "xlsx", "json"):
+        raise UnknownValueError("format", fmt, ["csv", "json", "xlsx"])
+    with ctx.uow() as uow:
+        shops = {s.id: s for s in uow.shops.list()}
+        if fmt == "json":
+            tickets = [t for t in uow.tickets.iter_all() if _matches(t, flt)]
+        else:
+            tickets = uow.tickets.list(flt)
+    if fmt == "json":
+        doc = {
+            "format": "mpdesk-journal",
+            "version": FORMAT_VERSION,
+            "exported_at": ctx.clock.now().isoformat(),
+            "shops": [{"name": s.name, "marketplace": s.marketplace, "is_default": s.is_default}
+                      for s in shops.values()],
+            "tickets": [{**ticket_public(t), "shop": shops[t.shop_id].name} for t in tickets],
+        }  # fmt: skip
+        _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
+    else:
+        names = {sid: s.name for sid, s in shops.items()}
+        ctx.tables.write(dest, fmt, [label for _, label in COLUMNS],
+                         [_row(ctx, t, names) for t in tickets])  # fmt: skip
+    return len(tickets)
+
+
+def _matches(ticket: Ticket, flt: TicketFilter) -> bool:
+    return (
+        (not flt.status or ticket.status in flt.status)
+        and (flt.marketplace is None or ticket.marketplace == flt.marketplace)
+        and (flt.category is None or ticket.category == flt.category)
+        and (flt.shop_id is None or ticket.shop_id == flt.shop_id)
+    )
+
+
+def _write_text(dest: Path, text: str) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _dt(value: Any, where: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise ImportFormatError("import_bad_field", where=where, value=str(value)) from exc
+    if moment.tzinfo is None:
+        raise ImportFormatError("import_bad_field", where=where, value=str(value))
+    return moment
+
+
+def _ticket_from_public(data: dict[str, Any], shop_id: int, where: str) -> Ticket:
+    try:
+        created = _dt(data["created_at"], f"{where}.created_at")
+        updated = _dt(data["updated_at"], f"{where}.updated_at")
+        assert created is not None and updated is not None
+        return Ticket(
+            shop_id=shop_id,
+            marketplace=data["marketplace"],
+            category=data["category"],
+            subject=data["subject"],
+            body=data["body"],
+            description=data["description"],
+            created_at=created,
+            updated_at=updated,
+            event_date=date.fromisoformat(data["event_date"]) if data["event_date"] else None,
+            status=Status(data["status"]),
+            channel_id=data["channel"] or "",
+            external_id=data["external_id"] or "",
+            submitted_at=_dt(data["submitted_at"], f"{where}.submitted_at"),
+            reply_due_at=_dt(data["reply_due_at"], f"{where}.reply_due_at"),
+            first_answer_at=_dt(data["first_answer_at"], f"{where}.first_answer_at"),
+            closed_at=_dt(data["closed_at"], f"{where}.closed_at"),
+            urgent=bool(data["urgent"]),
+            amount_claimed=data["amount_claimed"],
+            amount_recovered=data["amount_recovered"],
+            identifiers=[Identifier(IdType(i["type"]), i["value"]) for i in data["identifiers"]],
+            attachments=[
+                Attachment(a["sha256"], a["filename"], a["size"], a["media_type"],
+                           _dt(a["added_at"], f"{where}.attachments") or created)
+                for a in data["attachments"]
+            ],  # fmt: skip
+            messages=[
+                Message(Direction(m["direction"]), m["body"],
+                        _dt(m["at"], f"{where}.messages") or created, m["channel"], m["author"])
+                for m in data["messages"]
+            ],  # fmt: skip
+            events=[
+                Event(e["kind"], _dt(e["at"], f"{where}.events") or created, e["actor"],
+                      e["from"], e["to"], e["detail"])
+                for e in data["events"]
+            ],  # fmt: skip
+        )
+    except (KeyError, TypeError, ValueError, AssertionError) as exc:
+        raise ImportFormatError("import_bad_field", where=where, value=str(exc)) from exc
+
+
+def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
+    """All or nothing: any bad record aborts the import with its position."""
+    try:
+        doc = json.loads(source.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(
+            "import_bad_json", file=str(source), line=exc.lineno, column=exc.colno,
+            problem=exc.msg,
+        ) from exc  # fmt: skip
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImportFormatError("import_unreadable", file=str(source)) from exc
+    if not isinstance(doc, dict) or doc.get("format") != "mpdesk-journal":
+        raise ImportFormatError("import_not_export", file=str(source))
+    added = skipped = 0
+    with ctx.uow() as uow:
+        for i, shop in enumerate(doc.get("shops", [])):
+            if shop.get("marketplace") not in ctx.kb.marketplaces:
+                raise ImportFormatError("import_bad_field", where=f"shops[{i}].marketplace",
+                                        value=str(shop.get("marketplace")))  # fmt: skip
+            if uow.shops.find(shop["name"]) is None:
+                is_default = bool(shop.get("is_default")) and uow.shops.default_for(
+                    shop["marketplace"]) is None  # fmt: skip
+                uow.shops.add(shop["name"], shop["marketplace"], is_default, ctx.clock.now())
+        existing = {(t.shop_id, t.created_at, t.subject) for t in uow.tickets.iter_all()}
+        id_map: dict[int, int] = {}
+        pending_parents: list[tuple[Ticket, int]] = []
+        for i, data in enumerate(doc.get("tickets", [])):
+            where = f"tickets[{i}]"
+            shop = uow.shops.find(str(data.get("shop")))
+            if shop is None:
+                raise ImportFormatError("import_bad_field", where=f"{where}.shop",
+                                        value=str(data.get("shop")))  # fmt: skip
+            ticket = _ticket_from_public(data, shop.id, where)
+            if (shop.id, ticket.created_at, ticket.subject) in existing:
+                skipped += 1
+                continue
+            uow.tickets.add(ticket)
+            assert ticket.id is not None
+            id_map[int(data["id"])] = ticket.id
+            if data.get("parent_id"):
+                pending_parents.append((ticket, int(data["parent_id"])))
+            added += 1
+        for ticket, old_parent in pending_parents:
+            ticket.parent_id = id_map.get(old_parent)
+            uow.tickets.save(ticket)
+        uow.commit()
+    return {"added": added, "skipped": skipped}

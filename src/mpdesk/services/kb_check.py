@@ -1,0 +1,132 @@
+"""The one cross-check of the knowledge base, run by ``mpdesk kb check`` and by a unit test.
+
+Checks what schemas alone cannot: references between files, coverage of every contract
+category on every marketplace, that every template renders with a sample context, and that
+every error/warning code has a Russian message whose placeholders match.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import date
+
+from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.errors import KnowledgeBaseError
+from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.knowledge import KnowledgeBase
+from mpdesk.domain.marketplaces import CategoryId
+from mpdesk.services.compose_appeal import template_context
+from mpdesk.services.ports import TemplateRenderer
+
+#: templates that must exist besides the per-category ones
+REQUIRED_TEMPLATES = ("generic", "follow_up", "pretrial_claim")
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    key: str
+    problem: str
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def check_knowledge(
+    kb: KnowledgeBase,
+    renderer: TemplateRenderer,
+    required_messages: dict[str, frozenset[str]] | None = None,
+) -> list[Problem]:
+    """``required_messages``: code → placeholders the code may use (tests pass the codes
+    found in the source tree)."""
+    problems: list[Problem] = []
+    origin = kb.origins.get
+
+    for mp in kb.marketplaces.values():
+        if mp.default_channel not in kb.channels:
+            problems.append(
+                Problem(origin(f"marketplaces:{mp.id}", ""), f"{mp.id}.default_channel",
+                        f"unknown channel {mp.default_channel}")
+            )  # fmt: skip
+    for ch in kb.channels.values():
+        if ch.marketplace not in kb.marketplaces and ch.marketplace != "*":
+            problems.append(Problem(origin(f"channels:{ch.id}", ""), f"{ch.id}.marketplace",
+                                    f"unknown marketplace {ch.marketplace}"))  # fmt: skip
+        for cat in ch.categories:
+            if cat not in kb.categories:
+                problems.append(Problem(origin(f"channels:{ch.id}", ""), f"{ch.id}.categories",
+                                        f"unknown category {cat}"))  # fmt: skip
+        if ch.kind.value == "email" and ch.official and not ch.address and not ch.notes_ru:
+            problems.append(Problem(origin(f"channels:{ch.id}", ""), f"{ch.id}.address",
+                                    "e-mail channel needs an address or a note"))  # fmt: skip
+    for cat_id in CategoryId:
+        if cat_id.value not in kb.categories:
+            problems.append(Problem("categories.yaml", cat_id.value, "contract category missing"))
+    for (mp, cat), checklist in kb.checklists.items():
+        if mp != "*" and mp not in kb.marketplaces:
+            problems.append(Problem(origin(f"checklist:{mp}:{cat}", ""), mp, "unknown marketplace"))
+        if cat not in kb.categories:
+            problems.append(Problem(origin(f"checklist:{mp}:{cat}", ""), cat, "unknown category"))
+        ids = [i.id for i in checklist.items]
+        if len(ids) != len(set(ids)):
+            problems.append(Problem(origin(f"checklist:{mp}:{cat}", ""), cat, "duplicate item id"))
+    for rule in kb.deadlines:
+        for cat in rule.categories:
+            if cat not in kb.categories:
+                problems.append(Problem("deadlines.yaml", rule.id, f"unknown category {cat}"))
+
+    for mp in kb.marketplaces:
+        for cat in kb.categories:
+            if kb.checklist(mp, cat) is None:
+                problems.append(Problem("checklists", f"{mp}.{cat}", "no checklist"))
+            channel = kb.default_channel(mp, cat)
+            if channel is None:
+                problems.append(Problem("channels.yaml", f"{mp}.{cat}", "no official channel"))
+                continue
+            problems.extend(_render_sample(kb, renderer, mp, cat, channel.id))
+    for tid in REQUIRED_TEMPLATES:
+        if (tid, "ru") not in kb.templates:
+            problems.append(Problem("templates/ru", tid, "required template missing"))
+
+    for code, wanted in sorted((required_messages or {}).items()):
+        text = kb.messages.get(code)
+        if text is None:
+            problems.append(Problem("messages.ru.yaml", code, "message missing"))
+        elif not _placeholders(text) <= wanted:
+            extra = ", ".join(sorted(_placeholders(text) - wanted))
+            problems.append(Problem("messages.ru.yaml", code, f"unknown placeholders: {extra}"))
+    for code, text in kb.messages.items():
+        try:
+            _placeholders(text)
+        except ValueError as exc:
+            problems.append(Problem("messages.ru.yaml", code, f"bad placeholder syntax: {exc}"))
+    return problems
+
+
+def _render_sample(
+    kb: KnowledgeBase, renderer: TemplateRenderer, mp: str, cat: str, channel_id: str
+) -> list[Problem]:
+    draft = AppealDraft(
+        marketplace=mp,
+        category=cat,
+        description="Пример описания проблемы для проверки шаблона.",
+        identifiers=[Identifier(t, "1234567890") for t in IdType if t is not IdType.AMOUNT]
+        + [Identifier(IdType.AMOUNT, "100.00")],
+        event_date=date(2026, 1, 15),
+        channel_id=channel_id,
+        shop_name="Проверка",
+    )
+    channel = kb.channels[channel_id]
+    problems = []
+    for tid in (kb.template_id(mp, cat), *REQUIRED_TEMPLATES):
+        context = template_context(kb, draft, channel)
+        context.update(external_id="123", first_submitted="15.01.2026", parent_subject="Тема")
+        try:
+            subject, body = renderer.render(tid, "ru", context)
+        except KnowledgeBaseError as exc:
+            problems.append(Problem(str(exc.fields.get("path")), tid, str(exc.fields["problem"])))
+            continue
+        if not subject or not body:
+            problems.append(Problem(f"templates/ru/{tid}.md.j2", tid, "empty subject or body"))
+    return problems
