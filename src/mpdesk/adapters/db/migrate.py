@@ -1,4 +1,7 @@
-"""Apply Alembic migrations on start (idempotent; serialised on PostgreSQL)."""
+"""Apply Alembic migrations on start (idempotent; serialised on PostgreSQL).
+
+Every part of mpdesk adds its own migration branch on top of 0001, so we upgrade to
+``heads`` (all branches)."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x6D706465736B  # "mpdesk"
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:

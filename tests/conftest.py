@@ -1,0 +1,111 @@
+"""Shared fixtures: settings in a temp home, journals on SQLite and PostgreSQL, the CLI."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mpdesk.bootstrap import App, bootstrap
+from mpdesk.config import Settings
+
+PG_ADMIN_URL = os.environ.get(
+    "MPDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+FROZEN_NOW = "2026-11-20T10:00:00+03:00"
+
+
+def _pg_reachable() -> str | None:
+    try:
+        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+
+
+_PG_PROBLEM: list[str | None] = []
+
+
+def pg_problem() -> str | None:
+    if not _PG_PROBLEM:
+        _PG_PROBLEM.append(_pg_reachable())
+    return _PG_PROBLEM[0]
+
+
+def require_pg() -> None:
+    problem = pg_problem()
+    if problem is None:
+        return
+    reason = f"PostgreSQL at {PG_ADMIN_URL} is not reachable ({problem})"
+    if os.environ.get("MPDESK_REQUIRE_PG") == "1":
+        pytest.fail(f"MPDESK_REQUIRE_PG=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema (search_path) for one test; dropped afterwards."""
+    require_pg()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_ADMIN_URL else "?"
+    yield f"{PG_ADMIN_URL}{sep}options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Run the test on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'journal.db'}"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    path = tmp_path / "home"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(home: Path, db_url: str) -> Settings:
+    return Settings(home=home, database_url=db_url, now=FROZEN_NOW, kb_dir=home / "knowledge")
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[App]:
+    application = bootstrap(settings)
+    yield application
+    if application.engine is not None:
+        application.engine.dispose()
+
+
+@pytest.fixture
+def cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Environment for CLI tests: a temp MPDESK_HOME on SQLite and a frozen clock."""
+    monkeypatch.setenv("MPDESK_HOME", str(home))
+    monkeypatch.setenv("MPDESK_NOW", FROZEN_NOW)
+    monkeypatch.delenv("MPDESK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MPDESK_KB_DIR", raising=False)
+    from mpdesk.entrypoints.cli import state
+
+    state.reset()
+    yield home
+    state.reset()
+
+
+def make_jpeg(path: Path) -> Path:
+    path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(64))
+    return path
