@@ -26,7 +26,7 @@ def _pg_reachable() -> str | None:
             conn.execute(text("SELECT 1"))
         engine.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
 
 

@@ -45,9 +45,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         kb=kb,
         renderer=renderer,
         clock=make_clock(settings),
-        files=LocalFileStore(
-            settings.home / "files", settings.max_attachment_mb * 1024 * 1024
-        ),
+        files=LocalFileStore(settings.home / "files", settings.max_attachment_mb * 1024 * 1024),
         uow=_no_journal,
         tables=FileTableWriter(),
     )

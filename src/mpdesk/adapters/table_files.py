@@ -23,8 +23,14 @@ class FileTableWriter:
                     writer.writerow(headers)
                     writer.writerows(rows)
             elif fmt == "xlsx":
-                book = xlsxwriter.Workbook(tmp, {"constant_memory": True, "strings_to_formulas":
-                                                 False, "strings_to_urls": False})
+                book = xlsxwriter.Workbook(
+                    tmp,
+                    {
+                        "constant_memory": True,
+                        "strings_to_formulas": False,
+                        "strings_to_urls": False,
+                    },
+                )
                 sheet = book.add_worksheet("data")
                 bold = book.add_format({"bold": True})
                 sheet.write_row(0, 0, headers, bold)

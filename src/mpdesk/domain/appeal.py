@@ -77,8 +77,8 @@ def evaluate_checklist(checklist: Checklist, draft: AppealDraft) -> list[Checkli
         elif item.id == "date":
             done = draft.event_date is not None
         elif item.id == "description":
-            vague = draft.vague if draft.vague is not None else is_description_vague(
-                draft.description
+            vague = (
+                draft.vague if draft.vague is not None else is_description_vague(draft.description)
             )
             done = bool(draft.description.strip()) and not vague
         elif item.id == "evidence":

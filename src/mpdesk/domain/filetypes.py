@@ -10,8 +10,9 @@ from dataclasses import dataclass
 ALLOWED_FAMILIES = frozenset({"image", "pdf", "office", "text", "zip"})
 
 _EXTENSION_FAMILY = {
-    **dict.fromkeys(("jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff"),
-                    "image"),
+    **dict.fromkeys(
+        ("jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff"), "image"
+    ),
     "pdf": "pdf",
     **dict.fromkeys(("docx", "xlsx", "pptx", "doc", "xls", "ppt", "odt", "ods"), "office"),
     **dict.fromkeys(("txt", "csv", "tsv", "log", "json", "md", "eml"), "text"),

@@ -48,9 +48,11 @@ def normalize_amount(raw: str) -> str:
     """``'12 500,5'`` → ``'12500.50'``. Raises ``ValueError`` when it is not a number."""
     text = _SPACES.sub("", raw).replace("₽", "").rstrip(".")
     if "," in text and "." in text:
-        text = text.replace(",", "") if text.rfind(".") > text.rfind(",") else text.replace(
-            ".", ""
-        ).replace(",", ".")
+        text = (
+            text.replace(",", "")
+            if text.rfind(".") > text.rfind(",")
+            else text.replace(".", "").replace(",", ".")
+        )
     else:
         text = text.replace(",", ".")
     try:

@@ -119,9 +119,7 @@ class KnowledgeBase:
         ]
 
     def checklist(self, marketplace: str, category: str) -> Checklist | None:
-        return self.checklists.get((marketplace, category)) or self.checklists.get(
-            ("*", category)
-        )
+        return self.checklists.get((marketplace, category)) or self.checklists.get(("*", category))
 
     def template_id(self, marketplace: str, category: str, locale: str = "ru") -> str:
         """Most specific template: ``<mp>_<category>``, then ``<category>``, then ``generic``."""

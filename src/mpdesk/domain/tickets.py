@@ -131,9 +131,7 @@ class Ticket:
                 target.value,
                 sorted(s.value for s in TRANSITIONS[self.status]),
             )
-        self.events.append(
-            Event("status", now, actor, self.status.value, target.value, detail)
-        )
+        self.events.append(Event("status", now, actor, self.status.value, target.value, detail))
         self.status = target
         self.updated_at = now
         if target in CLOSED_STATUSES:

@@ -44,9 +44,15 @@ def build_bundle(ctx: ServiceContext, ticket_id: int, dest: Path) -> dict[str, o
         name = "attachments/" + _unique_name(Path(att.filename).name or "file", taken)
         files.append((name, ctx.files.open(att.sha256)))
         entries.append(
-            {"name": name, "size": att.size, "sha256": att.sha256, "kind": "attachment",
-             "media_type": att.media_type, "original_name": att.filename}
-        )  # fmt: skip
+            {
+                "name": name,
+                "size": att.size,
+                "sha256": att.sha256,
+                "kind": "attachment",
+                "media_type": att.media_type,
+                "original_name": att.filename,
+            }
+        )
     manifest = {
         "ticket_id": ticket.id,
         "marketplace": ticket.marketplace,

@@ -20,14 +20,22 @@ FORMAT_VERSION = 1
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 COLUMNS = [
-    ("id", "№"), ("shop", "Магазин"), ("marketplace", "Маркетплейс"),
-    ("category", "Категория"), ("status", "Статус"), ("subject", "Тема"),
-    ("external_id", "Номер обращения"), ("event_date", "Дата события"),
-    ("identifiers", "Идентификаторы"), ("created_at", "Создано (МСК)"),
-    ("submitted_at", "Отправлено (МСК)"), ("reply_due_at", "Ответ до (МСК)"),
-    ("amount_claimed", "Сумма претензии"), ("amount_recovered", "Возвращено"),
+    ("id", "№"),
+    ("shop", "Магазин"),
+    ("marketplace", "Маркетплейс"),
+    ("category", "Категория"),
+    ("status", "Статус"),
+    ("subject", "Тема"),
+    ("external_id", "Номер обращения"),
+    ("event_date", "Дата события"),
+    ("identifiers", "Идентификаторы"),
+    ("created_at", "Создано (МСК)"),
+    ("submitted_at", "Отправлено (МСК)"),
+    ("reply_due_at", "Ответ до (МСК)"),
+    ("amount_claimed", "Сумма претензии"),
+    ("amount_recovered", "Возвращено"),
     ("urgent", "Срочно"),
-]  # fmt: skip
+]
 
 
 def neutralize_cell(value: Any) -> Any:
@@ -75,15 +83,18 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
             "format": "mpdesk-journal",
             "version": FORMAT_VERSION,
             "exported_at": ctx.clock.now().isoformat(),
-            "shops": [{"name": s.name, "marketplace": s.marketplace, "is_default": s.is_default}
-                      for s in shops.values()],
+            "shops": [
+                {"name": s.name, "marketplace": s.marketplace, "is_default": s.is_default}
+                for s in shops.values()
+            ],
             "tickets": [{**ticket_public(t), "shop": shops[t.shop_id].name} for t in tickets],
-        }  # fmt: skip
+        }
         _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         names = {sid: s.name for sid, s in shops.items()}
-        ctx.tables.write(dest, fmt, [label for _, label in COLUMNS],
-                         [_row(ctx, t, names) for t in tickets])  # fmt: skip
+        ctx.tables.write(
+            dest, fmt, [label for _, label in COLUMNS], [_row(ctx, t, names) for t in tickets]
+        )
     return len(tickets)
 
 
@@ -150,20 +161,36 @@ def _ticket_from_public(data: dict[str, Any], shop_id: int, where: str) -> Ticke
             amount_recovered=data["amount_recovered"],
             identifiers=[Identifier(IdType(i["type"]), i["value"]) for i in data["identifiers"]],
             attachments=[
-                Attachment(a["sha256"], a["filename"], a["size"], a["media_type"],
-                           _dt(a["added_at"], f"{where}.attachments") or created)
+                Attachment(
+                    a["sha256"],
+                    a["filename"],
+                    a["size"],
+                    a["media_type"],
+                    _dt(a["added_at"], f"{where}.attachments") or created,
+                )
                 for a in data["attachments"]
-            ],  # fmt: skip
+            ],
             messages=[
-                Message(Direction(m["direction"]), m["body"],
-                        _dt(m["at"], f"{where}.messages") or created, m["channel"], m["author"])
+                Message(
+                    Direction(m["direction"]),
+                    m["body"],
+                    _dt(m["at"], f"{where}.messages") or created,
+                    m["channel"],
+                    m["author"],
+                )
                 for m in data["messages"]
-            ],  # fmt: skip
+            ],
             events=[
-                Event(e["kind"], _dt(e["at"], f"{where}.events") or created, e["actor"],
-                      e["from"], e["to"], e["detail"])
+                Event(
+                    e["kind"],
+                    _dt(e["at"], f"{where}.events") or created,
+                    e["actor"],
+                    e["from"],
+                    e["to"],
+                    e["detail"],
+                )
                 for e in data["events"]
-            ],  # fmt: skip
+            ],
         )
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         raise ImportFormatError("import_bad_field", where=where, value=str(exc)) from exc
@@ -175,9 +202,12 @@ def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
         doc = json.loads(source.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ImportFormatError(
-            "import_bad_json", file=str(source), line=exc.lineno, column=exc.colno,
+            "import_bad_json",
+            file=str(source),
+            line=exc.lineno,
+            column=exc.colno,
             problem=exc.msg,
-        ) from exc  # fmt: skip
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFormatError("import_unreadable", file=str(source)) from exc
     if not isinstance(doc, dict) or doc.get("format") != "mpdesk-journal":
@@ -186,11 +216,16 @@ def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
     with ctx.uow() as uow:
         for i, shop in enumerate(doc.get("shops", [])):
             if shop.get("marketplace") not in ctx.kb.marketplaces:
-                raise ImportFormatError("import_bad_field", where=f"shops[{i}].marketplace",
-                                        value=str(shop.get("marketplace")))  # fmt: skip
+                raise ImportFormatError(
+                    "import_bad_field",
+                    where=f"shops[{i}].marketplace",
+                    value=str(shop.get("marketplace")),
+                )
             if uow.shops.find(shop["name"]) is None:
-                is_default = bool(shop.get("is_default")) and uow.shops.default_for(
-                    shop["marketplace"]) is None  # fmt: skip
+                is_default = (
+                    bool(shop.get("is_default"))
+                    and uow.shops.default_for(shop["marketplace"]) is None
+                )
                 uow.shops.add(shop["name"], shop["marketplace"], is_default, ctx.clock.now())
         existing = {(t.shop_id, t.created_at, t.subject) for t in uow.tickets.iter_all()}
         id_map: dict[int, int] = {}
@@ -199,8 +234,9 @@ def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
             where = f"tickets[{i}]"
             shop = uow.shops.find(str(data.get("shop")))
             if shop is None:
-                raise ImportFormatError("import_bad_field", where=f"{where}.shop",
-                                        value=str(data.get("shop")))  # fmt: skip
+                raise ImportFormatError(
+                    "import_bad_field", where=f"{where}.shop", value=str(data.get("shop"))
+                )
             ticket = _ticket_from_public(data, shop.id, where)
             if (shop.id, ticket.created_at, ticket.subject) in existing:
                 skipped += 1

@@ -144,9 +144,7 @@ def submit_ticket(
             raise UnknownValueError("channel", channel_id, allowed)
         now = ctx.clock.now()
         ticket.submit(external_id, channel.id, now, channel.reply_hours, ctx.actor)
-        ticket.messages.append(
-            Message(Direction.OUT, ticket.body, now, channel.id, ctx.actor)
-        )
+        ticket.messages.append(Message(Direction.OUT, ticket.body, now, channel.id, ctx.actor))
         uow.tickets.save(ticket)
         uow.commit()
         return ticket
@@ -211,8 +209,13 @@ def change_status(
             ticket.messages.append(Message(Direction.NOTE, comment, now, "", ctx.actor))
         if amount_recovered is not None:
             ticket.events.append(
-                Event("amount_recovered", now, ctx.actor, ticket.amount_recovered or "",
-                      amount_recovered)
+                Event(
+                    "amount_recovered",
+                    now,
+                    ctx.actor,
+                    ticket.amount_recovered or "",
+                    amount_recovered,
+                )
             )
             ticket.amount_recovered = amount_recovered
         uow.tickets.save(ticket)
@@ -256,9 +259,7 @@ def follow_up(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
             "first_submitted": ctx.clock.local(parent.submitted_at).strftime("%d.%m.%Y"),
             "parent_subject": parent.subject,
         }
-        appeal = compose_appeal(
-            ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra
-        )
+        appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra)
         ticket = Ticket(
             shop_id=parent.shop_id,
             marketplace=parent.marketplace,
@@ -310,3 +311,41 @@ def list_due(ctx: ServiceContext, within: timedelta = timedelta(hours=24)) -> li
         elif t.reply_due_at - now <= within:
             items.append(DueItem(t, None, t.reply_due_at - now))
     return items
+
+
+def build_filter(
+    ctx: ServiceContext,
+    statuses: Sequence[str] | None = None,
+    marketplace: str | None = None,
+    category: str | None = None,
+    shop_name: str | None = None,
+    overdue: bool = False,
+    text: str | None = None,
+) -> TicketFilter:
+    """A ticket filter from user input, each value checked against the valid ones."""
+    parsed = []
+    for value in statuses or []:
+        try:
+            parsed.append(Status(value))
+        except ValueError as exc:
+            raise UnknownValueError("status", value, [s.value for s in Status]) from exc
+    if marketplace and marketplace not in ctx.kb.marketplaces:
+        raise UnknownValueError("marketplace", marketplace, sorted(ctx.kb.marketplaces))
+    if category and category not in ctx.kb.categories:
+        raise UnknownValueError("category", category, sorted(ctx.kb.categories))
+    shop_id = None
+    if shop_name:
+        with ctx.uow() as uow:
+            shops = uow.shops.list()
+        found = next((s for s in shops if s.name == shop_name), None)
+        if found is None:
+            raise UnknownValueError("shop", shop_name, [s.name for s in shops])
+        shop_id = found.id
+    return TicketFilter(
+        status=parsed,
+        marketplace=marketplace or None,
+        category=category or None,
+        shop_id=shop_id,
+        overdue_at=ctx.clock.now() if overdue else None,
+        text=text or None,
+    )

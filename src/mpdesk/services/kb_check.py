@@ -22,6 +22,7 @@ from mpdesk.services.ports import TemplateRenderer
 #: templates that must exist besides the per-category ones
 REQUIRED_TEMPLATES = ("generic", "follow_up", "pretrial_claim")
 
+
 @dataclass(frozen=True)
 class Problem:
     path: str
@@ -43,23 +44,41 @@ def check_knowledge(
     problems: list[Problem] = []
     origin = kb.origins.get
 
-    for mp in kb.marketplaces.values():
-        if mp.default_channel not in kb.channels:
+    for market in kb.marketplaces.values():
+        if market.default_channel not in kb.channels:
             problems.append(
-                Problem(origin(f"marketplaces:{mp.id}", ""), f"{mp.id}.default_channel",
-                        f"unknown channel {mp.default_channel}")
-            )  # fmt: skip
+                Problem(
+                    origin(f"marketplaces:{market.id}", ""),
+                    f"{market.id}.default_channel",
+                    f"unknown channel {market.default_channel}",
+                )
+            )
     for ch in kb.channels.values():
         if ch.marketplace not in kb.marketplaces and ch.marketplace != "*":
-            problems.append(Problem(origin(f"channels:{ch.id}", ""), f"{ch.id}.marketplace",
-                                    f"unknown marketplace {ch.marketplace}"))  # fmt: skip
+            problems.append(
+                Problem(
+                    origin(f"channels:{ch.id}", ""),
+                    f"{ch.id}.marketplace",
+                    f"unknown marketplace {ch.marketplace}",
+                )
+            )
         for cat in ch.categories:
             if cat not in kb.categories:
-                problems.append(Problem(origin(f"channels:{ch.id}", ""), f"{ch.id}.categories",
-                                        f"unknown category {cat}"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        origin(f"channels:{ch.id}", ""),
+                        f"{ch.id}.categories",
+                        f"unknown category {cat}",
+                    )
+                )
         if ch.kind.value == "email" and ch.official and not ch.address and not ch.notes_ru:
-            problems.append(Problem(origin(f"channels:{ch.id}", ""), f"{ch.id}.address",
-                                    "e-mail channel needs an address or a note"))  # fmt: skip
+            problems.append(
+                Problem(
+                    origin(f"channels:{ch.id}", ""),
+                    f"{ch.id}.address",
+                    "e-mail channel needs an address or a note",
+                )
+            )
     for cat_id in CategoryId:
         if cat_id.value not in kb.categories:
             problems.append(Problem("categories.yaml", cat_id.value, "contract category missing"))

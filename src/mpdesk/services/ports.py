@@ -117,8 +117,11 @@ class ShopRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    tickets: TicketRepository
-    shops: ShopRepository
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def shops(self) -> ShopRepository: ...
 
     def __enter__(self) -> Self: ...
 

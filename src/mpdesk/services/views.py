@@ -45,20 +45,38 @@ def ticket_public(ticket: Ticket, full: bool = True) -> dict[str, Any]:
         data["description"] = ticket.description
         data["body"] = ticket.body
         data["attachments"] = [
-            {"id": a.id, "filename": a.filename, "size": a.size, "media_type": a.media_type,
-             "sha256": a.sha256, "added_at": _iso(a.added_at)}
+            {
+                "id": a.id,
+                "filename": a.filename,
+                "size": a.size,
+                "media_type": a.media_type,
+                "sha256": a.sha256,
+                "added_at": _iso(a.added_at),
+            }
             for a in ticket.attachments
-        ]  # fmt: skip
+        ]
         data["messages"] = [
-            {"id": m.id, "direction": m.direction.value, "channel": m.channel,
-             "author": m.author, "body": m.body, "at": _iso(m.at)}
+            {
+                "id": m.id,
+                "direction": m.direction.value,
+                "channel": m.channel,
+                "author": m.author,
+                "body": m.body,
+                "at": _iso(m.at),
+            }
             for m in ticket.messages
-        ]  # fmt: skip
+        ]
         data["events"] = [
-            {"kind": e.kind, "at": _iso(e.at), "actor": e.actor, "from": e.from_value,
-             "to": e.to_value, "detail": e.detail}
+            {
+                "kind": e.kind,
+                "at": _iso(e.at),
+                "actor": e.actor,
+                "from": e.from_value,
+                "to": e.to_value,
+                "detail": e.detail,
+            }
             for e in ticket.events
-        ]  # fmt: skip
+        ]
     return data
 
 
@@ -81,10 +99,15 @@ def appeal_public(appeal: Appeal, message: Callable[..., str]) -> dict[str, Any]
             "notes": ch.notes_ru,
         },
         "checklist": [
-            {"id": s.id, "label": s.label_ru, "done": s.done, "required": s.required,
-             "question": None if s.done else s.question_ru}
+            {
+                "id": s.id,
+                "label": s.label_ru,
+                "done": s.done,
+                "required": s.required,
+                "question": None if s.done else s.question_ru,
+            }
             for s in appeal.checklist
-        ],  # fmt: skip
+        ],
         "missing": [s.id for s in appeal.missing],
         "questions": [s.question_ru for s in appeal.missing],
         "warnings": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import datetime
@@ -25,10 +26,26 @@ from mpdesk.domain.tickets import (
 from mpdesk.services.ports import Shop, TicketFilter
 
 _SCALARS = (
-    "shop_id", "marketplace", "category", "subject", "body", "description", "event_date",
-    "channel_id", "external_id", "submitted_at", "reply_due_at", "first_answer_at", "closed_at",
-    "urgent", "parent_id", "amount_claimed", "amount_recovered", "created_at", "updated_at",
-)  # fmt: skip
+    "shop_id",
+    "marketplace",
+    "category",
+    "subject",
+    "body",
+    "description",
+    "event_date",
+    "channel_id",
+    "external_id",
+    "submitted_at",
+    "reply_due_at",
+    "first_answer_at",
+    "closed_at",
+    "urgent",
+    "parent_id",
+    "amount_claimed",
+    "amount_recovered",
+    "created_at",
+    "updated_at",
+)
 
 _ORDER = {
     "id": t.tickets.c.id,
@@ -103,27 +120,41 @@ class SqlTicketRepository:
             if a.id is None:
                 a.id = self._insert(
                     t.attachments,
-                    ticket_id=tid, sha256=a.sha256, filename=a.filename, size=a.size,
-                    media_type=a.media_type, added_at=a.added_at,
-                )  # fmt: skip
+                    ticket_id=tid,
+                    sha256=a.sha256,
+                    filename=a.filename,
+                    size=a.size,
+                    media_type=a.media_type,
+                    added_at=a.added_at,
+                )
         for msg in ticket.messages:
             if msg.id is None:
                 msg.id = self._insert(
                     t.messages,
-                    ticket_id=tid, direction=msg.direction.value, channel=msg.channel,
-                    author=msg.author, body=msg.body, at=msg.at,
-                )  # fmt: skip
+                    ticket_id=tid,
+                    direction=msg.direction.value,
+                    channel=msg.channel,
+                    author=msg.author,
+                    body=msg.body,
+                    at=msg.at,
+                )
         for ev in ticket.events:
             if ev.id is None:
                 ev.id = self._insert(
                     t.events,
-                    ticket_id=tid, kind=ev.kind, at=ev.at, actor=ev.actor,
-                    from_value=ev.from_value[:200], to_value=ev.to_value[:200], detail=ev.detail,
-                )  # fmt: skip
+                    ticket_id=tid,
+                    kind=ev.kind,
+                    at=ev.at,
+                    actor=ev.actor,
+                    from_value=ev.from_value[:200],
+                    to_value=ev.to_value[:200],
+                    detail=ev.detail,
+                )
 
     def _insert(self, table: Any, **values: Any) -> int:
-        return int(self.conn.execute(insert(table).values(**values).returning(table.c.id))
-                   .scalar_one())
+        return int(
+            self.conn.execute(insert(table).values(**values).returning(table.c.id)).scalar_one()
+        )
 
     # --- reads ----------------------------------------------------------------------------
     def get(self, ticket_id: int) -> Ticket | None:
@@ -134,9 +165,9 @@ class SqlTicketRepository:
         self._load_children([ticket], full=True)
         return ticket
 
-    def _where(self, flt: TicketFilter) -> list[ColumnElement[bool]]:
+    def _where(self, flt: TicketFilter) -> builtins.list[ColumnElement[bool]]:
         c = t.tickets.c
-        conds: list[ColumnElement[bool]] = []
+        conds: builtins.list[ColumnElement[bool]] = []
         if flt.status:
             conds.append(c.status.in_([s.value for s in flt.status]))
         if flt.marketplace:
@@ -177,7 +208,7 @@ class SqlTicketRepository:
             query = query.offset(flt.offset)
         return query
 
-    def list(self, flt: TicketFilter) -> list[Ticket]:
+    def list(self, flt: TicketFilter) -> builtins.list[Ticket]:
         tickets = [_ticket_from_row(r) for r in self.conn.execute(self._select(flt))]
         self._load_children(tickets, full=False)
         return tickets
@@ -199,7 +230,7 @@ class SqlTicketRepository:
             yield from batch
             last = batch[-1].id or last
 
-    def _load_children(self, tickets: list[Ticket], full: bool) -> None:
+    def _load_children(self, tickets: builtins.list[Ticket], full: bool) -> None:
         if not tickets:
             return
         by_id = {tk.id: tk for tk in tickets}
@@ -226,7 +257,9 @@ class SqlTicketRepository:
                     Attachment(r.sha256, r.filename, r.size, r.media_type, r.added_at, r.id)
                 )
             for r in self.conn.execute(
-                select(t.messages).where(t.messages.c.ticket_id.in_(chunk)).order_by(t.messages.c.id)
+                select(t.messages)
+                .where(t.messages.c.ticket_id.in_(chunk))
+                .order_by(t.messages.c.id)
             ):
                 by_id[r.ticket_id].messages.append(
                     Message(Direction(r.direction), r.body, r.at, r.channel, r.author, r.id)
@@ -271,5 +304,5 @@ class SqlShopRepository:
         ).first()
         return _shop(row) if row else None
 
-    def list(self) -> list[Shop]:
+    def list(self) -> builtins.list[Shop]:
         return [_shop(r) for r in self.conn.execute(select(t.shops).order_by(t.shops.c.id))]

@@ -37,6 +37,7 @@ cli.add_typer(kb.app, name="kb")
 cli.add_typer(shops.app, name="shop")
 tickets.register(cli)
 
+
 def _register_optional() -> None:
     """Commands of optional parts register here when their modules exist."""
     import importlib
@@ -88,8 +89,7 @@ def main(argv: list[str] | None = None) -> None:
         text = _message(exc.code, exc.fields)
         if _wants_json(argv):
             sys.stdout.write(
-                dumps({"ok": False, "code": exc.code, "message": text, "fields": exc.fields})
-                + "\n"
+                dumps({"ok": False, "code": exc.code, "message": text, "fields": exc.fields}) + "\n"
             )
         stderr().print(f"[bold red]Ошибка:[/] {text}", markup=True)
         if debug:

@@ -23,15 +23,16 @@ def check(as_json: JsonOpt = False) -> None:
     application = current_app(with_journal=False)
     ctx = application.ctx
     problems = check_knowledge(ctx.kb, ctx.renderer)
+    dirs = [str(d) for d in application.knowledge.dirs]
     data = {
         "ok": not problems,
-        "dirs": [str(d) for d in application.knowledge.dirs],
+        "dirs": dirs,
         "problems": [p.__dict__ for p in problems],
     }
 
     def human(console: Console) -> None:
         if not problems:
-            console.print(ctx.message("kb_ok", dirs=", ".join(data["dirs"])))
+            console.print(ctx.message("kb_ok", dirs=", ".join(dirs)))
             return
         for p in problems:
             console.print(ctx.message("kb_problem", path=p.path, key=p.key, problem=p.problem))

@@ -22,8 +22,11 @@ def add(
     """Добавить магазин."""
     ctx = current_ctx()
     shop = add_shop(ctx, name, marketplace)
-    emit(shop.__dict__, as_json,
-         lambda c: c.print(ctx.message("shop_added", id=shop.id, name=shop.name)))  # fmt: skip
+    emit(
+        shop.__dict__,
+        as_json,
+        lambda c: c.print(ctx.message("shop_added", id=shop.id, name=shop.name)),
+    )
 
 
 @app.command("list")

@@ -48,10 +48,17 @@ def print_appeal(console: Console, ctx: ServiceContext, appeal: Appeal) -> None:
     console.print("\n".join(where))
     table = Table("", "Пункт чек-листа", "Что нужно", title="Чек-лист")
     for item in appeal.checklist:
-        table.add_row("✓" if item.done else "✗", item.label_ru, "" if item.done else item.question_ru)
+        table.add_row(
+            "✓" if item.done else "✗", item.label_ru, "" if item.done else item.question_ru
+        )
     console.print(table)
     for w in appeal.warnings:
         console.print(f"[yellow]Внимание:[/] {ctx.message(w.code, **w.fields)}")
+
+
+def _category_label(ctx: ServiceContext, category: str) -> str:
+    known = ctx.kb.categories.get(category)
+    return known.label_ru if known else category
 
 
 def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
@@ -60,9 +67,7 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
         f"[bold]Обращение №{ticket.id}[/]: {ticket.subject}",
         f"Статус: {STATUS_RU.get(ticket.status.value, ticket.status.value)}"
         + (" · [red]СРОЧНО[/]" if ticket.urgent else ""),
-        f"Маркетплейс: {ticket.marketplace} · категория: {ctx.kb.categories[ticket.category].label_ru}"
-        if ticket.category in ctx.kb.categories
-        else f"Маркетплейс: {ticket.marketplace} · категория: {ticket.category}",
+        f"Маркетплейс: {ticket.marketplace} · категория: {_category_label(ctx, ticket.category)}",
         f"Канал: {ctx.kb.channels[ticket.channel_id].name_ru}"
         if ticket.channel_id in ctx.kb.channels
         else f"Канал: {ticket.channel_id}",
@@ -72,8 +77,9 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     if ticket.event_date:
         head.append(f"Дата события: {ticket.event_date:%d.%m.%Y}")
     if ticket.identifiers:
-        head.append("Идентификаторы: " + ", ".join(f"{i.type.value} {i.value}"
-                                                   for i in ticket.identifiers))
+        head.append(
+            "Идентификаторы: " + ", ".join(f"{i.type.value} {i.value}" for i in ticket.identifiers)
+        )
     head.append(f"Создано: {fmt_time(ctx, ticket.created_at)}")
     if ticket.submitted_at:
         head.append(f"Отправлено: {fmt_time(ctx, ticket.submitted_at)}")
@@ -87,8 +93,9 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     console.print("\n".join(head))
     console.print(Panel(ticket.body, title="Текст"))
     if ticket.attachments:
-        console.print("Вложения: " + ", ".join(f"{a.filename} ({a.size} Б)"
-                                                for a in ticket.attachments))
+        console.print(
+            "Вложения: " + ", ".join(f"{a.filename} ({a.size} Б)" for a in ticket.attachments)
+        )
     if ticket.messages:
         table = Table("Когда", "Кто", "Текст", title="Переписка")
         who = {"out": "мы → МП", "in": "МП → мы", "note": "заметка"}
@@ -104,7 +111,14 @@ def print_ticket_list(console: Console, ctx: ServiceContext, tickets: list[Ticke
         due = fmt_time(ctx, t.reply_due_at) if t.reply_due_at else ""
         if t.is_overdue(now):
             due = f"[red]{due} (просрочено)[/]"
-        table.add_row(str(t.id), STATUS_RU.get(t.status.value, t.status.value), t.marketplace,
-                      t.category, t.subject, t.external_id, due)  # fmt: skip
+        table.add_row(
+            str(t.id),
+            STATUS_RU.get(t.status.value, t.status.value),
+            t.marketplace,
+            t.category,
+            t.subject,
+            t.external_id,
+            due,
+        )
     console.print(table)
     console.print(f"Всего: {len(tickets)}")

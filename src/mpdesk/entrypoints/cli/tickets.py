@@ -26,7 +26,6 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket_list,
 )
 from mpdesk.services import bundle, export, journal
-from mpdesk.services.ports import TicketFilter
 from mpdesk.services.views import appeal_public, ticket_public
 
 TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
@@ -51,9 +50,7 @@ def parse_date(value: str, field: str = "date") -> date:
     raise InvalidDateError("invalid_date", field=field, value=value)
 
 
-def parse_identifiers(
-    marketplace: str, raw: dict[IdType, list[str]]
-) -> list[Identifier]:
+def parse_identifiers(marketplace: str, raw: dict[IdType, list[str]]) -> list[Identifier]:
     result = []
     for id_type, values in raw.items():
         for value in values:
@@ -69,38 +66,76 @@ def parse_identifiers(
 
 
 def cmd_new(
-    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m", help="wb или ozon.")] = None,
-    category: Annotated[str | None, typer.Option("--category", "-c", help="Категория (mpdesk kb show categories).")] = None,
-    text: Annotated[str, typer.Option("--text", "-t", help="Описание проблемы своими словами.")] = "",
-    event_date: Annotated[str | None, typer.Option("--date", help="Дата события: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")] = None,
+    marketplace: Annotated[
+        str | None, typer.Option("--marketplace", "-m", help="wb или ozon.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", "-c", help="Категория (mpdesk kb show categories).")
+    ] = None,
+    text: Annotated[
+        str, typer.Option("--text", "-t", help="Описание проблемы своими словами.")
+    ] = "",
+    event_date: Annotated[
+        str | None, typer.Option("--date", help="Дата события: ГГГГ-ММ-ДД или ДД.ММ.ГГГГ.")
+    ] = None,
     supply: Annotated[list[str] | None, typer.Option("--supply", help="Номер поставки.")] = None,
-    order: Annotated[list[str] | None, typer.Option("--order", help="Номер заказа / отправления.")] = None,
-    sku: Annotated[list[str] | None, typer.Option("--sku", help="Артикул WB (nmID) или SKU Ozon.")] = None,
-    vendor_code: Annotated[list[str] | None, typer.Option("--vendor-code", help="Артикул продавца.")] = None,
+    order: Annotated[
+        list[str] | None, typer.Option("--order", help="Номер заказа / отправления.")
+    ] = None,
+    sku: Annotated[
+        list[str] | None, typer.Option("--sku", help="Артикул WB (nmID) или SKU Ozon.")
+    ] = None,
+    vendor_code: Annotated[
+        list[str] | None, typer.Option("--vendor-code", help="Артикул продавца.")
+    ] = None,
     barcode: Annotated[list[str] | None, typer.Option("--barcode", help="Штрихкод.")] = None,
-    ticket_ref: Annotated[list[str] | None, typer.Option("--ticket-ref", help="Номер прежнего обращения.")] = None,
+    ticket_ref: Annotated[
+        list[str] | None, typer.Option("--ticket-ref", help="Номер прежнего обращения.")
+    ] = None,
     amount: Annotated[list[str] | None, typer.Option("--amount", help="Сумма, руб.")] = None,
-    attach: Annotated[list[Path] | None, typer.Option("--attach", "-a", help="Файл-доказательство (можно несколько).")] = None,
-    shop: Annotated[str | None, typer.Option("--shop", help="Магазин (по умолчанию основной).")] = None,
-    channel: Annotated[str, typer.Option("--channel", help="Канал (по умолчанию официальный основной).")] = "",
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Только показать обращение, не сохранять.")] = False,
-    interactive: Annotated[bool | None, typer.Option("--interactive/--no-interactive", help="Мастер с вопросами (по умолчанию — если ввод с терминала).")] = None,
+    attach: Annotated[
+        list[Path] | None,
+        typer.Option("--attach", "-a", help="Файл-доказательство (можно несколько)."),
+    ] = None,
+    shop: Annotated[
+        str | None, typer.Option("--shop", help="Магазин (по умолчанию основной).")
+    ] = None,
+    channel: Annotated[
+        str, typer.Option("--channel", help="Канал (по умолчанию официальный основной).")
+    ] = "",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Только показать обращение, не сохранять.")
+    ] = False,
+    interactive: Annotated[
+        bool | None,
+        typer.Option(
+            "--interactive/--no-interactive",
+            help="Мастер с вопросами (по умолчанию — если ввод с терминала).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Новое обращение: текст, канал, чек-лист; сохраняется в журнал."""
     ctx = current_ctx()
     raw = {
-        IdType.SUPPLY_ID: supply or [], IdType.ORDER_ID: order or [], IdType.SKU: sku or [],
-        IdType.VENDOR_CODE: vendor_code or [], IdType.BARCODE: barcode or [],
-        IdType.TICKET_ID: ticket_ref or [], IdType.AMOUNT: amount or [],
-    }  # fmt: skip
+        IdType.SUPPLY_ID: supply or [],
+        IdType.ORDER_ID: order or [],
+        IdType.SKU: sku or [],
+        IdType.VENDOR_CODE: vendor_code or [],
+        IdType.BARCODE: barcode or [],
+        IdType.TICKET_ID: ticket_ref or [],
+        IdType.AMOUNT: amount or [],
+    }
     if interactive is None:
         interactive = sys.stdin.isatty() and not as_json
     answers = wizard.Answers(
-        marketplace=marketplace, category=category, text=text,
+        marketplace=marketplace,
+        category=category,
+        text=text,
         event_date=parse_date(event_date) if event_date else None,
-        raw_identifiers=raw, attachments=list(attach or []),
-    )  # fmt: skip
+        raw_identifiers=raw,
+        attachments=list(attach or []),
+    )
     if interactive:
         answers = wizard.run(ctx, answers)
     if answers.marketplace is None:
@@ -119,66 +154,56 @@ def cmd_new(
     )
     if dry_run:
         appeal = journal.preview_appeal(ctx, draft, answers.attachments)
-        emit({"ticket": None, "appeal": appeal_public(appeal, ctx.message)}, as_json,
-             lambda c: print_appeal(c, ctx, appeal))  # fmt: skip
+        emit(
+            {"ticket": None, "appeal": appeal_public(appeal, ctx.message)},
+            as_json,
+            lambda c: print_appeal(c, ctx, appeal),
+        )
         return
     opened = journal.open_ticket(ctx, draft, answers.attachments, shop_name=shop)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
-        console.print(ctx.message("ticket_saved", id=opened.ticket.id,
-                                  status=opened.ticket.status.value))  # fmt: skip
+        console.print(
+            ctx.message("ticket_saved", id=opened.ticket.id, status=opened.ticket.status.value)
+        )
 
-    emit({"ticket": ticket_public(opened.ticket),
-          "appeal": appeal_public(opened.appeal, ctx.message)}, as_json, human)  # fmt: skip
+    emit(
+        {
+            "ticket": ticket_public(opened.ticket),
+            "appeal": appeal_public(opened.appeal, ctx.message),
+        },
+        as_json,
+        human,
+    )
 
 
 def cmd_list(
-    status: Annotated[list[str] | None, typer.Option("--status", "-s", help="Статус (можно несколько).")] = None,
+    status: Annotated[
+        list[str] | None, typer.Option("--status", "-s", help="Статус (можно несколько).")
+    ] = None,
     marketplace: Annotated[str | None, typer.Option("--marketplace", "-m")] = None,
     category: Annotated[str | None, typer.Option("--category", "-c")] = None,
     shop: Annotated[str | None, typer.Option("--shop")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Только с просроченным ответом.")] = False,
-    text: Annotated[str | None, typer.Option("--text", "-q", help="Поиск по теме, описанию, номерам.")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Только с просроченным ответом.")
+    ] = False,
+    text: Annotated[
+        str | None, typer.Option("--text", "-q", help="Поиск по теме, описанию, номерам.")
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100000)] = 100,
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Список обращений с фильтрами."""
     ctx = current_ctx()
-    flt = build_filter(ctx, status, marketplace, category, shop, overdue, text)
+    flt = journal.build_filter(ctx, status, marketplace, category, shop, overdue, text)
     flt.limit = limit
     tickets = journal.list_tickets(ctx, flt)
-    emit([ticket_public(t, full=False) for t in tickets], as_json,
-         lambda c: print_ticket_list(c, ctx, tickets))  # fmt: skip
-
-
-def build_filter(ctx, status, marketplace, category, shop, overdue, text) -> TicketFilter:  # type: ignore[no-untyped-def]
-    statuses = []
-    for s in status or []:
-        try:
-            statuses.append(Status(s))
-        except ValueError as exc:
-            raise UnknownValueError("status", s, [x.value for x in Status]) from exc
-    if marketplace and marketplace not in ctx.kb.marketplaces:
-        raise UnknownValueError("marketplace", marketplace, sorted(ctx.kb.marketplaces))
-    if category and category not in ctx.kb.categories:
-        raise UnknownValueError("category", category, sorted(ctx.kb.categories))
-    shop_id = None
-    if shop:
-        found = next((s for s in _shops(ctx) if s.name == shop), None)
-        if found is None:
-            raise UnknownValueError("shop", shop, [s.name for s in _shops(ctx)])
-        shop_id = found.id
-    return TicketFilter(
-        status=statuses, marketplace=marketplace, category=category, shop_id=shop_id,
-        overdue_at=ctx.clock.now() if overdue else None, text=text,
-    )  # fmt: skip
-
-
-def _shops(ctx):  # type: ignore[no-untyped-def]
-    from mpdesk.services.shops import list_shops
-
-    return list_shops(ctx)
+    emit(
+        [ticket_public(t, full=False) for t in tickets],
+        as_json,
+        lambda c: print_ticket_list(c, ctx, tickets),
+    )
 
 
 def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
@@ -190,25 +215,40 @@ def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
 
 def cmd_submit(
     ticket_id: TicketId,
-    external_id: Annotated[str, typer.Option("--external-id", "-e", help="Номер обращения, присвоенный маркетплейсом.")],
+    external_id: Annotated[
+        str, typer.Option("--external-id", "-e", help="Номер обращения, присвоенный маркетплейсом.")
+    ],
     channel: Annotated[str, typer.Option("--channel", help="Канал, куда отправлено.")] = "",
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Отметить, что обращение отправлено (с номером у маркетплейса)."""
     ctx = current_ctx()
     ticket = journal.submit_ticket(ctx, ticket_id, external_id, channel)
-    emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message(
-        "ticket_submitted", id=ticket.id, external_id=ticket.external_id,
-        due=fmt_time(ctx, ticket.reply_due_at))))  # fmt: skip
+    emit(
+        ticket_public(ticket),
+        as_json,
+        lambda c: c.print(
+            ctx.message(
+                "ticket_submitted",
+                id=ticket.id,
+                external_id=ticket.external_id,
+                due=fmt_time(ctx, ticket.reply_due_at),
+            )
+        ),
+    )
 
 
 def cmd_reply(
     ticket_id: TicketId,
-    text: Annotated[str | None, typer.Option("--text", "-t", help="Текст ответа маркетплейса.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", "-f", help="Файл с текстом ответа (UTF-8).")] = None,
+    text: Annotated[
+        str | None, typer.Option("--text", "-t", help="Текст ответа маркетплейса.")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Файл с текстом ответа (UTF-8).")
+    ] = None,
     attach: Annotated[list[Path] | None, typer.Option("--attach", "-a")] = None,
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Записать ответ маркетплейса."""
     ctx = current_ctx()
     body = text or ""
@@ -220,8 +260,11 @@ def cmd_reply(
         except (OSError, UnicodeDecodeError) as exc:
             raise AttachmentError("reply_file_unreadable", file=str(file)) from exc
     ticket = journal.record_reply(ctx, ticket_id, body, attach or [])
-    emit(ticket_public(ticket), as_json,
-         lambda c: c.print(ctx.message("reply_recorded", id=ticket.id)))  # fmt: skip
+    emit(
+        ticket_public(ticket),
+        as_json,
+        lambda c: c.print(ctx.message("reply_recorded", id=ticket.id)),
+    )
 
 
 def cmd_note(
@@ -232,24 +275,30 @@ def cmd_note(
     """Добавить внутреннюю заметку."""
     ctx = current_ctx()
     ticket = journal.add_note(ctx, ticket_id, text)
-    emit(ticket_public(ticket), as_json,
-         lambda c: c.print(ctx.message("note_added", id=ticket.id)))  # fmt: skip
+    emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message("note_added", id=ticket.id)))
 
 
 def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-def]
     def command(
         ticket_id: TicketId,
         comment: Annotated[str, typer.Option("--comment", help="Комментарий.")] = "",
-        recovered: Annotated[str | None, typer.Option("--recovered", help="Сколько денег вернули, руб.")] = None,
+        recovered: Annotated[
+            str | None, typer.Option("--recovered", help="Сколько денег вернули, руб.")
+        ] = None,
         as_json: JsonOpt = False,
-    ) -> None:  # fmt: skip
+    ) -> None:
         ctx = current_ctx()
         amount = None
         if recovered is not None:
             amount = parse_identifiers("", {IdType.AMOUNT: [recovered]})[0].value
         ticket = journal.change_status(ctx, ticket_id, target, comment, amount)
-        emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message(
-            "status_changed", id=ticket.id, status=ticket.status.value)))  # fmt: skip
+        emit(
+            ticket_public(ticket),
+            as_json,
+            lambda c: c.print(
+                ctx.message("status_changed", id=ticket.id, status=ticket.status.value)
+            ),
+        )
 
     command.__doc__ = help_text
     return command
@@ -262,11 +311,18 @@ def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
-        console.print(ctx.message("ticket_saved", id=opened.ticket.id,
-                                  status=opened.ticket.status.value))  # fmt: skip
+        console.print(
+            ctx.message("ticket_saved", id=opened.ticket.id, status=opened.ticket.status.value)
+        )
 
-    emit({"ticket": ticket_public(opened.ticket),
-          "appeal": appeal_public(opened.appeal, ctx.message)}, as_json, human)  # fmt: skip
+    emit(
+        {
+            "ticket": ticket_public(opened.ticket),
+            "appeal": appeal_public(opened.appeal, ctx.message),
+        },
+        as_json,
+        human,
+    )
 
 
 def cmd_due(
@@ -276,10 +332,14 @@ def cmd_due(
     """Просроченные ответы и ответы, ожидаемые в ближайшие сутки."""
     ctx = current_ctx()
     items = journal.list_due(ctx, timedelta(hours=hours))
-    data = [{**ticket_public(i.ticket, full=False),
-             "overdue_seconds": int(i.overdue_by.total_seconds()) if i.overdue_by else None,
-             "due_in_seconds": int(i.due_in.total_seconds()) if i.due_in else None}
-            for i in items]  # fmt: skip
+    data = [
+        {
+            **ticket_public(i.ticket, full=False),
+            "overdue_seconds": int(i.overdue_by.total_seconds()) if i.overdue_by else None,
+            "due_in_seconds": int(i.due_in.total_seconds()) if i.due_in else None,
+        }
+        for i in items
+    ]
 
     def human(console: Console) -> None:
         if not items:
@@ -287,21 +347,37 @@ def cmd_due(
         for i in items:
             t = i.ticket
             if i.overdue_by is not None:
-                console.print(ctx.message("due_overdue", id=t.id, subject=t.subject,
-                                          external_id=t.external_id, by=fmt_delta(i.overdue_by)))
+                console.print(
+                    ctx.message(
+                        "due_overdue",
+                        id=t.id,
+                        subject=t.subject,
+                        external_id=t.external_id,
+                        by=fmt_delta(i.overdue_by),
+                    )
+                )
             elif i.due_in is not None:
-                console.print(ctx.message("due_soon", id=t.id, subject=t.subject,
-                                          external_id=t.external_id, due=fmt_time(ctx, t.reply_due_at),
-                                          left=fmt_delta(i.due_in)))  # fmt: skip
+                console.print(
+                    ctx.message(
+                        "due_soon",
+                        id=t.id,
+                        subject=t.subject,
+                        external_id=t.external_id,
+                        due=fmt_time(ctx, t.reply_due_at),
+                        left=fmt_delta(i.due_in),
+                    )
+                )
 
     emit(data, as_json, human)
 
 
 def cmd_bundle(
     ticket_id: TicketId,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Куда сохранить zip.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Куда сохранить zip.")
+    ] = None,
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Собрать пакет доказательств: вложения, текст и manifest.json в zip."""
     ctx = current_ctx()
     dest = output or Path(f"mpdesk-{ticket_id}-bundle.zip")
@@ -317,14 +393,17 @@ def cmd_export(
     category: Annotated[str | None, typer.Option("--category", "-c")] = None,
     shop: Annotated[str | None, typer.Option("--shop")] = None,
     as_json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> None:
     """Выгрузить журнал в CSV, XLSX или JSON."""
     ctx = current_ctx()
-    flt = build_filter(ctx, status, marketplace, category, shop, False, None)
+    flt = journal.build_filter(ctx, status, marketplace, category, shop, False, None)
     dest = output or Path(f"mpdesk-journal.{fmt}")
     count = export.export_journal(ctx, fmt, dest, flt)
-    emit({"path": str(dest), "format": fmt, "tickets": count}, as_json,
-         lambda c: c.print(ctx.message("export_written", path=str(dest), count=count)))  # fmt: skip
+    emit(
+        {"path": str(dest), "format": fmt, "tickets": count},
+        as_json,
+        lambda c: c.print(ctx.message("export_written", path=str(dest), count=count)),
+    )
 
 
 def cmd_import(

@@ -48,7 +48,9 @@ def _choose(console: Console, title: str, options: dict[str, str]) -> str:
 
 def run(ctx: ServiceContext, answers: Answers) -> Answers:
     console = Console(stderr=True)
-    console.print("[bold]Новое обращение[/] — отвечайте на вопросы; Enter пропускает необязательное.")
+    console.print(
+        "[bold]Новое обращение[/] — отвечайте на вопросы; Enter пропускает необязательное."
+    )
     if answers.marketplace is None:
         answers.marketplace = _choose(
             console, "Маркетплейс:", {m.id: m.name_ru for m in ctx.kb.marketplaces.values()}
@@ -64,7 +66,7 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
     items = {i.id: i for i in checklist.items} if checklist else {}
     if "description" in items and (not answers.text or is_description_vague(answers.text)):
         console.print(items["description"].question_ru)
-        answers.text = Prompt.ask("Описание", console=console, default=answers.text or None) or ""
+        answers.text = Prompt.ask("Описание", console=console, default=answers.text) or ""
     has_id = any(v for t, v in answers.raw_identifiers.items() if t in _ID_LABELS)
     if "identifier" in items and not has_id:
         console.print(items["identifier"].question_ru)
@@ -72,14 +74,19 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
         for id_type in wanted:
             if id_type not in _ID_LABELS:
                 continue
-            value = Prompt.ask(f"{_ID_LABELS[id_type].capitalize()} (Enter — нет)",
-                               console=console, default="", show_default=False)  # fmt: skip
+            value = Prompt.ask(
+                f"{_ID_LABELS[id_type].capitalize()} (Enter — нет)",
+                console=console,
+                default="",
+                show_default=False,
+            )
             if value.strip():
                 answers.raw_identifiers[id_type].append(value.strip())
     while "date" in items and answers.event_date is None:
         console.print(items["date"].question_ru)
-        value = Prompt.ask("Дата (ДД.ММ.ГГГГ, Enter — не знаю)", console=console, default="",
-                           show_default=False)  # fmt: skip
+        value = Prompt.ask(
+            "Дата (ДД.ММ.ГГГГ, Enter — не знаю)", console=console, default="", show_default=False
+        )
         if not value.strip():
             break
         try:
@@ -89,8 +96,9 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
     if "evidence" in items and not answers.attachments:
         console.print(items["evidence"].question_ru)
         while True:
-            value = Prompt.ask("Путь к файлу (Enter — закончить)", console=console, default="",
-                               show_default=False)  # fmt: skip
+            value = Prompt.ask(
+                "Путь к файлу (Enter — закончить)", console=console, default="", show_default=False
+            )
             if not value.strip():
                 break
             path = Path(value.strip()).expanduser()
