@@ -55,13 +55,15 @@ def normalize_amount(raw: str) -> str:
         )
     else:
         text = text.replace(",", ".")
+    if len(text) > 40:
+        raise ValueError(raw)
     try:
         value = Decimal(text)
+        if not value.is_finite() or value < 0 or value >= Decimal(10) ** 15:
+            raise ValueError(raw)
+        return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
     except InvalidOperation as exc:
         raise ValueError(raw) from exc
-    if not value.is_finite() or value < 0:
-        raise ValueError(raw)
-    return str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def normalize_identifier(id_type: IdType, raw: str) -> str:

@@ -6,7 +6,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from mpdesk.domain.errors import KnowledgeBaseError, UnknownValueError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
@@ -55,22 +54,28 @@ def show(
     data = knowledge_public(ctx.kb, what)
 
     def human(console: Console) -> None:
-        table = Table(title=ctx.message(f"kb_section_{what}"), show_lines=True)
-        columns: list[str] = list(data[0].keys()) if data else []
-        for col in columns:
-            table.add_column(col)
+        console.print(f"[bold]{ctx.message(f'kb_section_{what}')}[/]")
         for row in data:
-            table.add_row(*(_cell(row[c]) for c in columns))
-        console.print(table)
+            console.print()
+            for key, value in row.items():
+                if value in (None, "", [], {}):
+                    continue
+                console.print(f"{key}: {_cell(value)}", markup=False)
 
     emit(data, as_json, human)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, indent: str = "  ") -> str:
     if isinstance(value, list):
-        return "\n".join(_cell(v) for v in value)
+        if all(not isinstance(v, dict | list) for v in value):
+            return ", ".join(_cell(v) for v in value)
+        return "".join(f"\n{indent}- {_cell(v, indent + '  ')}" for v in value)
     if isinstance(value, dict):
-        return "\n".join(f"{k}: {_cell(v)}" for k, v in value.items())
+        return f"\n{indent}".join(
+            f"{k}: {_cell(v, indent + '  ')}"
+            for k, v in value.items()
+            if v not in (None, "", [], {})
+        )
     if isinstance(value, bool):
         return "да" if value else "нет"
     return "" if value is None else str(value)

@@ -1,0 +1,260 @@
+"""The CLI end to end on SQLite in a temp MPDESK_HOME, with MPDESK_NOW frozen."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from tests.cli import run
+from tests.conftest import make_jpeg
+
+
+def new_ticket(tmp_path: Path, *extra: str) -> dict:  # type: ignore[type-arg]
+    photo = make_jpeg(tmp_path / "photo.jpg")
+    result = run(
+        "new",
+        "--marketplace",
+        "wb",
+        "--category",
+        "acceptance",
+        "--supply",
+        "24567891",
+        "--date",
+        "2026-11-19",
+        "--text",
+        "Отгрузили 100 штук, приняли 95, недостача 5 штук",
+        "--attach",
+        str(photo),
+        "--no-interactive",
+        "--json",
+        *extra,
+    )
+    assert result.code == 0, result.stderr
+    return result.json()  # type: ignore[no-any-return]
+
+
+def test_done_when_scenario_new_submit_reply_due_export(cli_env: Path, tmp_path: Path) -> None:
+    created = new_ticket(tmp_path)
+    ticket = created["ticket"]
+    assert ticket["status"] == "ready"
+    assert ticket["created_at"] == "2026-11-20T07:00:00+00:00"  # stored in UTC
+    assert created["appeal"]["subject"] == "Ошибка при приёмке товара 24567891"
+    assert created["appeal"]["channel"]["id"] == "wb_service_desk"
+    assert created["appeal"]["missing"] == []
+    assert any("Telegram" in w["message"] for w in created["appeal"]["warnings"])
+
+    sub = run("submit", str(ticket["id"]), "--external-id", "SD-5512", "--json").json()
+    assert sub["status"] == "submitted"
+    assert sub["reply_due_at"] == "2026-11-22T07:00:00+00:00"
+
+    human = run("submit", str(ticket["id"]), "--external-id", "SD-5512")
+    assert human.code == 2 and "нельзя перевести" in human.stderr
+
+    due = run("due", "--json").json()
+    assert due == []  # due in 48 h, the horizon is 24 h
+    assert [d["id"] for d in run("due", "--hours", "72", "--json").json()] == [ticket["id"]]
+
+    reply = run("reply", str(ticket["id"]), "--text", "Расхождение подтверждено", "--json")
+    assert reply.json()["status"] == "answered"
+
+    out = tmp_path / "journal.xlsx"
+    exported = run("export", "--format", "xlsx", "--output", str(out), "--json").json()
+    assert exported["tickets"] == 1
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "№" and rows[1][6] == "SD-5512"
+    assert rows[1][9] == "20.11.2026 10:00"  # shown in Moscow time
+
+
+def test_overdue_ticket_says_by_how_much(
+    cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tid = new_ticket(tmp_path)["ticket"]["id"]
+    run("submit", str(tid), "--external-id", "SD-1")
+    monkeypatch.setenv("MPDESK_NOW", "2026-11-22T13:30:00+03:00")
+    from mpdesk.entrypoints.cli import state
+
+    state.reset()
+    due = run("due", "--json").json()
+    assert due[0]["overdue_seconds"] == 3 * 3600 + 30 * 60
+    human = run("due")
+    assert "просрочен на 3 ч 30 мин" in human.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["--marketplace", "amazon"], "marketplace"),
+        (["--category", "money"], "category"),
+        (["--supply", "ABC-1"], "supply"),
+        (["--date", "31.02.2026"], "date"),
+        (["--barcode", "12"], "barcode"),
+    ],
+)
+def test_bad_input_exits_2_with_russian_message_and_no_traceback(
+    cli_env: Path, args: list[str], field: str
+) -> None:
+    base = {"--marketplace": "wb", "--category": "acceptance"}
+    for key, value in zip(args[::2], args[1::2], strict=True):
+        base[key] = value
+    argv = ["new", "--no-interactive", *[x for kv in base.items() for x in kv]]
+    if "--supply" not in base:
+        argv += ["--supply", "24567891"]
+    result = run(*argv)
+    assert result.code == 2
+    assert "Traceback" not in result.stderr
+    assert field in result.stderr
+    as_json = run(*argv, "--json")
+    assert as_json.json()["ok"] is False and as_json.json()["fields"]
+
+
+def test_refused_attachments_leave_nothing_behind(cli_env: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "photo.jpg"
+    fake.write_bytes(b"MZ\x90\x00" + bytes(100))
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + bytes(21 * 1024 * 1024))
+    for bad, phrase in (
+        (fake, "не принят"),
+        (big, "больше допустимых"),
+        (tmp_path / "nope.jpg", "не найден"),
+    ):
+        result = run(
+            "new",
+            "-m",
+            "wb",
+            "-c",
+            "acceptance",
+            "--supply",
+            "1",
+            "--no-interactive",
+            "--attach",
+            str(bad),
+        )
+        assert result.code == 2, result.stdout
+        assert phrase in result.stderr
+    assert run("list", "--json").json() == []
+    assert not any(p.is_file() for p in (cli_env / "files").rglob("*"))
+
+
+def test_unknown_ticket_and_debug_flag(cli_env: Path) -> None:
+    result = run("show", "999")
+    assert result.code == 2 and "Обращение 999 не найдено" in result.stderr
+    assert "Traceback" not in result.stderr
+    debug = run("--debug", "show", "999")
+    assert "Traceback" in debug.stderr
+
+
+def test_export_neutralises_formulas_and_json_round_trips(cli_env: Path, tmp_path: Path) -> None:
+    run(
+        "new",
+        "-m",
+        "ozon",
+        "-c",
+        "listing",
+        "--sku",
+        "1100526203",
+        "--no-interactive",
+        "--text",
+        '=HYPERLINK("http://evil") фото в карточке перепутаны местами совсем',
+    )
+    new_ticket(tmp_path)
+    run("submit", "2", "--external-id", "@SUM(1)")
+    csv_path = tmp_path / "j.csv"
+    run("export", "-f", "csv", "-o", str(csv_path))
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "'@SUM(1)" in text
+    dump = tmp_path / "j.json"
+    run("export", "-f", "json", "-o", str(dump))
+    original = json.loads(dump.read_text(encoding="utf-8"))
+
+    other_home = tmp_path / "other"
+    other_home.mkdir()
+    import os
+
+    os.environ["MPDESK_HOME"] = str(other_home)
+    from mpdesk.entrypoints.cli import state
+
+    state.reset()
+    assert run("import-journal", str(dump), "--json").json() == {"added": 2, "skipped": 0}
+    assert run("import-journal", str(dump), "--json").json() == {"added": 0, "skipped": 2}
+    again = tmp_path / "again.json"
+    run("export", "-f", "json", "-o", str(again))
+    copy = json.loads(again.read_text(encoding="utf-8"))
+
+    def strip(doc: dict) -> list:  # type: ignore[type-arg]
+        drop = {"id", "shop_id", "version", "parent_id"}
+        return [
+            {k: v for k, v in t.items() if k not in drop}
+            | {
+                "messages": [{k: v for k, v in m.items() if k != "id"} for m in t["messages"]],
+                "attachments": [
+                    {k: v for k, v in a.items() if k != "id"} for a in t["attachments"]
+                ],
+            }
+            for t in doc["tickets"]
+        ]
+
+    assert strip(copy) == strip(original)
+
+
+def test_import_of_a_broken_file_names_line_and_column(cli_env: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "mpdesk-journal",\n "tickets": [,]}', encoding="utf-8")
+    result = run("import-journal", str(bad))
+    assert result.code == 2
+    assert "строка 2" in result.stderr and "столбец" in result.stderr
+
+
+def test_bundle_contains_attachments_text_and_manifest(cli_env: Path, tmp_path: Path) -> None:
+    tid = new_ticket(tmp_path)["ticket"]["id"]
+    out = tmp_path / "b.zip"
+    data = run("bundle", str(tid), "-o", str(out), "--json").json()
+    with zipfile.ZipFile(out) as zf:
+        names = zf.namelist()
+        manifest = json.loads(zf.read("manifest.json"))
+        assert zf.read("attachments/photo.jpg") == (tmp_path / "photo.jpg").read_bytes()
+    assert names == ["appeal.txt", "attachments/photo.jpg", "manifest.json"]
+    assert manifest["files"][1]["sha256"] == data["files"][1]["sha256"]
+
+
+def test_follow_up_and_status_commands(cli_env: Path, tmp_path: Path) -> None:
+    tid = new_ticket(tmp_path)["ticket"]["id"]
+    assert run("follow-up", str(tid)).code == 2
+    run("submit", str(tid), "--external-id", "SD-9")
+    fu = run("follow-up", str(tid), "--json").json()
+    assert fu["ticket"]["parent_id"] == tid
+    assert "SD-9" in fu["appeal"]["subject"]
+    assert run("reject", str(tid), "--json").json()["status"] == "rejected"
+    assert run("reopen", str(tid), "--json").json()["status"] == "reopened"
+    resolved = run("resolve", str(tid), "--recovered", "1 500,50", "--json").json()
+    assert resolved["amount_recovered"] == "1500.50"
+
+
+def test_kb_check_and_show(cli_env: Path) -> None:
+    assert run("kb", "check", "--json").json()["ok"] is True
+    channels = run("kb", "show", "channels", "--json").json()
+    emails = {c["address"] for c in channels if c["kind"] == "email"}
+    assert {"sellersup@ozon.ru", "help@ozon.ru"} <= emails
+    assert run("kb", "show", "nonsense").code == 2
+    human = run("kb", "show", "checklists")
+    assert "Какой номер поставки" in human.stdout
+
+
+def test_broken_user_knowledge_is_reported_by_kb_check(cli_env: Path) -> None:
+    (cli_env / "knowledge").mkdir()
+    (cli_env / "knowledge" / "channels.yaml").write_text("channels: 5\n", encoding="utf-8")
+    result = run("kb", "check")
+    assert result.code == 2
+    assert "channels.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_shops(cli_env: Path) -> None:
+    assert run("shop", "add", "Мой WB", "-m", "wb", "--json").json()["is_default"] is True
+    assert run("shop", "add", "Мой WB", "-m", "wb").code == 2
+    assert [s["name"] for s in run("shop", "list", "--json").json()] == ["Мой WB"]
+    r = run("new", "-m", "ozon", "-c", "other", "--shop", "Мой WB", "--no-interactive")
+    assert r.code == 2 and "работает на wb" in r.stderr

@@ -1,0 +1,167 @@
+"""Test doubles of the ports (in memory)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+from zoneinfo import ZoneInfo
+
+from mpdesk.domain.errors import AttachmentError, ConcurrentEditError
+from mpdesk.domain.tickets import Ticket
+from mpdesk.services.ports import Shop, StoredFile, TicketFilter
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.moment = now
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def today(self) -> date:
+        return self.moment.astimezone(MSK).date()
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(MSK)
+
+
+class FakeFileStore:
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+        self.pending: list[str] = []
+
+    def inspect(self, path: Path) -> StoredFile:
+        if not path.is_file():
+            raise AttachmentError("attachment_missing", file=str(path))
+        data = path.read_bytes()
+        return StoredFile(hashlib.sha256(data).hexdigest(), len(data), "image/jpeg", path)
+
+    def put(self, path: Path) -> StoredFile:
+        info = self.inspect(path)
+        if info.sha256 not in self.stored:
+            self.stored[info.sha256] = path.read_bytes()
+            self.pending.append(info.sha256)
+        return info
+
+    def put_bytes(self, data: bytes, filename: str) -> StoredFile:
+        sha = hashlib.sha256(data).hexdigest()
+        self.stored.setdefault(sha, data)
+        return StoredFile(sha, len(data), "application/octet-stream", Path(filename))
+
+    def open(self, sha256: str) -> Path:
+        raise AttachmentError("attachment_missing", file=sha256)
+
+    def discard_pending(self) -> None:
+        for sha in self.pending:
+            self.stored.pop(sha, None)
+        self.pending.clear()
+
+    def commit_pending(self) -> None:
+        self.pending.clear()
+
+
+class FakeTicketRepository:
+    def __init__(self, rows: dict[int, Ticket]) -> None:
+        self.rows = rows
+
+    def add(self, ticket: Ticket) -> Ticket:
+        ticket.id = max(self.rows, default=0) + 1
+        ticket.version = 1
+        self.rows[ticket.id] = copy.deepcopy(ticket)
+        return ticket
+
+    def get(self, ticket_id: int) -> Ticket | None:
+        found = self.rows.get(ticket_id)
+        return copy.deepcopy(found) if found else None
+
+    def save(self, ticket: Ticket) -> Ticket:
+        assert ticket.id is not None
+        stored = self.rows[ticket.id]
+        if stored.version != ticket.version:
+            raise ConcurrentEditError(ticket.id, ticket.version, stored.version)
+        ticket.version += 1
+        self.rows[ticket.id] = copy.deepcopy(ticket)
+        return ticket
+
+    def list(self, flt: TicketFilter) -> list[Ticket]:
+        result = [
+            copy.deepcopy(t)
+            for t in self.rows.values()
+            if (not flt.status or t.status in flt.status)
+            and (flt.marketplace is None or t.marketplace == flt.marketplace)
+        ]
+        return result[: flt.limit] if flt.limit else result
+
+    def count(self, flt: TicketFilter) -> int:
+        return len(self.list(flt))
+
+    def iter_all(self) -> Iterator[Ticket]:
+        yield from (copy.deepcopy(t) for t in self.rows.values())
+
+
+class FakeShopRepository:
+    def __init__(self, rows: dict[int, Shop]) -> None:
+        self.rows = rows
+
+    def add(self, name: str, marketplace: str, is_default: bool, now: datetime) -> Shop:
+        shop = Shop(len(self.rows) + 1, name, marketplace, is_default, now)
+        self.rows[shop.id] = shop
+        return shop
+
+    def get(self, shop_id: int) -> Shop | None:
+        return self.rows.get(shop_id)
+
+    def find(self, name: str) -> Shop | None:
+        return next((s for s in self.rows.values() if s.name == name), None)
+
+    def default_for(self, marketplace: str) -> Shop | None:
+        return next(
+            (s for s in self.rows.values() if s.marketplace == marketplace and s.is_default), None
+        )
+
+    def list(self) -> list[Shop]:
+        return list(self.rows.values())
+
+
+class FakeUnitOfWork:
+    """Commits copy the working state over the committed one; no commit, no change."""
+
+    def __init__(self) -> None:
+        self.committed_tickets: dict[int, Ticket] = {}
+        self.committed_shops: dict[int, Shop] = {}
+        self.commits = 0
+
+    def __call__(self) -> Self:
+        return self
+
+    def __enter__(self) -> Self:
+        self.tickets = FakeTicketRepository(copy.deepcopy(self.committed_tickets))
+        self.shops = FakeShopRepository(dict(self.committed_shops))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        pass
+
+    def commit(self) -> None:
+        self.committed_tickets = copy.deepcopy(self.tickets.rows)
+        self.committed_shops = dict(self.shops.rows)
+        self.commits += 1
+
+    def rollback(self) -> None:
+        pass
+
+
+def fake_now() -> datetime:
+    return datetime(2026, 11, 20, 7, 0, tzinfo=UTC)

@@ -1,0 +1,106 @@
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from tests.fakes import FakeClock, FakeFileStore, FakeUnitOfWork, fake_now
+
+from mpdesk.adapters.table_files import FileTableWriter
+from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.errors import AttachmentError, InvalidTransitionError, UnknownValueError
+from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.tickets import Status
+from mpdesk.services import journal
+from mpdesk.services.context import ServiceContext
+
+
+@pytest.fixture
+def ctx(kb, renderer) -> ServiceContext:  # type: ignore[no-untyped-def]
+    return ServiceContext(
+        kb, renderer, FakeClock(fake_now()), FakeFileStore(), FakeUnitOfWork(), FileTableWriter()
+    )
+
+
+def complete_draft() -> AppealDraft:
+    return AppealDraft(
+        "wb",
+        "acceptance",
+        description="Отгрузили 100 штук по поставке, на складе приняли только 95 штук",
+        identifiers=[
+            Identifier(IdType.SUPPLY_ID, "24567891"),
+            Identifier(IdType.AMOUNT, "5000.00"),
+        ],
+        event_date=date(2026, 11, 19),
+    )
+
+
+def test_open_ticket_creates_default_shop_and_draft_without_evidence(ctx: ServiceContext) -> None:
+    opened = journal.open_ticket(ctx, complete_draft())
+    assert opened.ticket.status is Status.DRAFT  # evidence missing
+    assert [s.id for s in opened.appeal.missing] == ["evidence"]
+    assert opened.ticket.urgent
+    assert opened.ticket.amount_claimed == "5000.00"
+    assert opened.ticket.channel_id == "wb_service_desk"
+    assert opened.appeal.subject == "Ошибка при приёмке товара 24567891"
+    shops = ctx.uow().committed_shops  # type: ignore[attr-defined]
+    assert [s.name for s in shops.values()] == ["Wildberries (основной)"]
+
+
+def test_open_ticket_with_photo_is_ready(ctx: ServiceContext, tmp_path: Path) -> None:
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8\xff data")
+    opened = journal.open_ticket(ctx, complete_draft(), [photo])
+    assert opened.ticket.status is Status.READY
+    assert opened.ticket.attachments[0].filename == "p.jpg"
+
+
+def test_missing_attachment_leaves_journal_and_store_untouched(
+    ctx: ServiceContext, tmp_path: Path
+) -> None:
+    good = tmp_path / "p.jpg"
+    good.write_bytes(b"\xff\xd8\xff data")
+    with pytest.raises(AttachmentError):
+        journal.open_ticket(ctx, complete_draft(), [good, tmp_path / "missing.jpg"])
+    assert ctx.uow().commits == 0  # type: ignore[attr-defined]
+    assert ctx.files.stored == {}  # type: ignore[attr-defined]
+
+
+def test_unknown_category_lists_valid_ones(ctx: ServiceContext) -> None:
+    draft = complete_draft()
+    draft.category = "money"
+    with pytest.raises(UnknownValueError) as err:
+        journal.open_ticket(ctx, draft)
+    assert "finance" in err.value.fields["allowed"]
+
+
+def test_submit_reply_resolve_cycle(ctx: ServiceContext) -> None:
+    tid = journal.open_ticket(ctx, complete_draft()).ticket.id
+    assert tid is not None
+    t = journal.submit_ticket(ctx, tid, "SD-1")
+    assert t.reply_due_at == fake_now() + timedelta(hours=48)
+    ctx.clock.moment += timedelta(hours=50)  # type: ignore[attr-defined]
+    due = journal.list_due(ctx)
+    assert due[0].overdue_by == timedelta(hours=2)
+    t = journal.record_reply(ctx, tid, "Проверили, вернём")
+    assert t.status is Status.ANSWERED
+    t = journal.change_status(ctx, tid, Status.RESOLVED, amount_recovered="5000.00")
+    assert t.status is Status.RESOLVED and t.amount_recovered == "5000.00"
+    with pytest.raises(InvalidTransitionError):
+        journal.change_status(ctx, tid, Status.SUBMITTED)
+
+
+def test_follow_up_references_external_number_and_first_submission(ctx: ServiceContext) -> None:
+    tid = journal.open_ticket(ctx, complete_draft()).ticket.id
+    assert tid is not None
+    journal.submit_ticket(ctx, tid, "SD-42")
+    opened = journal.follow_up(ctx, tid)
+    assert opened.ticket.parent_id == tid
+    assert opened.appeal.subject == "Повторное обращение по обращению № SD-42"
+    assert "20.11.2026" in opened.appeal.body
+
+
+def test_follow_up_before_submission_is_refused(ctx: ServiceContext) -> None:
+    tid = journal.open_ticket(ctx, complete_draft()).ticket.id
+    assert tid is not None
+    with pytest.raises(Exception) as err:
+        journal.follow_up(ctx, tid)
+    assert getattr(err.value, "code", None) == "follow_up_needs_submission"
