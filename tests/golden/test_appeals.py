@@ -19,7 +19,7 @@ CASES = {
     "wb_acceptance": AppealDraft(
         "wb",
         "acceptance",
-        description="Отгрузили 100 футболок, по акту приняли 95. Коробки были целые, пломбы на месте.",
+        description="Отгрузили 100 футболок, по акту приняли 95. Коробки целые, пломбы на месте.",
         identifiers=[
             Identifier(IdType.SUPPLY_ID, "24567891"),
             Identifier(IdType.BARCODE, "2039876543210"),
