@@ -258,3 +258,35 @@ def test_shops(cli_env: Path) -> None:
     assert [s["name"] for s in run("shop", "list", "--json").json()] == ["Мой WB"]
     r = run("new", "-m", "ozon", "-c", "other", "--shop", "Мой WB", "--no-interactive")
     assert r.code == 2 and "работает на wb" in r.stderr
+
+
+def test_wizard_asks_only_for_what_is_missing(cli_env: Path, tmp_path: Path) -> None:
+    photo = make_jpeg(tmp_path / "box.jpg")
+    # marketplace and supply are given; the wizard asks category, description, date, evidence
+    answers = "\n".join(
+        [
+            "1",  # category: first in the list (acceptance)
+            "Отгрузили 100 штук, по акту приняли 95, коробки целые",
+            "19.11.2026",
+            str(photo),
+            "",  # no more files
+            "y",  # save
+        ]
+    )
+    result = run("new", "-m", "wb", "--supply", "24567891", "--interactive", stdin=answers + "\n")
+    assert result.code == 0, result.stderr
+    assert "Маркетплейс:" not in result.stderr  # not asked: given by flag
+    assert "Какой номер поставки" not in result.stderr  # not asked: given by flag
+    shown = run("show", "1", "--json").json()
+    assert shown["status"] == "ready"
+    assert shown["event_date"] == "2026-11-19"
+    assert shown["attachments"][0]["filename"] == "box.jpg"
+
+
+def test_config_show_masks_secrets(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MPDESK_SECRET_KEY", "top-secret")
+    monkeypatch.setenv("MPDESK_DATABASE_URL", "postgresql://u:pw@127.0.0.1/db")
+    data = run("config", "show", "--json").json()
+    assert data["MPDESK_SECRET_KEY"] == "***"
+    assert "pw" not in json.dumps(data)
+    assert data["MPDESK_HOME"] == str(cli_env)
