@@ -21,7 +21,7 @@ run: install
 	$(BIN)/mpdesk new
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/mpdesk kb check
@@ -33,8 +33,8 @@ bench: install
 	$(BIN)/python benchmarks/run_all.py
 
 fmt: install
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests $(wildcard benchmarks scripts)
+	$(BIN)/ruff check --fix src tests $(wildcard benchmarks scripts)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
