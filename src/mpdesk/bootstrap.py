@@ -6,18 +6,24 @@ Nothing is created at import; ``bootstrap()`` is called by the CLI, the web app 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from sqlalchemy import Engine
 
 from mpdesk.adapters.clock import FrozenClock, SystemClock
+from mpdesk.adapters.db.accounts import SqlAccountsUnitOfWork
+from mpdesk.adapters.db.journal_stats import SqlJournalStats
 from mpdesk.adapters.db.migrate import upgrade
 from mpdesk.adapters.db.uow import SqlUnitOfWork, make_engine
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.passwords import Argon2PasswordHasher
 from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
+from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
+from mpdesk.services.accounts import AccountPolicy, WebContext
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports import Clock
 
@@ -48,6 +54,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         files=LocalFileStore(settings.home / "files", settings.max_attachment_mb * 1024 * 1024),
         uow=_no_journal,
         tables=FileTableWriter(),
+        triage=TriageKit(files),
     )
     return files, ctx
 
@@ -66,6 +73,26 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         upgrade(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
     return App(settings, ctx, engine, knowledge)
+
+
+def web_context(app: App) -> WebContext:
+    """Accounts, dashboard counts and per-request file stores for the web app and the API."""
+    assert app.engine is not None, "the web app needs the journal"
+    settings, engine = app.settings, app.engine
+    max_bytes = settings.max_attachment_mb * 1024 * 1024
+    return WebContext(
+        ctx=app.ctx,
+        accounts=partial(SqlAccountsUnitOfWork, engine),
+        hasher=Argon2PasswordHasher(),
+        stats=SqlJournalStats(engine),
+        new_file_store=partial(LocalFileStore, settings.home / "files", max_bytes),
+        policy=AccountPolicy(
+            session_hours=settings.session_hours,
+            login_max_attempts=settings.login_max_attempts,
+            login_window=timedelta(minutes=settings.login_window_minutes),
+            login_link_minutes=settings.login_link_minutes,
+        ),
+    )
 
 
 def shipped_messages() -> dict[str, str]:

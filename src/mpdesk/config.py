@@ -44,6 +44,35 @@ class Settings(BaseSettings):
         description="Secret for sessions and tokens of the web app (generated when empty).",
     )
 
+    # --- web app (mpdesk serve) ---
+    host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(default=8000, description="Port the web app listens on.")
+    base_url: str = Field(
+        default="",
+        description="Public URL of the web app, used in printed links "
+        "(empty: http://HOST:PORT).",
+    )
+    https_only: bool = Field(
+        default=False,
+        description="Always mark cookies Secure and send HSTS (set it when served over HTTPS; "
+        "requests that arrive over HTTPS get Secure cookies anyway).",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies whose X-Forwarded-Proto/For headers are trusted (comma-separated).",
+    )
+    web_workers: int = Field(default=1, description="Worker processes of mpdesk serve.")
+    session_hours: int = Field(default=336, description="Lifetime of a web session, hours.")
+    login_max_attempts: int = Field(
+        default=5, description="Failed logins per login name allowed within the window."
+    )
+    login_window_minutes: int = Field(
+        default=15, description="Window of the failed-login throttle, minutes."
+    )
+    login_link_minutes: int = Field(
+        default=30, description="Lifetime of a one-time login link, minutes."
+    )
+
     @field_validator("kb_dir", "now", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -14,6 +14,9 @@ MpdeskError
  │    └── ReportFormatError         a marketplace report cannot be used
  ├── NotFoundError                  ticket / shop / finding does not exist (exit 2 as well)
  ├── ConcurrentEditError            the record changed since it was read
+ ├── AuthRequiredError              not signed in / unknown token (web 401)
+ ├── ForbiddenError                 the role does not allow the action (web 403)
+ ├── TooManyAttemptsError           login throttled (web 429)
  └── KnowledgeBaseError             the knowledge base is invalid (file, key path, problem)
 """
 
@@ -110,3 +113,24 @@ class KnowledgeBaseError(MpdeskError):
 
     def __init__(self, path: str, key: str, problem: str) -> None:
         super().__init__(path=path, key=key, problem=problem)
+
+
+class AuthRequiredError(MpdeskError):
+    """Not signed in, or the session / token is unknown or expired (web 401)."""
+
+    code = "auth_required"
+
+
+class ForbiddenError(MpdeskError):
+    """Signed in, but the role in this shop does not allow the action (web 403)."""
+
+    code = "forbidden"
+
+
+class TooManyAttemptsError(MpdeskError):
+    """Login throttled after repeated failures (web 429); ``fields``: retry_after seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after=retry_after, minutes=max(1, (retry_after + 59) // 60))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from mpdesk.domain.accounts import Role, User
 from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.domain.tickets import Status, Ticket
+from mpdesk.domain.triage.analysis import TextAnalyzer
+from mpdesk.domain.triage.lexicon import Lexicon
 
 
 class Clock(Protocol):
@@ -86,6 +90,7 @@ class TicketFilter:
     order_by: str = "-id"
     limit: int | None = None
     offset: int = 0
+    due_before: datetime | None = None  # awaiting a reply that is due before this instant
 
 
 class TicketRepository(Protocol):
@@ -141,3 +146,263 @@ class TableWriter(Protocol):
     def write(self, path: Path, fmt: str, headers: list[str], rows: list[list[Any]]) -> None:
         """Write a table as ``csv`` or ``xlsx`` atomically."""
         ...
+
+
+# --- web app: accounts, sessions, tokens, dashboard (issue 4) -------------------------------
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Membership:
+    user_id: int
+    shop_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class WebSession:
+    id: int
+    user_id: int
+    csrf: str
+    created_at: datetime
+    expires_at: datetime
+    last_seen_at: datetime
+
+
+class AccountRepository(Protocol):
+    def add_user(self, user: User) -> User: ...
+
+    def save_user(self, user: User) -> None: ...
+
+    def get_user(self, user_id: int) -> User | None: ...
+
+    def find_user(self, login: str) -> User | None: ...
+
+    def list_users(self) -> list[User]: ...
+
+    def count_users(self, with_password: bool = False) -> int: ...
+
+    def memberships(self, user_id: int | None = None) -> list[Membership]: ...
+
+    def set_membership(self, user_id: int, shop_id: int, role: Role | None) -> None:
+        """``role=None`` removes the membership."""
+        ...
+
+    def add_token(
+        self, user_id: int, name: str, token_hash: str, prefix: str, now: datetime
+    ) -> ApiToken: ...
+
+    def find_token(self, token_hash: str) -> ApiToken | None: ...
+
+    def touch_token(self, token_id: int, now: datetime) -> None: ...
+
+    def revoke_token(self, token_id: int) -> None: ...
+
+    def list_tokens(self, user_id: int) -> list[ApiToken]: ...
+
+    def add_session(
+        self, user_id: int, token_hash: str, csrf: str, now: datetime, expires_at: datetime
+    ) -> WebSession: ...
+
+    def find_session(self, token_hash: str) -> WebSession | None: ...
+
+    def touch_session(self, session_id: int, now: datetime, expires_at: datetime) -> None: ...
+
+    def delete_session(self, token_hash: str) -> None: ...
+
+    def delete_user_sessions(self, user_id: int) -> None: ...
+
+    def add_login_link(
+        self, user_id: int, token_hash: str, now: datetime, expires_at: datetime
+    ) -> None: ...
+
+    def consume_login_link(self, token_hash: str, now: datetime) -> int | None:
+        """The user id of a valid unused link (marked used), else None."""
+        ...
+
+    def record_failure(self, key: str, now: datetime) -> None: ...
+
+    def failures_since(self, key: str, since: datetime) -> list[datetime]: ...
+
+    def clear_failures(self, key: str) -> None: ...
+
+
+class AccountsUnitOfWork(Protocol):
+    @property
+    def accounts(self) -> AccountRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class JournalSummary:
+    open: int
+    overdue: int
+    awaiting: int
+    due_soon: int
+    by_category: dict[str, int]
+    by_marketplace: dict[str, int]
+    claimed_open: str  # money at stake in open tickets, decimal string
+    recovered: str  # money recovered over all tickets, decimal string
+
+
+class JournalStats(Protocol):
+    def summary(self, shop_ids: list[int] | None, now: datetime, soon: datetime) -> JournalSummary:
+        """Counts over the tickets of ``shop_ids`` (``None`` = all)."""
+        ...
+
+
+# --- deadlines, reminders, analytics (issue 6) ----------------------------------------------
+
+
+class Notifier(Protocol):
+    """Delivers the seller's own reminder digests (e-mail, Telegram bot)."""
+
+    channel: str  # stable id: "email" | "telegram"
+
+    def send(self, subject: str, text: str) -> None:
+        """Deliver one digest; raises ``NotificationError`` when delivery failed."""
+        ...
+
+
+class Lemmatizer(Protocol):
+    def document(self, text: str) -> str:
+        """Space-separated normal forms of the words of ``text``."""
+        ...
+
+
+class ReportRenderer(Protocol):
+    def render_html(self, name: str, locale: str, context: Mapping[str, Any]) -> str:
+        """Render ``reports/<locale>/<name>.html.j2`` with autoescaping."""
+        ...
+
+
+class ReminderLog(Protocol):
+    """Sent-reminders ledger (unique per event key and channel) and periodic-job bookkeeping."""
+
+    def claim(
+        self, events: Sequence[tuple[str, int | None]], channel: str, now: datetime
+    ) -> list[str]:
+        """Record ``(event_key, ticket_id)`` pairs as being sent on ``channel``; return the keys
+        this call recorded (keys recorded before, by any process, are left out)."""
+        ...
+
+    def mark_sent(self, keys: Sequence[str], channel: str, now: datetime) -> None: ...
+
+    def release(self, keys: Sequence[str], channel: str) -> None:
+        """Forget claimed keys whose delivery failed, so the next run retries them."""
+        ...
+
+    def sent_count(self, channel: str | None = None) -> int: ...
+
+    def exclusive(self, job: str) -> AbstractContextManager[bool]:
+        """Hold the job's lock across processes (PostgreSQL advisory lock); yields False when
+        another process holds it."""
+        ...
+
+    def last_run(self, job: str) -> datetime | None: ...
+
+    def record_run(self, job: str, started: datetime, finished: datetime, result: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class StatsFilter:
+    """Tickets created in ``[date_from, date_to)`` (UTC instants), optionally one shop etc."""
+
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    shop_id: int | None = None
+    marketplace: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    keys: tuple[str, ...]
+    total: int
+    open: int
+    submitted: int
+    answered: int
+    resolved: int
+    rejected: int
+    overdue: int
+    breaches: int
+    claimed_kopecks: int
+    recovered_kopecks: int
+
+
+class AnalyticsRepository(Protocol):
+    """Aggregates of the journal computed in SQL; ``dims`` name grouping columns:
+    marketplace, category, channel, shop, status, week, month."""
+
+    def counts(
+        self,
+        flt: StatsFilter,
+        dims: Sequence[str],
+        now: datetime,
+        reply_hours: Mapping[str, int],
+        default_reply_hours: int,
+        tz_offset_minutes: int,
+    ) -> list[GroupCounts]: ...
+
+    def duration_histogram(
+        self, flt: StatsFilter, dims: Sequence[str], measure: str, tz_offset_minutes: int
+    ) -> list[tuple[tuple[str, ...], int, int]]:
+        """``(keys, bucket_minutes, count)``; ``measure`` is ``first_answer`` or ``resolution``;
+        buckets are 1 minute below 2 h, 15 minutes below 48 h, 1 hour above."""
+        ...
+
+    def repeated_identifiers(
+        self, flt: StatsFilter, id_types: Sequence[str], min_count: int, limit: int
+    ) -> list[tuple[str, str, str, int, list[int]]]:
+        """``(marketplace, id_type, value, tickets, ticket_ids)`` seen in several tickets."""
+        ...
+
+    def texts(self, flt: StatsFilter, limit: int) -> list[tuple[int, str, str, str, str]]:
+        """Newest ``(id, marketplace, category, subject, description)`` first."""
+        ...
+
+    def findings_money(self, flt: StatsFilter) -> tuple[int, int, int] | None:
+        """``(findings, at_stake_kopecks, recovered_kopecks)`` from the audit findings table,
+        or ``None`` when the journal has no findings table."""
+        ...
+
+    def links(self, parents: Mapping[int, int | None]) -> dict[int, tuple[list[int], list[int]]]:
+        """For each ticket id (mapped to its parent id): ``(follow_up_ids, claim_ids)`` from
+        its ``follow_up``/``claim`` events; parents are read too, to tell a claim child."""
+        ...
+
+
+class TriageResources(Protocol):
+    """The triage lexicon and text analyzer, loaded on first use (cold start stays small)."""
+
+    def lexicon(self) -> Lexicon: ...
+
+    def analyzer(self) -> TextAnalyzer: ...

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Select, and_, delete, func, insert, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from mpdesk.adapters.db import search
 from mpdesk.adapters.db import tables as t
 from mpdesk.domain.errors import ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
@@ -85,6 +86,7 @@ class SqlTicketRepository:
         )
         ticket.id = int(result.scalar_one())
         self._write_children(ticket)
+        search.index_ticket(self.conn, ticket)
         return ticket
 
     def save(self, ticket: Ticket) -> Ticket:
@@ -104,6 +106,7 @@ class SqlTicketRepository:
             delete(t.ticket_identifiers).where(t.ticket_identifiers.c.ticket_id == ticket.id)
         )
         self._write_children(ticket, identifiers=True)
+        search.index_ticket(self.conn, ticket)
         return ticket
 
     def _write_children(self, ticket: Ticket, identifiers: bool = True) -> None:
@@ -181,19 +184,13 @@ class SqlTicketRepository:
         if flt.overdue_at is not None:
             conds.append(c.status.in_([s.value for s in AWAITING_REPLY]))
             conds.append(c.reply_due_at < flt.overdue_at)
+        if flt.due_before is not None:
+            conds.append(c.status.in_([s.value for s in AWAITING_REPLY]))
+            conds.append(c.reply_due_at < flt.due_before)
         if flt.text:
-            like = f"%{flt.text.strip().lower()}%"
-            ident = select(t.ticket_identifiers.c.ticket_id).where(
-                func.lower(t.ticket_identifiers.c.value).like(like)
-            )
-            conds.append(
-                or_(
-                    func.lower(c.subject).like(like),
-                    func.lower(c.description).like(like),
-                    func.lower(c.external_id).like(like),
-                    c.id.in_(ident),
-                )
-            )
+            match = search.match_condition(self.conn.dialect.name, flt.text)
+            if match is not None:
+                conds.append(match)
         return conds
 
     def _select(self, flt: TicketFilter) -> Select[Any]:

@@ -1,0 +1,254 @@
+"""Accounts persistence: users, memberships, API tokens, sessions, login links, failed logins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+
+from mpdesk.adapters.db import tables_web as w
+from mpdesk.domain.accounts import Role, User
+from mpdesk.services.ports import ApiToken, Membership, WebSession
+
+
+def _user(row: Any) -> User:
+    return User(
+        id=row.id,
+        login=row.login,
+        name=row.name,
+        password_hash=row.password_hash,
+        is_admin=bool(row.is_admin),
+        active=bool(row.active),
+        created_at=row.created_at,
+        last_login_at=row.last_login_at,
+    )
+
+
+def _token(row: Any) -> ApiToken:
+    return ApiToken(
+        row.id, row.user_id, row.name, row.prefix, row.created_at, row.last_used_at, row.revoked
+    )
+
+
+class SqlAccountRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # --- users -----------------------------------------------------------------------------
+    def add_user(self, user: User) -> User:
+        result = self.conn.execute(
+            insert(w.users)
+            .values(
+                login=user.login,
+                name=user.name,
+                password_hash=user.password_hash,
+                is_admin=user.is_admin,
+                active=user.active,
+                created_at=user.created_at,
+                last_login_at=user.last_login_at,
+            )
+            .returning(w.users.c.id)
+        )
+        user.id = int(result.scalar_one())
+        return user
+
+    def save_user(self, user: User) -> None:
+        self.conn.execute(
+            update(w.users)
+            .where(w.users.c.id == user.id)
+            .values(
+                name=user.name,
+                password_hash=user.password_hash,
+                is_admin=user.is_admin,
+                active=user.active,
+                last_login_at=user.last_login_at,
+            )
+        )
+
+    def get_user(self, user_id: int) -> User | None:
+        row = self.conn.execute(select(w.users).where(w.users.c.id == user_id)).first()
+        return _user(row) if row else None
+
+    def find_user(self, login: str) -> User | None:
+        row = self.conn.execute(
+            select(w.users).where(func.lower(w.users.c.login) == login.strip().lower())
+        ).first()
+        return _user(row) if row else None
+
+    def list_users(self) -> list[User]:
+        return [_user(r) for r in self.conn.execute(select(w.users).order_by(w.users.c.id))]
+
+    def count_users(self, with_password: bool = False) -> int:
+        query = select(func.count()).select_from(w.users)
+        if with_password:
+            query = query.where(w.users.c.password_hash != "", w.users.c.active.is_(True))
+        return int(self.conn.execute(query).scalar_one())
+
+    # --- memberships -----------------------------------------------------------------------
+    def memberships(self, user_id: int | None = None) -> list[Membership]:
+        query = select(w.memberships).order_by(w.memberships.c.id)
+        if user_id is not None:
+            query = query.where(w.memberships.c.user_id == user_id)
+        return [Membership(r.user_id, r.shop_id, Role(r.role)) for r in self.conn.execute(query)]
+
+    def set_membership(self, user_id: int, shop_id: int, role: Role | None) -> None:
+        where = and_(w.memberships.c.user_id == user_id, w.memberships.c.shop_id == shop_id)
+        self.conn.execute(delete(w.memberships).where(where))
+        if role is not None:
+            self.conn.execute(
+                insert(w.memberships).values(user_id=user_id, shop_id=shop_id, role=role.value)
+            )
+
+    # --- API tokens ------------------------------------------------------------------------
+    def add_token(
+        self, user_id: int, name: str, token_hash: str, prefix: str, now: datetime
+    ) -> ApiToken:
+        result = self.conn.execute(
+            insert(w.api_tokens)
+            .values(
+                user_id=user_id,
+                name=name,
+                token_hash=token_hash,
+                prefix=prefix,
+                created_at=now,
+                revoked=False,
+            )
+            .returning(w.api_tokens.c.id)
+        )
+        return ApiToken(int(result.scalar_one()), user_id, name, prefix, now)
+
+    def find_token(self, token_hash: str) -> ApiToken | None:
+        row = self.conn.execute(
+            select(w.api_tokens).where(w.api_tokens.c.token_hash == token_hash)
+        ).first()
+        return _token(row) if row else None
+
+    def touch_token(self, token_id: int, now: datetime) -> None:
+        self.conn.execute(
+            update(w.api_tokens).where(w.api_tokens.c.id == token_id).values(last_used_at=now)
+        )
+
+    def revoke_token(self, token_id: int) -> None:
+        self.conn.execute(
+            update(w.api_tokens).where(w.api_tokens.c.id == token_id).values(revoked=True)
+        )
+
+    def list_tokens(self, user_id: int) -> list[ApiToken]:
+        return [
+            _token(r)
+            for r in self.conn.execute(
+                select(w.api_tokens)
+                .where(w.api_tokens.c.user_id == user_id)
+                .order_by(w.api_tokens.c.id)
+            )
+        ]
+
+    # --- sessions --------------------------------------------------------------------------
+    def add_session(
+        self, user_id: int, token_hash: str, csrf: str, now: datetime, expires_at: datetime
+    ) -> WebSession:
+        result = self.conn.execute(
+            insert(w.web_sessions)
+            .values(
+                user_id=user_id,
+                token_hash=token_hash,
+                csrf=csrf,
+                created_at=now,
+                expires_at=expires_at,
+                last_seen_at=now,
+            )
+            .returning(w.web_sessions.c.id)
+        )
+        return WebSession(int(result.scalar_one()), user_id, csrf, now, expires_at, now)
+
+    def find_session(self, token_hash: str) -> WebSession | None:
+        r = self.conn.execute(
+            select(w.web_sessions).where(w.web_sessions.c.token_hash == token_hash)
+        ).first()
+        if r is None:
+            return None
+        return WebSession(r.id, r.user_id, r.csrf, r.created_at, r.expires_at, r.last_seen_at)
+
+    def touch_session(self, session_id: int, now: datetime, expires_at: datetime) -> None:
+        self.conn.execute(
+            update(w.web_sessions)
+            .where(w.web_sessions.c.id == session_id)
+            .values(last_seen_at=now, expires_at=expires_at)
+        )
+
+    def delete_session(self, token_hash: str) -> None:
+        self.conn.execute(delete(w.web_sessions).where(w.web_sessions.c.token_hash == token_hash))
+
+    def delete_user_sessions(self, user_id: int) -> None:
+        self.conn.execute(delete(w.web_sessions).where(w.web_sessions.c.user_id == user_id))
+
+    # --- one-time login links --------------------------------------------------------------
+    def add_login_link(
+        self, user_id: int, token_hash: str, now: datetime, expires_at: datetime
+    ) -> None:
+        self.conn.execute(
+            insert(w.login_links).values(
+                user_id=user_id, token_hash=token_hash, created_at=now, expires_at=expires_at
+            )
+        )
+
+    def consume_login_link(self, token_hash: str, now: datetime) -> int | None:
+        c = w.login_links.c
+        result = self.conn.execute(
+            update(w.login_links)
+            .where(c.token_hash == token_hash, c.used_at.is_(None), c.expires_at > now)
+            .values(used_at=now)
+            .returning(c.user_id)
+        )
+        user_id = result.scalar()
+        return int(user_id) if user_id is not None else None
+
+    # --- failed logins ---------------------------------------------------------------------
+    def record_failure(self, key: str, now: datetime) -> None:
+        self.conn.execute(insert(w.login_failures).values(key=key[:200], at=now))
+
+    def failures_since(self, key: str, since: datetime) -> list[datetime]:
+        c = w.login_failures.c
+        return [
+            r.at
+            for r in self.conn.execute(
+                select(c.at).where(c.key == key[:200], c.at >= since).order_by(c.at)
+            )
+        ]
+
+    def clear_failures(self, key: str) -> None:
+        self.conn.execute(delete(w.login_failures).where(w.login_failures.c.key == key[:200]))
+
+
+class SqlAccountsUnitOfWork:
+    accounts: SqlAccountRepository
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.conn: Connection | None = None
+
+    def __enter__(self) -> Self:
+        self.conn = self.engine.connect()
+        self.conn.begin()
+        self.accounts = SqlAccountRepository(self.conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self.conn is not None
+        try:
+            if self.conn.in_transaction():
+                self.conn.rollback()
+        finally:
+            self.conn.close()
+            self.conn = None
+
+    def commit(self) -> None:
+        assert self.conn is not None
+        self.conn.commit()

@@ -1,0 +1,166 @@
+"""Full-text search over tickets in Russian, morphology-aware.
+
+Each ticket's subject, description, external number, identifiers and correspondence are
+lemmatised (``adapters/lemmatizer.py``) into one document:
+- SQLite: FTS5 table ``ticket_fts`` (rowid = ticket id) over the lemmatised document;
+- PostgreSQL: ``ticket_search.tsv = to_tsvector('russian', document)`` with a GIN index.
+A query is lemmatised the same way: every word must match one of its normal forms, and the
+last word also matches as a prefix (search as you type). The repository keeps the index in
+step on every ``add``/``save``; ``rebuild_index`` backfills it (migration ``0004_web``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, column, select, table, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from mpdesk.adapters.db import tables as t
+from mpdesk.adapters.lemmatizer import lemmatizer, tokens
+from mpdesk.domain.tickets import Ticket
+
+MAX_QUERY_WORDS = 8
+
+
+def document_text(
+    subject: str,
+    description: str,
+    external_id: str,
+    identifiers: Iterable[str],
+    messages: Iterable[str] = (),
+) -> str:
+    raw = " ".join([subject, description, external_id, *identifiers, *messages])
+    return lemmatizer().document(raw)
+
+
+def ticket_document(ticket: Ticket) -> str:
+    return document_text(
+        ticket.subject,
+        ticket.description,
+        ticket.external_id,
+        (i.value for i in ticket.identifiers),
+        (m.body for m in ticket.messages),
+    )
+
+
+def write_documents(conn: Connection, docs: list[tuple[int, str]]) -> None:
+    """Insert or replace the index documents of these ticket ids."""
+    if not docs:
+        return
+    rows = [{"id": tid, "doc": doc} for tid, doc in docs]
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text(
+                "INSERT INTO ticket_search (ticket_id, tsv) "
+                "VALUES (:id, to_tsvector('russian', :doc)) "
+                "ON CONFLICT (ticket_id) DO UPDATE SET tsv = EXCLUDED.tsv"
+            ),
+            rows,
+        )
+    else:
+        conn.execute(text("DELETE FROM ticket_fts WHERE rowid = :id"), rows)
+        conn.execute(text("INSERT INTO ticket_fts (rowid, doc) VALUES (:id, :doc)"), rows)
+
+
+def index_ticket(conn: Connection, ticket: Ticket) -> None:
+    assert ticket.id is not None
+    write_documents(conn, [(ticket.id, ticket_document(ticket))])
+
+
+def _query_terms(query: str) -> list[tuple[list[str], str | None]]:
+    """For each word: its normal forms, and the raw word when it is the prefix word."""
+    words = tokens(query)[:MAX_QUERY_WORDS]
+    terms = []
+    for i, word in enumerate(words):
+        forms = list(dict.fromkeys([*lemmatizer().forms(word), word]))
+        terms.append((forms, word if i == len(words) - 1 else None))
+    return terms
+
+
+def fts5_query(query: str) -> str:
+    parts = []
+    for forms, prefix in _query_terms(query):
+        alts = [f'"{f}"' for f in forms] + ([f'"{prefix}"*'] if prefix else [])
+        parts.append("(" + " OR ".join(alts) + ")")
+    return " AND ".join(parts)
+
+
+def tsquery(query: str) -> str:
+    parts = []
+    for forms, prefix in _query_terms(query):
+        alts = [f"'{f}'" for f in forms] + ([f"'{prefix}':*"] if prefix else [])
+        parts.append("(" + " | ".join(alts) + ")")
+    return " & ".join(parts)
+
+
+def match_condition(dialect: str, query: str) -> ColumnElement[bool] | None:
+    """``tickets.id IN (matching ids)``, or None when the query has no searchable word."""
+    if dialect == "postgresql":
+        q = tsquery(query)
+        if not q:
+            return None
+        ids: Any = (
+            select(column("ticket_id"))
+            .select_from(table("ticket_search"))
+            .where(text("tsv @@ to_tsquery('russian', :fts_q)").bindparams(fts_q=q))
+        )
+    else:
+        q = fts5_query(query)
+        if not q:
+            return None
+        ids = (
+            select(column("rowid"))
+            .select_from(table("ticket_fts"))
+            .where(text("ticket_fts MATCH :fts_q").bindparams(fts_q=q))
+        )
+    return t.tickets.c.id.in_(ids)
+
+
+def rebuild_index(conn: Connection, batch: int = 2000) -> int:
+    """Index every ticket (used by the migration that creates the index)."""
+    last, total = 0, 0
+    c = t.tickets.c
+    while True:
+        rows = conn.execute(
+            select(
+                t.tickets.c.id,
+                t.tickets.c.subject,
+                t.tickets.c.description,
+                t.tickets.c.external_id,
+            )
+            .where(c.id > last)
+            .order_by(c.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return total
+        ids = [r.id for r in rows]
+        idents: dict[int, list[str]] = defaultdict(list)
+        for r in conn.execute(
+            select(t.ticket_identifiers.c.ticket_id, t.ticket_identifiers.c.value).where(
+                t.ticket_identifiers.c.ticket_id.in_(ids)
+            )
+        ):
+            idents[r.ticket_id].append(r.value)
+        bodies: dict[int, list[str]] = defaultdict(list)
+        for r in conn.execute(
+            select(t.messages.c.ticket_id, t.messages.c.body).where(t.messages.c.ticket_id.in_(ids))
+        ):
+            bodies[r.ticket_id].append(r.body)
+        write_documents(
+            conn,
+            [
+                (
+                    r.id,
+                    document_text(
+                        r.subject, r.description, r.external_id, idents[r.id], bodies[r.id]
+                    ),
+                )
+                for r in rows
+            ],
+        )
+        total += len(rows)
+        last = ids[-1]

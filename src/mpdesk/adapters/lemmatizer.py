@@ -1,0 +1,90 @@
+"""Russian lemmatiser for full-text search: words → dictionary forms with pymorphy3.
+
+«приёмке», «приёмку», «приёмки» all become «приемка» (ё is folded to е), so a search for any
+form finds every other. An ambiguous word yields all its normal forms («стали» → сталь, стать).
+When ``mpdesk.adapters.morphology`` exists and offers ``normal_forms(word)``, it is reused.
+The analyser is created on first use, never at import.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-я]")
+#: words too common to be worth indexing or searching
+STOP_WORDS = frozenset(
+    "и в во на не с со по к ко о об от до за из у а но же ли бы что как это для то".split()
+)
+_CACHE_LIMIT = 200_000
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercased word tokens with ё folded to е, stop words dropped."""
+    return [t for t in _TOKEN.findall(text.lower().replace("ё", "е")) if t not in STOP_WORDS]
+
+
+class Lemmatizer:
+    def __init__(self) -> None:
+        self._normal_forms: Callable[[str], Iterable[str]] | None = None
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _backend(self) -> Callable[[str], Iterable[str]]:
+        if self._normal_forms is None:
+            self._normal_forms = _shared_backend() or _pymorphy_backend()
+        return self._normal_forms
+
+    def forms(self, token: str) -> tuple[str, ...]:
+        """All normal forms of one lowercased token (the token itself when not Russian)."""
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        if _CYRILLIC.search(token):
+            found = dict.fromkeys(f.replace("ё", "е") for f in self._backend()(token))
+            result = tuple(found) or (token,)
+        else:
+            result = (token,)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[token] = result
+        return result
+
+    def document(self, text: str) -> str:
+        """Space-separated normal forms of every word of ``text``."""
+        out: list[str] = []
+        for token in tokens(text):
+            out.extend(self.forms(token))
+        return " ".join(out)
+
+
+def _shared_backend() -> Callable[[str], Iterable[str]] | None:
+    try:
+        module: Any = importlib.import_module("mpdesk.adapters.morphology")
+    except ModuleNotFoundError:
+        return None
+    func = getattr(module, "normal_forms", None)
+    return func if callable(func) else None
+
+
+def _pymorphy_backend() -> Callable[[str], Iterable[str]]:
+    import pymorphy3
+
+    morph = pymorphy3.MorphAnalyzer()
+
+    def normal_forms(word: str) -> list[str]:
+        return [p.normal_form for p in morph.parse(word)]
+
+    return normal_forms
+
+
+_shared: list[Lemmatizer] = []
+
+
+def lemmatizer() -> Lemmatizer:
+    """The process-wide lemmatiser (its dictionary is loaded once, lazily)."""
+    if not _shared:
+        _shared.append(Lemmatizer())
+    return _shared[0]

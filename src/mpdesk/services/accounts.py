@@ -1,0 +1,363 @@
+"""Use cases of accounts: users and roles, sign-in with throttling, sessions, API tokens and
+one-time login links. Secrets are random; only their SHA-256 is stored."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+
+from mpdesk.domain.accounts import (
+    Principal,
+    Role,
+    User,
+    is_password_acceptable,
+    is_throttled,
+    retry_after,
+)
+from mpdesk.domain.errors import (
+    AuthRequiredError,
+    NotFoundError,
+    TooManyAttemptsError,
+    UserInputError,
+)
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.ports import (
+    AccountRepository,
+    AccountsUnitOfWork,
+    ApiToken,
+    FileStore,
+    JournalStats,
+    Membership,
+    PasswordHasher,
+    WebSession,
+)
+
+TOKEN_PREFIX = "mpd_"
+FIRST_ADMIN_LOGIN = "admin"
+#: last-seen stamps are written at most this often (keeps reads free of writes)
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class AccountPolicy:
+    session_hours: int = 24 * 14
+    login_max_attempts: int = 5
+    login_window: timedelta = timedelta(minutes=15)
+    login_link_minutes: int = 30
+
+
+@dataclass
+class WebContext:
+    """What the web app and the API need beyond the journal's ``ServiceContext``."""
+
+    ctx: ServiceContext
+    accounts: Callable[[], AccountsUnitOfWork]
+    hasher: PasswordHasher
+    stats: JournalStats
+    new_file_store: Callable[[], FileStore]
+    policy: AccountPolicy
+
+    def acting(self, principal: Principal) -> ServiceContext:
+        """A context whose actor is the principal, with its own pending-file list."""
+        return replace(self.ctx, actor=principal.login, files=self.new_file_store())
+
+
+@dataclass(frozen=True)
+class SessionStart:
+    token: str
+    session: WebSession
+    principal: Principal
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def _principal(repo: AccountRepository, user: User, via_token: bool = False) -> Principal:
+    assert user.id is not None
+    roles = {m.shop_id: m.role for m in repo.memberships(user.id)}
+    return Principal(user.id, user.login, user.name, user.is_admin, roles, via_token)
+
+
+def _clean_login(login: str) -> str:
+    login = login.strip()
+    if not login or len(login) > 100 or any(ch.isspace() for ch in login):
+        raise UserInputError("login_invalid", login=login[:100])
+    return login
+
+
+# --- users -------------------------------------------------------------------------------
+
+
+def add_user(
+    wctx: WebContext,
+    login: str,
+    password: str | None,
+    name: str = "",
+    is_admin: bool = False,
+    roles: dict[int, Role] | None = None,
+) -> User:
+    login = _clean_login(login)
+    if password is not None and not is_password_acceptable(password, login):
+        raise UserInputError("password_weak", min_length=8)
+    with wctx.accounts() as uow:
+        if uow.accounts.find_user(login) is not None:
+            raise UserInputError("user_exists", login=login)
+        user = User(
+            login=login,
+            name=name.strip() or login,
+            created_at=wctx.ctx.clock.now(),
+            password_hash=wctx.hasher.hash(password) if password else "",
+            is_admin=is_admin,
+        )
+        uow.accounts.add_user(user)
+        assert user.id is not None
+        for shop_id, role in (roles or {}).items():
+            uow.accounts.set_membership(user.id, shop_id, role)
+        uow.commit()
+        return user
+
+
+def _find(repo: AccountRepository, login: str) -> User:
+    user = repo.find_user(login)
+    if user is None:
+        raise NotFoundError("user_not_found", login=login)
+    return user
+
+
+def set_password(wctx: WebContext, login: str, password: str) -> User:
+    with wctx.accounts() as uow:
+        user = _find(uow.accounts, login)
+        if not is_password_acceptable(password, user.login):
+            raise UserInputError("password_weak", min_length=8)
+        user.password_hash = wctx.hasher.hash(password)
+        uow.accounts.save_user(user)
+        assert user.id is not None
+        uow.accounts.delete_user_sessions(user.id)
+        uow.commit()
+        return user
+
+
+def change_own_password(wctx: WebContext, principal: Principal, current: str, new: str) -> None:
+    with wctx.accounts() as uow:
+        user = uow.accounts.get_user(principal.user_id)
+        if user is None:
+            raise AuthRequiredError()
+        if user.has_password and not wctx.hasher.verify(user.password_hash, current):
+            raise UserInputError("password_wrong")
+        if not is_password_acceptable(new, user.login):
+            raise UserInputError("password_weak", min_length=8)
+        user.password_hash = wctx.hasher.hash(new)
+        uow.accounts.save_user(user)
+        uow.commit()
+
+
+def list_users(wctx: WebContext) -> list[tuple[User, list[Membership]]]:
+    with wctx.accounts() as uow:
+        members = uow.accounts.memberships()
+        return [(u, [m for m in members if m.user_id == u.id]) for u in uow.accounts.list_users()]
+
+
+def grant_role(wctx: WebContext, login: str, shop_id: int, role: Role | None) -> None:
+    with wctx.ctx.uow() as juow:
+        if juow.shops.get(shop_id) is None:
+            raise NotFoundError("shop_not_found", name=str(shop_id))
+    with wctx.accounts() as uow:
+        user = _find(uow.accounts, login)
+        assert user.id is not None
+        uow.accounts.set_membership(user.id, shop_id, role)
+        uow.commit()
+
+
+def accounts_configured(wctx: WebContext) -> bool:
+    """True when at least one active user can sign in with a password."""
+    with wctx.accounts() as uow:
+        return uow.accounts.count_users(with_password=True) > 0
+
+
+def ensure_first_admin(wctx: WebContext) -> User:
+    """The first administrator; created (without a password) when there are no users."""
+    with wctx.accounts() as uow:
+        admins = [u for u in uow.accounts.list_users() if u.is_admin and u.active]
+        if admins:
+            return admins[0]
+        user = User(
+            login=FIRST_ADMIN_LOGIN,
+            name="Администратор",
+            created_at=wctx.ctx.clock.now(),
+            is_admin=True,
+        )
+        if uow.accounts.find_user(FIRST_ADMIN_LOGIN) is not None:
+            user.login = f"{FIRST_ADMIN_LOGIN}-{secrets.token_hex(3)}"
+        uow.accounts.add_user(user)
+        uow.commit()
+        return user
+
+
+# --- sign-in -----------------------------------------------------------------------------
+
+_DUMMY_HASH: list[str] = []
+
+
+def _throttle_check(repo: AccountRepository, keys: list[tuple[str, int]], wctx: WebContext) -> None:
+    now = wctx.ctx.clock.now()
+    since = now - wctx.policy.login_window
+    for key, limit in keys:
+        failures = repo.failures_since(key, since)
+        if is_throttled(len(failures), limit):
+            raise TooManyAttemptsError(
+                retry_after(failures[0] if failures else None, wctx.policy.login_window, now)
+            )
+
+
+def _start_session(repo: AccountRepository, wctx: WebContext, user: User) -> SessionStart:
+    assert user.id is not None
+    now = wctx.ctx.clock.now()
+    token = secrets.token_urlsafe(32)
+    session = repo.add_session(
+        user.id,
+        hash_secret(token),
+        secrets.token_urlsafe(32),
+        now,
+        now + timedelta(hours=wctx.policy.session_hours),
+    )
+    user.last_login_at = now
+    repo.save_user(user)
+    return SessionStart(token, session, _principal(repo, user))
+
+
+def sign_in(wctx: WebContext, login: str, password: str, client: str) -> SessionStart:
+    """Check the password, with throttling per login and per client address."""
+    limit = wctx.policy.login_max_attempts
+    keys = [(f"login:{login.strip().lower()}", limit), (f"client:{client}", limit * 4)]
+    with wctx.accounts() as uow:
+        repo = uow.accounts
+        _throttle_check(repo, keys, wctx)
+        user = repo.find_user(login) if login.strip() else None
+        if user is None or not user.active or not user.has_password:
+            if not _DUMMY_HASH:
+                _DUMMY_HASH.append(wctx.hasher.hash(secrets.token_hex(8)))
+            wctx.hasher.verify(_DUMMY_HASH[0], password)  # same cost as a real check
+            ok = False
+        else:
+            ok = wctx.hasher.verify(user.password_hash, password)
+        if not ok or user is None:
+            now = wctx.ctx.clock.now()
+            for key, _ in keys:
+                repo.record_failure(key, now)
+            uow.commit()
+            raise AuthRequiredError("login_failed")
+        if wctx.hasher.needs_rehash(user.password_hash):
+            user.password_hash = wctx.hasher.hash(password)
+        repo.clear_failures(keys[0][0])
+        start = _start_session(repo, wctx, user)
+        uow.commit()
+        return start
+
+
+def session_principal(wctx: WebContext, token: str) -> tuple[Principal, WebSession] | None:
+    if not token:
+        return None
+    now = wctx.ctx.clock.now()
+    with wctx.accounts() as uow:
+        repo = uow.accounts
+        session = repo.find_session(hash_secret(token))
+        if session is None or session.expires_at <= now:
+            return None
+        user = repo.get_user(session.user_id)
+        if user is None or not user.active:
+            return None
+        if now - session.last_seen_at > TOUCH_EVERY:
+            repo.touch_session(session.id, now, now + timedelta(hours=wctx.policy.session_hours))
+            uow.commit()
+        return _principal(repo, user), session
+
+
+def sign_out(wctx: WebContext, token: str) -> None:
+    with wctx.accounts() as uow:
+        uow.accounts.delete_session(hash_secret(token))
+        uow.commit()
+
+
+def create_login_link(wctx: WebContext, login: str) -> str:
+    """A one-time secret that signs ``login`` in once within the policy's minutes."""
+    now = wctx.ctx.clock.now()
+    token = secrets.token_urlsafe(32)
+    with wctx.accounts() as uow:
+        user = _find(uow.accounts, login)
+        assert user.id is not None
+        uow.accounts.add_login_link(
+            user.id,
+            hash_secret(token),
+            now,
+            now + timedelta(minutes=wctx.policy.login_link_minutes),
+        )
+        uow.commit()
+    return token
+
+
+def use_login_link(wctx: WebContext, token: str) -> SessionStart:
+    now = wctx.ctx.clock.now()
+    with wctx.accounts() as uow:
+        user_id = uow.accounts.consume_login_link(hash_secret(token), now)
+        user = uow.accounts.get_user(user_id) if user_id is not None else None
+        if user is None or not user.active:
+            raise AuthRequiredError("login_link_invalid")
+        start = _start_session(uow.accounts, wctx, user)
+        uow.commit()
+        return start
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+
+def create_token(wctx: WebContext, login: str, name: str = "") -> tuple[str, ApiToken]:
+    """Returns the token itself (shown once) and its stored record."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with wctx.accounts() as uow:
+        user = _find(uow.accounts, login)
+        assert user.id is not None
+        record = uow.accounts.add_token(
+            user.id,
+            name.strip()[:100],
+            hash_secret(secret),
+            secret[: len(TOKEN_PREFIX) + 6],
+            wctx.ctx.clock.now(),
+        )
+        uow.commit()
+    return secret, record
+
+
+def token_principal(wctx: WebContext, secret: str) -> Principal | None:
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    now = wctx.ctx.clock.now()
+    with wctx.accounts() as uow:
+        repo = uow.accounts
+        token = repo.find_token(hash_secret(secret))
+        if token is None or token.revoked:
+            return None
+        user = repo.get_user(token.user_id)
+        if user is None or not user.active:
+            return None
+        if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+            repo.touch_token(token.id, now)
+            uow.commit()
+        return _principal(repo, user, via_token=True)
+
+
+def list_tokens(wctx: WebContext, principal: Principal) -> list[ApiToken]:
+    with wctx.accounts() as uow:
+        return uow.accounts.list_tokens(principal.user_id)
+
+
+def revoke_token(wctx: WebContext, principal: Principal, token_id: int) -> None:
+    with wctx.accounts() as uow:
+        owned = {t.id for t in uow.accounts.list_tokens(principal.user_id)}
+        if token_id not in owned:
+            raise NotFoundError("token_not_found", token_id=token_id)
+        uow.accounts.revoke_token(token_id)
+        uow.commit()
