@@ -79,6 +79,16 @@ def normalize_identifier(id_type: IdType, raw: str) -> str:
     return value
 
 
+def parse_identifier(id_type: IdType, raw: str) -> Identifier:
+    """An identifier typed by a user into a field for ``id_type``: normalised, but digits-only
+    types refuse letters and dashes (a posting number typed as SKU must not become digits)."""
+    if id_type in (IdType.SKU, IdType.BARCODE):
+        bare = _SPACES.sub("", _strip_number_sign(raw))
+        if bare and not bare.isdigit():
+            raise ValueError(raw)
+    return Identifier(id_type, normalize_identifier(id_type, raw))
+
+
 # --- format checks -------------------------------------------------------------------------
 
 _DIGITS = re.compile(r"^\d+$")
@@ -133,6 +143,16 @@ def check_identifier(marketplace: str, identifier: Identifier) -> FormatProblem 
         except ValueError:
             return FormatProblem(t, v, "amount")
     return None
+
+
+def identifier_problem(marketplace: str, id_type: IdType, raw: str) -> str | None:
+    """The ``expected`` key when a user-typed value is not acceptable, else None."""
+    try:
+        ident = parse_identifier(id_type, raw)
+    except ValueError:
+        return "amount" if id_type is IdType.AMOUNT else "digits"
+    problem = check_identifier(marketplace, ident)
+    return problem.expected if problem else None
 
 
 def is_valid_ean(barcode: str) -> bool:

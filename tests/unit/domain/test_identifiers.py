@@ -79,3 +79,12 @@ def test_ean_check_digit() -> None:
     assert is_valid_ean("4006381333931")
     assert not is_valid_ean("4006381333932")
     assert not is_valid_ean("12345")
+
+
+def test_typed_sku_refuses_a_posting_number_instead_of_mangling_it() -> None:
+    from mpdesk.domain.identifiers import identifier_problem, parse_identifier
+
+    assert identifier_problem("ozon", IdType.SKU, "57195475-0050-3") == "digits"
+    assert identifier_problem("ozon", IdType.ORDER_ID, "57195475-0050-3") is None
+    assert parse_identifier(IdType.SKU, "№ 1100 526 203").value == "1100526203"
+    assert identifier_problem("wb", IdType.AMOUNT, "много") == "amount"

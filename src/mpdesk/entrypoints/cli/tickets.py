@@ -13,7 +13,7 @@ from rich.console import Console
 
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError, UnknownValueError
-from mpdesk.domain.identifiers import Identifier, IdType, check_identifier, normalize_identifier
+from mpdesk.domain.identifiers import Identifier, IdType, identifier_problem, parse_identifier
 from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.cli import wizard
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
@@ -54,14 +54,10 @@ def parse_identifiers(marketplace: str, raw: dict[IdType, list[str]]) -> list[Id
     result = []
     for id_type, values in raw.items():
         for value in values:
-            try:
-                ident = Identifier(id_type, normalize_identifier(id_type, value))
-            except ValueError as exc:
-                raise IdentifierFormatError(_ID_OPTIONS[id_type], value, "amount") from exc
-            problem = check_identifier(marketplace, ident)
+            problem = identifier_problem(marketplace, id_type, value)
             if problem is not None:
-                raise IdentifierFormatError(_ID_OPTIONS[id_type], value, problem.expected)
-            result.append(ident)
+                raise IdentifierFormatError(_ID_OPTIONS[id_type], value, problem)
+            result.append(parse_identifier(id_type, value))
     return result
 
 

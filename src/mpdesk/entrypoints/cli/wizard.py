@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.prompt import Confirm, Prompt
 
 from mpdesk.domain.appeal import is_description_vague
-from mpdesk.domain.identifiers import IdType
+from mpdesk.domain.identifiers import IdType, identifier_problem
 from mpdesk.services.context import ServiceContext
 
 _ID_LABELS = {
@@ -46,6 +46,26 @@ def _choose(console: Console, title: str, options: dict[str, str]) -> str:
         console.print("[red]Нет такого варианта. Введите номер из списка.[/]")
 
 
+def _ask_identifier(
+    ctx: ServiceContext, console: Console, marketplace: str, id_type: IdType
+) -> str:
+    """Ask for one identifier, re-asking until it is empty or fits the marketplace's format."""
+    label = _ID_LABELS[id_type]
+    while True:
+        value = Prompt.ask(
+            f"{label[0].upper()}{label[1:]} (Enter — нет)",
+            console=console,
+            default="",
+            show_default=False,
+        ).strip()
+        if not value:
+            return ""
+        problem = identifier_problem(marketplace, id_type, value)
+        if problem is None:
+            return value
+        console.print(ctx.message("identifier_format", field=label, value=value, expected=problem))
+
+
 def run(ctx: ServiceContext, answers: Answers) -> Answers:
     console = Console(stderr=True)
     console.print(
@@ -66,22 +86,18 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
     items = {i.id: i for i in checklist.items} if checklist else {}
     if "description" in items and (not answers.text or is_description_vague(answers.text)):
         console.print(items["description"].question_ru)
-        answers.text = Prompt.ask("Описание", console=console, default=answers.text) or ""
+        answers.text = (
+            Prompt.ask("Описание", console=console, default=answers.text, show_default=False) or ""
+        )
     has_id = any(v for t, v in answers.raw_identifiers.items() if t in _ID_LABELS)
     if "identifier" in items and not has_id:
         console.print(items["identifier"].question_ru)
-        wanted = items["identifier"].id_types or tuple(_ID_LABELS)
+        wanted = [t for t in items["identifier"].id_types or tuple(_ID_LABELS) if t in _ID_LABELS]
         for id_type in wanted:
-            if id_type not in _ID_LABELS:
-                continue
-            value = Prompt.ask(
-                f"{_ID_LABELS[id_type].capitalize()} (Enter — нет)",
-                console=console,
-                default="",
-                show_default=False,
-            )
-            if value.strip():
-                answers.raw_identifiers[id_type].append(value.strip())
+            value = _ask_identifier(ctx, console, answers.marketplace, id_type)
+            if value:
+                answers.raw_identifiers[id_type].append(value)
+                break  # one identifier completes the checklist item
     while "date" in items and answers.event_date is None:
         console.print(items["date"].question_ru)
         value = Prompt.ask(
