@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mpdesk.domain.knowledge import KnowledgeBase
-from mpdesk.services.ports import Clock, FileStore, TableWriter, TemplateRenderer, UnitOfWork
+from mpdesk.services.ports import (
+    Clock,
+    FileStore,
+    TableWriter,
+    TemplateRenderer,
+    TriageResources,
+    UnitOfWork,
+)
 
 
 @dataclass
@@ -20,6 +27,7 @@ class ServiceContext:
     tables: TableWriter
     actor: str = "cli"
     extras: dict[str, Any] = field(default_factory=dict)
+    triage: TriageResources | None = None
 
     def message(self, code: str, **fields: Any) -> str:
         """The Russian text for a catalogue code, placeholders filled."""

@@ -1,0 +1,264 @@
+"""Load ``knowledge/triage/lexicon.yaml`` under a strict schema into ``domain.triage.Lexicon``.
+
+The user knowledge directory may hold its own ``triage/lexicon.yaml``: its term tables are
+merged over the shipped ones (a term's weight replaced or added; weight 0 switches a term off),
+its scalar settings replace the shipped ones. Errors name the file and the key path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.domain.errors import KnowledgeBaseError
+from mpdesk.domain.identifiers import IdType
+from mpdesk.domain.marketplaces import CategoryId
+from mpdesk.domain.triage.lexicon import CategoryTerms, DateWords, EntityWords, Lexicon
+
+RELATIVE = "triage/lexicon.yaml"
+_ID_LABEL_TYPES = {t.value for t in IdType if t is not IdType.AMOUNT}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Weights = dict[str, float]
+
+
+def _check_terms(terms: list[str] | dict[str, float]) -> list[str] | dict[str, float]:
+    for term in terms:
+        if not term.strip() or term != term.lower() or "ё" in term:
+            raise ValueError(f"term «{term}» must be non-empty lowercase, with «е» for «ё»")
+    return terms
+
+
+class RequestsSchema(_Strict):
+    terms: list[str] = Field(min_length=1)
+    subject_labels: list[str] = []
+    request_boost: float = Field(ge=1, le=20)
+    ask_outside_request: float = Field(ge=0, le=1)
+
+    _terms = field_validator("terms")(_check_terms)
+
+
+class MarketplacesSchema(_Strict):
+    min_score: float = Field(gt=0)
+    shape_weights: dict[str, float] = {}
+    terms: dict[str, Weights]
+
+    @field_validator("terms")
+    @classmethod
+    def _terms(cls, value: dict[str, Weights]) -> dict[str, Weights]:
+        for weights in value.values():
+            _check_terms(weights)
+        return value
+
+
+class CategoryTermsSchema(_Strict):
+    topic: Weights
+    ask: Weights = {}
+    against: Weights = {}
+
+    _t = field_validator("topic", "ask", "against")(_check_terms)
+
+
+class CategoriesSchema(_Strict):
+    min_score: float = Field(ge=0)
+    default: CategoryId
+    priority: list[CategoryId]
+    terms: dict[CategoryId, CategoryTermsSchema]
+
+    @field_validator("terms")
+    @classmethod
+    def _all(cls, value: dict[CategoryId, CategoryTermsSchema]) -> dict[CategoryId, Any]:
+        missing = {c.value for c in CategoryId} - {c.value for c in value}
+        if missing:
+            raise ValueError(f"categories without terms: {', '.join(sorted(missing))}")
+        return value
+
+
+class VagueSchema(_Strict):
+    min_informative: int = Field(ge=1, le=20)
+    terms: list[str]
+
+    _t = field_validator("terms")(_check_terms)
+
+
+class EntitiesSchema(_Strict):
+    max_label_gap: int = Field(ge=0, le=10)
+    labels: dict[str, list[str]]
+    article: list[str]
+    glue: list[str] = []
+    links: list[str] = []
+    quantity_units: list[str] = []
+    currency: list[str] = []
+    thousands: list[str] = []
+    millions: list[str] = []
+    stop_labels: list[str] = []
+    glue_prefixes: list[str] = []
+
+    @field_validator("labels")
+    @classmethod
+    def _types(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - _ID_LABEL_TYPES
+        if unknown:
+            raise ValueError(f"unknown entity types: {', '.join(sorted(unknown))}")
+        for terms in value.values():
+            _check_terms(terms)
+        return value
+
+
+class DatesSchema(_Strict):
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_days: dict[str, int]
+    number_words: dict[str, int]
+    day_units: list[str]
+    week_units: list[str]
+    ago: list[str]
+    last: list[str]
+    last_week: list[str] = []
+    deadline: list[str] = []
+    field_labels: list[str] = []
+    max_past_days_without_year: int = Field(ge=0, le=366)
+
+    @field_validator("months")
+    @classmethod
+    def _months(cls, value: dict[str, int]) -> dict[str, int]:
+        if sorted(set(value.values())) != list(range(1, 13)):
+            raise ValueError("months must map stems to all of 1..12")
+        return value
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekdays(cls, value: dict[str, int]) -> dict[str, int]:
+        if sorted(set(value.values())) != list(range(7)):
+            raise ValueError("weekdays must map stems to all of 0..6 (Monday = 0)")
+        return value
+
+
+class LexiconSchema(_Strict):
+    version: int = Field(ge=1, le=1)
+    phrase_gap: int = Field(ge=0, le=6)
+    slang: dict[str, str] = {}
+    stopwords: list[str] = []
+    requests: RequestsSchema
+    marketplaces: MarketplacesSchema
+    categories: CategoriesSchema
+    vague: VagueSchema
+    entities: EntitiesSchema
+    dates: DatesSchema
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """Dicts merge key by key (recursively); anything else is replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge(base.get(key), value) if key in base else value
+        return merged
+    return override
+
+
+def _validate(path: Path, data: Any) -> LexiconSchema:
+    try:
+        return LexiconSchema.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]) or "(root)"
+        raise KnowledgeBaseError(str(path), key, first["msg"]) from exc
+
+
+def load_lexicon(files: KnowledgeFiles) -> Lexicon:
+    copies = files.raw(RELATIVE)
+    if not copies:
+        raise KnowledgeBaseError(str(files.shipped_dir / RELATIVE), "", "file is missing")
+    data: Any = None
+    path = copies[0][0]
+    for path, parsed in copies:
+        if parsed is not None and not isinstance(parsed, dict):
+            raise KnowledgeBaseError(str(path), "(root)", "expected a mapping")
+        data = parsed if data is None else _merge(data, parsed or {})
+        _validate(path, data)  # name the file that broke the merged result
+    return to_domain(_validate(path, data))
+
+
+def _active(weights: Weights) -> dict[str, float]:
+    return {term: w for term, w in weights.items() if w != 0}
+
+
+def to_domain(s: LexiconSchema) -> Lexicon:
+    e, d = s.entities, s.dates
+    return Lexicon(
+        phrase_gap=s.phrase_gap,
+        slang=dict(s.slang),
+        stopwords=frozenset(s.stopwords),
+        request_terms=tuple(s.requests.terms),
+        subject_labels=frozenset(s.requests.subject_labels),
+        request_boost=s.requests.request_boost,
+        ask_outside_request=s.requests.ask_outside_request,
+        mp_min_score=s.marketplaces.min_score,
+        mp_shape_weights=dict(s.marketplaces.shape_weights),
+        mp_terms={mp: _active(w) for mp, w in s.marketplaces.terms.items()},
+        cat_min_score=s.categories.min_score,
+        cat_default=s.categories.default.value,
+        cat_priority=tuple(c.value for c in s.categories.priority),
+        cat_terms={
+            cat.value: CategoryTerms(_active(t.topic), _active(t.ask), _active(t.against))
+            for cat, t in s.categories.terms.items()
+        },
+        vague_min_informative=s.vague.min_informative,
+        vague_terms=tuple(s.vague.terms),
+        entities=EntityWords(
+            max_label_gap=e.max_label_gap,
+            labels={k: tuple(v) for k, v in e.labels.items()},
+            article=tuple(e.article),
+            glue=frozenset(e.glue),
+            links=frozenset(e.links),
+            quantity_units=frozenset(e.quantity_units),
+            currency=frozenset(e.currency),
+            thousands=frozenset(e.thousands),
+            millions=frozenset(e.millions),
+            stop_labels=tuple(e.stop_labels),
+            glue_prefixes=tuple(e.glue_prefixes),
+        ),
+        dates=DateWords(
+            months=dict(d.months),
+            weekdays=dict(d.weekdays),
+            relative_days=dict(d.relative_days),
+            number_words=dict(d.number_words),
+            day_units=frozenset(d.day_units),
+            week_units=frozenset(d.week_units),
+            ago=frozenset(d.ago),
+            last=tuple(d.last),
+            last_week=tuple(d.last_week),
+            deadline=tuple(d.deadline),
+            field_labels=tuple(d.field_labels),
+            max_past_days_without_year=d.max_past_days_without_year,
+        ),
+    )
+
+
+class TriageKit:
+    """Lexicon and analyzer, loaded on first use (``services.ports.TriageResources``)."""
+
+    def __init__(self, files: KnowledgeFiles) -> None:
+        self._files = files
+        self._lexicon: Lexicon | None = None
+        self._analyzer: Any = None
+
+    def lexicon(self) -> Lexicon:
+        if self._lexicon is None:
+            self._lexicon = load_lexicon(self._files)
+        return self._lexicon
+
+    def analyzer(self) -> Any:
+        if self._analyzer is None:
+            from mpdesk.adapters.morphology import shared_analyzer
+
+            self._analyzer = shared_analyzer()
+        return self._analyzer

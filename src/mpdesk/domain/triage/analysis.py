@@ -1,0 +1,133 @@
+"""Tokens, sentences and lexicon matches of one text.
+
+``TextAnalyzer`` is the port for tokenisation and lemmatisation (implemented with razdel and
+pymorphy3 in ``adapters/morphology.py``); ``analyze`` runs it and the term index over a folded
+text and returns every match with its sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from mpdesk.domain.triage.lexicon import Lexicon
+
+
+class TextAnalyzer(Protocol):
+    def tokenize(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, stop, text) of every token, in order."""
+        ...
+
+    def sentences(self, text: str) -> list[tuple[int, int]]:
+        """(start, stop) of every sentence, in order, covering the text."""
+        ...
+
+    def lemma(self, word: str) -> str:
+        """Normal form of a lowercase word (the word itself when unknown)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    stop: int
+    text: str  # folded surface form
+    lemma: str
+    sentence: int
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    term: str
+    group: str
+    weight: float
+    first: int  # token index
+    last: int  # token index
+    sentence: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    stop: int
+    is_request: bool
+    is_subject: bool
+
+
+@dataclass(frozen=True)
+class Analysis:
+    text: str  # folded text
+    tokens: list[Token]
+    sentences: list[Sentence]
+    matches: list[Match]
+
+    def groups(self, prefix: str) -> list[Match]:
+        return [m for m in self.matches if m.group.startswith(prefix)]
+
+
+def _split_lines(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sentences never cross a line break (subject lines, «Дата:» fields)."""
+    result = []
+    for start, stop in spans:
+        pos = start
+        while True:
+            nl = text.find("\n", pos, stop)
+            if nl < 0:
+                break
+            if nl > pos:
+                result.append((pos, nl))
+            pos = nl + 1
+        if pos < stop:
+            result.append((pos, stop))
+    return result
+
+
+def analyze(text: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
+    """``text`` must already be folded (normalize.fold)."""
+    index = lexicon.index
+    spans = _split_lines(analyzer.sentences(text), text) or [(0, len(text))]
+    tokens: list[Token] = []
+    sent = 0
+    for start, stop, word in analyzer.tokenize(text):
+        while sent < len(spans) - 1 and start >= spans[sent][1]:
+            sent += 1
+        lemma = analyzer.lemma(word).replace("ё", "е") if word.isalpha() else word
+        tokens.append(Token(start, stop, word, lemma, sent))
+    word_sets = [
+        index.match_token(t.text, t.lemma, lexicon.slang.get(t.text, "")) for t in tokens
+    ]
+    matches: list[Match] = []
+    gap = lexicon.phrase_gap
+    n = len(tokens)
+    for i, wids in enumerate(word_sets):
+        for wid in wids:
+            for tid in index.by_first.get(wid, ()):
+                term = index.terms[tid]
+                last = i
+                ok = True
+                for next_wid in term.words[1:]:
+                    found = -1
+                    for k in range(last + 1, min(n, last + 2 + gap)):
+                        if tokens[k].sentence != tokens[i].sentence:
+                            break
+                        if next_wid in word_sets[k]:
+                            found = k
+                            break
+                    if found < 0:
+                        ok = False
+                        break
+                    last = found
+                if ok:
+                    for group, weight in term.hits:
+                        matches.append(
+                            Match(term.text, group, weight, i, last, tokens[i].sentence)
+                        )
+    request_sents = {m.sentence for m in matches if m.group == "request"}
+    sentences = []
+    for idx, (start, stop) in enumerate(spans):
+        chunk = text[start:stop].strip()
+        first_word = chunk.split(":", 1)[0].strip() if ":" in chunk[:20] else ""
+        is_subject = first_word in lexicon.subject_labels
+        is_request = idx in request_sents or chunk.endswith("?") or is_subject
+        sentences.append(Sentence(start, stop, is_request, is_subject))
+    return Analysis(text, tokens, sentences, matches)

@@ -1,0 +1,121 @@
+"""Marketplace and category from lexicon matches.
+
+Marketplace: weighted signs (names, slang, implicit terms such as nmID, постинг, Service Desk,
+and identifier shapes); ``None`` when nothing points either way.
+
+Category: topic words give the story; words in *request* sentences (what the seller asks
+support to do) weigh ``request_boost`` times more, and ``ask`` phrases («отменить штраф»,
+«исправить акт») count only there — this implements tie-breaks 1 and 2 of the contract.
+``against`` phrases («приняли без расхождений») lower a category (tie-break 3 only applies to
+discrepancies found at acceptance).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mpdesk.domain.triage.analysis import Analysis
+from mpdesk.domain.triage.lexicon import Lexicon
+
+_POSTING = re.compile(r"(?<![\d-])\d{8,10}-\d{4}-\d{1,2}(?![\d-])")
+_WB_FBS = re.compile(r"\bwb-gi-\d+", re.IGNORECASE)
+_OZON_SUPPLY = re.compile(r"(?<!\d)2000\d{9}(?!\d)")
+
+
+@dataclass(frozen=True)
+class Scores:
+    values: dict[str, float]
+    evidence: dict[str, list[str]]  # id -> matched terms, for explanations
+
+    def best(self, priority: tuple[str, ...]) -> tuple[str, float]:
+        order = {k: i for i, k in enumerate(priority)}
+        key, value = max(
+            self.values.items(), key=lambda kv: (kv[1], -order.get(kv[0], len(order)))
+        )
+        return key, value
+
+
+def score_marketplaces(analysis: Analysis, lex: Lexicon) -> Scores:
+    values = dict.fromkeys(lex.mp_terms, 0.0)
+    evidence: dict[str, list[str]] = {k: [] for k in lex.mp_terms}
+    seen: set[tuple[str, int]] = set()
+    for m in analysis.matches:
+        if not m.group.startswith("mp:"):
+            continue
+        mp = m.group[3:]
+        if (mp, m.first) in seen:
+            continue  # one sign per token
+        seen.add((mp, m.first))
+        values[mp] += m.weight
+        evidence[mp].append(m.term)
+    text = analysis.text
+    shapes = (("ozon", "ozon_posting", _POSTING), ("wb", "wb_fbs_supply", _WB_FBS),
+              ("ozon", "ozon_supply", _OZON_SUPPLY))  # fmt: skip
+    for mp, shape, pattern in shapes:
+        if mp in values and pattern.search(text):
+            values[mp] += lex.mp_shape_weights.get(shape, 0.0)
+            evidence[mp].append(shape)
+    return Scores(values, evidence)
+
+
+def detect_marketplace(analysis: Analysis, lex: Lexicon, hint: str | None = None) -> str | None:
+    if hint:
+        return hint
+    scores = score_marketplaces(analysis, lex)
+    if not scores.values:
+        return None
+    ranked = sorted(scores.values.items(), key=lambda kv: kv[1], reverse=True)
+    top, value = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0.0
+    if value < lex.mp_min_score or value == runner:
+        return None
+    return top
+
+
+def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
+    values = dict.fromkeys(lex.cat_terms, 0.0)
+    evidence: dict[str, list[str]] = {k: [] for k in lex.cat_terms}
+    has_request = any(s.is_request for s in analysis.sentences)
+    best: dict[tuple[str, int, int], float] = {}
+    terms: dict[tuple[str, int, int], str] = {}
+    for m in analysis.matches:
+        kind, _, cat = m.group.partition(":")
+        if kind not in ("topic", "ask", "against") or cat not in values:
+            continue
+        sentence = analysis.sentences[m.sentence]
+        weight = m.weight
+        if kind == "ask":
+            if not sentence.is_request:
+                weight *= lex.ask_outside_request
+            if sentence.is_subject:
+                weight *= 1.5
+        elif kind == "topic" and has_request and sentence.is_request:
+            weight *= lex.request_boost
+        # a token feeds one topic term per category (the strongest), phrases may add up
+        key = (f"{kind}:{cat}", m.first, m.last)
+        if abs(weight) > abs(best.get(key, 0.0)):
+            best[key] = weight
+            terms[key] = m.term
+    per_token: dict[tuple[str, int], float] = {}
+    for (group, first, last), weight in best.items():
+        kind, _, cat = group.partition(":")
+        if kind == "topic" and first == last:
+            slot = (group, first)
+            if abs(weight) <= abs(per_token.get(slot, 0.0)):
+                continue
+            values[cat] -= per_token.get(slot, 0.0)
+            per_token[slot] = weight
+        values[cat] += weight
+        evidence[cat].append(terms[(group, first, last)])
+    return Scores(values, evidence)
+
+
+def classify_category(analysis: Analysis, lex: Lexicon) -> tuple[str, Scores]:
+    scores = score_categories(analysis, lex)
+    if not scores.values:
+        return lex.cat_default, scores
+    top, value = scores.best(lex.cat_priority)
+    if value < lex.cat_min_score:
+        return lex.cat_default, scores
+    return top, scores

@@ -1,0 +1,190 @@
+"""Dates in seller text: absolute («12.10.2026», «12.10», «12 октября», «2026-10-12») and
+relative to ``received_at`` («вчера», «позавчера», «3 дня назад», «в понедельник», «в прошлую
+пятницу», «на прошлой неделе во вторник»).
+
+The event date is the «Дата:» field of a formal appeal when there is one, otherwise the first
+date that is not a deadline and not after ``received_at``. Dates are calendar days in the
+seller's time zone (Europe/Moscow): ``received_at`` is already such a day. A resolved date is
+never after ``received_at``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from mpdesk.domain.triage.analysis import Analysis
+from mpdesk.domain.triage.lexicon import DateWords
+
+_ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+_NUMERIC = re.compile(
+    r"(?<![\d.,/:-])(\d{1,2})([./])(\d{2})(?:\2(\d{4}|\d{2}))?(?![\d]|[.,/:]\d)"
+)
+_DAY_MONTH = re.compile(
+    r"(?<![\d.,])(\d{1,2})(?:-?(?:го|е|ое|ого))?\s+([а-я]{2,12})(?:\s+(\d{4}))?"
+)
+_MONTH_ENDINGS = frozenset({"", "ь", "я", "е", "й", "а", "т", "та", "те", "ом", "ем", "ю"})
+_WEEKDAY_ENDINGS = frozenset({"", "у", "а", "е", "ам", "ы", "ой", "ую"})
+_PERIOD_UNIT = re.compile(r"\s*(?:%|руб|р\b|₽|шт|кг|г\b|см|мм|мл|л\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    stop: int
+    value: date | None  # None: could not be resolved (e.g. a future day without a year)
+    is_field: bool = False
+    is_deadline: bool = False
+
+
+def _month(word: str, words: DateWords) -> int | None:
+    best = None
+    for stem, number in words.months.items():
+        if word.startswith(stem) and word[len(stem) :] in _MONTH_ENDINGS:
+            if best is None or len(stem) > best[0]:
+                best = (len(stem), number)
+    return best[1] if best else None
+
+
+def _weekday(word: str, words: DateWords) -> int | None:
+    for stem, number in words.weekdays.items():
+        if word.startswith(stem) and word[len(stem) :] in _WEEKDAY_ENDINGS:
+            return number
+    return None
+
+
+def _make(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _without_year(month: int, day: int, received: date, words: DateWords) -> date | None:
+    """A day without a year: this year, or last year when that is recent enough."""
+    this_year = _make(received.year, month, day)
+    if this_year is None:
+        return None
+    if this_year <= received:
+        return this_year
+    last_year = _make(received.year - 1, month, day)
+    if last_year is not None and (received - last_year).days <= words.max_past_days_without_year:
+        return last_year
+    return None  # a future day of this year: a deadline, not the event
+
+
+def _with_year(year: int, month: int, day: int) -> date | None:
+    if year < 100:
+        year += 2000
+    if not 1990 <= year <= 2100:
+        return None
+    return _make(year, month, day)
+
+
+def find_absolute(text: str, received: date, words: DateWords) -> list[DateMention]:
+    found: list[DateMention] = []
+    for m in _ISO.finditer(text):
+        found.append(DateMention(m.start(), m.end(), _with_year(*map(int, m.groups()))))
+    for m in _NUMERIC.finditer(text):
+        if _PERIOD_UNIT.match(text, m.end()) and not m.group(4):
+            continue
+        day, month = int(m.group(1)), int(m.group(3))
+        if not (1 <= day <= 31 and 1 <= month <= 12):
+            continue
+        value = (
+            _with_year(int(m.group(4)), month, day)
+            if m.group(4)
+            else _without_year(month, day, received, words)
+        )
+        found.append(DateMention(m.start(), m.end(), value))
+    for m in _DAY_MONTH.finditer(text):
+        month_no = _month(m.group(2), words)
+        if month_no is None:
+            continue
+        day, month = int(m.group(1)), month_no
+        value = (
+            _with_year(int(m.group(3)), month, day)
+            if m.group(3)
+            else _without_year(month, day, received, words)
+        )
+        found.append(DateMention(m.start(), m.end(), value))
+    return found
+
+
+def _number(word: str, words: DateWords) -> int | None:
+    if word.isdigit() and len(word) <= 3:
+        return int(word)
+    return words.number_words.get(word)
+
+
+def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[DateMention]:
+    tokens = analysis.tokens
+    found: list[DateMention] = []
+    last_week_sents = {m.sentence for m in analysis.matches if m.group == "date:last_week"}
+    for i, tok in enumerate(tokens):
+        word = tok.text
+        for stem, back in words.relative_days.items():
+            if word.startswith(stem):
+                found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
+                break
+        else:
+            if word in words.ago and i > 0:
+                unit = tokens[i - 1].text
+                days = 1 if unit in words.day_units else 7 if unit in words.week_units else 0
+                if not days:
+                    continue
+                parsed = _number(tokens[i - 2].text, words) if i > 1 else None
+                count = 1 if parsed is None else parsed
+                if count > 400:
+                    continue
+                start = tokens[i - 2].start if i > 1 and count != 1 else tokens[i - 1].start
+                found.append(DateMention(start, tok.stop, received - timedelta(days=days * count)))
+                continue
+            weekday = _weekday(word, words)
+            if weekday is None:
+                continue
+            before = [t.text for t in tokens[max(0, i - 2) : i]]
+            days_back = (received.weekday() - weekday) % 7 or 7
+            value = received - timedelta(days=days_back)
+            if tok.sentence in last_week_sents:
+                monday_this_week = received - timedelta(days=received.weekday())
+                value = monday_this_week - timedelta(days=7 - weekday)
+            elif not any(b.startswith(words.last) for b in before) and not (
+                before and before[-1] in ("в", "во", "с", "со")
+            ):
+                continue  # a bare weekday name without «в»/«прошлый»: not a date mention
+            found.append(DateMention(tok.start, tok.stop, value))
+    return found
+
+
+def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[DateMention]:
+    """Every date mention with its resolved day, flags set, in text order."""
+    text = analysis.text
+    raw = find_absolute(text, received, words) + find_relative(analysis, received, words)
+    raw.sort(key=lambda m: m.start)
+    deadline_ends = [
+        analysis.tokens[m.last].stop for m in analysis.matches if m.group == "date:deadline"
+    ]
+    field_ends = [(analysis.tokens[m.last].stop, m.sentence) for m in analysis.matches
+                  if m.group == "date:field"]  # fmt: skip
+    result = []
+    for m in raw:
+        gap_before = text[max(0, m.start - 12) : m.start]
+        is_deadline = any(
+            0 <= m.start - end <= 3 and not text[end : m.start].strip() for end in deadline_ends
+        )
+        is_field = any(
+            0 <= m.start - end <= 6 and text[end : m.start].strip(" :—-") == ""
+            for end, _ in field_ends
+        ) or (gap_before.rstrip().endswith(":") and "дата" in gap_before)
+        value = m.value if m.value is None or m.value <= received else None
+        result.append(DateMention(m.start, m.stop, value, is_field, is_deadline))
+    return result
+
+
+def event_date(mentions: list[DateMention]) -> date | None:
+    usable = [m for m in mentions if m.value is not None and not m.is_deadline]
+    fields = [m for m in usable if m.is_field]
+    pick = fields[0] if fields else (usable[0] if usable else None)
+    return pick.value if pick else None

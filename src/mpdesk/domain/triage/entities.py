@@ -1,0 +1,286 @@
+"""Entities of the triage contract: identifiers and amounts, found by context and shape.
+
+A number is an identifier only when a label says so («поставка», «заказ», «арт.», «ШК»,
+«обращение» … within a few tokens before it), when a previous value's type carries over through
+a list («артикулы 1, 2 и 3», «… вместо …»), or when its shape alone is unambiguous (Ozon posting
+number, ``WB-GI-…``, a valid EAN-13, a seller code like ``HD-GRY-L``). Quantities («95 шт»),
+percentages, phones, times and dates are never entities. Values are normalised per the
+contract with ``mpdesk.domain.identifiers``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mpdesk.domain.identifiers import Identifier, IdType, is_valid_ean, normalize_identifier
+from mpdesk.domain.triage.analysis import Analysis
+from mpdesk.domain.triage.dates import DateMention
+from mpdesk.domain.triage.lexicon import EntityWords
+
+_CHUNK = re.compile(r"[^\W_]+(?:[-_/.][^\W_]+)*|\S")
+_POSTING = re.compile(r"^\d{8,10}-\d{4}(?:-\d{1,2})?$")
+_WB_FBS_SUPPLY = re.compile(r"^WB-GI-\d+$", re.IGNORECASE)
+_CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
+_ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
+_AMOUNT = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
+    r"(?:\s*(тыс\.?|тысяч[аи]?|к|млн\.?|миллион(?:а|ов)?)(?![^\W\d_]))?"
+    r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
+)
+_MASKS = (
+    re.compile(r"\d+(?:[.,]\d+)?\s?%"),
+    re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)"),
+    re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
+    re.compile(r"https?://\S+"),
+)
+_MAX_VALUE_LEN = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    start: int
+    stop: int
+    raw: str
+
+    @property
+    def is_value(self) -> bool:
+        return any(c.isdigit() for c in self.raw) or bool(_CODE_SHAPE.match(self.raw))
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    end: int  # char offset where the label ends
+    kind: str  # IdType value, "article" or "stop"
+    length: int
+
+
+def _labels(analysis: Analysis) -> list[Label]:
+    labels = []
+    for m in analysis.matches:
+        if m.group.startswith("label:"):
+            kind = m.group[6:]
+        elif m.group == "article":
+            kind = "article"
+        elif m.group == "stop_label":
+            kind = "stop"
+        else:
+            continue
+        labels.append(Label(analysis.tokens[m.last].stop, kind, m.last - m.first + 1))
+    labels.sort(key=lambda lb: (lb.end, lb.length))
+    return labels
+
+
+def _masked(text: str, dates: list[DateMention]) -> list[tuple[int, int]]:
+    spans = [(d.start, d.stop) for d in dates]
+    for pattern in _MASKS:
+        spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    return spans
+
+
+def _amounts(text: str, words: EntityWords) -> list[tuple[int, int, str, bool]]:
+    """(start, stop, normalised value, has_unit) for numbers that are sums of money."""
+    found = []
+    for m in _AMOUNT.finditer(text):
+        number, cents, scale, currency = m.groups()
+        if not currency and not scale:
+            found.append((m.start(), m.end(), "", False))
+            continue
+        digits = number.replace(" ", "")
+        if len(digits) > 12:
+            continue
+        value = int(digits)
+        factor = 1
+        if scale:
+            factor = 1_000_000 if scale.startswith(("млн", "милл")) else 1000
+        raw = f"{value * factor}.{(cents or '0').ljust(2, '0')}" if factor == 1 else (
+            f"{value * factor}.00"
+        )
+        found.append((m.start(), m.end(), normalize_identifier(IdType.AMOUNT, raw), True))
+    return found
+
+
+def _value_type(
+    kind: str, raw: str, marketplace: str | None
+) -> IdType | None:
+    """The type a labelled value gets, or None when the value does not fit the label."""
+    digits_only = raw.isdigit()
+    n_digits = sum(c.isdigit() for c in raw)
+    if kind == "article":
+        if not digits_only:
+            return IdType.VENDOR_CODE
+        return IdType.VENDOR_CODE if marketplace == "ozon" else IdType.SKU
+    if kind == IdType.VENDOR_CODE.value:
+        return IdType.VENDOR_CODE
+    if kind == IdType.SKU.value:
+        if digits_only:
+            return IdType.SKU if 4 <= len(raw) <= 19 else None
+        return IdType.VENDOR_CODE
+    if kind == IdType.BARCODE.value:
+        return IdType.BARCODE if digits_only and 8 <= len(raw) <= 14 else None
+    if kind in (IdType.SUPPLY_ID.value, IdType.ORDER_ID.value, IdType.TICKET_ID.value):
+        if n_digits >= 4 and _ID_CHARS.match(raw):
+            return IdType(kind)
+        return None
+    return None
+
+
+def _shape_type(raw: str, marketplace: str | None) -> IdType | None:
+    if _POSTING.match(raw):
+        return IdType.ORDER_ID
+    if _WB_FBS_SUPPLY.match(raw):
+        return IdType.SUPPLY_ID
+    if raw.isdigit() and len(raw) == 13 and is_valid_ean(raw):
+        if marketplace == "ozon" and raw.startswith("2000"):
+            return IdType.SUPPLY_ID
+        return IdType.BARCODE
+    if _CODE_SHAPE.match(raw) and not raw.startswith(("WB-", "RU-")) and len(raw) >= 4:
+        return IdType.VENDOR_CODE
+    return None
+
+
+def extract_entities(
+    text: str,
+    analysis: Analysis,
+    dates: list[DateMention],
+    words: EntityWords,
+    marketplace: str | None,
+) -> list[Identifier]:
+    """Entities in text order, each (type, value) once. ``text`` is the normalised text
+    (case kept) whose folded form ``analysis`` was built on."""
+    low = analysis.text
+    masks = _masked(low, dates)
+    amounts = _amounts(low, words)
+    money_spans = [(s, e, v) for s, e, v, unit in amounts if unit]
+    labels = _labels(analysis)
+    chunks = [Chunk(m.start(), m.end(), m.group(0)) for m in _CHUNK.finditer(text)]
+    result: list[Identifier] = []
+    seen: set[tuple[IdType, str]] = set()
+
+    def add(id_type: IdType, raw: str) -> bool:
+        try:
+            value = normalize_identifier(id_type, raw)
+        except ValueError:
+            return False
+        if not value or len(value) > _MAX_VALUE_LEN:
+            return False
+        key = (id_type, value)
+        if key not in seen:
+            seen.add(key)
+            result.append(Identifier(id_type, value))
+        return True
+
+    last_value_end = -1
+    carry: IdType | None = None  # type of the previous value, for lists
+    i = 0
+    n = len(chunks)
+    while i < n:
+        ch = chunks[i]
+        money = next((a for a in money_spans if a[0] <= ch.start < a[1]), None)
+        if money is not None:
+            add(IdType.AMOUNT, money[2])
+            carry = IdType.AMOUNT
+            last_value_end = money[1]
+            while i < n and chunks[i].start < money[1]:
+                i += 1
+            continue
+        if not ch.is_value:
+            word = low[ch.start : ch.stop]
+            if carry is not None and (word in words.links or not word.isalnum()):
+                pass  # lists keep their type through «и», «,», «вместо» …
+            elif word.isalnum():
+                carry = None
+            i += 1
+            continue
+        if any(s <= ch.start < e for s, e in masks):
+            last_value_end = ch.stop
+            carry = None
+            i += 1
+            continue
+        # the value, with digit groups joined when a label asks for an identifier
+        raw, j = ch.raw, i + 1
+        next_word = _next_word(low, chunks, j)
+        if next_word in words.quantity_units or next_word in words.currency:
+            last_value_end = ch.stop
+            carry = None
+            i += 1
+            continue
+        label = _label_for(labels, low, chunks, ch, last_value_end, words)
+        if label is not None and label.kind == "stop":
+            last_value_end = ch.stop
+            carry = None
+            i += 1
+            continue
+        if raw.isdigit() and len(raw) <= 6 and label is not None:
+            while (
+                j < n
+                and chunks[j].raw.isdigit()
+                and len(chunks[j].raw) <= 6
+                and low[chunks[j - 1].stop : chunks[j].start] == " "
+                and _next_word(low, chunks, j + 1) not in words.quantity_units
+            ):
+                raw += chunks[j].raw
+                j += 1
+        id_type = _shape_type(raw, marketplace) if _POSTING.match(raw) or _WB_FBS_SUPPLY.match(
+            raw
+        ) else None
+        if id_type is None and label is not None:
+            id_type = _value_type(label.kind, raw, marketplace)
+        if id_type is None and carry is not None and carry is not IdType.AMOUNT:
+            id_type = _value_type(carry.value, raw, marketplace)
+        if id_type is None and carry is IdType.AMOUNT and raw.replace(" ", "").isdigit():
+            amount = next((a for a in amounts if a[0] == ch.start), None)
+            if amount is not None:
+                digits = low[amount[0] : amount[1]].split(",")[0].replace(" ", "")
+                if digits.isdigit() and add(IdType.AMOUNT, digits):
+                    last_value_end = amount[1]
+                    while i < n and chunks[i].start < amount[1]:
+                        i += 1
+                    continue
+        if id_type is None:
+            id_type = _shape_type(raw, marketplace)
+        if id_type is not None and add(id_type, raw):
+            carry = id_type
+        else:
+            carry = None
+        last_value_end = chunks[j - 1].stop
+        i = j
+    return result
+
+
+def _next_word(low: str, chunks: list[Chunk], j: int) -> str:
+    if j >= len(chunks):
+        return ""
+    return low[chunks[j].start : chunks[j].stop]
+
+
+def _label_for(
+    labels: list[Label],
+    low: str,
+    chunks: list[Chunk],
+    value: Chunk,
+    last_value_end: int,
+    words: EntityWords,
+) -> Label | None:
+    """The nearest label before ``value`` with at most ``max_label_gap`` words between."""
+    best: Label | None = None
+    for label in labels:
+        if label.end > value.start:
+            break
+        if label.end <= last_value_end:
+            continue
+        if best is None or label.end > best.end or (
+            label.end == best.end and label.length >= best.length
+        ):
+            best = label
+    if best is None:
+        return None
+    between = low[best.end : value.start]
+    if "\n" in between:
+        return None
+    gap_words = [
+        w for w in _CHUNK.findall(between) if w.isalnum() and w not in words.glue
+    ]
+    if len(gap_words) > words.max_label_gap:
+        return None
+    return best

@@ -1,0 +1,217 @@
+"""The triage lexicon as plain data, and its compiled form: a term index over tokens.
+
+The loader (``adapters/triage_lexicon.py``) validates the YAML and builds ``Lexicon``;
+``TermIndex`` turns term strings (``слово``, ``слов*``, ``~слово``, phrases) into fast lookups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class CategoryTerms:
+    topic: dict[str, float]
+    ask: dict[str, float]
+    against: dict[str, float]
+
+
+@dataclass(frozen=True)
+class EntityWords:
+    max_label_gap: int
+    labels: dict[str, tuple[str, ...]]  # IdType value -> terms
+    article: tuple[str, ...]
+    glue: frozenset[str]
+    links: frozenset[str]
+    quantity_units: frozenset[str]
+    currency: frozenset[str]
+    thousands: frozenset[str]
+    millions: frozenset[str]
+    stop_labels: tuple[str, ...]
+    glue_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DateWords:
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_days: dict[str, int]
+    number_words: dict[str, int]
+    day_units: frozenset[str]
+    week_units: frozenset[str]
+    ago: frozenset[str]
+    last: tuple[str, ...]
+    last_week: tuple[str, ...]
+    deadline: tuple[str, ...]
+    field_labels: tuple[str, ...]
+    max_past_days_without_year: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    phrase_gap: int
+    slang: dict[str, str]
+    stopwords: frozenset[str]
+    request_terms: tuple[str, ...]
+    subject_labels: frozenset[str]
+    request_boost: float
+    ask_outside_request: float
+    mp_min_score: float
+    mp_shape_weights: dict[str, float]
+    mp_terms: dict[str, dict[str, float]]
+    cat_min_score: float
+    cat_default: str
+    cat_priority: tuple[str, ...]
+    cat_terms: dict[str, CategoryTerms]
+    vague_min_informative: int
+    vague_terms: tuple[str, ...]
+    entities: EntityWords
+    dates: DateWords
+    index: TermIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", TermIndex.build(self))
+
+
+# --- term index ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a term: exact, prefix (``*``) and/or fuzzy (``~``)."""
+
+    text: str
+    prefix: bool
+    fuzzy: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A compiled term: its words and the groups it feeds, with weights."""
+
+    words: tuple[int, ...]  # word ids
+    text: str
+    hits: tuple[tuple[str, float], ...]  # (group, weight)
+
+
+def parse_term(raw: str) -> tuple[Word, ...]:
+    words = []
+    for part in raw.split():
+        fuzzy = part.startswith("~") and len(part) > 1
+        part = part[1:] if fuzzy else part
+        prefix = part.endswith("*") and len(part) > 1
+        part = part[:-1] if prefix else part
+        words.append(Word(part, prefix, fuzzy))
+    return tuple(words)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+class TermIndex:
+    """Maps tokens to the word ids they match, and word-id sequences to terms.
+
+    Groups are strings: ``request``, ``mp:wb``, ``topic:finance``, ``ask:finance``,
+    ``against:finance``, ``vague``, ``label:supply_id``, ``article``, ``stop_label``,
+    ``date:deadline``, ``date:last_week``, ``date:field``.
+    """
+
+    def __init__(self) -> None:
+        self.words: list[Word] = []
+        self._word_ids: dict[Word, int] = {}
+        self.exact: dict[str, list[int]] = {}
+        self.prefixes: dict[str, list[int]] = {}
+        self.fuzzy: dict[str, list[int]] = {}  # deletion variant -> word ids
+        self.terms: list[Term] = []
+        self.by_first: dict[int, list[int]] = {}
+        self._pending: dict[tuple[int, ...], list[tuple[str, float]]] = {}
+        self._texts: dict[tuple[int, ...], str] = {}
+        self.max_prefix = 1
+
+    def _word_id(self, word: Word) -> int:
+        found = self._word_ids.get(word)
+        if found is not None:
+            return found
+        wid = len(self.words)
+        self.words.append(word)
+        self._word_ids[word] = wid
+        if word.prefix:
+            self.prefixes.setdefault(word.text, []).append(wid)
+            self.max_prefix = max(self.max_prefix, len(word.text))
+        else:
+            self.exact.setdefault(word.text, []).append(wid)
+        if word.fuzzy:
+            for variant in _deletes(word.text):
+                self.fuzzy.setdefault(variant, []).append(wid)
+        return wid
+
+    def add(self, raw: str, group: str, weight: float = 1.0) -> None:
+        ids = tuple(self._word_id(w) for w in parse_term(raw))
+        if not ids:
+            return
+        self._pending.setdefault(ids, []).append((group, weight))
+        self._texts.setdefault(ids, raw)
+
+    def freeze(self) -> None:
+        for ids, hits in self._pending.items():
+            tid = len(self.terms)
+            self.terms.append(Term(ids, self._texts[ids], tuple(hits)))
+            self.by_first.setdefault(ids[0], []).append(tid)
+        self._pending.clear()
+        self.match_token = lru_cache(maxsize=65536)(self._match_token)  # type: ignore[method-assign]
+
+    def match_token(self, surface: str, lemma: str, alias: str) -> frozenset[int]:
+        return self._match_token(surface, lemma, alias)
+
+    def _match_token(self, surface: str, lemma: str, alias: str) -> frozenset[int]:
+        """Word ids matched by a token (its surface form, lemma and slang alias)."""
+        found: set[int] = set()
+        forms = {f for f in (surface, lemma, alias) if f}
+        for form in forms:
+            found.update(self.exact.get(form, ()))
+            for k in range(1, min(len(form), self.max_prefix) + 1):
+                ids = self.prefixes.get(form[:k])
+                if ids:
+                    found.update(ids)
+        if not found and len(surface) >= 5 and self.fuzzy:
+            for form in forms:
+                for variant in _deletes(form):
+                    ids = self.fuzzy.get(variant)
+                    if ids:
+                        found.update(
+                            i for i in ids if abs(len(self.words[i].text) - len(form)) <= 1
+                        )
+        return frozenset(found)
+
+    @classmethod
+    def build(cls, lex: Lexicon) -> TermIndex:
+        index = cls()
+        for term in lex.request_terms:
+            index.add(term, "request")
+        for mp, terms in lex.mp_terms.items():
+            for term, weight in terms.items():
+                index.add(term, f"mp:{mp}", weight)
+        for cat, cterms in lex.cat_terms.items():
+            for kind, weights in (("topic", cterms.topic), ("ask", cterms.ask),
+                                  ("against", cterms.against)):  # fmt: skip
+                for term, weight in weights.items():
+                    index.add(term, f"{kind}:{cat}", weight)
+        for term in lex.vague_terms:
+            index.add(term, "vague")
+        for id_type, labels in lex.entities.labels.items():
+            for term in labels:
+                index.add(term, f"label:{id_type}")
+        for term in lex.entities.article:
+            index.add(term, "article")
+        for term in lex.entities.stop_labels:
+            index.add(term, "stop_label")
+        for term in lex.dates.deadline:
+            index.add(term, "date:deadline")
+        for term in lex.dates.last_week:
+            index.add(term, "date:last_week")
+        for term in lex.dates.field_labels:
+            index.add(term, "date:field")
+        index.freeze()
+        return index

@@ -1,0 +1,99 @@
+"""Normalisation of seller text before analysis.
+
+``normalize_text`` keeps letter case (vendor codes keep theirs) and fixes what sellers' keyboards
+do: «ё»→«е», Latin/Cyrillic look-alikes mixed in one word («WВ» with a Cyrillic «В», «ОZON»),
+odd spaces and dashes, glued label+number tokens («арт123», «пост.24567891»).
+``fold`` lowercases without changing the length, so offsets stay valid.
+Slang and typos in key words are handled by the lexicon (``slang`` and ``~`` terms).
+All functions are idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+_CYR_TO_LAT = dict(zip("АВЕКМНОРСТХаеорсхукт", "ABEKMHOPCTXaeopcxykt", strict=True))
+_LAT_TO_CYR = {
+    "A": "А", "B": "В", "E": "Е", "K": "К", "M": "М", "H": "Н", "O": "О", "P": "Р", "C": "С",
+    "T": "Т", "X": "Х", "a": "а", "e": "е", "o": "о", "p": "р", "c": "с", "x": "х", "y": "у",
+    "k": "к", "m": "м", "t": "т", "b": "в",
+}  # fmt: skip
+_TRANSLATE = str.maketrans(
+    {
+        "ё": "е",
+        "Ё": "Е",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\t": " ",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
+        "\u2212": "-",  # minus sign
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "—",
+        "\u2015": "—",
+        "\r": "\n",
+    }
+)
+_LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
+_SPACES = re.compile(r" {2,}")
+
+
+def _is_cyr(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _fix_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    cyr = [c for c in run if _is_cyr(c)]
+    if not cyr or len(cyr) == len(run):
+        return run
+    lat = [c for c in run if "a" <= c.lower() <= "z"]
+    if not lat:
+        return run
+    strong_cyr = any(c not in _CYR_TO_LAT for c in cyr)
+    strong_lat = any(c not in _LAT_TO_CYR for c in lat)
+    if strong_lat and not strong_cyr:
+        return "".join(_CYR_TO_LAT.get(c, c) for c in run)
+    if strong_cyr and not strong_lat:
+        return "".join(_LAT_TO_CYR.get(c, c) for c in run)
+    if not strong_cyr and not strong_lat:
+        # only look-alikes: follow the majority
+        if len(lat) > len(cyr):
+            return "".join(_CYR_TO_LAT.get(c, c) for c in run)
+        return "".join(_LAT_TO_CYR.get(c, c) for c in run)
+    return run
+
+
+@lru_cache(maxsize=16)
+def _glue_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"(?i)(?<![^\W_])({alternatives})(\.?)(?=\d)")
+
+
+def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
+    """Canonical form of a seller's text (case kept). Idempotent."""
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = _LETTER_RUN.sub(_fix_run, text)
+    prefixes = tuple(glue_prefixes)
+    if prefixes:
+        text = _glue_pattern(prefixes).sub(r"\1\2 ", text)
+    text = _SPACES.sub(" ", text)
+    return text
+
+
+def fold(text: str) -> str:
+    """Lowercase with the same length (offsets into ``text`` stay valid)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)

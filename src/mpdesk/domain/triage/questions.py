@@ -1,0 +1,68 @@
+"""Missing checklist items and the Russian questions that ask for them.
+
+The questions are data: ``question_ru`` of the checklist items in the knowledge base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from mpdesk.domain.identifiers import GOODS_IDENTIFIERS, Identifier
+from mpdesk.domain.knowledge import Checklist
+from mpdesk.domain.marketplaces import MissingItem
+from mpdesk.domain.triage.analysis import Analysis
+from mpdesk.domain.triage.lexicon import Lexicon
+
+
+def is_vague(analysis: Analysis, lex: Lexicon) -> bool:
+    """True when the text does not say concretely what happened: after dropping stop words,
+    filler («помогите», «что-то не так»), topic-only words, names and numbers, fewer than
+    ``min_informative`` words remain."""
+    covered: set[int] = set()
+    for m in analysis.matches:
+        if m.group in ("vague", "article", "request") or m.group.startswith(("mp:", "label:")):
+            if m.group == "request" and m.first != m.last:
+                continue
+            covered.update(range(m.first, m.last + 1))
+    informative = 0
+    for i, tok in enumerate(analysis.tokens):
+        if i in covered or len(tok.text) < 2 or not any(c.isalpha() for c in tok.text):
+            continue
+        if any(c.isdigit() for c in tok.text):
+            continue
+        if tok.text in lex.stopwords or tok.lemma in lex.stopwords:
+            continue
+        informative += 1
+        if informative >= lex.vague_min_informative:
+            return False
+    return True
+
+
+def find_missing(
+    entities: Sequence[Identifier],
+    event_date: date | None,
+    vague: bool,
+    attachments: Sequence[str],
+) -> list[str]:
+    missing = []
+    if not any(e.type in GOODS_IDENTIFIERS for e in entities):
+        missing.append(MissingItem.IDENTIFIER.value)
+    if event_date is None:
+        missing.append(MissingItem.DATE.value)
+    if vague:
+        missing.append(MissingItem.DESCRIPTION.value)
+    if not attachments:
+        missing.append(MissingItem.EVIDENCE.value)
+    return missing
+
+
+def questions_for(missing: Sequence[str], checklist: Checklist | None) -> list[str]:
+    if checklist is None:
+        return []
+    questions = []
+    for item_id in missing:
+        item = checklist.item(item_id)
+        if item is not None:
+            questions.append(item.question_ru)
+    return questions

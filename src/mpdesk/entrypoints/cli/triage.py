@@ -1,0 +1,185 @@
+"""Triage commands: ``mpdesk triage "text"``, ``mpdesk triage --jsonl`` and
+``mpdesk eval triage FILE.jsonl``.
+
+The triage commands bootstrap without the journal (no database, fast cold start); with
+``--jsonl`` nothing but JSON lines goes to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from mpdesk.entrypoints.cli.output import JsonOpt, dumps, emit
+from mpdesk.entrypoints.cli.state import ctx as current_ctx
+
+
+def _received(value: str | None) -> Any:
+    if not value:
+        return None
+    from mpdesk.entrypoints.cli.tickets import parse_date
+
+    return parse_date(value, "received-at")
+
+
+TextArg = Annotated[str | None, typer.Argument(help="Описание проблемы своими словами.")]
+JsonlOpt = Annotated[
+    bool, typer.Option("--jsonl", help="JSON Lines: stdin → stdout, по строке на обращение.")
+]
+ReceivedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--received-at", help="День, когда написан текст (ГГГГ-ММ-ДД); по умолчанию сегодня."
+    ),
+]
+AttachOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--attach", "-a", help="Уже собранный файл-доказательство (можно несколько)."),
+]
+MarketplaceOpt = Annotated[
+    str | None, typer.Option("--marketplace", "-m", help="Подсказка: wb или ozon.")
+]
+
+
+def cmd_triage(
+    text: TextArg = None,
+    jsonl: JsonlOpt = False,
+    received_at: ReceivedOpt = None,
+    attach: AttachOpt = None,
+    marketplace: MarketplaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Разобрать описание проблемы: маркетплейс, категория, номера, дата, чего не хватает."""
+    if jsonl:
+        _run_jsonl()
+        return
+    from mpdesk.services.triage_case import triage_case
+
+    ctx = current_ctx(with_journal=False)
+    source = text if text is not None else sys.stdin.read()
+    result = triage_case(ctx, source, _received(received_at) or ctx.clock.today(),
+                         [p.name for p in attach or []], marketplace)  # fmt: skip
+    emit(result.contract() | {"vague": result.vague}, as_json,
+         lambda c: print_triage(c, ctx, result))  # fmt: skip
+
+
+def _run_jsonl() -> None:
+    from mpdesk.services.triage_case import triage_line
+
+    ctx = current_ctx(with_journal=False)
+    out = sys.stdout
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline that ends the last line
+    for raw in lines:
+        out.write(dumps(triage_line(ctx, raw.rstrip(b"\r"))) + "\n")
+        out.flush()
+
+
+def print_triage(console: Console, ctx: Any, result: Any) -> None:
+    m, kb = ctx.message, ctx.kb
+    lines = [m("triage_understood")]
+    if result.marketplace:
+        market = kb.marketplaces.get(result.marketplace)
+        name = market.name_ru if market else result.marketplace
+        lines.append(m("triage_marketplace", value=name))
+    else:
+        lines.append(m("triage_marketplace_unknown"))
+    category = kb.categories.get(result.category)
+    lines.append(m("triage_category", value=category.label_ru if category else result.category))
+    for e in result.entities:
+        lines.append(m("triage_entity", label=m(f"triage_entity_{e.type.value}"), value=e.value))
+    if not result.entities:
+        lines.append(m("triage_no_entities"))
+    when = result.event_date
+    lines.append(m("triage_event_date", value=when.strftime("%d.%m.%Y")) if when
+                 else m("triage_event_date_unknown"))  # fmt: skip
+    channel = kb.channels.get(result.channel)
+    if channel is not None:
+        lines.append(m("triage_channel", value=channel.name_ru))
+    console.print(f"[bold]{m('triage_heading')}[/]")
+    console.print(lines[0])
+    for line in lines[1:]:
+        console.print("  " + line, markup=False)
+    if result.truncated:
+        console.print(m("triage_truncated"))
+    if not result.missing:
+        console.print(m("triage_nothing_missing"))
+        return
+    console.print(m("triage_missing"))
+    for item in result.missing:
+        console.print("  — " + m(f"triage_missing_{item}"), markup=False)
+    if result.questions:
+        console.print(m("triage_questions"))
+        for n, question in enumerate(result.questions, 1):
+            console.print(f"  {n}. {question}", markup=False)
+
+
+eval_app = typer.Typer(help="Оценка качества на размеченных данных.", no_args_is_help=True)
+
+
+FileArg = Annotated[
+    Path, typer.Argument(help="Размеченный JSONL (поле gold, как в triage-dev.jsonl).")
+]
+MissesOpt = Annotated[int, typer.Option("--misses", help="Сколько ошибок показать.")]
+
+
+@eval_app.command("triage")
+def cmd_eval_triage(file: FileArg, show_misses: MissesOpt = 50, as_json: JsonOpt = False) -> None:
+    """Точность разбора: маркетплейс, категория, сущности, дата, недостающие пункты."""
+    from mpdesk.domain.errors import UserInputError
+    from mpdesk.services.triage_eval import evaluate_triage, parse_case
+
+    ctx = current_ctx(with_journal=False)
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+        cases = [parse_case(json.loads(ln), n) for n, ln in enumerate(lines, 1) if ln.strip()]
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        problem = str(exc)[:200]
+        raise UserInputError("triage_eval_bad_file", file=str(file), problem=problem) from exc
+    report = evaluate_triage(ctx, cases)
+    emit(report, as_json, lambda c: print_eval(c, ctx, report, show_misses))
+
+
+def print_eval(console: Console, ctx: Any, report: dict[str, Any], show_misses: int) -> None:
+    summary, targets = report["summary"], report["targets"]
+    console.print(f"[bold]{ctx.message('eval_heading', cases=summary['cases'])}[/]")
+    for name, value in summary.items():
+        if name == "cases":
+            continue
+        target = targets.get(name)
+        mark = "" if target is None else (" ✓" if value >= target else " ✗")
+        console.print(f"  {name:<22} {value:.4f}" + (f"  (≥ {target}){mark}" if target else ""))
+    cats = list(report["confusion"])
+    console.print("\n  confusion (rows: gold, columns: predicted)")
+    console.print("  " + " " * 12 + "".join(f"{c[:6]:>8}" for c in cats))
+    for gold in cats:
+        row = report["confusion"][gold]
+        console.print(f"  {gold:<12}" + "".join(f"{row.get(c, 0):>8}" for c in cats))
+    console.print("\n  category  P / R / F1")
+    for cat, prf in report["categories"].items():
+        console.print(f"  {cat:<12} {prf['precision']:.3f} {prf['recall']:.3f} {prf['f1']:.3f}"
+                      f"  n={prf['support']}")  # fmt: skip
+    console.print("\n  entity type  P / R / F1")
+    for t, prf in report["entities"].items():
+        console.print(f"  {t:<12} {prf['precision']:.3f} {prf['recall']:.3f} {prf['f1']:.3f}"
+                      f"  n={prf['support']}")  # fmt: skip
+    console.print("\n  missing item  P / R / F1")
+    for t, prf in report["missing"].items():
+        console.print(f"  {t:<12} {prf['precision']:.3f} {prf['recall']:.3f} {prf['f1']:.3f}"
+                      f"  n={prf['support']}")  # fmt: skip
+    misses = report["misses"]
+    console.print("\n" + ctx.message("eval_misses", count=len(misses)))
+    for miss in misses[:show_misses]:
+        console.print("  " + json.dumps(miss, ensure_ascii=False))
+
+
+def register(cli: typer.Typer) -> None:
+    cli.command("triage")(cmd_triage)
+    cli.add_typer(eval_app, name="eval")
