@@ -9,6 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+#: longer "words" are junk; pymorphy3's analogy search recurses on them
+MAX_WORD = 40
+
 
 class MorphologyAnalyzer:
     def __init__(self, cache_size: int = 200_000) -> None:
@@ -41,7 +44,7 @@ class MorphologyAnalyzer:
     def _lemma(self, word: str) -> str:
         if self._morph is None:
             self._load()
-        if not word.isalpha() or not any("а" <= c <= "я" or c == "ё" for c in word):
+        if len(word) > MAX_WORD or not word.isalpha() or not any("а" <= c <= "я" for c in word):
             return word
         parses = self._morph.parse(word)
         return str(parses[0].normal_form) if parses else word

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from mpdesk.domain.triage.lexicon import Lexicon
+from mpdesk.domain.triage.normalize import fold
 
 
 class TextAnalyzer(Protocol):
@@ -82,10 +83,12 @@ def _split_lines(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int
     return result
 
 
-def analyze(text: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
-    """``text`` must already be folded (normalize.fold)."""
+def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
+    """``clean`` is the normalised text (normalize.normalize_text); sentences are found on it
+    (capital letters help), tokens and terms on its folded form."""
     index = lexicon.index
-    spans = _split_lines(analyzer.sentences(text), text) or [(0, len(text))]
+    text = fold(clean)
+    spans = _split_lines(analyzer.sentences(clean), text) or [(0, len(text))]
     tokens: list[Token] = []
     sent = 0
     for start, stop, word in analyzer.tokenize(text):

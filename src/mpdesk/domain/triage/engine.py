@@ -13,12 +13,12 @@ from mpdesk.domain.triage.classify import classify_category, detect_marketplace
 from mpdesk.domain.triage.dates import event_date, find_dates
 from mpdesk.domain.triage.entities import extract_entities
 from mpdesk.domain.triage.lexicon import Lexicon
-from mpdesk.domain.triage.normalize import fold, normalize_text
+from mpdesk.domain.triage.normalize import normalize_text
 from mpdesk.domain.triage.questions import find_missing, is_vague
 from mpdesk.domain.triage.result import TriageResult
 
 #: only the beginning of a very long text is analysed (keeps every text under ~50 ms)
-MAX_ANALYZED_CHARS = 6000
+MAX_ANALYZED_CHARS = 3000
 
 
 def triage_text(
@@ -31,7 +31,8 @@ def triage_text(
 ) -> TriageResult:
     truncated = len(text) > MAX_ANALYZED_CHARS
     clean = normalize_text(text[:MAX_ANALYZED_CHARS], lexicon.entities.glue_prefixes)
-    analysis = analyze(fold(clean), lexicon, analyzer)
+    clean = clean[: MAX_ANALYZED_CHARS + MAX_ANALYZED_CHARS // 2]  # NFKC may expand
+    analysis = analyze(clean, lexicon, analyzer)
     marketplace = detect_marketplace(analysis, lexicon, marketplace_hint)
     dates = find_dates(analysis, received_at, lexicon.dates)
     entities = extract_entities(clean, analysis, dates, lexicon.entities, marketplace)

@@ -11,6 +11,7 @@ contract with ``mpdesk.domain.identifiers``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from mpdesk.domain.identifiers import Identifier, IdType, is_valid_ean, normalize_identifier
@@ -29,7 +30,7 @@ _AMOUNT = re.compile(
     r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
 )
 _MASKS = (
-    re.compile(r"\d+(?:[.,]\d+)?\s?%"),
+    re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%"),
     re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)"),
     re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
     re.compile(r"https?://\S+"),
@@ -151,8 +152,17 @@ def extract_entities(
     low = analysis.text
     masks = _masked(low, dates)
     amounts = _amounts(low, words)
-    money_spans = [(s, e, v) for s, e, v, unit in amounts if unit]
+    money_at: dict[int, tuple[int, int, str]] = {}
+    for start, stop, value, unit in amounts:
+        if unit:
+            for pos in range(start, stop):
+                money_at[pos] = (start, stop, value)
+    amount_at = {a[0]: a for a in amounts}
+    masked = bytearray(len(low) + 1)
+    for start, stop in masks:
+        masked[start:stop] = b"\x01" * (stop - start)
     labels = _labels(analysis)
+    label_ends = [lb.end for lb in labels]
     chunks = [Chunk(m.start(), m.end(), m.group(0)) for m in _CHUNK.finditer(text)]
     result: list[Identifier] = []
     seen: set[tuple[IdType, str]] = set()
@@ -176,7 +186,7 @@ def extract_entities(
     n = len(chunks)
     while i < n:
         ch = chunks[i]
-        money = next((a for a in money_spans if a[0] <= ch.start < a[1]), None)
+        money = money_at.get(ch.start)
         if money is not None:
             add(IdType.AMOUNT, money[2])
             carry = IdType.AMOUNT
@@ -192,7 +202,7 @@ def extract_entities(
                 carry = None
             i += 1
             continue
-        if any(s <= ch.start < e for s, e in masks):
+        if masked[ch.start]:
             last_value_end = ch.stop
             carry = None
             i += 1
@@ -205,7 +215,7 @@ def extract_entities(
             carry = None
             i += 1
             continue
-        label = _label_for(labels, low, chunks, ch, last_value_end, words)
+        label = _label_for(labels, label_ends, low, ch, last_value_end, words)
         if label is not None and label.kind == "stop":
             last_value_end = ch.stop
             carry = None
@@ -229,7 +239,7 @@ def extract_entities(
         if id_type is None and carry is not None and carry is not IdType.AMOUNT:
             id_type = _value_type(carry.value, raw, marketplace)
         if id_type is None and carry is IdType.AMOUNT and raw.replace(" ", "").isdigit():
-            amount = next((a for a in amounts if a[0] == ch.start), None)
+            amount = amount_at.get(ch.start)
             if amount is not None:
                 digits = low[amount[0] : amount[1]].split(",")[0].replace(" ", "")
                 if digits.isdigit() and add(IdType.AMOUNT, digits):
@@ -256,27 +266,19 @@ def _next_word(low: str, chunks: list[Chunk], j: int) -> str:
 
 def _label_for(
     labels: list[Label],
+    label_ends: list[int],
     low: str,
-    chunks: list[Chunk],
     value: Chunk,
     last_value_end: int,
     words: EntityWords,
 ) -> Label | None:
     """The nearest label before ``value`` with at most ``max_label_gap`` words between."""
-    best: Label | None = None
-    for label in labels:
-        if label.end > value.start:
-            break
-        if label.end <= last_value_end:
-            continue
-        if best is None or label.end > best.end or (
-            label.end == best.end and label.length >= best.length
-        ):
-            best = label
-    if best is None:
+    i = bisect_right(label_ends, value.start) - 1
+    if i < 0 or label_ends[i] <= last_value_end:
         return None
+    best = labels[i]  # sorted by (end, length): the longest label ending there
     between = low[best.end : value.start]
-    if "\n" in between:
+    if "\n" in between or len(between) > 80:
         return None
     gap_words = [
         w for w in _CHUNK.findall(between) if w.isalnum() and w not in words.glue

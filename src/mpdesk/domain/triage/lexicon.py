@@ -106,6 +106,10 @@ def parse_term(raw: str) -> tuple[Word, ...]:
     return tuple(words)
 
 
+#: typo tolerance only for word-sized tokens
+MAX_FUZZY_LEN = 24
+
+
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
 
@@ -175,7 +179,7 @@ class TermIndex:
                 ids = self.prefixes.get(form[:k])
                 if ids:
                     found.update(ids)
-        if not found and len(surface) >= 5 and self.fuzzy:
+        if not found and 5 <= len(surface) <= MAX_FUZZY_LEN and self.fuzzy:
             for form in forms:
                 for variant in _deletes(form):
                     ids = self.fuzzy.get(variant)

@@ -27,9 +27,12 @@ def is_vague(analysis: Analysis, lex: Lexicon) -> bool:
             covered.update(range(m.first, m.last + 1))
     informative = 0
     for i, tok in enumerate(analysis.tokens):
-        if i in covered or len(tok.text) < 2 or not any(c.isalpha() for c in tok.text):
+        if i in covered:
             continue
-        if any(c.isdigit() for c in tok.text):
+        if tok.text.isdigit():
+            if len(tok.text) > 4:
+                continue  # identifiers are not a description; quantities («95 из 100») are
+        elif len(tok.text) < 2 or (not tok.text.isalpha() and "-" not in tok.text):
             continue
         if tok.text in lex.stopwords or tok.lemma in lex.stopwords:
             continue

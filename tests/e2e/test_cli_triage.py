@@ -1,0 +1,129 @@
+"""``mpdesk triage --jsonl`` per the contract, every bad-input case; human output; eval."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.cli import run
+
+GOOD = {"id": "1", "text": "вб принял 95 из 100 по поставке 24567891 позавчера",
+        "received_at": "2026-06-10"}  # fmt: skip
+
+
+def _jsonl(lines: list[bytes], monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[dict]]:
+    import io
+    import sys
+
+    data = b"\n".join(lines) + b"\n"
+
+    class Stdin(io.TextIOWrapper):
+        pass
+
+    monkeypatch.setattr(sys, "stdin", Stdin(io.BytesIO(data), encoding="utf-8"))
+    from contextlib import redirect_stdout
+
+    from mpdesk.entrypoints.cli.app import main
+
+    out = io.StringIO()
+    code = 0
+    with redirect_stdout(out):
+        try:
+            main(["triage", "--jsonl"])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+    return code, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_jsonl_answers_follow_the_contract(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, answers = _jsonl([json.dumps(GOOD, ensure_ascii=False).encode()], monkeypatch)
+    assert code == 0
+    (answer,) = answers
+    assert answer["id"] == "1"
+    assert answer["marketplace"] == "wb"
+    assert answer["category"] == "acceptance"
+    assert answer["entities"] == [{"type": "supply_id", "value": "24567891"}]
+    assert answer["event_date"] == "2026-06-08"
+    assert answer["missing"] == ["evidence"]
+    assert answer["channel"] == "wb_service_desk"
+    assert len(answer["questions"]) == 1
+
+
+def test_jsonl_bad_lines_yield_error_objects_and_the_run_goes_on(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = json.dumps({"id": "big", "text": "а" * 600_000}).encode()
+    lines = [
+        json.dumps({"id": "empty", "text": "   "}).encode(),
+        big,
+        json.dumps({"id": "junk", "text": "\x00\x01\x02\x03\x04" * 10}).encode(),
+        b'{"id": "utf", "text": "\xff\xfe\xfa"}',
+        b"[1, 2, 3]",
+        b'"just a string"',
+        json.dumps({"id": "notext"}).encode(),
+        json.dumps({"id": "num", "text": 42}).encode(),
+        json.dumps({"id": "date", "text": "вчера", "received_at": "10.06.2026"}).encode(),
+        json.dumps({"id": "date2", "text": "вчера", "received_at": "2026-02-30"}).encode(),
+        b"{broken json",
+        b"",
+        b"\x89PNG\x00\x00\x1a binary \xff\x00",
+        json.dumps({"id": "att", "text": "вчера", "attachments": "a.jpg"}).encode(),
+        json.dumps({"id": "mp", "text": "вчера", "marketplace": "amazon"}).encode(),
+        json.dumps(GOOD, ensure_ascii=False).encode(),
+    ]
+    code, answers = _jsonl(lines, monkeypatch)
+    assert code == 0
+    assert len(answers) == len(lines)
+    expected_ids = ["empty", "big", "junk", "utf", None, None, "notext", "num", "date", "date2",
+                    None, None, None, "att", "mp"]  # fmt: skip
+    for answer, line_id in zip(answers[:-1], expected_ids, strict=True):
+        assert answer["id"] == line_id
+        assert isinstance(answer["error"], str) and answer["error"]
+    assert answers[-1]["id"] == "1" and "error" not in answers[-1]
+
+
+def test_jsonl_hint_sets_marketplace(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    line = json.dumps({"id": "h", "text": "поставку не приняли", "marketplace": "ozon"})
+    _, (answer,) = _jsonl([line.encode()], monkeypatch)
+    assert answer["marketplace"] == "ozon"
+
+
+def test_triage_one_text_in_russian(cli_env: Path) -> None:
+    result = run("triage", "вб: штраф 5 000 руб по заказу 5192837460, просим отменить штраф",
+                 "--received-at", "2026-07-07")  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "Финансы" in result.stdout
+    assert "5192837460" in result.stdout
+    assert "Вопросы" in result.stdout
+
+
+def test_triage_one_text_json(cli_env: Path, tmp_path: Path) -> None:
+    photo = tmp_path / "foto.jpg"
+    photo.write_bytes(b"x")
+    result = run("triage", "озон вчера потерял отправление 48291037-0011-1", "--received-at",
+                 "2026-07-07", "--attach", str(photo), "--json")  # fmt: skip
+    data = result.json()
+    assert data["marketplace"] == "ozon"
+    assert data["event_date"] == "2026-07-06"
+    assert "evidence" not in data["missing"]
+
+
+def test_eval_triage(cli_env: Path, tmp_path: Path) -> None:
+    case = {**GOOD, "attachments": [], "gold": {
+        "marketplace": "wb", "category": "acceptance", "event_date": "2026-06-08",
+        "entities": [{"type": "supply_id", "value": "24567891"}], "missing": ["evidence"]}}  # fmt: skip
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    result = run("eval", "triage", str(path), "--json")
+    assert result.code == 0, result.stderr
+    assert result.json()["summary"]["category_accuracy"] == 1.0
+    human = run("eval", "triage", str(path))
+    assert "category_accuracy" in human.stdout
+
+
+def test_eval_triage_bad_file(cli_env: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("{not json\n", encoding="utf-8")
+    result = run("eval", "triage", str(path))
+    assert result.code == 2

@@ -1,0 +1,27 @@
+from mpdesk.services.triage_eval import score
+
+
+def test_perfect_prediction_scores_one() -> None:
+    gold = {"marketplace": "wb", "category": "finance", "event_date": "2026-01-02",
+            "entities": [{"type": "amount", "value": "10.00"}], "missing": ["evidence"]}  # fmt: skip
+    report = score([("a", gold, dict(gold))])
+    assert report["summary"]["category_accuracy"] == 1.0
+    assert report["summary"]["entity_f1"] == 1.0
+    assert report["summary"]["missing_f1"] == 1.0
+    assert report["misses"] == []
+
+
+def test_misses_and_counts() -> None:
+    gold = {"marketplace": None, "category": "listing", "event_date": None,
+            "entities": [{"type": "sku", "value": "1"}, {"type": "sku", "value": "2"}],
+            "missing": ["date", "evidence"]}  # fmt: skip
+    pred = {"marketplace": "wb", "category": "other", "event_date": "2026-01-01",
+            "entities": [{"type": "sku", "value": "1"}, {"type": "vendor_code", "value": "2"}],
+            "missing": ["evidence"]}  # fmt: skip
+    report = score([("x", gold, pred)])
+    s = report["summary"]
+    assert s["marketplace_accuracy"] == 0.0
+    assert s["entity_precision"] == 0.5 and s["entity_recall"] == 0.5
+    assert report["confusion"]["listing"] == {"other": 1}
+    assert report["missing"]["date"]["recall"] == 0.0
+    assert report["misses"][0]["entities"] == {"missed": ["sku:2"], "extra": ["vendor_code:2"]}
