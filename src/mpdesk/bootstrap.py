@@ -5,6 +5,8 @@ Nothing is created at import; ``bootstrap()`` is called by the CLI, the web app 
 
 from __future__ import annotations
 
+import os
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -92,7 +94,22 @@ def web_context(app: App) -> WebContext:
             login_window=timedelta(minutes=settings.login_window_minutes),
             login_link_minutes=settings.login_link_minutes,
         ),
+        secret=web_secret(settings),
     )
+
+
+def web_secret(settings: Settings) -> bytes:
+    """``MPDESK_SECRET_KEY``, or a random key kept in ``MPDESK_HOME/secret_key`` (0600)."""
+    configured = settings.secret_key.get_secret_value()
+    if configured:
+        return configured.encode("utf-8")
+    path = settings.home / "secret_key"
+    if not path.exists():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip().encode("utf-8")
 
 
 def shipped_messages() -> dict[str, str]:

@@ -59,6 +59,7 @@ class WebContext:
     stats: JournalStats
     new_file_store: Callable[[], FileStore]
     policy: AccountPolicy
+    secret: bytes = b""  # signs the CSRF tokens of forms shown before sign-in
 
     def acting(self, principal: Principal) -> ServiceContext:
         """A context whose actor is the principal, with its own pending-file list."""

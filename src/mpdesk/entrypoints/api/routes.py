@@ -1,0 +1,372 @@
+"""``/api/v1``: tickets, messages, attachments, triage, knowledge base, shops.
+
+Each route parses input, calls one scoped use case (``services.desk``), and returns a schema.
+Errors go through the one envelope in ``entrypoints/web/errors.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
+from fastapi.responses import FileResponse
+from starlette.background import BackgroundTask
+
+from mpdesk.domain.accounts import Principal, Role
+from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.errors import ForbiddenError, NotFoundError, UnknownValueError
+from mpdesk.domain.tickets import TRANSITIONS, Status, Ticket
+from mpdesk.entrypoints.api import schemas as s
+from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
+from mpdesk.entrypoints.web.forms import parse_amount, parse_identifiers, saved_uploads
+from mpdesk.entrypoints.web.security import api_principal, wctx_of
+from mpdesk.services import desk, live_triage
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
+from mpdesk.services.ports import TicketFilter
+from mpdesk.services.shops import add_shop
+from mpdesk.services.views import appeal_public, ticket_public
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": s.ErrorPublic, "description": text}
+    for code, text in (
+        (401, "No or unknown bearer token"),
+        (403, "The role does not allow it"),
+        (404, "Not found (or in a shop you cannot see)"),
+        (409, "Conflict: status transition or version"),
+        (413, "Request too large"),
+        (422, "Invalid input"),
+    )
+}
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_principal)], responses=ERRORS)
+
+PrincipalDep = Annotated[Principal, Depends(api_principal)]
+TicketId = Annotated[int, Path(ge=1, le=s.INT32)]
+OrderBy = Literal[
+    "-id", "id", "-created_at", "created_at", "-updated_at", "updated_at",
+    "reply_due_at", "-reply_due_at", "event_date", "-event_date", "status", "-status",
+]  # fmt: skip
+
+
+def acting(request: Request, principal: Principal) -> ServiceContext:
+    return wctx_of(request).acting(principal)
+
+
+def ticket_out(ticket: Ticket) -> dict[str, Any]:
+    data = ticket_public(ticket)
+    data["allowed_transitions"] = sorted(t.value for t in TRANSITIONS[ticket.status])
+    return data
+
+
+def _check_choice(ctx: ServiceContext, field: str, value: str | None, allowed: Any) -> None:
+    if value is not None and value not in allowed:
+        raise UnknownValueError(field, value, sorted(allowed))
+
+
+# --- me and shops ------------------------------------------------------------------------
+
+
+def _shop_out(principal: Principal, shop: Any) -> dict[str, Any]:
+    return {
+        "id": shop.id,
+        "name": shop.name,
+        "marketplace": shop.marketplace,
+        "is_default": shop.is_default,
+        "role": principal.role_in(shop.id),
+    }
+
+
+@router.get("/me", response_model=s.MePublic, summary="The signed-in user and their shops")
+def get_me(request: Request, principal: PrincipalDep) -> dict[str, Any]:
+    shops = desk.visible_shops(acting(request, principal), principal)
+    return {
+        "id": principal.user_id,
+        "login": principal.login,
+        "name": principal.name,
+        "is_admin": principal.is_admin,
+        "shops": [_shop_out(principal, sh) for sh in shops],
+    }
+
+
+@router.get("/shops", response_model=list[s.ShopPublic], summary="Shops you can see")
+def list_shops(request: Request, principal: PrincipalDep) -> list[dict[str, Any]]:
+    shops = desk.visible_shops(acting(request, principal), principal)
+    return [_shop_out(principal, sh) for sh in shops]
+
+
+@router.post(
+    "/shops", response_model=s.ShopPublic, status_code=201, summary="Add a shop (administrators)"
+)
+def create_shop(request: Request, principal: PrincipalDep, body: s.ShopCreate) -> dict[str, Any]:
+    if not principal.is_admin:
+        raise ForbiddenError()
+    shop = add_shop(acting(request, principal), body.name, body.marketplace)
+    return _shop_out(principal, shop)
+
+
+# --- tickets -----------------------------------------------------------------------------
+
+
+@router.get("/tickets", response_model=s.TicketListPublic, summary="List and search tickets")
+def list_tickets(
+    request: Request,
+    principal: PrincipalDep,
+    status: Annotated[list[Status], Query()] = [],  # noqa: B006 - FastAPI copies it
+    marketplace: Annotated[str | None, Query(max_length=32)] = None,
+    category: Annotated[str | None, Query(max_length=32)] = None,
+    shop_id: Annotated[int | None, Query(ge=1, le=s.INT32)] = None,
+    overdue: bool = False,
+    due_within_hours: Annotated[int | None, Query(ge=1, le=24 * 366)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
+    order_by: OrderBy = "-id",
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> dict[str, Any]:
+    ctx = acting(request, principal)
+    _check_choice(ctx, "marketplace", marketplace, ctx.kb.marketplaces)
+    _check_choice(ctx, "category", category, ctx.kb.categories)
+    now = ctx.clock.now()
+    flt = TicketFilter(
+        status=list(status),
+        marketplace=marketplace,
+        category=category,
+        shop_id=shop_id,
+        overdue_at=now if overdue else None,
+        due_before=now + timedelta(hours=due_within_hours) if due_within_hours else None,
+        text=q,
+        order_by=order_by,
+        limit=limit,
+        offset=offset,
+    )
+    page = desk.list_page(ctx, principal, flt)
+    return {
+        "items": [ticket_public(t, full=False) for t in page.tickets],
+        "total": page.total,
+        "total_capped": page.capped,
+        "limit": limit,
+        "offset": offset,
+        "has_next": page.has_next,
+    }
+
+
+@router.post("/tickets", response_model=s.TicketPublic, status_code=201, summary="Open a ticket")
+def create_ticket(request: Request, principal: PrincipalDep, body: s.TicketCreate) -> Any:
+    ctx = acting(request, principal)
+    _check_choice(ctx, "marketplace", body.marketplace, ctx.kb.marketplaces)
+    _check_choice(ctx, "category", body.category, ctx.kb.categories)
+    draft = AppealDraft(
+        marketplace=body.marketplace,
+        category=body.category,
+        description=body.description,
+        identifiers=parse_identifiers(
+            body.marketplace, ((i.type, i.value) for i in body.identifiers)
+        ),
+        event_date=body.event_date,
+        channel_id=body.channel,
+    )
+    opened = desk.open_for_shop(ctx, principal, draft, [], body.shop_id)
+    return ticket_out(opened.ticket)
+
+
+@router.get("/tickets/{ticket_id}", response_model=s.TicketPublic, summary="One ticket in full")
+def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+    return ticket_out(desk.get_visible(acting(request, principal), principal, ticket_id))
+
+
+@router.patch(
+    "/tickets/{ticket_id}", response_model=s.TicketPublic, summary="Edit a ticket not yet sent"
+)
+def update_ticket(
+    request: Request, principal: PrincipalDep, ticket_id: TicketId, body: s.TicketUpdate
+) -> Any:
+    ctx = acting(request, principal)
+    ticket = desk.get_visible(ctx, principal, ticket_id)
+    identifiers = None
+    if body.identifiers is not None:
+        identifiers = parse_identifiers(
+            ticket.marketplace, ((i.type, i.value) for i in body.identifiers)
+        )
+    changes = desk.TicketChanges(
+        category=body.category,
+        description=body.description,
+        identifiers=identifiers,
+        event_date=body.event_date,
+        clear_event_date=body.clear_event_date,
+        channel_id=body.channel,
+    )
+    return ticket_out(desk.update_ticket(ctx, principal, ticket_id, changes, body.version))
+
+
+@router.post(
+    "/tickets/{ticket_id}/transitions",
+    response_model=s.TicketPublic,
+    summary="Change the status (submitted needs external_id)",
+)
+def transition(
+    request: Request, principal: PrincipalDep, ticket_id: TicketId, body: s.TransitionCreate
+) -> Any:
+    ctx = acting(request, principal)
+    amount = (
+        parse_amount(body.amount_recovered, "amount_recovered") if body.amount_recovered else None
+    )
+    ticket = desk.transition(
+        ctx,
+        principal,
+        ticket_id,
+        body.to,
+        comment=body.comment,
+        external_id=body.external_id,
+        channel_id=body.channel,
+        amount_recovered=amount,
+        expected_version=body.version,
+    )
+    return ticket_out(ticket)
+
+
+@router.post(
+    "/tickets/{ticket_id}/follow-up",
+    response_model=s.TicketPublic,
+    status_code=201,
+    summary="Draft a follow-up that cites the marketplace's number",
+)
+def follow_up(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+    return ticket_out(desk.follow_up(acting(request, principal), principal, ticket_id).ticket)
+
+
+@router.get(
+    "/tickets/{ticket_id}/messages",
+    response_model=list[s.MessagePublic],
+    summary="Correspondence of a ticket",
+)
+def list_messages(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+    ticket = desk.get_visible(acting(request, principal), principal, ticket_id)
+    return ticket_public(ticket)["messages"]
+
+
+@router.post(
+    "/tickets/{ticket_id}/messages",
+    response_model=s.TicketPublic,
+    status_code=201,
+    summary="Log the marketplace's answer or add a note",
+)
+def add_message(
+    request: Request, principal: PrincipalDep, ticket_id: TicketId, body: s.MessageCreate
+) -> Any:
+    ctx = acting(request, principal)
+    if body.direction == "in":
+        ticket = desk.reply(ctx, principal, ticket_id, body.body, [])
+    else:
+        ticket = desk.note(ctx, principal, ticket_id, body.body)
+    return ticket_out(ticket)
+
+
+@router.get(
+    "/tickets/{ticket_id}/attachments",
+    response_model=list[s.AttachmentPublic],
+    summary="Attachments of a ticket",
+)
+def list_attachments(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+    ticket = desk.get_visible(acting(request, principal), principal, ticket_id)
+    return ticket_public(ticket)["attachments"]
+
+
+@router.post(
+    "/tickets/{ticket_id}/attachments",
+    response_model=s.TicketPublic,
+    status_code=201,
+    summary="Upload evidence files (multipart, field `files`)",
+)
+def upload_attachments(
+    request: Request,
+    principal: PrincipalDep,
+    ticket_id: TicketId,
+    files: Annotated[list[UploadFile], File(description="One or more files")],
+) -> Any:
+    ctx = acting(request, principal)
+    desk.get_editable(ctx, principal, ticket_id)
+    with saved_uploads(files) as paths:
+        ticket = desk.attach(ctx, principal, ticket_id, paths)
+    return ticket_out(ticket)
+
+
+@router.get(
+    "/tickets/{ticket_id}/attachments/{attachment_id}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+    summary="Download an attachment",
+)
+def download_attachment(
+    request: Request,
+    principal: PrincipalDep,
+    ticket_id: TicketId,
+    attachment_id: Annotated[int, Path(ge=1, le=s.INT32)],
+) -> Any:
+    ctx = acting(request, principal)
+    return attachment_response(*desk.get_attachment(ctx, principal, ticket_id, attachment_id))
+
+
+@router.get(
+    "/tickets/{ticket_id}/bundle",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/zip": {}}, "description": "Evidence bundle"}},
+    summary="Evidence bundle: attachments, appeal text and manifest in a zip",
+)
+def download_bundle(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+    ctx = acting(request, principal)
+    desk.get_visible(ctx, principal, ticket_id)
+    return bundle_response(ctx, ticket_id)
+
+
+# --- triage and knowledge ----------------------------------------------------------------
+
+
+@router.post("/triage", response_model=s.TriagePublic, summary="Read a problem description")
+def triage(request: Request, principal: PrincipalDep, body: s.TriageRequest) -> Any:
+    ctx = acting(request, principal)
+    hint = body.marketplace if body.marketplace in ctx.kb.marketplaces else None
+    found = live_triage.suggest(ctx, body.text, hint, body.attachments, body.received_at)
+    appeal = None
+    if found.marketplace in ctx.kb.marketplaces and found.category in ctx.kb.categories:
+        assert found.marketplace is not None and found.category is not None
+        draft = AppealDraft(
+            marketplace=found.marketplace,
+            category=found.category,
+            description=body.text,
+            identifiers=list(found.identifiers),
+            event_date=found.event_date,
+        )
+        preview = desk.preview(ctx, draft, body.attachments)
+        appeal = appeal_public(preview, ctx.message)
+    return {
+        "available": found.available,
+        "marketplace": found.marketplace,
+        "category": found.category,
+        "identifiers": [{"type": i.type, "value": i.value} for i in found.identifiers],
+        "event_date": found.event_date,
+        "channel": found.channel,
+        "missing": found.missing or (appeal["missing"] if appeal else []),
+        "questions": found.questions or (appeal["questions"] if appeal else []),
+        "appeal": appeal,
+    }
+
+
+@router.get(
+    "/kb/{section}",
+    response_model=list[dict[str, Any]],
+    summary="Knowledge base: marketplaces, categories, channels, checklists, templates, deadlines",
+)
+def knowledge(
+    request: Request,
+    principal: PrincipalDep,
+    section: Literal[
+        "marketplaces", "categories", "channels", "checklists", "templates", "deadlines"
+    ],
+) -> Any:
+    assert section in SECTIONS
+    return knowledge_public(wctx_of(request).ctx.kb, section)
+
+
+__all__ = ["BackgroundTask", "NotFoundError", "Role", "replace", "router"]

@@ -1,0 +1,96 @@
+"""``create_app``: the FastAPI application with the pages, the REST API and the static files.
+
+Optional parts (audits, deadlines, analytics) plug in by providing a module
+``mpdesk.entrypoints.web.routes.<name>`` with ``register(api: FastAPI) -> None``; it may
+include its router, append a ``NavItem`` to ``api.state.nav`` and a template name (with an
+optional context function) to ``api.state.dashboard_partials``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from mpdesk import __version__
+from mpdesk.bootstrap import App, web_context
+from mpdesk.entrypoints.api.routes import router as api_router
+from mpdesk.entrypoints.web.errors import install_error_handlers, too_large_body
+from mpdesk.entrypoints.web.rendering import HERE, make_templates
+from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware
+from mpdesk.services.accounts import WebContext
+
+OPTIONAL_PAGES = ("audit", "deadlines", "stats")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str
+    key: str
+
+
+@dataclass(frozen=True)
+class DashboardPartial:
+    """A block on «Сводка»: ``template`` is rendered with ``context(request, principal)``."""
+
+    template: str
+    context: Callable[..., dict[str, Any]] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
+    wctx = wctx or web_context(app)
+    api = FastAPI(
+        title="mpdesk API",
+        version=__version__,
+        description="Appeals to Wildberries and Ozon support: journal, triage, knowledge base. "
+        "Authenticate with `Authorization: Bearer <token>` (`mpdesk token create`).",
+        openapi_url="/api/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    api.state.app = app
+    api.state.wctx = wctx
+    api.state.https_only = app.settings.https_only
+    api.state.templates = make_templates(wctx.ctx)
+    api.state.nav = [
+        NavItem("/", "Сводка", "dashboard"),
+        NavItem("/tickets/new", "Новое обращение", "new"),
+        NavItem("/journal", "Журнал", "journal"),
+        NavItem("/kb", "База знаний", "kb"),
+    ]
+    api.state.dashboard_partials = []
+    max_body = (app.settings.max_attachment_mb * 10 + 2) * 1024 * 1024
+    api.add_middleware(
+        SecurityHeadersMiddleware,
+        https_only=app.settings.https_only,
+        max_body=max_body,
+        too_large=too_large_body(wctx.ctx.kb.messages, app.settings.max_attachment_mb),
+    )
+    install_error_handlers(api)
+    api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    api.include_router(api_router)
+
+    from mpdesk.entrypoints.web.routes import account, auth, dashboard, journal, kb, tickets
+
+    for module in (auth, dashboard, tickets, journal, kb, account):
+        api.include_router(module.router, include_in_schema=False)
+    _register_optional(api)
+    return api
+
+
+def _register_optional(api: FastAPI) -> None:
+    for name in OPTIONAL_PAGES:
+        module_name = f"mpdesk.entrypoints.web.routes.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        module.register(api)

@@ -1,0 +1,140 @@
+"""Templates of the web app: one Jinja2 environment (autoescaped), filters that show times in
+Moscow, money in roubles and ids as Russian labels; ``render`` adds the common context."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.responses import Response
+
+from mpdesk import __version__
+from mpdesk.entrypoints.web.security import csrf_token, current_visitor, remember_pre_seed
+from mpdesk.services.context import ServiceContext
+
+HERE = Path(__file__).resolve().parent
+
+STATUS_LABELS = {
+    "draft": "Черновик",
+    "ready": "Готово к отправке",
+    "submitted": "Отправлено, ждём ответа",
+    "answered": "Получен ответ",
+    "resolved": "Решено",
+    "rejected": "Отклонено",
+    "reopened": "Открыто повторно",
+}
+ROLE_LABELS = {"viewer": "наблюдатель", "manager": "менеджер", "owner": "владелец"}
+
+
+def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=str(HERE / "templates"))
+    env = templates.env
+    env.autoescape = True
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+
+    def msk(moment: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
+        return ctx.clock.local(moment).strftime(fmt) if moment else ""
+
+    def ru_date(day: date | None) -> str:
+        return day.strftime("%d.%m.%Y") if day else ""
+
+    def money(value: str | None) -> str:
+        if value in (None, ""):
+            return ""
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
+        return f"{text}\u00a0₽"
+
+    def category_label(cid: str) -> str:
+        cat = ctx.kb.categories.get(cid)
+        return cat.label_ru if cat else cid
+
+    def marketplace_label(mid: str) -> str:
+        market = ctx.kb.marketplaces.get(mid)
+        return market.name_ru if market else mid
+
+    def channel_name(cid: str) -> str:
+        channel = ctx.kb.channels.get(cid)
+        return channel.name_ru if channel else cid
+
+    env.filters.update(
+        msk=msk,
+        ru_date=ru_date,
+        money=money,
+        category_label=category_label,
+        marketplace_label=marketplace_label,
+        channel_name=channel_name,
+        status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
+        role_label=lambda r: ROLE_LABELS.get(str(r), str(r)),
+        is_image=lambda media_type: (
+            str(media_type) in ("image/png", "image/jpeg", "image/gif", "image/webp")
+        ),
+        filesize=_filesize,
+        safe_url=lambda url: url if str(url).startswith(("https://", "http://")) else "",
+    )
+    env.globals.update(
+        version=__version__,
+        kb=ctx.kb,
+        STATUS_LABELS=STATUS_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
+        msg=ctx.message,
+        qs=lambda params, **changes: _query(params, changes),
+    )
+    return templates
+
+
+def _filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} Б"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} КБ"
+    return f"{size / 1024 / 1024:.1f} МБ".replace(".", ",")
+
+
+def _query(params: list[tuple[str, str]], changes: dict[str, Any]) -> str:
+    """The current query string with some keys replaced (None removes a key)."""
+    kept = [(k, v) for k, v in params if k not in changes]
+    for key, value in changes.items():
+        if value is not None and value != "":
+            kept.append((key, str(value)))
+    return urlencode(kept)
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    templates: Jinja2Blocks = request.app.state.templates
+    visitor = current_visitor(request)
+    full = {
+        "visitor": visitor,
+        "principal": visitor.principal if visitor else None,
+        "csrf": csrf_token(request),
+        "nav": request.app.state.nav,
+        "path": request.url.path,
+        **(context or {}),
+    }
+    kwargs: dict[str, Any] = {"status_code": status_code}
+    if block:
+        kwargs["block_name"] = block
+    response: Response = templates.TemplateResponse(request, name, full, **kwargs)
+    response.headers["cache-control"] = "no-store"
+    remember_pre_seed(request, response)
+    return response

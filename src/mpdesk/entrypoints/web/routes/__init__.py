@@ -1,0 +1,1 @@
+"""Page routes of the web app, one module per page family."""

@@ -1,0 +1,136 @@
+"""«Настройки»: own password and API tokens; for administrators, users, roles and shops."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import RedirectResponse, Response
+
+from mpdesk.domain.accounts import Role
+from mpdesk.domain.errors import MpdeskError, UserInputError
+from mpdesk.entrypoints.web.errors import message_for
+from mpdesk.entrypoints.web.rendering import render
+from mpdesk.entrypoints.web.security import (
+    Visitor,
+    require_admin,
+    require_visitor,
+    verify_csrf,
+    wctx_of,
+)
+from mpdesk.services import accounts, desk
+from mpdesk.services.shops import add_shop, list_shops
+
+router = APIRouter(dependencies=[Depends(verify_csrf)])
+
+
+def _page(
+    request: Request,
+    visitor: Visitor,
+    *,
+    new_token: str = "",
+    error: str = "",
+    done: str = "",
+    status_code: int = 200,
+) -> Response:
+    wctx = wctx_of(request)
+    principal = visitor.principal
+    context = {
+        "tokens": accounts.list_tokens(wctx, principal),
+        "new_token": new_token,
+        "error": error,
+        "done": done,
+        "my_shops": desk.visible_shops(wctx.ctx, principal),
+        "users": accounts.list_users(wctx) if principal.is_admin else [],
+        "all_shops": list_shops(wctx.ctx) if principal.is_admin else [],
+        "roles": list(Role),
+    }
+    return render(request, "account.html", context, status_code=status_code)
+
+
+@router.get("/account")
+def account_page(request: Request, done: str = "") -> Response:
+    return _page(request, require_visitor(request), done=done if done.isidentifier() else "")
+
+
+async def _handle(request: Request, visitor: Visitor, action: str) -> Response:
+    form = await request.form()
+    wctx = wctx_of(request)
+
+    def field(name: str, limit: int = 200) -> str:
+        value = form.get(name, "")
+        return value[:limit] if isinstance(value, str) else ""
+
+    try:
+        if action == "password":
+            accounts.change_own_password(
+                wctx, visitor.principal, field("current", 1000), field("new", 1000)
+            )
+        elif action == "token":
+            secret, _ = accounts.create_token(wctx, visitor.principal.login, field("name", 100))
+            return _page(request, visitor, new_token=secret)
+        elif action == "revoke":
+            token_id = field("token_id", 12)
+            if not token_id.isdigit():
+                raise UserInputError("invalid_input")
+            accounts.revoke_token(wctx, visitor.principal, int(token_id))
+        elif action == "user":
+            shop_id = field("shop_id", 12)
+            roles = {int(shop_id): Role(field("role", 16))} if shop_id.isdigit() else {}
+            accounts.add_user(
+                wctx,
+                field("login", 100),
+                field("password", 1000) or None,
+                name=field("name"),
+                is_admin=field("is_admin") == "1",
+                roles=roles,
+            )
+        elif action == "role":
+            shop_id, role = field("shop_id", 12), field("role", 16)
+            if not shop_id.isdigit():
+                raise UserInputError("invalid_input")
+            accounts.grant_role(
+                wctx, field("login", 100), int(shop_id), Role(role) if role else None
+            )
+        elif action == "shop":
+            add_shop(wctx.ctx, field("name"), field("marketplace", 32))
+    except MpdeskError as exc:
+        return _page(
+            request,
+            visitor,
+            error=message_for(request, exc.code, exc.fields),
+            status_code=404 if exc.code.endswith("not_found") else 422,
+        )
+    except ValueError:
+        return _page(
+            request, visitor, error=message_for(request, "invalid_input", {}), status_code=422
+        )
+    return RedirectResponse(f"/account?done={action}", status_code=303)
+
+
+@router.post("/account/password")
+async def change_password(request: Request) -> Response:
+    return await _handle(request, require_visitor(request), "password")
+
+
+@router.post("/account/tokens")
+async def create_token(request: Request) -> Response:
+    return await _handle(request, require_visitor(request), "token")
+
+
+@router.post("/account/tokens/revoke")
+async def revoke_token(request: Request) -> Response:
+    return await _handle(request, require_visitor(request), "revoke")
+
+
+@router.post("/account/users")
+async def add_user(request: Request) -> Response:
+    return await _handle(request, require_admin(request), "user")
+
+
+@router.post("/account/roles")
+async def set_role(request: Request) -> Response:
+    return await _handle(request, require_admin(request), "role")
+
+
+@router.post("/account/shops")
+async def create_shop(request: Request) -> Response:
+    return await _handle(request, require_admin(request), "shop")

@@ -1,0 +1,280 @@
+"""«Новое обращение» (live triage, checklist, preview, attachments) and «Обращение» (timeline,
+correspondence, attachments, transitions, bundle)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request, UploadFile
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from mpdesk.domain.accounts import Principal, Role
+from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.errors import MpdeskError, UserInputError
+from mpdesk.domain.tickets import TRANSITIONS, Status
+from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
+from mpdesk.entrypoints.web.errors import message_for
+from mpdesk.entrypoints.web.forms import (
+    ID_FIELDS,
+    identifiers_from_form,
+    identifiers_to_form,
+    parse_amount,
+    parse_form_date,
+    saved_uploads,
+)
+from mpdesk.entrypoints.web.rendering import is_htmx, render
+from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
+from mpdesk.services import desk, live_triage
+from mpdesk.services.context import ServiceContext
+
+router = APIRouter(dependencies=[Depends(verify_csrf)])
+TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+FIELDS = ("text", "marketplace", "category", "shop_id", "event_date", "channel",
+          "attachment_names", "external_id", *ID_FIELDS.values())  # fmt: skip
+
+
+def _values(form: FormData | None) -> dict[str, str]:
+    values = dict.fromkeys(FIELDS, "")
+    if form is not None:
+        for name in FIELDS:
+            raw = form.get(name, "")
+            values[name] = raw[:20_000] if isinstance(raw, str) else ""
+    return values
+
+
+def _attachment_names(values: dict[str, str]) -> list[str]:
+    return [n.strip() for n in values["attachment_names"].split("\n") if n.strip()][:50]
+
+
+def _draft(ctx: ServiceContext, values: dict[str, str]) -> AppealDraft | None:
+    """The draft the form describes, or None while marketplace or category is not chosen."""
+    mp, cat = values["marketplace"], values["category"]
+    if mp not in ctx.kb.marketplaces or cat not in ctx.kb.categories:
+        return None
+    channel = values["channel"]
+    if channel and channel not in {c.id for c in ctx.kb.channels_for(mp, cat)}:
+        channel = ""
+    return AppealDraft(
+        marketplace=mp,
+        category=cat,
+        description=values["text"],
+        identifiers=identifiers_from_form(values, mp),
+        event_date=parse_form_date(values["event_date"]),
+        channel_id=channel,
+    )
+
+
+def _new_context(
+    request: Request, principal: Principal, values: dict[str, str], triaged: Any = None
+) -> dict[str, Any]:
+    ctx = wctx_of(request).ctx
+    appeal, problem = None, None
+    try:
+        draft = _draft(ctx, values)
+        if draft is not None:
+            appeal = desk.preview(ctx, draft, _attachment_names(values))
+    except MpdeskError as exc:
+        problem = message_for(request, exc.code, exc.fields)
+    mp, cat = values["marketplace"], values["category"]
+    shops = [s for s in desk.editable_shops(ctx, principal) if not mp or s.marketplace == mp]
+    return {
+        "values": values,
+        "appeal": appeal,
+        "problem": problem,
+        "triaged": triaged,
+        "shops": shops,
+        "channels": ctx.kb.channels_for(mp, cat) if appeal else [],
+        "id_fields": ID_FIELDS,
+        "attachment_names": _attachment_names(values),
+    }
+
+
+@router.get("/tickets/new")
+def new_page(request: Request) -> Response:
+    visitor = require_visitor(request)
+    return render(
+        request, "ticket_new.html", _new_context(request, visitor.principal, _values(None))
+    )
+
+
+@router.post("/tickets/new/analyze")
+async def analyze(request: Request) -> Response:
+    """The text changed: run triage and fill the fields it found."""
+    visitor = require_visitor(request)
+    values = _values(await request.form())
+    ctx = wctx_of(request).ctx
+    hint = values["marketplace"] or None
+    found = live_triage.suggest(ctx, values["text"], hint, _attachment_names(values))
+    if found.marketplace:
+        values["marketplace"] = found.marketplace
+    if found.category:
+        values["category"] = found.category
+    if found.event_date:
+        values["event_date"] = found.event_date.isoformat()
+    if found.identifiers:
+        values.update(identifiers_to_form(found.identifiers))
+    context = _new_context(request, visitor.principal, values, triaged=found)
+    return render(
+        request, "ticket_new.html", context, block="analysis" if is_htmx(request) else None
+    )
+
+
+@router.post("/tickets/new/preview")
+async def preview(request: Request) -> Response:
+    """A field changed: re-check the checklist and re-render the preview."""
+    visitor = require_visitor(request)
+    values = _values(await request.form())
+    context = _new_context(request, visitor.principal, values)
+    return render(
+        request, "ticket_new.html", context, block="analysis" if is_htmx(request) else None
+    )
+
+
+@router.post("/tickets")
+async def create(request: Request) -> Response:
+    visitor = require_visitor(request)
+    form = await request.form()
+    values = _values(form)
+    action = form.get("action", "draft")
+    wctx = wctx_of(request)
+    ctx = wctx.acting(visitor.principal)
+    uploads = [u for u in form.getlist("attachments") if isinstance(u, UploadFile)]
+    try:
+        draft = _draft(ctx, values)
+        if draft is None:
+            raise UserInputError("choose_marketplace_category")
+        if action == "submit" and not values["external_id"].strip():
+            raise UserInputError("external_id_required", ticket_id="(новое)")
+        shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
+        with saved_uploads(uploads) as paths:
+            opened = desk.open_for_shop(ctx, visitor.principal, draft, paths, shop_id)
+        ticket_id = opened.ticket.id
+        assert ticket_id is not None
+        if action == "submit":
+            desk.transition(
+                ctx, visitor.principal, ticket_id, Status.SUBMITTED,
+                external_id=values["external_id"][:64], channel_id=opened.appeal.channel.id,
+            )  # fmt: skip
+    except MpdeskError as exc:
+        context = _new_context(request, visitor.principal, values)
+        context["error"] = message_for(request, exc.code, exc.fields)
+        status = 404 if exc.code.endswith("not_found") else 422
+        return render(request, "ticket_new.html", context, status_code=status)
+    return RedirectResponse(f"/tickets/{ticket_id}?done=created", status_code=303)
+
+
+# --- the ticket page ---------------------------------------------------------------------
+
+
+@router.get("/tickets/{ticket_id}")
+def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Response:
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).ctx
+    ticket = desk.get_visible(ctx, visitor.principal, ticket_id)
+    shop = desk.visible_shop(ctx, visitor.principal, ticket.shop_id)
+    now = ctx.clock.now()
+    return render(
+        request,
+        "ticket.html",
+        {
+            "ticket": ticket,
+            "shop": shop,
+            "channel": ctx.kb.channels.get(ticket.channel_id),
+            "channels": ctx.kb.channels_for(ticket.marketplace, ticket.category),
+            "can_edit": visitor.principal.can(ticket.shop_id, Role.MANAGER),
+            "allowed": sorted(TRANSITIONS[ticket.status], key=list(Status).index),
+            "overdue": ticket.is_overdue(now),
+            "now": now,
+            "done": done if done.isidentifier() else "",
+        },
+    )
+
+
+async def _form(request: Request) -> FormData:
+    return await request.form()
+
+
+def _back(ticket_id: int, done: str) -> Response:
+    return RedirectResponse(f"/tickets/{ticket_id}?done={done}", status_code=303)
+
+
+@router.post("/tickets/{ticket_id}/status")
+async def change_status(request: Request, ticket_id: TicketId) -> Response:
+    visitor = require_visitor(request)
+    form = await _form(request)
+    target = str(form.get("to", ""))
+    if target not in Status._value2member_map_:
+        raise UserInputError("invalid_input")
+    version = str(form.get("version", ""))
+    amount = str(form.get("amount_recovered", "") or "").strip()
+    desk.transition(
+        wctx_of(request).acting(visitor.principal),
+        visitor.principal,
+        ticket_id,
+        Status(target),
+        comment=str(form.get("comment", ""))[:5000].strip(),
+        external_id=str(form.get("external_id", ""))[:64],
+        channel_id=str(form.get("channel", ""))[:64],
+        amount_recovered=parse_amount(amount, "amount_recovered") if amount else None,
+        expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
+    )
+    return _back(ticket_id, "status")
+
+
+@router.post("/tickets/{ticket_id}/reply")
+async def reply(request: Request, ticket_id: TicketId) -> Response:
+    visitor = require_visitor(request)
+    form = await _form(request)
+    uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
+    ctx = wctx_of(request).acting(visitor.principal)
+    with saved_uploads(uploads) as paths:
+        desk.reply(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000], paths)
+    return _back(ticket_id, "reply")
+
+
+@router.post("/tickets/{ticket_id}/note")
+async def note(request: Request, ticket_id: TicketId) -> Response:
+    visitor = require_visitor(request)
+    form = await _form(request)
+    ctx = wctx_of(request).acting(visitor.principal)
+    desk.note(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000])
+    return _back(ticket_id, "note")
+
+
+@router.post("/tickets/{ticket_id}/attachments")
+async def add_attachments(request: Request, ticket_id: TicketId) -> Response:
+    visitor = require_visitor(request)
+    form = await _form(request)
+    uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
+    ctx = wctx_of(request).acting(visitor.principal)
+    with saved_uploads(uploads) as paths:
+        desk.attach(ctx, visitor.principal, ticket_id, paths)
+    return _back(ticket_id, "attached")
+
+
+@router.post("/tickets/{ticket_id}/follow-up")
+def follow_up(request: Request, ticket_id: TicketId) -> Response:
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).acting(visitor.principal)
+    opened = desk.follow_up(ctx, visitor.principal, ticket_id)
+    return RedirectResponse(f"/tickets/{opened.ticket.id}?done=follow_up", status_code=303)
+
+
+@router.get("/tickets/{ticket_id}/attachments/{attachment_id}")
+def download(
+    request: Request, ticket_id: TicketId, attachment_id: Annotated[int, Path(ge=1, le=2**31 - 1)]
+) -> Response:
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).ctx
+    return attachment_response(
+        *desk.get_attachment(ctx, visitor.principal, ticket_id, attachment_id)
+    )
+
+
+@router.get("/tickets/{ticket_id}/bundle.zip")
+def bundle(request: Request, ticket_id: TicketId) -> Response:
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).acting(visitor.principal)
+    desk.get_visible(ctx, visitor.principal, ticket_id)
+    return bundle_response(ctx, ticket_id)
