@@ -1,0 +1,114 @@
+"""Triage speed: texts per second in one process after warm-up, p50/p99 per text, and the
+cold start of ``mpdesk triage --jsonl`` on 10 lines (subprocess, median of several runs).
+
+Run: ``.venv/bin/python benchmarks/triage_bench.py`` → ``benchmarks/results/triage.json``.
+Targets (issue 3): ≥ 1000 texts/s, cold start < 1.5 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "triage.json"
+DATA = [
+    ROOT / "tests" / "data" / "triage-own.jsonl",
+    ROOT.parent / "shared" / "eval" / "triage-dev.jsonl",
+]
+FALLBACK = [
+    {"text": "вб принял 95 из 100 по поставке 24567891 позавчера", "received_at": "2026-06-10"},
+    {"text": "Озон: штраф 5 000 ₽ по отправлению 48291037-0011-1", "received_at": "2026-07-13"},
+]
+
+
+def load_cases() -> list[dict[str, object]]:
+    for path in DATA:
+        if path.is_file():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            return [json.loads(line) for line in lines if line.strip()]
+    return FALLBACK
+
+
+def in_process(cases: list[dict[str, object]], rounds: int = 5) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from mpdesk.bootstrap import load_knowledge
+    from mpdesk.config import Settings
+    from mpdesk.services.triage_case import triage_case
+
+    with tempfile.TemporaryDirectory() as home:
+        _, ctx = load_knowledge(Settings(home=Path(home)))
+        inputs = [
+            (str(c["text"]), date.fromisoformat(str(c.get("received_at") or "2026-07-01")),
+             list(c.get("attachments") or []))  # type: ignore[call-overload]
+            for c in cases
+        ]  # fmt: skip
+        for text, received, att in inputs:  # warm-up: dictionaries, caches
+            triage_case(ctx, text, received, att)
+        per_text: list[float] = []
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for text, received, att in inputs:
+                t0 = time.perf_counter()
+                triage_case(ctx, text, received, att)
+                per_text.append(time.perf_counter() - t0)
+        total = time.perf_counter() - start
+    per_text.sort()
+    return {
+        "texts": len(per_text),
+        "texts_per_second": round(len(per_text) / total, 1),
+        "p50_ms": round(per_text[len(per_text) // 2] * 1000, 3),
+        "p99_ms": round(per_text[int(len(per_text) * 0.99)] * 1000, 3),
+        "max_ms": round(per_text[-1] * 1000, 3),
+    }
+
+
+def cold_start(cases: list[dict[str, object]], runs: int = 7) -> dict[str, float]:
+    lines = ""
+    for i, case in enumerate(cases[:10]):
+        line = {"id": str(i), **{k: case[k] for k in ("text", "received_at") if k in case}}
+        lines += json.dumps(line, ensure_ascii=False) + "\n"
+    exe = Path(sys.executable).with_name("mpdesk")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "mpdesk"]
+    times = []
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "MPDESK_HOME": home}
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            done = subprocess.run([*cmd, "triage", "--jsonl"], input=lines.encode(), env=env,
+                                  capture_output=True, check=True)  # fmt: skip
+            times.append(time.perf_counter() - t0)
+            assert len(done.stdout.decode().splitlines()) == 10
+    return {"runs": runs, "median_s": round(statistics.median(times), 3),
+            "min_s": round(min(times), 3), "max_s": round(max(times), 3)}  # fmt: skip
+
+
+def main() -> None:
+    cases = load_cases()
+    result = {
+        "benchmark": "triage",
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "corpus_texts": len(cases),
+        "in_process": in_process(cases),
+        "cold_start_jsonl_10_lines": cold_start(cases),
+        "targets": {"texts_per_second": 1000, "cold_start_s": 1.5},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
