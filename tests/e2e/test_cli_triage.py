@@ -110,9 +110,14 @@ def test_triage_one_text_json(cli_env: Path, tmp_path: Path) -> None:
 
 
 def test_eval_triage(cli_env: Path, tmp_path: Path) -> None:
-    case = {**GOOD, "attachments": [], "gold": {
-        "marketplace": "wb", "category": "acceptance", "event_date": "2026-06-08",
-        "entities": [{"type": "supply_id", "value": "24567891"}], "missing": ["evidence"]}}  # fmt: skip
+    gold = {
+        "marketplace": "wb",
+        "category": "acceptance",
+        "event_date": "2026-06-08",
+        "entities": [{"type": "supply_id", "value": "24567891"}],
+        "missing": ["evidence"],
+    }
+    case = {**GOOD, "attachments": [], "gold": gold}
     path = tmp_path / "set.jsonl"
     path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
     result = run("eval", "triage", str(path), "--json")
@@ -127,3 +132,22 @@ def test_eval_triage_bad_file(cli_env: Path, tmp_path: Path) -> None:
     path.write_text("{not json\n", encoding="utf-8")
     result = run("eval", "triage", str(path))
     assert result.code == 2
+
+
+def test_new_with_text_is_prefilled_by_triage(cli_env: Path) -> None:
+    text = "вб при приёмке недосчитал 5 шт по поставке 24567891, приёмка была вчера, арт 176543298"
+    result = run("new", "--text", text, "--no-interactive", "--dry-run", "--json")
+    assert result.code == 0, result.stderr
+    appeal = result.json()["appeal"]
+    flat = json.dumps(appeal, ensure_ascii=False)
+    assert "24567891" in flat and "176543298" in flat
+    assert "acceptance" in flat
+
+
+def test_new_flags_win_over_triage(cli_env: Path) -> None:
+    text = "вб при приёмке недосчитал 5 шт по поставке 24567891"
+    result = run("new", "--text", text, "-m", "ozon", "-c", "other", "--order", "4829301755",
+                 "--no-interactive", "--dry-run", "--json")  # fmt: skip
+    assert result.code == 0, result.stderr
+    appeal = result.json()["appeal"]
+    assert "4829301755" in appeal["subject"] and "24567891" not in appeal["subject"]

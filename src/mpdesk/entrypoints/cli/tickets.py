@@ -1,10 +1,10 @@
 """Journal commands: new, list, show, submit, reply, note, resolve, reject, reopen,
-follow-up, due, bundle, export, import-journal."""
+follow-up, bundle, export, import-journal."""
 
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +19,6 @@ from mpdesk.entrypoints.cli import wizard
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.ticket_view import (
-    fmt_delta,
     fmt_time,
     print_appeal,
     print_ticket,
@@ -132,6 +131,10 @@ def cmd_new(
         raw_identifiers=raw,
         attachments=list(attach or []),
     )
+    if text.strip():  # triage fills what the flags did not give
+        from mpdesk.entrypoints.cli.triage import prefill
+
+        prefill(ctx, answers)
     if interactive:
         answers = wizard.run(ctx, answers)
     if answers.marketplace is None:
@@ -321,52 +324,6 @@ def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     )
 
 
-def cmd_due(
-    hours: Annotated[int, typer.Option("--hours", min=1, help="Горизонт, часов.")] = 24,
-    as_json: JsonOpt = False,
-) -> None:
-    """Просроченные ответы и ответы, ожидаемые в ближайшие сутки."""
-    ctx = current_ctx()
-    items = journal.list_due(ctx, timedelta(hours=hours))
-    data = [
-        {
-            **ticket_public(i.ticket, full=False),
-            "overdue_seconds": int(i.overdue_by.total_seconds()) if i.overdue_by else None,
-            "due_in_seconds": int(i.due_in.total_seconds()) if i.due_in else None,
-        }
-        for i in items
-    ]
-
-    def human(console: Console) -> None:
-        if not items:
-            console.print(ctx.message("due_none", hours=hours))
-        for i in items:
-            t = i.ticket
-            if i.overdue_by is not None:
-                console.print(
-                    ctx.message(
-                        "due_overdue",
-                        id=t.id,
-                        subject=t.subject,
-                        external_id=t.external_id,
-                        by=fmt_delta(i.overdue_by),
-                    )
-                )
-            elif i.due_in is not None:
-                console.print(
-                    ctx.message(
-                        "due_soon",
-                        id=t.id,
-                        subject=t.subject,
-                        external_id=t.external_id,
-                        due=fmt_time(ctx, t.reply_due_at),
-                        left=fmt_delta(i.due_in),
-                    )
-                )
-
-    emit(data, as_json, human)
-
-
 def cmd_bundle(
     ticket_id: TicketId,
     output: Annotated[
@@ -423,7 +380,6 @@ def register(cli: typer.Typer) -> None:
     cli.command("reject")(_status_command(Status.REJECTED, "Отметить обращение отклонённым."))
     cli.command("reopen")(_status_command(Status.REOPENED, "Открыть обращение повторно."))
     cli.command("follow-up")(cmd_follow_up)
-    cli.command("due")(cmd_due)
     cli.command("bundle")(cmd_bundle)
     cli.command("export")(cmd_export)
     cli.command("import-journal")(cmd_import)

@@ -180,6 +180,29 @@ def print_eval(console: Console, ctx: Any, report: dict[str, Any], show_misses: 
         console.print("  " + json.dumps(miss, ensure_ascii=False))
 
 
+def prefill(ctx: Any, answers: Any) -> None:
+    """``mpdesk new --text``: fill marketplace, category, identifiers and the event date from
+    triage where the flags gave none; the wizard then asks only what is still missing."""
+    from mpdesk.domain.identifiers import IdType, check_identifier
+    from mpdesk.services.triage_case import triage_case
+
+    hint = answers.marketplace if answers.marketplace in ctx.kb.marketplaces else None
+    names = [p.name for p in answers.attachments]
+    result = triage_case(ctx, answers.text, ctx.clock.today(), names, hint)
+    if answers.marketplace is None and result.marketplace in ctx.kb.marketplaces:
+        answers.marketplace = result.marketplace
+    if answers.category is None and result.category in ctx.kb.categories:
+        answers.category = result.category
+    if answers.event_date is None:
+        answers.event_date = result.event_date
+    if not any(answers.raw_identifiers.values()):
+        for entity in result.entities:
+            fits = check_identifier(answers.marketplace or "", entity) is None
+            if fits or entity.type is IdType.AMOUNT:
+                answers.raw_identifiers.setdefault(entity.type, []).append(entity.value)
+    answers.vague = result.vague
+
+
 def register(cli: typer.Typer) -> None:
     cli.command("triage")(cmd_triage)
     cli.add_typer(eval_app, name="eval")

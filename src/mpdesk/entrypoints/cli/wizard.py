@@ -30,6 +30,7 @@ class Answers:
     event_date: date | None
     raw_identifiers: dict[IdType, list[str]]
     attachments: list[Path] = field(default_factory=list)
+    vague: bool | None = None  # set by triage (mpdesk new --text)
 
 
 def _choose(console: Console, title: str, options: dict[str, str]) -> str:
@@ -84,7 +85,8 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
         )
     checklist = ctx.kb.checklist(answers.marketplace, answers.category)
     items = {i.id: i for i in checklist.items} if checklist else {}
-    if "description" in items and (not answers.text or is_description_vague(answers.text)):
+    vague = answers.vague if answers.vague is not None else is_description_vague(answers.text)
+    if "description" in items and (not answers.text or vague):
         console.print(items["description"].question_ru)
         answers.text = (
             Prompt.ask("Описание", console=console, default=answers.text, show_default=False) or ""
