@@ -17,7 +17,7 @@ from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.domain.marketplaces import CategoryId
 from mpdesk.services.compose_appeal import template_context
-from mpdesk.services.ports import TemplateRenderer
+from mpdesk.services.ports import TemplateRenderer, TriageResources
 
 #: templates that must exist besides the per-category ones
 REQUIRED_TEMPLATES = ("generic", "follow_up", "pretrial_claim")
@@ -149,3 +149,15 @@ def _render_sample(
         if not subject or not body:
             problems.append(Problem(f"templates/ru/{tid}.md.j2", tid, "empty subject or body"))
     return problems
+
+
+def check_triage_lexicon(triage: TriageResources | None) -> list[Problem]:
+    """The triage lexicon (``triage/lexicon.yaml``) loads under its strict schema."""
+    if triage is None:
+        return []
+    try:
+        triage.lexicon()
+    except KnowledgeBaseError as exc:
+        fields = exc.fields
+        return [Problem(str(fields["path"]), str(fields["key"]), str(fields["problem"]))]
+    return []

@@ -10,7 +10,7 @@ from rich.console import Console
 from mpdesk.domain.errors import KnowledgeBaseError, UnknownValueError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
-from mpdesk.services.kb_check import check_knowledge
+from mpdesk.services.kb_check import check_knowledge, check_triage_lexicon
 from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
 
 app = typer.Typer(help="База знаний: каналы, категории, чек-листы, шаблоны.", no_args_is_help=True)
@@ -21,7 +21,7 @@ def check(as_json: JsonOpt = False) -> None:
     """Проверить базу знаний (поставляемую и пользовательскую)."""
     application = current_app(with_journal=False)
     ctx = application.ctx
-    problems = check_knowledge(ctx.kb, ctx.renderer)
+    problems = check_knowledge(ctx.kb, ctx.renderer) + check_triage_lexicon(ctx.triage)
     dirs = [str(d) for d in application.knowledge.dirs]
     data = {
         "ok": not problems,
