@@ -27,6 +27,7 @@ from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
 from mpdesk.services.accounts import AccountPolicy, WebContext
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.deadlines import DeskPorts
 from mpdesk.services.ports import Clock
 
 
@@ -74,6 +75,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         engine = make_engine(settings.effective_database_url)
         upgrade(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
+        ctx.extras["desk"] = desk_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)
 
 
@@ -110,6 +112,47 @@ def web_secret(settings: Settings) -> bytes:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
     return path.read_text().strip().encode("utf-8")
+
+
+def desk_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) -> DeskPorts:
+    """Deadlines, reminders and analytics (issue 6): calendar, ledger, rollup, notifiers."""
+    from mpdesk.adapters.calendar_files import load_calendar
+    from mpdesk.adapters.db.analytics import SqlAnalyticsRepository
+    from mpdesk.adapters.db.reminders import SqlReminderLog
+    from mpdesk.adapters.lemmatizer import lemmatizer
+    from mpdesk.adapters.notify import SmtpNotifier, TelegramNotifier
+    from mpdesk.adapters.reports import JinjaReportRenderer
+    from mpdesk.services.ports import Notifier
+
+    notifiers: list[Notifier] = []
+    recipients = [a.strip() for a in settings.remind_email_to.split(",") if a.strip()]
+    if settings.smtp_host and recipients:
+        notifiers.append(
+            SmtpNotifier(
+                settings.smtp_host,
+                settings.smtp_port,
+                settings.smtp_from or recipients[0],
+                recipients,
+                settings.smtp_user,
+                settings.smtp_password.get_secret_value(),
+                settings.smtp_starttls,
+            )
+        )
+    token = settings.telegram_bot_token.get_secret_value()
+    if token and settings.telegram_chat_id:
+        notifiers.append(
+            TelegramNotifier(token, settings.telegram_chat_id, settings.telegram_api_url)
+        )
+    return DeskPorts(
+        calendar=load_calendar(knowledge),
+        analytics=SqlAnalyticsRepository(engine),
+        reminders=SqlReminderLog(engine),
+        lemmatizer=lemmatizer(),
+        reports=JinjaReportRenderer(list(reversed(knowledge.dirs))),
+        notifiers=notifiers,
+        remind_horizon_days=settings.remind_horizon_days,
+        remind_interval_minutes=settings.remind_interval_minutes,
+    )
 
 
 def shipped_messages() -> dict[str, str]:

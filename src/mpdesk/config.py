@@ -73,6 +73,37 @@ class Settings(BaseSettings):
         default=30, description="Lifetime of a one-time login link, minutes."
     )
 
+    # --- reminders: mpdesk remind and the server's background job (issue 6) ---
+    smtp_host: str = Field(
+        default="", description="SMTP server for reminder e-mails (empty: no e-mail reminders)."
+    )
+    smtp_port: int = Field(default=587, description="SMTP port (587 with STARTTLS, 25 plain).")
+    smtp_user: str = Field(default="", description="SMTP login (empty: no authentication).")
+    smtp_password: SecretStr = Field(default=SecretStr(""), description="SMTP password.")
+    smtp_from: str = Field(default="", description="From address of reminder e-mails.")
+    smtp_starttls: bool = Field(default=True, description="Upgrade the SMTP link with STARTTLS.")
+    remind_email_to: str = Field(
+        default="", description="Where reminder digests are e-mailed (comma-separated)."
+    )
+    telegram_bot_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Token of the seller's own Telegram bot for reminders (from @BotFather).",
+    )
+    telegram_chat_id: str = Field(
+        default="", description="Chat that receives reminder digests (the seller's chat id)."
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API base URL (tests point it at a local fake server).",
+    )
+    remind_horizon_days: int = Field(
+        default=7, description="Deadlines within this many days are included in reminders."
+    )
+    remind_interval_minutes: int = Field(
+        default=60,
+        description="How often the web server's background job sends reminders (0: never).",
+    )
+
     @field_validator("kb_dir", "now", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -53,9 +53,10 @@ def test_done_when_scenario_new_submit_reply_due_export(cli_env: Path, tmp_path:
     human = run("submit", str(ticket["id"]), "--external-id", "SD-5512")
     assert human.code == 2 and "нельзя перевести" in human.stderr
 
-    due = run("due", "--json").json()
-    assert due == []  # due in 48 h, the horizon is 24 h
-    assert [d["id"] for d in run("due", "--hours", "72", "--json").json()] == [ticket["id"]]
+    due = run("due", "--days", "1", "--json").json()
+    assert due["overdue"] == due["today"] == due["week"] == []  # due in 48 h, horizon 1 day
+    week = run("due", "--days", "3", "--json").json()["week"]
+    assert [d["ticket"]["id"] for d in week] == [ticket["id"]]
 
     reply = run("reply", str(ticket["id"]), "--text", "Расхождение подтверждено", "--json")
     assert reply.json()["status"] == "answered"
@@ -80,9 +81,9 @@ def test_overdue_ticket_says_by_how_much(
 
     state.reset()
     due = run("due", "--json").json()
-    assert due[0]["overdue_seconds"] == 3 * 3600 + 30 * 60
+    assert due["overdue"][0]["overdue_seconds"] == 3 * 3600 + 30 * 60
     human = run("due")
-    assert "просрочен на 3 ч 30 мин" in human.stdout
+    assert "просрочено на 3 ч 30 мин" in human.stdout
 
 
 @pytest.mark.parametrize(

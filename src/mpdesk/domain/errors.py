@@ -17,6 +17,7 @@ MpdeskError
  ├── AuthRequiredError              not signed in / unknown token (web 401)
  ├── ForbiddenError                 the role does not allow the action (web 403)
  ├── TooManyAttemptsError           login throttled (web 429)
+ ├── NotificationError              a reminder digest could not be delivered (SMTP, Telegram)
  └── KnowledgeBaseError             the knowledge base is invalid (file, key path, problem)
 """
 
@@ -134,3 +135,12 @@ class TooManyAttemptsError(MpdeskError):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(retry_after=retry_after, minutes=max(1, (retry_after + 59) // 60))
+
+
+class NotificationError(MpdeskError):
+    """A reminder digest was not delivered; ``fields``: channel, problem."""
+
+    code = "notification_failed"
+
+    def __init__(self, channel: str, problem: str) -> None:
+        super().__init__(channel=channel, problem=problem)

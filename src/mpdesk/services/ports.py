@@ -334,10 +334,10 @@ class ReminderLog(Protocol):
 
 @dataclass(frozen=True)
 class StatsFilter:
-    """Tickets created in ``[date_from, date_to)`` (UTC instants), optionally one shop etc."""
+    """Tickets created on local days ``[day_from, day_to)``, optionally one shop etc."""
 
-    date_from: datetime | None = None
-    date_to: datetime | None = None
+    day_from: date | None = None
+    day_to: date | None = None
     shop_id: int | None = None
     marketplace: str | None = None
     category: str | None = None
@@ -352,40 +352,52 @@ class GroupCounts:
     answered: int
     resolved: int
     rejected: int
-    overdue: int
-    breaches: int
+    late_answers: int  # first answer later than the channel's reply time
+    overdue: int  # awaiting a reply that is overdue now
     claimed_kopecks: int
     recovered_kopecks: int
 
 
 class AnalyticsRepository(Protocol):
-    """Aggregates of the journal computed in SQL; ``dims`` name grouping columns:
-    marketplace, category, channel, shop, status, week, month."""
+    """Aggregates of the journal from the daily rollup, refreshed from changed tickets.
+    ``dims`` name groupings: marketplace, category, channel, shop, week, month."""
+
+    def refresh(
+        self,
+        reply_minutes: Mapping[str, int],
+        default_reply_minutes: int,
+        tz_offset_minutes: int,
+        now: datetime,
+        full: bool = False,
+    ) -> int:
+        """Bring the rollup up to date (all of it when ``full`` or when the settings changed);
+        returns the number of days recomputed."""
+        ...
 
     def counts(
-        self,
-        flt: StatsFilter,
-        dims: Sequence[str],
-        now: datetime,
-        reply_hours: Mapping[str, int],
-        default_reply_hours: int,
-        tz_offset_minutes: int,
+        self, flt: StatsFilter, dims: Sequence[str], now: datetime, tz_offset_minutes: int
     ) -> list[GroupCounts]: ...
 
-    def duration_histogram(
-        self, flt: StatsFilter, dims: Sequence[str], measure: str, tz_offset_minutes: int
-    ) -> list[tuple[tuple[str, ...], int, int]]:
-        """``(keys, bucket_minutes, count)``; ``measure`` is ``first_answer`` or ``resolution``;
-        buckets are 1 minute below 2 h, 15 minutes below 48 h, 1 hour above."""
+    def histograms(
+        self, flt: StatsFilter, dims: Sequence[str]
+    ) -> dict[tuple[str, ...], tuple[list[int], list[int]]]:
+        """Per group: (time to first answer, time to resolution) bucket counts."""
         ...
 
     def repeated_identifiers(
-        self, flt: StatsFilter, id_types: Sequence[str], min_count: int, limit: int
+        self,
+        flt: StatsFilter,
+        id_types: Sequence[str],
+        min_count: int,
+        limit: int,
+        tz_offset_minutes: int,
     ) -> list[tuple[str, str, str, int, list[int]]]:
         """``(marketplace, id_type, value, tickets, ticket_ids)`` seen in several tickets."""
         ...
 
-    def texts(self, flt: StatsFilter, limit: int) -> list[tuple[int, str, str, str, str]]:
+    def texts(
+        self, flt: StatsFilter, limit: int, tz_offset_minutes: int
+    ) -> list[tuple[int, str, str, str, str]]:
         """Newest ``(id, marketplace, category, subject, description)`` first."""
         ...
 
@@ -398,6 +410,9 @@ class AnalyticsRepository(Protocol):
         """For each ticket id (mapped to its parent id): ``(follow_up_ids, claim_ids)`` from
         its ``follow_up``/``claim`` events; parents are read too, to tell a claim child."""
         ...
+
+
+# --- triage (issue 3) ----------------------------------------------------------------------
 
 
 class TriageResources(Protocol):

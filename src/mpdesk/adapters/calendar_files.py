@@ -1,0 +1,54 @@
+"""Load the business-day calendar (``knowledge/calendar.yaml``) under a strict schema.
+
+Years merge by ``year``: a user knowledge directory may add a year or replace a shipped one.
+Returns the pure ``mpdesk.domain.sla.BusinessCalendar``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.domain.errors import KnowledgeBaseError
+from mpdesk.domain.sla import BusinessCalendar
+
+CALENDAR_FILE = "calendar.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CalendarYearSchema(_Strict):
+    year: int = Field(ge=2000, le=2100)
+    source: str = Field(min_length=1)
+    holidays: list[date] = []
+    workdays: list[date] = []
+
+
+class CalendarFile(_Strict):
+    calendar: list[CalendarYearSchema]
+
+
+def load_calendar(files: KnowledgeFiles) -> BusinessCalendar:
+    years: dict[int, CalendarYearSchema] = {}
+    for path, data in files.raw(CALENDAR_FILE):
+        try:
+            parsed = CalendarFile.model_validate(data)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            key = ".".join(str(p) for p in first["loc"]) or "(root)"
+            raise KnowledgeBaseError(str(path), key, first["msg"]) from exc
+        for i, year in enumerate(parsed.calendar):
+            for j, day in enumerate([*year.holidays, *year.workdays]):
+                if day.year != year.year:
+                    where = f"calendar.{i}.{'holidays' if j < len(year.holidays) else 'workdays'}"
+                    raise KnowledgeBaseError(str(path), where, f"{day} is not in {year.year}")
+            years[year.year] = year
+    return BusinessCalendar(
+        holidays=frozenset(d for y in years.values() for d in y.holidays),
+        workdays=frozenset(d for y in years.values() for d in y.workdays),
+        years=frozenset(years),
+    )

@@ -1,0 +1,331 @@
+"""Use cases of analytics: journal statistics, recurring problems, the dashboard numbers and the
+monthly report. Aggregation happens in SQL (``AnalyticsRepository``, a daily rollup refreshed
+from changed tickets); this module turns histograms into medians and p90, adds rates and money.
+
+For the web app (issue 4): ``dashboard(ctx, shop_id)`` returns every number of the dashboard
+and its charts as inline SVG strings (``mpdesk.services.charts``); see docs/analytics.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from mpdesk.domain.errors import UnknownValueError
+from mpdesk.domain.stats import TextCluster, percentile, rate, similar_text_clusters
+from mpdesk.services import charts
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.deadlines import desk
+from mpdesk.services.ports import GroupCounts, StatsFilter
+
+GROUPS = ("marketplace", "category", "channel", "shop", "week", "month")
+ID_TYPES = ("sku", "supply_id", "barcode", "vendor_code", "order_id")
+DEFAULT_REPLY_HOURS = 48
+
+
+def _money(kopecks: int) -> str:
+    return str((Decimal(kopecks) / 100).quantize(Decimal("0.01")))
+
+
+def _hours(minutes: float | None) -> float | None:
+    return None if minutes is None else round(minutes / 60, 2)
+
+
+def tz_offset_minutes(ctx: ServiceContext) -> int:
+    offset = ctx.clock.local(ctx.clock.now()).utcoffset()
+    return int(offset.total_seconds() // 60) if offset else 0
+
+
+def refresh(ctx: ServiceContext, full: bool = False) -> int:
+    """Bring the analytics rollup up to date; returns the number of days recomputed."""
+    reply = {c.id: c.reply_hours * 60 for c in ctx.kb.channels.values()}
+    return desk(ctx).analytics.refresh(
+        reply, DEFAULT_REPLY_HOURS * 60, tz_offset_minutes(ctx), ctx.clock.now(), full
+    )
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    keys: dict[str, str]
+    total: int
+    open: int
+    submitted: int
+    answered: int
+    resolved: int
+    rejected: int
+    resolution_rate: float | None  # resolved / (resolved + rejected)
+    breaches: int  # answered later than the channel's reply time, or overdue now
+    late_answers: int
+    overdue: int
+    claimed: str
+    recovered: str
+    recovery_rate: float | None
+    first_answer_median_h: float | None
+    first_answer_p90_h: float | None
+    resolution_median_h: float | None
+    resolution_p90_h: float | None
+
+
+def _row(
+    keys: dict[str, str], g: GroupCounts, hist: tuple[list[int], list[int]] | None
+) -> StatsRow:
+    fa, rs = hist or ([], [])
+    return StatsRow(
+        keys=keys,
+        total=g.total,
+        open=g.open,
+        submitted=g.submitted,
+        answered=g.answered,
+        resolved=g.resolved,
+        rejected=g.rejected,
+        resolution_rate=rate(g.resolved, g.resolved + g.rejected),
+        breaches=g.late_answers + g.overdue,
+        late_answers=g.late_answers,
+        overdue=g.overdue,
+        claimed=_money(g.claimed_kopecks),
+        recovered=_money(g.recovered_kopecks),
+        recovery_rate=rate(g.recovered_kopecks, g.claimed_kopecks),
+        first_answer_median_h=_hours(percentile(fa, 0.5)),
+        first_answer_p90_h=_hours(percentile(fa, 0.9)),
+        resolution_median_h=_hours(percentile(rs, 0.5)),
+        resolution_p90_h=_hours(percentile(rs, 0.9)),
+    )
+
+
+@dataclass(frozen=True)
+class RepeatedIdentifier:
+    marketplace: str
+    id_type: str
+    value: str
+    tickets: int
+    ticket_ids: list[int]
+
+
+@dataclass(frozen=True)
+class Stats:
+    filter: StatsFilter
+    group_by: list[str]
+    total: StatsRow
+    rows: list[StatsRow]
+    findings: dict[str, Any] | None = None
+    repeated_identifiers: list[RepeatedIdentifier] = field(default_factory=list)
+    similar_texts: list[TextCluster] = field(default_factory=list)
+
+
+def _empty() -> GroupCounts:
+    return GroupCounts((), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def compute_stats(
+    ctx: ServiceContext,
+    flt: StatsFilter,
+    group_by: list[str] | None = None,
+    recurring: bool = False,
+    text_limit: int = 2000,
+) -> Stats:
+    group_by = list(group_by or [])
+    for name in group_by:
+        if name not in GROUPS:
+            raise UnknownValueError("group_by", name, list(GROUPS))
+    repo = desk(ctx).analytics
+    refresh(ctx)
+    now, offset = ctx.clock.now(), tz_offset_minutes(ctx)
+    totals = repo.counts(flt, [], now, offset)
+    total_hist = repo.histograms(flt, []).get(())
+    total = _row({}, totals[0] if totals else _empty(), total_hist)
+    rows = []
+    if group_by:
+        hists = repo.histograms(flt, group_by)
+        for g in repo.counts(flt, group_by, now, offset):
+            keys = dict(zip(group_by, g.keys, strict=True))
+            rows.append(_row(keys, g, hists.get(g.keys)))
+    findings = None
+    money = repo.findings_money(flt)
+    if money is not None:
+        count, stake, back = money
+        findings = {
+            "count": count,
+            "at_stake": _money(stake),
+            "recovered": _money(back),
+            "recovery_rate": rate(back, stake),
+        }
+    stats = Stats(flt, group_by, total, rows, findings)
+    if recurring:
+        ids, clusters = recurring_problems(ctx, flt, text_limit=text_limit)
+        stats = Stats(flt, group_by, total, rows, findings, ids, clusters)
+    return stats
+
+
+def recurring_problems(
+    ctx: ServiceContext,
+    flt: StatsFilter,
+    min_count: int = 2,
+    limit: int = 50,
+    text_limit: int = 2000,
+) -> tuple[list[RepeatedIdentifier], list[TextCluster]]:
+    """Same identifier (SKU, supply, barcode, …) in several appeals, and similar texts
+    (lemmatised, so «приёмка»/«приёмки» match) among the newest ``text_limit`` appeals."""
+    ports = desk(ctx)
+    offset = tz_offset_minutes(ctx)
+    ids = [
+        RepeatedIdentifier(*row)
+        for row in ports.analytics.repeated_identifiers(flt, ID_TYPES, min_count, limit, offset)
+    ]
+    docs = [
+        (tid, mp, cat, ports.lemmatizer.document(f"{subject} {description}"))
+        for tid, mp, cat, subject, description in ports.analytics.texts(flt, text_limit, offset)
+    ]
+    stop = frozenset(ctx.message("stats_text_stopwords").split())
+    clusters = similar_text_clusters(docs, threshold=0.5, min_size=min_count, stop=stop)
+    return ids, clusters[:limit]
+
+
+def stats_public(stats: Stats) -> dict[str, Any]:
+    """Plain dict for ``--json`` and the API."""
+    return {
+        "filter": {
+            "from": stats.filter.day_from.isoformat() if stats.filter.day_from else None,
+            "to": stats.filter.day_to.isoformat() if stats.filter.day_to else None,
+            "shop_id": stats.filter.shop_id,
+            "marketplace": stats.filter.marketplace,
+            "category": stats.filter.category,
+        },
+        "group_by": stats.group_by,
+        "total": asdict(stats.total),
+        "rows": [asdict(r) for r in stats.rows],
+        "findings": stats.findings,
+        "repeated_identifiers": [asdict(r) for r in stats.repeated_identifiers],
+        "similar_texts": [asdict(c) for c in stats.similar_texts],
+    }
+
+
+STATS_COLUMNS = (
+    "total", "open", "submitted", "answered", "resolved", "rejected", "resolution_rate",
+    "breaches", "overdue", "claimed", "recovered", "recovery_rate", "first_answer_median_h",
+    "first_answer_p90_h", "resolution_median_h", "resolution_p90_h",
+)  # fmt: skip
+
+
+def stats_table(ctx: ServiceContext, stats: Stats) -> tuple[list[str], list[list[Any]]]:
+    """Headers (Russian, from the catalogue) and rows, for XLSX/CSV."""
+    headers = [ctx.message(f"stats_col_{g}") for g in stats.group_by]
+    headers += [ctx.message(f"stats_col_{c}") for c in STATS_COLUMNS]
+    rows = []
+    for r in [*stats.rows, stats.total]:
+        keys = [r.keys.get(g, ctx.message("stats_all")) for g in stats.group_by]
+        rows.append([*keys, *(getattr(r, c) for c in STATS_COLUMNS)])
+    return headers, rows
+
+
+# --- dashboard and monthly report ---------------------------------------------------------------
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Every number of the dashboard plus ready-made SVG charts (no external resources)."""
+
+    total: StatsRow  # all time
+    period: StatsRow  # the last ``weeks`` weeks
+    weeks: list[tuple[str, int]]  # (Monday ISO date, appeals) oldest first
+    by_marketplace: list[StatsRow]
+    by_category: list[StatsRow]
+    findings: dict[str, Any] | None
+    charts: dict[str, str]
+
+
+def dashboard(ctx: ServiceContext, shop_id: int | None = None, weeks: int = 12) -> Dashboard:
+    today = ctx.clock.today()
+    first = _week_start(today) - timedelta(weeks=weeks - 1)
+    everything = compute_stats(ctx, StatsFilter(shop_id=shop_id))
+    period_flt = StatsFilter(day_from=first, shop_id=shop_id)
+    period = compute_stats(ctx, period_flt, ["week"])
+    per_mp = compute_stats(ctx, period_flt, ["marketplace"])
+    per_cat = compute_stats(ctx, period_flt, ["category"])
+    counts = {r.keys["week"]: r.total for r in period.rows}
+    mondays = [(first + timedelta(weeks=i)).isoformat() for i in range(weeks)]
+    series = [(monday, counts.get(monday, 0)) for monday in mondays]
+    labels = {c.id: c.label_ru for c in ctx.kb.categories.values()}
+    svg = {
+        "appeals_per_week": charts.bar_chart(
+            [(d[8:10] + "." + d[5:7], n) for d, n in series],
+            ctx.message("stats_chart_weekly"),
+        ),
+        "by_category": charts.horizontal_bars(
+            [(labels.get(r.keys["category"], r.keys["category"]), r.total) for r in per_cat.rows],
+            ctx.message("stats_chart_categories"),
+        ),
+        "money": charts.horizontal_bars(
+            [
+                (ctx.message("stats_col_claimed"), float(everything.total.claimed)),
+                (ctx.message("stats_col_recovered"), float(everything.total.recovered)),
+            ],
+            ctx.message("stats_chart_money"),
+        ),
+    }
+    return Dashboard(
+        everything.total,
+        period.total,
+        series,
+        per_mp.rows,
+        per_cat.rows,
+        everything.findings,
+        svg,
+    )
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError as exc:
+        raise UnknownValueError("month", month, ["ГГГГ-ММ"]) from exc
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, nxt
+
+
+def monthly_report(ctx: ServiceContext, month: str, shop_id: int | None = None) -> str:
+    """A self-contained HTML report of one month (inline SVG charts, no external resources)."""
+    first, nxt = month_bounds(month)
+    flt = StatsFilter(day_from=first, day_to=nxt, shop_id=shop_id)
+    by_mp = compute_stats(ctx, flt, ["marketplace"], recurring=True)
+    by_cat = compute_stats(ctx, flt, ["category"])
+    by_channel = compute_stats(ctx, flt, ["channel"])
+    weekly = compute_stats(ctx, flt, ["week"])
+    labels = {c.id: c.label_ru for c in ctx.kb.categories.values()}
+    mps = {m.id: m.name_ru for m in ctx.kb.marketplaces.values()}
+    channels = {c.id: c.name_ru for c in ctx.kb.channels.values()}
+    context = {
+        "month": month,
+        "generated": ctx.clock.local(ctx.clock.now()).strftime("%d.%m.%Y %H:%M"),
+        "total": by_mp.total,
+        "by_marketplace": by_mp.rows,
+        "by_category": by_cat.rows,
+        "by_channel": by_channel.rows,
+        "findings": by_mp.findings,
+        "repeated": by_mp.repeated_identifiers,
+        "similar": by_mp.similar_texts,
+        "labels": {"category": labels, "marketplace": mps, "channel": channels},
+        "charts": {
+            "weekly": charts.bar_chart(
+                [(r.keys["week"][8:10] + "." + r.keys["week"][5:7], r.total) for r in weekly.rows],
+                ctx.message("stats_chart_weekly"),
+            ),
+            "categories": charts.horizontal_bars(
+                [(labels.get(r.keys["category"], "?"), r.total) for r in by_cat.rows],
+                ctx.message("stats_chart_categories"),
+            ),
+            "money": charts.horizontal_bars(
+                [
+                    (ctx.message("stats_col_claimed"), float(by_mp.total.claimed)),
+                    (ctx.message("stats_col_recovered"), float(by_mp.total.recovered)),
+                ],
+                ctx.message("stats_chart_money"),
+            ),
+        },
+    }
+    return desk(ctx).reports.render_html("monthly", "ru", context)

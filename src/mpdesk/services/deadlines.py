@@ -1,0 +1,321 @@
+"""Use cases of deadlines and escalation: the due board, one case's ladder, the pre-trial claim.
+
+The rules are domain (``mpdesk.domain.sla``); this module only loads tickets and their links,
+passes ``now``, the time zone and the business-day calendar in, and records results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import cast
+
+from mpdesk.domain.appeal import AppealDraft, AttachmentInfo
+from mpdesk.domain.errors import TicketNotFoundError, UserInputError
+from mpdesk.domain.sla import (
+    Bucket,
+    BusinessCalendar,
+    Deadline,
+    Ladder,
+    Links,
+    Role,
+    escalation_ladder,
+    ticket_deadlines,
+)
+from mpdesk.domain.tickets import OPEN_STATUSES, Attachment, Direction, Event, Status, Ticket
+from mpdesk.services.compose_appeal import compose_appeal
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.journal import OpenedTicket
+from mpdesk.services.ports import (
+    AnalyticsRepository,
+    Lemmatizer,
+    Notifier,
+    ReminderLog,
+    ReportRenderer,
+    TicketFilter,
+    UnitOfWork,
+)
+
+
+@dataclass
+class DeskPorts:
+    """Ports of deadlines, reminders and analytics; bootstrap puts them in
+    ``ctx.extras["desk"]``."""
+
+    calendar: BusinessCalendar
+    analytics: AnalyticsRepository
+    reminders: ReminderLog
+    lemmatizer: Lemmatizer
+    reports: ReportRenderer
+    notifiers: list[Notifier] = field(default_factory=list)
+    remind_horizon_days: int = 7
+    remind_interval_minutes: int = 60
+
+
+def desk(ctx: ServiceContext) -> DeskPorts:
+    ports = ctx.extras.get("desk")
+    if ports is None:
+        raise RuntimeError("deadline ports are not wired (bootstrap with a journal)")
+    return cast(DeskPorts, ports)
+
+
+def display_tz(ctx: ServiceContext) -> tzinfo:
+    tz = ctx.clock.local(ctx.clock.now()).tzinfo
+    assert tz is not None
+    return tz
+
+
+def reply_hours(ctx: ServiceContext, ticket: Ticket) -> int | None:
+    channel = ctx.kb.channels.get(ticket.channel_id)
+    return channel.reply_hours if channel else None
+
+
+def links_for(ctx: ServiceContext, tickets: list[Ticket]) -> dict[int, Links]:
+    """Role and children of each ticket, from the ``follow_up``/``claim`` events."""
+    parents = {t.id: t.parent_id for t in tickets if t.id is not None}
+    raw = desk(ctx).analytics.links(parents)
+    claims = {child for _, (_, claim_ids) in raw.items() for child in claim_ids}
+    result = {}
+    for tid, parent in parents.items():
+        follow_ids, claim_ids = raw.get(tid, ([], []))
+        if parent is not None and not claim_ids:  # a claim on the case supersedes follow-ups
+            claim_ids = [c for c in raw.get(parent, ([], []))[1] if c != tid]
+        if tid in claims:
+            role = Role.CLAIM
+        elif parent is not None:
+            role = Role.FOLLOW_UP
+        else:
+            role = Role.APPEAL
+        result[tid] = Links(role, tuple(follow_ids), tuple(claim_ids))
+    return result
+
+
+@dataclass(frozen=True)
+class DueItem:
+    ticket: Ticket
+    deadline: Deadline
+    bucket: Bucket
+    overdue_by: timedelta | None
+    due_in: timedelta | None
+
+
+@dataclass(frozen=True)
+class DueBoard:
+    now: datetime
+    horizon_days: int
+    items: list[DueItem]
+
+    def section(self, bucket: Bucket) -> list[DueItem]:
+        return [i for i in self.items if i.bucket is bucket]
+
+
+def due_board(ctx: ServiceContext, horizon_days: int = 7, shop_id: int | None = None) -> DueBoard:
+    """Every clock of every open ticket that is overdue, due today or within the horizon."""
+    now = ctx.clock.now()
+    tz = display_tz(ctx)
+    flt = TicketFilter(status=sorted(OPEN_STATUSES), shop_id=shop_id, order_by="id")
+    with ctx.uow() as uow:
+        tickets = uow.tickets.list(flt)
+    links = links_for(ctx, tickets)
+    calendar = desk(ctx).calendar
+    items = []
+    for ticket in tickets:
+        for d in ticket_deadlines(
+            ticket,
+            ctx.kb.deadlines,
+            calendar,
+            tz,
+            now,
+            links.get(ticket.id or 0),
+            reply_hours(ctx, ticket),
+        ):
+            bucket = d.bucket(now, tz, horizon_days)
+            if bucket is Bucket.LATER:
+                continue
+            left = d.due_at - now if d.due_at > now else None
+            items.append(DueItem(ticket, d, bucket, d.overdue_by(now), left))
+    order = {Bucket.OVERDUE: 0, Bucket.TODAY: 1, Bucket.WEEK: 2}
+    items.sort(key=lambda i: (order[i.bucket], i.deadline.due_at, i.ticket.id or 0))
+    return DueBoard(now, horizon_days, items)
+
+
+# --- one case: chain, ladder, claim -------------------------------------------------------------
+
+
+def _load(uow: UnitOfWork, ticket_id: int) -> Ticket:
+    ticket = uow.tickets.get(ticket_id)
+    if ticket is None:
+        raise TicketNotFoundError(ticket_id)
+    return ticket
+
+
+def _children(ticket: Ticket, kind: str) -> list[int]:
+    return [int(e.to_value) for e in ticket.events if e.kind == kind and e.to_value.isdigit()]
+
+
+@dataclass(frozen=True)
+class Case:
+    root: Ticket
+    follow_ups: list[Ticket]
+    claim: Ticket | None
+
+    @property
+    def tickets(self) -> list[Ticket]:
+        return [self.root, *self.follow_ups, *([self.claim] if self.claim else [])]
+
+
+def load_case(uow: UnitOfWork, ticket_id: int) -> Case:
+    """The whole chain a ticket belongs to: first appeal, follow-ups, claim."""
+    ticket = _load(uow, ticket_id)
+    root = ticket
+    seen = {root.id}
+    while root.parent_id is not None and root.parent_id not in seen:
+        seen.add(root.parent_id)
+        root = _load(uow, root.parent_id)
+    follow_ups: list[Ticket] = []
+    claim: Ticket | None = None
+    seen = {root.id}
+    queue = [root]
+    while queue:
+        current = queue.pop(0)
+        for child_id in _children(current, "follow_up"):
+            child = uow.tickets.get(child_id)
+            if child is not None and child.id not in seen:
+                seen.add(child.id)
+                follow_ups.append(child)
+                queue.append(child)
+        for child_id in _children(current, "claim"):
+            child = uow.tickets.get(child_id)
+            if child is not None:
+                claim = child
+    follow_ups.sort(key=lambda t: (t.created_at, t.id or 0))
+    return Case(root, follow_ups, claim)
+
+
+@dataclass(frozen=True)
+class CaseClocks:
+    case: Case
+    ladder: Ladder
+    deadlines: list[Deadline]
+
+
+def case_clocks(ctx: ServiceContext, ticket_id: int) -> CaseClocks:
+    """The escalation ladder of the ticket's case and every clock of its tickets."""
+    now = ctx.clock.now()
+    tz = display_tz(ctx)
+    calendar = desk(ctx).calendar
+    with ctx.uow() as uow:
+        case = load_case(uow, ticket_id)
+    links = links_for(ctx, case.tickets)
+    deadlines = []
+    for t in case.tickets:
+        if t.is_open:
+            found = ticket_deadlines(
+                t, ctx.kb.deadlines, calendar, tz, now, links.get(t.id or 0), reply_hours(ctx, t)
+            )
+            deadlines.extend(found)
+    ladder = escalation_ladder(
+        case.root,
+        case.follow_ups,
+        case.claim,
+        ctx.kb.deadlines,
+        calendar,
+        tz,
+        now,
+        reply_hours(ctx, case.root),
+    )
+    return CaseClocks(case, ladder, sorted(deadlines, key=lambda d: d.due_at))
+
+
+def _history(ctx: ServiceContext, case: Case) -> list[dict[str, str]]:
+    """Appeals and answers of the case, oldest first, for the claim text."""
+    entries = []
+    for t in [case.root, *case.follow_ups]:
+        if t.submitted_at is None:
+            continue
+        answers = [m for m in t.messages if m.direction is Direction.IN]
+        entries.append(
+            {
+                "date": ctx.clock.local(t.submitted_at).strftime("%d.%m.%Y"),
+                "external_id": t.external_id,
+                "subject": t.subject,
+                "answer_date": (
+                    ctx.clock.local(answers[0].at).strftime("%d.%m.%Y") if answers else ""
+                ),
+                "answer": answers[-1].body.strip().splitlines()[0][:300] if answers else "",
+            }
+        )
+    return entries
+
+
+def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
+    """Draft the pre-trial claim of a case from the ``pretrial_claim`` template with the appeal
+    history and all evidence attached; record it as a ticket linked to the first appeal."""
+    now = ctx.clock.now()
+    with ctx.uow() as uow:
+        case = load_case(uow, ticket_id)
+        root = case.root
+        if root.submitted_at is None or not root.external_id:
+            raise UserInputError("claim_needs_submission", ticket_id=root.id or ticket_id)
+        if case.claim is not None:
+            raise UserInputError(
+                "claim_exists", ticket_id=root.id or ticket_id, claim_id=case.claim.id or "?"
+            )
+        shop = uow.shops.get(root.shop_id)
+        evidence: dict[str, Attachment] = {}
+        for t in case.tickets:
+            for a in t.attachments:
+                evidence.setdefault(a.sha256, a)
+        identifiers = list(dict.fromkeys(i for t in case.tickets for i in t.identifiers))
+        draft = AppealDraft(
+            marketplace=root.marketplace,
+            category=root.category,
+            description=root.description,
+            identifiers=identifiers,
+            event_date=root.event_date,
+            attachments=[
+                AttachmentInfo(a.filename, a.size, a.media_type, a.sha256)
+                for a in evidence.values()
+            ],
+            channel_id=root.channel_id,
+            shop_name=shop.name if shop else "",
+            vague=False,
+        )
+        extra = {
+            "external_id": root.external_id,
+            "first_submitted": ctx.clock.local(root.submitted_at).strftime("%d.%m.%Y"),
+            "parent_subject": root.subject,
+            "history": _history(ctx, case),
+            "amount_claimed": root.amount_claimed or "",
+        }
+        appeal = compose_appeal(
+            ctx.kb, ctx.renderer, draft, ctx.clock.today(), "pretrial_claim", extra
+        )
+        claim = Ticket(
+            shop_id=root.shop_id,
+            marketplace=root.marketplace,
+            category=root.category,
+            subject=appeal.subject,
+            body=appeal.body,
+            description=root.description,
+            created_at=now,
+            updated_at=now,
+            event_date=root.event_date,
+            status=Status.READY,
+            channel_id=root.channel_id,
+            urgent=True,
+            parent_id=root.id,
+            amount_claimed=root.amount_claimed,
+            identifiers=identifiers,
+            attachments=[
+                Attachment(a.sha256, a.filename, a.size, a.media_type, now)
+                for a in evidence.values()
+            ],
+            events=[Event("created", now, ctx.actor, "", "ready", f"pretrial claim of {root.id}")],
+        )
+        uow.tickets.add(claim)
+        root.events.append(Event("claim", now, ctx.actor, "", str(claim.id)))
+        root.updated_at = now
+        uow.tickets.save(root)
+        uow.commit()
+        return OpenedTicket(claim, appeal)

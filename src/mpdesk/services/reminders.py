@@ -1,0 +1,171 @@
+"""Use case: send the seller a digest of what is due, once per event and channel.
+
+``send_reminders`` is idempotent: each reminder event (a deadline in its "due" or "overdue"
+state, ``mpdesk.domain.sla.reminder_key``) is claimed in the sent-reminders ledger before the
+digest goes out, released again if delivery fails. Run it from cron (``mpdesk remind``) or let
+the web server run ``ReminderLoop``; on PostgreSQL an advisory lock lets only one process work
+at a time, and ``run_scheduled`` skips a run when another process ran it within the interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from mpdesk.domain.errors import NotificationError
+from mpdesk.domain.sla import Bucket, DeadlineKind, reminder_key
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.deadlines import DueItem, desk, due_board
+
+log = logging.getLogger(__name__)
+JOB = "remind"
+
+
+def _delta(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{days} дн"] if days else []
+    if hours:
+        parts.append(f"{hours} ч")
+    if mins and not days:
+        parts.append(f"{mins} мин")
+    return " ".join(parts) or "меньше минуты"
+
+
+def digest_line(ctx: ServiceContext, item: DueItem) -> str:
+    t, d = item.ticket, item.deadline
+    when = ctx.clock.local(d.due_at).strftime("%d.%m.%Y %H:%M")
+    fields = {
+        "id": t.id,
+        "subject": t.subject,
+        "external_id": t.external_id or "—",
+        "label": d.label_ru,
+        "due": when,
+    }
+    if d.kind is DeadlineKind.CLAIM_WAIT:
+        return ctx.message("remind_line_court", **fields)
+    if item.overdue_by is not None:
+        return ctx.message("remind_line_overdue", by=_delta(item.overdue_by), **fields)
+    return ctx.message("remind_line_due", **fields)
+
+
+def digest(ctx: ServiceContext, items: list[DueItem]) -> tuple[str, str]:
+    """Subject and plain text of a digest (Russian, from the message catalogue)."""
+    counts = {b: sum(1 for i in items if i.bucket is b) for b in Bucket}
+    subject = ctx.message(
+        "remind_subject",
+        overdue=counts[Bucket.OVERDUE],
+        today=counts[Bucket.TODAY],
+        week=counts[Bucket.WEEK],
+    )
+    lines: list[str] = []
+    for bucket, title in (
+        (Bucket.OVERDUE, "remind_section_overdue"),
+        (Bucket.TODAY, "remind_section_today"),
+        (Bucket.WEEK, "remind_section_week"),
+    ):
+        section = [i for i in items if i.bucket is bucket]
+        if section:
+            lines.append(ctx.message(title))
+            lines.extend(f"• {digest_line(ctx, i)}" for i in section)
+            lines.append("")
+    lines.append(ctx.message("remind_footer"))
+    return subject, "\n".join(lines).strip() + "\n"
+
+
+@dataclass
+class RemindResult:
+    events: int = 0
+    locked: bool = False
+    sent: dict[str, int] = field(default_factory=dict)  # channel -> events delivered
+    errors: dict[str, str] = field(default_factory=dict)  # channel -> problem
+    preview: tuple[str, str] | None = None
+
+
+def send_reminders(ctx: ServiceContext, dry_run: bool = False) -> RemindResult:
+    ports = desk(ctx)
+    started = ctx.clock.now()
+    result = RemindResult()
+    with ports.reminders.exclusive(JOB) as acquired:
+        if not acquired:
+            result.locked = True
+            return result
+        board = due_board(ctx, ports.remind_horizon_days)
+        keyed = {reminder_key(i.deadline, board.now): i for i in board.items}
+        result.events = len(keyed)
+        if dry_run:
+            result.preview = digest(ctx, list(keyed.values()))
+            return result
+        for notifier in ports.notifiers:
+            claimed = ports.reminders.claim(
+                [(k, i.ticket.id) for k, i in keyed.items()], notifier.channel, started
+            )
+            if not claimed:
+                result.sent[notifier.channel] = 0
+                continue
+            subject, text = digest(ctx, [keyed[k] for k in claimed])
+            try:
+                notifier.send(subject, text)
+            except NotificationError as exc:
+                ports.reminders.release(claimed, notifier.channel)
+                result.errors[notifier.channel] = str(exc.fields.get("problem", ""))
+                log.warning("reminder delivery failed on %s", notifier.channel)
+                continue
+            ports.reminders.mark_sent(claimed, notifier.channel, ctx.clock.now())
+            result.sent[notifier.channel] = len(claimed)
+        summary = ", ".join(f"{ch}={n}" for ch, n in sorted(result.sent.items()))
+        ports.reminders.record_run(JOB, started, ctx.clock.now(), summary or "no channels")
+    return result
+
+
+def run_scheduled(ctx: ServiceContext) -> RemindResult | None:
+    """One tick of the periodic job: run unless any process ran it within the interval."""
+    ports = desk(ctx)
+    interval = timedelta(minutes=ports.remind_interval_minutes)
+    if ports.remind_interval_minutes <= 0 or not ports.notifiers:
+        return None
+    last = ports.reminders.last_run(JOB)
+    if last is not None and ctx.clock.now() - last < interval:
+        return None
+    return send_reminders(ctx)
+
+
+class ReminderLoop:
+    """Background thread for ``mpdesk serve``: ``start()`` on startup, ``stop()`` on shutdown.
+
+    Each process may run one; the advisory lock and ``job_runs`` keep the job single and on
+    schedule across processes, and the ledger keeps every reminder single.
+    """
+
+    def __init__(self, ctx: ServiceContext, tick_seconds: float = 60.0) -> None:
+        self.ctx = ctx
+        self.tick_seconds = tick_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last_result: RemindResult | None = None
+        self.last_run_at: datetime | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="mpdesk-remind", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                result = run_scheduled(self.ctx)
+                if result is not None:
+                    self.last_result = result
+                    self.last_run_at = self.ctx.clock.now()
+            except Exception:  # keep the server alive; the next tick retries
+                log.exception("reminder job failed")
+            self._stop.wait(self.tick_seconds)
