@@ -84,8 +84,9 @@ class CategoriesSchema(_Strict):
 class VagueSchema(_Strict):
     min_informative: int = Field(ge=1, le=20)
     terms: list[str]
+    signature: list[str] = []
 
-    _t = field_validator("terms")(_check_terms)
+    _t = field_validator("terms", "signature")(_check_terms)
 
 
 class EntitiesSchema(_Strict):
@@ -123,6 +124,8 @@ class DatesSchema(_Strict):
     last: list[str]
     last_week: list[str] = []
     deadline: list[str] = []
+    background: list[str] = []
+    property_words: list[str] = []
     field_labels: list[str] = []
     max_past_days_without_year: int = Field(ge=0, le=366)
 
@@ -213,6 +216,7 @@ def to_domain(s: LexiconSchema) -> Lexicon:
         },
         vague_min_informative=s.vague.min_informative,
         vague_terms=tuple(s.vague.terms),
+        vague_signature=tuple(s.vague.signature),
         entities=EntityWords(
             max_label_gap=e.max_label_gap,
             labels={k: tuple(v) for k, v in e.labels.items()},
@@ -237,6 +241,8 @@ def to_domain(s: LexiconSchema) -> Lexicon:
             last=tuple(d.last),
             last_week=tuple(d.last_week),
             deadline=tuple(d.deadline),
+            background=tuple(d.background),
+            property_words=tuple(d.property_words),
             field_labels=tuple(d.field_labels),
             max_past_days_without_year=d.max_past_days_without_year,
         ),

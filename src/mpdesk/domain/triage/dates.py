@@ -24,6 +24,9 @@ _NUMERIC = re.compile(
 _DAY_MONTH = re.compile(
     r"(?<![\d.,])(\d{1,2})(?:-?(?:го|е|ое|ого))?\s+([а-я]{2,12})(?:\s+(\d{4}))?"
 )
+_DAY_OF_MONTH = re.compile(r"(?<![\d.,])(\d{1,2})(?:-?(?:го|е|ое|ого))?\s+числ[аоу]")
+_CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.\s|\d[./]\d")
+_RANGE_DASH = re.compile(r"\d\s*[-—]\s*$")
 _MONTH_ENDINGS = frozenset({"", "ь", "я", "е", "й", "а", "т", "та", "те", "ом", "ем", "ю"})
 _WEEKDAY_ENDINGS = frozenset({"", "у", "а", "е", "ам", "ы", "ой", "ую"})
 _PERIOD_UNIT = re.compile(r"\s*(?:%|руб|р\b|₽|шт|кг|г\b|см|мм|мл|л\b)")
@@ -36,6 +39,7 @@ class DateMention:
     value: date | None  # None: could not be resolved (e.g. a future day without a year)
     is_field: bool = False
     is_deadline: bool = False
+    is_background: bool = False  # after «отгрузили», «создан» …: the event only when alone
 
 
 def _month(word: str, words: DateWords) -> int | None:
@@ -109,6 +113,13 @@ def find_absolute(text: str, received: date, words: DateWords) -> list[DateMenti
             else _without_year(month, day, received, words)
         )
         found.append(DateMention(m.start(), m.end(), value))
+    for m in _DAY_OF_MONTH.finditer(text):
+        day = int(m.group(1))
+        value = _make(received.year, received.month, day) if 1 <= day <= 31 else None
+        if value is None or value > received:
+            prev_month = received.replace(day=1) - timedelta(days=1)
+            value = _make(prev_month.year, prev_month.month, day) if 1 <= day <= 31 else None
+        found.append(DateMention(m.start(), m.end(), value))
     return found
 
 
@@ -163,28 +174,46 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
     text = analysis.text
     raw = find_absolute(text, received, words) + find_relative(analysis, received, words)
     raw.sort(key=lambda m: m.start)
-    deadline_ends = [
-        analysis.tokens[m.last].stop for m in analysis.matches if m.group == "date:deadline"
+    ends = {
+        group: [analysis.tokens[m.last].stop for m in analysis.matches if m.group == group]
+        for group in ("date:deadline", "date:background", "date:property")
+    }
+    field_ends = [
+        analysis.tokens[m.last].stop for m in analysis.matches if m.group == "date:field"
     ]
-    field_ends = [(analysis.tokens[m.last].stop, m.sentence) for m in analysis.matches
-                  if m.group == "date:field"]  # fmt: skip
+
+    def right_before(group: str, start: int, reach: int) -> bool:
+        """A trigger word ends within ``reach`` characters before ``start``, in one clause."""
+        return any(
+            0 <= start - end <= reach and not _CLAUSE_BREAK.search(text, end, start)
+            for end in ends[group]
+        )
+
     result = []
-    for m in raw:
+    for i, m in enumerate(raw):
         gap_before = text[max(0, m.start - 12) : m.start]
         is_deadline = any(
-            0 <= m.start - end <= 3 and not text[end : m.start].strip() for end in deadline_ends
-        )
+            0 <= m.start - end <= 3 and not text[end : m.start].strip()
+            for end in ends["date:deadline"]
+        ) or right_before("date:property", m.start, 24)
         is_field = any(
-            0 <= m.start - end <= 6 and text[end : m.start].strip(" :—-") == ""
-            for end, _ in field_ends
+            0 <= m.start - end <= 6 and text[end : m.start].strip(" :—-") == "" for end in field_ends
         ) or (gap_before.rstrip().endswith(":") and "дата" in gap_before)
+        # a range «25.05–31.05», «1–15 марта» is a period, not the day of the event
+        in_range = bool(_RANGE_DASH.search(text, max(0, m.start - 5), m.start)) or (
+            i + 1 < len(raw) and re.fullmatch(r"\s*[-—]\s*", text[m.stop : raw[i + 1].start])
+        )
+        if in_range or re.match(r"\s*[-—]\s*\d", text[m.stop : m.stop + 6]):
+            is_deadline = True
         value = m.value if m.value is None or m.value <= received else None
-        result.append(DateMention(m.start, m.stop, value, is_field, is_deadline))
+        background = right_before("date:background", m.start, 30)
+        result.append(DateMention(m.start, m.stop, value, is_field, is_deadline, background))
     return result
 
 
 def event_date(mentions: list[DateMention]) -> date | None:
     usable = [m for m in mentions if m.value is not None and not m.is_deadline]
     fields = [m for m in usable if m.is_field]
-    pick = fields[0] if fields else (usable[0] if usable else None)
-    return pick.value if pick else None
+    foreground = [m for m in usable if not m.is_background]
+    ranked = fields or foreground or usable
+    return ranked[0].value if ranked else None

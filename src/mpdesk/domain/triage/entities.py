@@ -26,13 +26,18 @@ _CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
 _AMOUNT = re.compile(
     r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
-    r"(?:\s*(тыс\.?|тысяч[аи]?|к|млн\.?|миллион(?:а|ов)?)(?![^\W\d_]))?"
+    r"(?:\s*(тыс\.?|тысяч[аи]?|тыщ[аи]?|к|млн\.?|миллион(?:а|ов)?)(?![^\W\d_]))?"
     r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
 )
+PHONE = re.compile(
+    r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"
+)
+_RANGE_START = re.compile(r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)\s*[-—]\s*$")
 _MASKS = (
     re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%"),
     re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)"),
-    re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"),
+    PHONE,
+    re.compile(r"(?<![\d-])[78]9\d{9}(?![\d-])"),  # a mobile number without separators
     re.compile(r"https?://\S+"),
 )
 _MAX_VALUE_LEN = 64
@@ -98,6 +103,12 @@ def _amounts(text: str, words: EntityWords) -> list[tuple[int, int, str, bool]]:
             f"{value * factor}.00"
         )
         found.append((m.start(), m.end(), normalize_identifier(IdType.AMOUNT, raw), True))
+        before = _RANGE_START.search(text, max(0, m.start() - 24), m.start())
+        if before is not None and factor == 1:  # «1 100–1 200 руб»: both ends are sums
+            low_end = before.group(1).replace(" ", "")
+            found.append((before.start(), before.start() + len(before.group(1)),
+                          normalize_identifier(IdType.AMOUNT, low_end), True))  # fmt: skip
+    found.sort()
     return found
 
 

@@ -44,6 +44,8 @@ class DateWords:
     last: tuple[str, ...]
     last_week: tuple[str, ...]
     deadline: tuple[str, ...]
+    background: tuple[str, ...]
+    property_words: tuple[str, ...]
     field_labels: tuple[str, ...]
     max_past_days_without_year: int
 
@@ -66,6 +68,7 @@ class Lexicon:
     cat_terms: dict[str, CategoryTerms]
     vague_min_informative: int
     vague_terms: tuple[str, ...]
+    vague_signature: tuple[str, ...]
     entities: EntityWords
     dates: DateWords
     index: TermIndex = field(init=False, repr=False, compare=False)
@@ -204,6 +207,8 @@ class TermIndex:
                     index.add(term, f"{kind}:{cat}", weight)
         for term in lex.vague_terms:
             index.add(term, "vague")
+        for term in lex.vague_signature:
+            index.add(term, "vague:signature")
         for id_type, labels in lex.entities.labels.items():
             for term in labels:
                 index.add(term, f"label:{id_type}")
@@ -213,6 +218,10 @@ class TermIndex:
             index.add(term, "stop_label")
         for term in lex.dates.deadline:
             index.add(term, "date:deadline")
+        for term in lex.dates.background:
+            index.add(term, "date:background")
+        for term in lex.dates.property_words:
+            index.add(term, "date:property")
         for term in lex.dates.last_week:
             index.add(term, "date:last_week")
         for term in lex.dates.field_labels:

@@ -1,9 +1,9 @@
 """Normalisation of seller text before analysis.
 
-``normalize_text`` keeps letter case (vendor codes keep theirs) and fixes what sellers' keyboards
-do: «ё»→«е», Latin/Cyrillic look-alikes mixed in one word («WВ» with a Cyrillic «В», «ОZON»),
+``normalize_text`` keeps letter case and «ё» (vendor codes keep theirs) and fixes what sellers'
+keyboards do: Latin/Cyrillic look-alikes mixed in one word («WВ» with a Cyrillic «В», «ОZON»),
 odd spaces and dashes, glued label+number tokens («арт123», «пост.24567891»).
-``fold`` lowercases without changing the length, so offsets stay valid.
+``fold`` lowercases and writes «ё» as «е» without changing the length, so offsets stay valid.
 Slang and typos in key words are handled by the lexicon (``slang`` and ``~`` terms).
 All functions are idempotent.
 """
@@ -23,8 +23,6 @@ _LAT_TO_CYR = {
 }  # fmt: skip
 _TRANSLATE = str.maketrans(
     {
-        "ё": "е",
-        "Ё": "Е",
         "\u00a0": " ",
         "\u202f": " ",
         "\u2007": " ",
@@ -76,7 +74,11 @@ def _fix_run(match: re.Match[str]) -> str:
 @lru_cache(maxsize=16)
 def _glue_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![^\W_])({alternatives})(\.?)(?=\d)")
+    return re.compile(rf"(?i)(?<![^\W_])({alternatives})(?:(\.?)(?=\d)|(\.)(?=[^\W\d_]))")
+
+
+def _split_glued(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{match.group(2) or match.group(3) or ''} "
 
 
 def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
@@ -86,14 +88,14 @@ def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
     text = _LETTER_RUN.sub(_fix_run, text)
     prefixes = tuple(glue_prefixes)
     if prefixes:
-        text = _glue_pattern(prefixes).sub(r"\1\2 ", text)
+        text = _glue_pattern(prefixes).sub(_split_glued, text)
     text = _SPACES.sub(" ", text)
     return text
 
 
 def fold(text: str) -> str:
-    """Lowercase with the same length (offsets into ``text`` stay valid)."""
+    """Lowercase, «ё» as «е», with the same length (offsets into ``text`` stay valid)."""
     lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.replace("ё", "е")

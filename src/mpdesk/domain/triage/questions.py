@@ -12,6 +12,7 @@ from mpdesk.domain.identifiers import GOODS_IDENTIFIERS, Identifier
 from mpdesk.domain.knowledge import Checklist
 from mpdesk.domain.marketplaces import MissingItem
 from mpdesk.domain.triage.analysis import Analysis
+from mpdesk.domain.triage.entities import PHONE
 from mpdesk.domain.triage.lexicon import Lexicon
 
 
@@ -20,6 +21,12 @@ def is_vague(analysis: Analysis, lex: Lexicon) -> bool:
     filler («помогите», «что-то не так»), topic-only words, names and numbers, fewer than
     ``min_informative`` words remain."""
     covered: set[int] = set()
+    signature_sentences: dict[int, int] = {}  # sentence -> first token of a signature
+    for m in analysis.matches:
+        if m.group == "vague:signature":
+            first = signature_sentences.get(m.sentence, m.first)
+            signature_sentences[m.sentence] = min(first, m.first)
+    phones = [(p.start(), p.end()) for p in PHONE.finditer(analysis.text)]
     for m in analysis.matches:
         if m.group in ("vague", "article", "request") or m.group.startswith(("mp:", "label:")):
             if m.group == "request" and m.first != m.last:
@@ -27,8 +34,10 @@ def is_vague(analysis: Analysis, lex: Lexicon) -> bool:
             covered.update(range(m.first, m.last + 1))
     informative = 0
     for i, tok in enumerate(analysis.tokens):
-        if i in covered:
+        if i in covered or any(s <= tok.start < e for s, e in phones):
             continue
+        if tok.sentence in signature_sentences and i >= signature_sentences[tok.sentence]:
+            continue  # «Менеджер: Ольга, +7 …», «С уважением, ООО …»
         if tok.text.isdigit():
             if len(tok.text) > 4:
                 continue  # identifiers are not a description; quantities («95 из 100») are

@@ -78,3 +78,23 @@ def test_resolved_date_is_never_after_received(triage: Triage, received: date, t
     result = triage(f"что-то случилось {text}", received)
     assert result.event_date is None or result.event_date <= received
     assert result.event_date is None or received - result.event_date <= timedelta(days=400)
+
+
+def test_day_of_month_without_a_month(triage: Triage) -> None:
+    assert triage("так с 24-го числа", date(2026, 9, 28)).event_date == date(2026, 9, 24)
+    assert triage("с 30 числа не приходят", date(2026, 10, 3)).event_date == date(2026, 9, 30)
+
+
+def test_periods_and_property_dates_are_not_the_event(triage: Triage) -> None:
+    text = "Выплата за период 25.05–31.05 должна была поступить 03.06"
+    assert triage(text, date(2026, 6, 8)).event_date == date(2026, 6, 3)
+    assert triage("за период 1–15 марта", date(2026, 4, 13)).event_date is None
+    assert triage("Сертификат новый, выпущен 02.03.", date(2026, 3, 9)).event_date is None
+
+
+def test_shipping_date_is_background_to_the_acceptance_date(triage: Triage) -> None:
+    text = "Отгрузили поставку 19.05, приняли её 25.05 с недостачей"
+    assert triage(text, date(2026, 5, 28)).event_date == date(2026, 5, 25)
+    assert triage("Отгрузили поставку 01.06, до сих пор в пути", date(2026, 6, 8)).event_date == (
+        date(2026, 6, 1)
+    )

@@ -81,3 +81,23 @@ def test_declaration_numbers_and_api_paths_are_ignored(triage: Triage) -> None:
 def test_each_entity_once(triage: Triage) -> None:
     result = triage("поставка 24567891, повторяю: поставка 24567891", date(2026, 7, 1))
     assert ents(result) == [("supply_id", "24567891")]
+
+
+def test_yo_in_vendor_codes_is_kept(triage: Triage) -> None:
+    assert ents(triage("вб: арт. продавца ЁЛКА-180-ЗЕЛ")) == [("vendor_code", "ЁЛКА-180-ЗЕЛ")]
+
+
+def test_glued_label_before_a_code(triage: Triage) -> None:
+    assert ents(triage("озон: свечи арт.CNDL-LAV-200")) == [("vendor_code", "CNDL-LAV-200")]
+    assert ents(triage("баркод4626573967906 не читается")) == [("barcode", "4626573967906")]
+
+
+def test_phone_without_separators_and_slang_thousands(triage: Triage) -> None:
+    assert ents(triage("поставка 37965996. Перезвоните: 89688011145")) == [
+        ("supply_id", "37965996")
+    ]
+    assert ents(triage("не пришли деньги, там 57 тыщ")) == [("amount", "57000.00")]
+    assert ents(triage("хранение 1 100–1 200 руб в день")) == [
+        ("amount", "1100.00"),
+        ("amount", "1200.00"),
+    ]

@@ -6,8 +6,9 @@ from mpdesk.domain.triage.normalize import fold, normalize_text
 GLUE = ("арт", "артикул", "пост", "шк", "sku", "no")
 
 
-def test_yo_becomes_ye() -> None:
-    assert normalize_text("Приёмка, ЁЛКА") == "Приемка, ЕЛКА"
+def test_yo_is_kept_in_text_and_folded_for_matching() -> None:
+    assert normalize_text("Приёмка, ЁЛКА") == "Приёмка, ЁЛКА"
+    assert fold("Приёмка, ЁЛКА") == "приемка, елка"
 
 
 def test_cyrillic_lookalikes_in_a_latin_word_become_latin() -> None:
@@ -23,8 +24,8 @@ def test_mixed_word_with_strong_letters_of_both_scripts_is_left_alone() -> None:
 
 
 def test_glued_label_and_number_are_split() -> None:
-    assert normalize_text("арт123456 и пост.24567891, №555", GLUE) == (
-        "арт 123456 и пост. 24567891, No 555"
+    assert normalize_text("арт123456 и пост.24567891, №555, арт.KOV-225", GLUE) == (
+        "арт 123456 и пост. 24567891, No 555, арт. KOV-225"
     )
 
 
