@@ -197,7 +197,8 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
             for end in ends["date:deadline"]
         ) or right_before("date:property", m.start, 24)
         is_field = any(
-            0 <= m.start - end <= 6 and text[end : m.start].strip(" :—-") == "" for end in field_ends
+            0 <= m.start - end <= 6 and text[end : m.start].strip(" :—-") == ""
+            for end in field_ends
         ) or (gap_before.rstrip().endswith(":") and "дата" in gap_before)
         # a range «25.05–31.05», «1–15 марта» is a period, not the day of the event
         in_range = bool(_RANGE_DASH.search(text, max(0, m.start - 5), m.start)) or (
