@@ -7,8 +7,10 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 
 class Argon2PasswordHasher:
-    def __init__(self) -> None:
-        self._hasher = _Argon2()
+    def __init__(self, time_cost: int | None = None, memory_cost: int | None = None) -> None:
+        """Defaults are argon2-cffi's; tests pass tiny costs to stay fast."""
+        options = {"time_cost": time_cost, "memory_cost": memory_cost}
+        self._hasher = _Argon2(**{k: v for k, v in options.items() if v is not None})
 
     def hash(self, password: str) -> str:
         return str(self._hasher.hash(password))

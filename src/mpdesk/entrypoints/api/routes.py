@@ -32,6 +32,7 @@ from mpdesk.services.views import appeal_public, ticket_public
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": s.ErrorPublic, "description": text}
     for code, text in (
+        (400, "Malformed request body"),
         (401, "No or unknown bearer token"),
         (403, "The role does not allow it"),
         (404, "Not found (or in a shop you cannot see)"),
