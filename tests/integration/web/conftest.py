@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.web_support import World, build_world
 
 from mpdesk.bootstrap import App
-from tests.web_support import World, build_world
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 import schemathesis
-from schemathesis import GenerationMode
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as openapi_checks
-
 from tests.web_support import World
 
 CHECKS = [

@@ -4,7 +4,6 @@ from the domain, validation, routing or auth, is {ok: false, code, message, fiel
 from __future__ import annotations
 
 import pytest
-
 from tests.web_support import World
 
 ENVELOPE_KEYS = ["code", "fields", "message", "ok"]
@@ -37,7 +36,7 @@ ENVELOPE_KEYS = ["code", "fields", "message", "ok"]
             },
             422,
             "identifier_format",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_api_errors_share_one_envelope(

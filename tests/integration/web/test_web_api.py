@@ -16,7 +16,7 @@ def test_ticket_lifecycle_through_the_api(world: World, tmp_path) -> None:  # ty
         json={
             "marketplace": "wb",
             "category": "finance",
-            "description": "Удержали штраф за габариты упаковки, хотя замеры совпадают с карточкой.",
+            "description": "Удержали штраф за габариты, хотя замеры совпадают с карточкой.",
             "identifiers": [
                 {"type": "sku", "value": "146395522"},
                 {"type": "amount", "value": "4 300,50"},

@@ -3,9 +3,10 @@ throttling, cookie flags, headers, one-time links, open redirects."""
 
 from __future__ import annotations
 
+from tests.web_support import PASSWORD, World, csrf_of, sign_in
+
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.services import accounts, journal
-from tests.web_support import PASSWORD, World, csrf_of, sign_in
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
