@@ -39,6 +39,7 @@ def _check_terms(terms: list[str] | dict[str, float]) -> list[str] | dict[str, f
 class RequestsSchema(_Strict):
     terms: list[str] = Field(min_length=1)
     subject_labels: list[str] = []
+    abbreviations: list[str] = []
     request_boost: float = Field(ge=1, le=20)
     ask_outside_request: float = Field(ge=0, le=1)
 
@@ -94,6 +95,7 @@ class EntitiesSchema(_Strict):
     labels: dict[str, list[str]]
     article: list[str]
     glue: list[str] = []
+    number_words: list[str] = []
     links: list[str] = []
     quantity_units: list[str] = []
     currency: list[str] = []
@@ -202,6 +204,7 @@ def to_domain(s: LexiconSchema) -> Lexicon:
         stopwords=frozenset(s.stopwords),
         request_terms=tuple(s.requests.terms),
         subject_labels=frozenset(s.requests.subject_labels),
+        abbreviations=frozenset(s.requests.abbreviations),
         request_boost=s.requests.request_boost,
         ask_outside_request=s.requests.ask_outside_request,
         mp_min_score=s.marketplaces.min_score,
@@ -222,6 +225,7 @@ def to_domain(s: LexiconSchema) -> Lexicon:
             labels={k: tuple(v) for k, v in e.labels.items()},
             article=tuple(e.article),
             glue=frozenset(e.glue),
+            number_words=frozenset(e.number_words),
             links=frozenset(e.links),
             quantity_units=frozenset(e.quantity_units),
             currency=frozenset(e.currency),

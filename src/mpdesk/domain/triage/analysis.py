@@ -7,6 +7,7 @@ text and returns every match with its sentence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -66,6 +67,27 @@ class Analysis:
         return [m for m in self.matches if m.group.startswith(prefix)]
 
 
+_PERIOD = re.compile(r"([^\W\d_]*)[.!?]+\s+(?=[^\W_])")
+
+
+def _split_periods(
+    spans: list[tuple[int, int]], text: str, abbreviations: frozenset[str]
+) -> list[tuple[int, int]]:
+    """Chat texts are lowercase, so a sentence also ends at «. » before a lowercase word,
+    unless the word before the period is an abbreviation («шт.», «руб.»)."""
+    result = []
+    for start, stop in spans:
+        pos = start
+        for m in _PERIOD.finditer(text, start, stop):
+            if m.group(1) in abbreviations:
+                continue
+            result.append((pos, m.end()))
+            pos = m.end()
+        if pos < stop:
+            result.append((pos, stop))
+    return result
+
+
 def _split_lines(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
     """Sentences never cross a line break (subject lines, «Дата:» fields)."""
     result = []
@@ -88,7 +110,8 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
     (capital letters help), tokens and terms on its folded form."""
     index = lexicon.index
     text = fold(clean)
-    spans = _split_lines(analyzer.sentences(clean), text) or [(0, len(text))]
+    spans = _split_lines(analyzer.sentences(clean), text)
+    spans = _split_periods(spans, text, lexicon.abbreviations) or [(0, len(text))]
     tokens: list[Token] = []
     sent = 0
     for start, stop, word in analyzer.tokenize(text):

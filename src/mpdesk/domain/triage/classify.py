@@ -88,6 +88,8 @@ def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
         if kind == "ask":
             if not sentence.is_request:
                 weight *= lex.ask_outside_request
+            elif has_request:
+                weight *= lex.request_boost
             if sentence.is_subject:
                 weight *= 1.5
         elif kind == "topic" and has_request and sentence.is_request:

@@ -289,11 +289,12 @@ def _label_for(
         return None
     best = labels[i]  # sorted by (end, length): the longest label ending there
     between = low[best.end : value.start]
-    if "\n" in between or len(between) > 80:
+    if "\n" in between or len(between) > 200:
         return None
-    gap_words = [
-        w for w in _CHUNK.findall(between) if w.isalnum() and w not in words.glue
-    ]
-    if len(gap_words) > words.max_label_gap:
-        return None
-    return best
+    gap = [w for w in _CHUNK.findall(between) if w.isalnum()]
+    if len([w for w in gap if w not in words.glue]) <= words.max_label_gap:
+        return best
+    # «поставка на приёмке висит 5 дней, номер 43356789»: a bare «номер» refers back
+    if gap and gap[-1] in words.number_words and not any(c in between for c in ".!?;"):
+        return best
+    return None

@@ -23,6 +23,7 @@ class EntityWords:
     labels: dict[str, tuple[str, ...]]  # IdType value -> terms
     article: tuple[str, ...]
     glue: frozenset[str]
+    number_words: frozenset[str]
     links: frozenset[str]
     quantity_units: frozenset[str]
     currency: frozenset[str]
@@ -57,6 +58,7 @@ class Lexicon:
     stopwords: frozenset[str]
     request_terms: tuple[str, ...]
     subject_labels: frozenset[str]
+    abbreviations: frozenset[str]
     request_boost: float
     ask_outside_request: float
     mp_min_score: float

@@ -177,7 +177,7 @@ def print_eval(console: Console, ctx: Any, report: dict[str, Any], show_misses: 
     misses = report["misses"]
     console.print("\n" + ctx.message("eval_misses", count=len(misses)))
     for miss in misses[:show_misses]:
-        console.print("  " + json.dumps(miss, ensure_ascii=False))
+        console.print("  " + json.dumps(miss, ensure_ascii=False), markup=False)
 
 
 def prefill(ctx: Any, answers: Any) -> None:
