@@ -29,11 +29,13 @@ class CalendarYearSchema(_Strict):
 
 
 class CalendarFile(_Strict):
-    calendar: list[CalendarYearSchema]
+    fixed_holidays: list[str] = Field(default=[], description="MM-DD of fixed holidays")
+    calendar: list[CalendarYearSchema] = []
 
 
 def load_calendar(files: KnowledgeFiles) -> BusinessCalendar:
     years: dict[int, CalendarYearSchema] = {}
+    fixed: set[tuple[int, int]] = set()
     for path, data in files.raw(CALENDAR_FILE):
         try:
             parsed = CalendarFile.model_validate(data)
@@ -41,6 +43,12 @@ def load_calendar(files: KnowledgeFiles) -> BusinessCalendar:
             first = exc.errors()[0]
             key = ".".join(str(p) for p in first["loc"]) or "(root)"
             raise KnowledgeBaseError(str(path), key, first["msg"]) from exc
+        for i, text in enumerate(parsed.fixed_holidays):
+            try:
+                day = date(2000, int(text[:2]), int(text[3:]))  # a leap year: 02-29 is valid
+                fixed.add((day.month, day.day))
+            except ValueError as exc:
+                raise KnowledgeBaseError(str(path), f"fixed_holidays.{i}", "not MM-DD") from exc
         for i, year in enumerate(parsed.calendar):
             for j, day in enumerate([*year.holidays, *year.workdays]):
                 if day.year != year.year:
@@ -51,4 +59,5 @@ def load_calendar(files: KnowledgeFiles) -> BusinessCalendar:
         holidays=frozenset(d for y in years.values() for d in y.holidays),
         workdays=frozenset(d for y in years.values() for d in y.workdays),
         years=frozenset(years),
+        fixed=frozenset(fixed),
     )

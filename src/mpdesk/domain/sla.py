@@ -40,7 +40,9 @@ class BusinessCalendar:
 
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
-    years: frozenset[int] = frozenset()  # years the data covers; others are weekends-only
+    years: frozenset[int] = frozenset()  # years the data covers
+    #: (month, day) of the fixed public holidays (ТК РФ ст. 112), used for uncovered years
+    fixed: frozenset[tuple[int, int]] = frozenset()
 
     def covers(self, day: date) -> bool:
         return day.year in self.years
@@ -49,6 +51,8 @@ class BusinessCalendar:
         if day in self.workdays:
             return True
         if day in self.holidays:
+            return False
+        if not self.covers(day) and (day.month, day.day) in self.fixed:
             return False
         return day.weekday() < 5
 

@@ -86,7 +86,7 @@ def similar_text_clusters(
     sigs = {tid: _signature(text.split(), stop) for tid, _mp, _cat, text in docs}
     scope = {tid: (mp, cat) for tid, mp, cat, _text in docs}
     df: Counter[str] = Counter(w for s in sigs.values() for w in s)
-    limit = max(2, int(max_df * len(docs)))
+    limit = max(100, int(max_df * len(docs)))  # small journals: every lemma counts
     index: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for tid, sig in sigs.items():
         for w in sig:

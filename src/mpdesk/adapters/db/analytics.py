@@ -12,6 +12,7 @@ histograms, because SQLite has no percentile function.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
@@ -179,7 +180,7 @@ class SqlAnalyticsRepository:
         shift = timedelta(minutes=offset)
         size = len(td.COUNT_COLUMNS) + len(td.MONEY_COLUMNS) + 2 * width
         acc: dict[tuple[Any, ...], list[int]] = {}
-        result = conn.execution_options(yield_per=20_000).execute(query)
+        result = conn.execute(query.execution_options(yield_per=20_000))
         for row in result:
             created, shop, mp, cat, channel, status, sent, answered, closed, claimed, back = row
             key = ((created + shift).date(), shop, mp, cat, channel)
@@ -224,9 +225,8 @@ class SqlAnalyticsRepository:
         now: datetime,
         full: bool = False,
     ) -> int:
-        signature = json.dumps(
-            [sorted(reply_minutes.items()), default_reply_minutes, tz_offset_minutes, BUCKET_EDGES]
-        )
+        settings = [sorted(reply_minutes.items()), default_reply_minutes, tz_offset_minutes]
+        signature = hashlib.sha256(json.dumps([*settings, BUCKET_EDGES]).encode()).hexdigest()
         m, c = td.stats_meta.c, t.tickets.c
         with self.engine.begin() as conn:
             self._lock(conn)

@@ -136,11 +136,12 @@ def cmd_escalation(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
         console.print(f"[bold]{ctx.message('ladder_title', id=clocks.case.root.id)}[/]")
         for step in ladder.steps:
             mark = "→" if step is ladder.step else " "
-            console.print(f" {mark} {ctx.message('ladder_step_' + step.value)}", markup=False)
-        nxt = ctx.message("ladder_step_" + ladder.next_step.value) if ladder.next_step else "—"
+            label = ctx.message(f"ladder_step_{step.value}")
+            console.print(f" {mark} {label}", markup=False)
+        nxt = ctx.message(f"ladder_step_{ladder.next_step.value}") if ladder.next_step else "—"
         console.print(
             ctx.message(
-                "ladder_reason_" + ladder.reason,
+                f"ladder_reason_{ladder.reason}",
                 at=fmt_time(ctx, ladder.next_at),
                 next=nxt,
                 court=fmt_time(ctx, ladder.court_possible_at),
