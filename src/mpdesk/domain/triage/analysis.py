@@ -67,6 +67,7 @@ class Analysis:
         return [m for m in self.matches if m.group.startswith(prefix)]
 
 
+_LAST_WORD = re.compile(r"([^\W\d_]+)\.\s*$")
 _PERIOD = re.compile(r"([^\W\d_]*)[.!?]+\s+(?=[^\W_])")
 
 
@@ -75,8 +76,15 @@ def _split_periods(
 ) -> list[tuple[int, int]]:
     """Chat texts are lowercase, so a sentence also ends at «. » before a lowercase word,
     unless the word before the period is an abbreviation («шт.», «руб.»)."""
+    merged: list[tuple[int, int]] = []
+    for start, stop in spans:  # razdel splits «арт. 123»: join after an abbreviation
+        tail = _LAST_WORD.search(text, merged[-1][0], merged[-1][1]) if merged else None
+        if tail is not None and tail.group(1) in abbreviations:
+            merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((start, stop))
     result = []
-    for start, stop in spans:
+    for start, stop in merged:
         pos = start
         for m in _PERIOD.finditer(text, start, stop):
             if m.group(1) in abbreviations:

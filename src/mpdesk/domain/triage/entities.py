@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mpdesk.domain.identifiers import Identifier, IdType, is_valid_ean, normalize_identifier
@@ -125,6 +126,8 @@ def _value_type(
     if kind == IdType.VENDOR_CODE.value:
         return IdType.VENDOR_CODE
     if kind == IdType.SKU.value:
+        if digits_only and len(raw) == 13 and is_valid_ean(raw):
+            return IdType.BARCODE  # no marketplace product id has 13 digits and an EAN check
         if digits_only:
             return IdType.SKU if 4 <= len(raw) <= 19 else None
         return IdType.VENDOR_CODE
@@ -174,6 +177,11 @@ def extract_entities(
         masked[start:stop] = b"\x01" * (stop - start)
     labels = _labels(analysis)
     label_ends = [lb.end for lb in labels]
+    starts = [sent.start for sent in analysis.sentences]
+
+    def sentence_of(pos: int) -> int:
+        return bisect_right(starts, pos) - 1
+
     chunks = [Chunk(m.start(), m.end(), m.group(0)) for m in _CHUNK.finditer(text)]
     result: list[Identifier] = []
     seen: set[tuple[IdType, str]] = set()
@@ -192,6 +200,7 @@ def extract_entities(
         return True
 
     last_value_end = -1
+    last_id_end = -1  # end of the last identifier-like value (quantities and dates excluded)
     carry: IdType | None = None  # type of the previous value, for lists
     i = 0
     n = len(chunks)
@@ -226,7 +235,9 @@ def extract_entities(
             carry = None
             i += 1
             continue
-        label = _label_for(labels, label_ends, low, ch, last_value_end, words)
+        label = _label_for(
+            labels, label_ends, low, ch, last_value_end, last_id_end, words, sentence_of
+        )
         if label is not None and label.kind == "stop":
             last_value_end = ch.stop
             carry = None
@@ -264,7 +275,7 @@ def extract_entities(
             carry = id_type
         else:
             carry = None
-        last_value_end = chunks[j - 1].stop
+        last_value_end = last_id_end = chunks[j - 1].stop
         i = j
     return result
 
@@ -281,18 +292,24 @@ def _label_for(
     low: str,
     value: Chunk,
     last_value_end: int,
+    last_id_end: int,
     words: EntityWords,
+    sentence_of: Callable[[int], int],
 ) -> Label | None:
     """The nearest label before ``value`` with at most ``max_label_gap`` words between."""
     i = bisect_right(label_ends, value.start) - 1
-    if i < 0 or label_ends[i] <= last_value_end:
+    if i < 0 or label_ends[i] <= last_id_end:
         return None
     best = labels[i]  # sorted by (end, length): the longest label ending there
     between = low[best.end : value.start]
     if "\n" in between or len(between) > 200:
         return None
+    if sentence_of(best.end - 1) != sentence_of(value.start):
+        return None
     gap = [w for w in _CHUNK.findall(between) if w.isalnum()]
-    if len([w for w in gap if w not in words.glue]) <= words.max_label_gap:
+    if best.end > last_value_end and (
+        len([w for w in gap if w not in words.glue]) <= words.max_label_gap
+    ):
         return best
     # «поставка на приёмке висит 5 дней, номер 43356789»: a bare «номер» refers back
     if gap and gap[-1] in words.number_words and not any(c in between for c in ".!?;"):

@@ -43,6 +43,7 @@ _TRANSLATE = str.maketrans(
 )
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 _SPACES = re.compile(r" {2,}")
+_NUMERO = re.compile(r"№(?=\S)")
 
 
 def _is_cyr(ch: str) -> bool:
@@ -83,6 +84,7 @@ def _split_glued(match: re.Match[str]) -> str:
 
 def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
     """Canonical form of a seller's text (case kept). Idempotent."""
+    text = _NUMERO.sub("№ ", text)  # «№wb-gi-1» → «No wb-gi-1» after NFKC
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     text = "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = _LETTER_RUN.sub(_fix_run, text)
