@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, UploadFile
-from starlette.datastructures import FormData
+from fastapi import APIRouter, Depends, Path, Request
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from mpdesk.domain.accounts import Principal, Role
