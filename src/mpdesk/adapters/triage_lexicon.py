@@ -126,6 +126,7 @@ class DatesSchema(_Strict):
     last: list[str]
     last_week: list[str] = []
     deadline: list[str] = []
+    deadline_after: list[str] = []
     background: list[str] = []
     property_words: list[str] = []
     field_labels: list[str] = []
@@ -245,6 +246,7 @@ def to_domain(s: LexiconSchema) -> Lexicon:
             last=tuple(d.last),
             last_week=tuple(d.last_week),
             deadline=tuple(d.deadline),
+            deadline_after=frozenset(d.deadline_after),
             background=tuple(d.background),
             property_words=tuple(d.property_words),
             field_labels=tuple(d.field_labels),

@@ -11,6 +11,7 @@ never after ``received_at``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -189,6 +190,17 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
             for end in ends[group]
         )
 
+    token_starts = [t.start for t in analysis.tokens]
+
+    def _before_a_time_limit(pos: int) -> bool:
+        k = bisect_left(token_starts, pos)
+        toks = analysis.tokens
+        return (
+            k + 1 < len(toks)
+            and toks[k].text in words.deadline_after
+            and toks[k + 1].text[:1].isdigit()
+        )
+
     result = []
     for i, m in enumerate(raw):
         gap_before = text[max(0, m.start - 12) : m.start]
@@ -204,8 +216,8 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
         in_range = bool(_RANGE_DASH.search(text, max(0, m.start - 5), m.start)) or (
             i + 1 < len(raw) and re.fullmatch(r"\s*[-—]\s*", text[m.stop : raw[i + 1].start])
         )
-        if in_range or re.match(r"\s*[-—]\s*\d", text[m.stop : m.stop + 6]):
-            is_deadline = True
+        if in_range or _before_a_time_limit(m.stop):
+            is_deadline = True  # «отгрузка сегодня до 18:00» is a deadline
         value = m.value if m.value is None or m.value <= received else None
         background = right_before("date:background", m.start, 30)
         result.append(DateMention(m.start, m.stop, value, is_field, is_deadline, background))

@@ -45,6 +45,7 @@ class DateWords:
     last: tuple[str, ...]
     last_week: tuple[str, ...]
     deadline: tuple[str, ...]
+    deadline_after: frozenset[str]
     background: tuple[str, ...]
     property_words: tuple[str, ...]
     field_labels: tuple[str, ...]
