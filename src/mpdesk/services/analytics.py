@@ -124,13 +124,16 @@ def compute_stats(
     group_by: list[str] | None = None,
     recurring: bool = False,
     text_limit: int = 2000,
+    refresh_first: bool = True,
+    with_findings: bool = True,
 ) -> Stats:
     group_by = list(group_by or [])
     for name in group_by:
         if name not in GROUPS:
             raise UnknownValueError("group_by", name, list(GROUPS))
     repo = desk(ctx).analytics
-    refresh(ctx)
+    if refresh_first:
+        refresh(ctx)
     now, offset = ctx.clock.now(), tz_offset_minutes(ctx)
     totals = repo.counts(flt, [], now, offset)
     total_hist = repo.histograms(flt, []).get(())
@@ -142,7 +145,7 @@ def compute_stats(
             keys = dict(zip(group_by, g.keys, strict=True))
             rows.append(_row(keys, g, hists.get(g.keys)))
     findings = None
-    money = repo.findings_money(flt)
+    money = repo.findings_money(flt) if with_findings else None
     if money is not None:
         count, stake, back = money
         findings = {
@@ -242,11 +245,12 @@ class Dashboard:
 def dashboard(ctx: ServiceContext, shop_id: int | None = None, weeks: int = 12) -> Dashboard:
     today = ctx.clock.today()
     first = _week_start(today) - timedelta(weeks=weeks - 1)
-    everything = compute_stats(ctx, StatsFilter(shop_id=shop_id))
+    everything = compute_stats(ctx, StatsFilter(shop_id=shop_id))  # refreshes the rollup
     period_flt = StatsFilter(day_from=first, shop_id=shop_id)
-    period = compute_stats(ctx, period_flt, ["week"])
-    per_mp = compute_stats(ctx, period_flt, ["marketplace"])
-    per_cat = compute_stats(ctx, period_flt, ["category"])
+    once = {"refresh_first": False, "with_findings": False}
+    period = compute_stats(ctx, period_flt, ["week"], **once)
+    per_mp = compute_stats(ctx, period_flt, ["marketplace"], **once)
+    per_cat = compute_stats(ctx, period_flt, ["category"], **once)
     counts = {r.keys["week"]: r.total for r in period.rows}
     mondays = [(first + timedelta(weeks=i)).isoformat() for i in range(weeks)]
     series = [(monday, counts.get(monday, 0)) for monday in mondays]

@@ -106,6 +106,10 @@ class TicketRepository(Protocol):
 
     def count(self, flt: TicketFilter) -> int: ...
 
+    def count_upto(self, flt: TicketFilter, cap: int) -> int:
+        """Like ``count`` but stops at ``cap`` (the web journal shows «more than N»)."""
+        ...
+
     def iter_all(self) -> Iterator[Ticket]: ...
 
 

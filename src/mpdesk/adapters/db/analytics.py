@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import (
@@ -68,6 +69,7 @@ class SqlAnalyticsRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._findings: tuple[float, Table | None] | None = None
 
     # --- expressions ----------------------------------------------------------------------
     def _minutes(self, start: Any, end: Any) -> ColumnElement[float]:
@@ -411,18 +413,28 @@ class SqlAnalyticsRepository:
         with self.engine.connect() as conn:
             return [(int(r[0]), r[1], r[2], r[3], r[4]) for r in conn.execute(query)]
 
-    def findings_money(self, flt: StatsFilter) -> tuple[int, int, int] | None:
+    def _findings_table(self) -> Table | None:
+        """The audit findings table, reflected once a minute at most (it may appear later)."""
+        now = monotonic()
+        if self._findings is not None and now - self._findings[0] < 60:
+            return self._findings[1]
+        table = None
         with self.engine.connect() as conn:
-            insp = inspect(conn)
-            if not insp.has_table("findings"):
-                return None
-            columns = {col["name"] for col in insp.get_columns("findings")}
+            if inspect(conn).has_table("findings"):
+                table = Table("findings", MetaData(), autoload_with=conn)
+        self._findings = (now, table)
+        return table
+
+    def findings_money(self, flt: StatsFilter) -> tuple[int, int, int] | None:
+        table = self._findings_table()
+        if table is None:
+            return None
+        columns = set(table.c.keys())
         amount = next((n for n in _FINDING_AMOUNT if n in columns), None)
         if amount is None:
             return None
         recovered = next((n for n in _FINDING_RECOVERED if n in columns), None)
         stamp = next((n for n in _FINDING_TIME if n in columns), None)
-        table = Table("findings", MetaData(), autoload_with=self.engine)
         conds: list[ColumnElement[bool]] = []
         if stamp is not None:
             col = type_coerce(table.c[stamp], t.tickets.c.created_at.type)
