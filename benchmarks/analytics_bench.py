@@ -14,7 +14,6 @@ PostgreSQL: ``MPDESK_TEST_PG_URL`` or postgres@127.0.0.1:5432/test (a fresh sche
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -66,7 +65,7 @@ def rows(count: int, seed: int = 6):  # type: ignore[no-untyped-def]
         answered = sent + timedelta(minutes=int(rnd.lognormvariate(7.3, 0.9)))
         closed = answered + timedelta(minutes=int(rnd.lognormvariate(8, 1.0)))
         roll = rnd.random()
-        if age > 30 or closed < NOW and roll < 0.7:
+        if age > 30 or (closed < NOW and roll < 0.7):
             status = "resolved" if roll < 0.72 else ("rejected" if roll < 0.95 else "answered")
         elif answered < NOW and roll < 0.6:
             status = "answered"
