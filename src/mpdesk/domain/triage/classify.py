@@ -92,8 +92,8 @@ def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
                 weight *= lex.request_boost
             if sentence.is_subject:
                 weight *= 1.5
-        elif kind == "topic" and has_request and sentence.is_request:
-            weight *= lex.request_boost
+        elif has_request and sentence.is_request:
+            weight *= lex.request_boost  # topic and against terms in what the seller asks
         # a token feeds one topic term per category (the strongest), phrases may add up
         key = (f"{kind}:{cat}", m.first, m.last)
         if abs(weight) > abs(best.get(key, 0.0)):

@@ -185,7 +185,7 @@ class TermIndex:
                 ids = self.prefixes.get(form[:k])
                 if ids:
                     found.update(ids)
-        if not found and 5 <= len(surface) <= MAX_FUZZY_LEN and self.fuzzy:
+        if 5 <= len(surface) <= MAX_FUZZY_LEN and self.fuzzy:
             for form in forms:
                 for variant in _deletes(form):
                     ids = self.fuzzy.get(variant)
