@@ -72,12 +72,11 @@ def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> P
     with ctx.uow() as uow:
         rows = uow.tickets.list(replace(flt, limit=limit + 1))
         if flt.offset == 0 and len(rows) <= limit:
-            total, capped = len(rows), False
+            total = len(rows)
         else:
-            total = uow.tickets.count(replace(flt, limit=None, offset=0, order_by="id"))
-            capped = False
-    if total > COUNT_CAP:
-        total, capped = COUNT_CAP, True
+            total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), COUNT_CAP + 1)
+    capped = total > COUNT_CAP
+    total = min(total, COUNT_CAP)
     return Page(rows[:limit], total, capped, len(rows) > limit)
 
 

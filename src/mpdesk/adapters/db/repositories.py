@@ -214,6 +214,11 @@ class SqlTicketRepository:
         query = select(func.count()).select_from(t.tickets).where(*self._where(flt))
         return int(self.conn.execute(query).scalar_one())
 
+    def count_upto(self, flt: TicketFilter, cap: int) -> int:
+        """Matching tickets, counting no further than ``cap`` (cheap on huge journals)."""
+        inner = select(t.tickets.c.id).where(*self._where(flt)).limit(cap).subquery()
+        return int(self.conn.execute(select(func.count()).select_from(inner)).scalar_one())
+
     def iter_all(self) -> Iterator[Ticket]:
         last = 0
         while True:
