@@ -294,3 +294,29 @@ def test_stats_and_report_commands(cli_env: Path, tmp_path: Path) -> None:
     report = run("report", "monthly", "--month", "2026-11", "-o", str(out))
     assert report.code == 0 and "<svg" in out.read_text(encoding="utf-8")
     assert run("escalation", "1", "--json").json()["reason"] == "not_submitted"
+
+
+def test_findings_money_is_added_when_the_audit_table_exists(app: App) -> None:
+    from sqlalchemy import MetaData, Table, inspect
+
+    assert app.engine is not None
+    if not inspect(app.engine).has_table("findings"):
+        pytest.skip("the audit part (findings table) is not installed")
+    wb, _ = shops(app)
+    findings = Table("findings", MetaData(), autoload_with=app.engine)
+    base = {"kind": "penalty", "marketplace": "wb", "category": "finance", "shop_id": wb,
+            "status": "new", "finding_keys": [], "details": {}, "evidence": [],
+            "group_key": "", "comment": "", "created_at": T0.replace(tzinfo=None),
+            "updated_at": T0.replace(tzinfo=None)}  # fmt: skip
+    with app.engine.begin() as conn:
+        conn.execute(findings.insert(), [
+            {**base, "id": "f1", "amount": 120050, "amount_recovered": 20000},
+            {**base, "id": "f2", "amount": 10000, "amount_recovered": None},
+        ])  # fmt: skip
+    stats = analytics.compute_stats(app.ctx, StatsFilter())
+    assert stats.findings == {
+        "count": 2,
+        "at_stake": "1300.50",
+        "recovered": "200.00",
+        "recovery_rate": 0.1538,
+    }
