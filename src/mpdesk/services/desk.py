@@ -29,7 +29,7 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports import Shop, TicketFilter, UnitOfWork
 
 #: the journal shows «more than N» instead of counting millions of rows on every page
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ def create_shop(request: Request, principal: PrincipalDep, body: s.ShopCreate) -
 
 
 @router.get("/tickets", response_model=s.TicketListPublic, summary="List and search tickets")
-def list_tickets(
+async def list_tickets(
     request: Request,
     principal: PrincipalDep,
     status: Annotated[list[Status], Query()] = [],  # noqa: B006 - FastAPI copies it
@@ -173,7 +173,7 @@ def create_ticket(request: Request, principal: PrincipalDep, body: s.TicketCreat
 
 
 @router.get("/tickets/{ticket_id}", response_model=s.TicketPublic, summary="One ticket in full")
-def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+async def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
     return ticket_out(desk.get_visible(acting(request, principal), principal, ticket_id))
 
 

@@ -35,6 +35,7 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(HERE / "templates"))
     env = templates.env
     env.autoescape = True
+    env.auto_reload = False  # templates are package data: no stat() per request
     env.trim_blocks = True
     env.lstrip_blocks = True
 
