@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: install
-	$(BIN)/mpdesk new
+	$(BIN)/mpdesk serve --demo
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)

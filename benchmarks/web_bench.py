@@ -1,7 +1,7 @@
 """Web benchmark: a journal of 1,000,000 tickets on SQLite and PostgreSQL, then the journal
 page and the API list under 50 concurrent clients on loopback, plus Russian full-text search.
 
-    .venv/bin/python benchmarks/web_bench.py [--tickets N] [--duration S] [--backends sqlite,postgres]
+    .venv/bin/python benchmarks/web_bench.py [--tickets N] [--duration S] [--backends LIST]
 
 Load comes from ``wrk`` (Debian package) with 50 connections against ``mpdesk`` served by
 uvicorn with 2 workers on 127.0.0.1; nothing leaves the machine and every run is bounded by
@@ -196,7 +196,7 @@ def wrk(url: str, header: str, duration: int, script: Path | None = None) -> dic
     cmd = ["wrk", "-t2", "-c50", f"-d{duration}s", "--timeout", "10s", "--latency", "-H", header]
     if script is not None:
         cmd += ["-s", str(script)]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
+    out = subprocess.run([*cmd, url], capture_output=True, text=True, timeout=duration + 60).stdout
 
     def ms(label: str) -> float | None:
         found = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
