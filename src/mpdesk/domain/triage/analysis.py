@@ -72,14 +72,16 @@ _PERIOD = re.compile(r"([^\W\d_]*)[.!?]+\s+(?=[^\W_])")
 
 
 def _split_periods(
-    spans: list[tuple[int, int]], text: str, abbreviations: frozenset[str]
+    spans: list[tuple[int, int]], text: str, clean: str, abbreviations: frozenset[str]
 ) -> list[tuple[int, int]]:
     """Chat texts are lowercase, so a sentence also ends at «. » before a lowercase word,
     unless the word before the period is an abbreviation («шт.», «руб.»)."""
     merged: list[tuple[int, int]] = []
     for start, stop in spans:  # razdel splits «арт. 123»: join after an abbreviation
         tail = _LAST_WORD.search(text, merged[-1][0], merged[-1][1]) if merged else None
-        if tail is not None and tail.group(1) in abbreviations:
+        head = clean[start : start + 2]
+        capital = len(head) == 2 and head[0].isupper() and head[1].islower()  # «Просим»
+        if tail is not None and tail.group(1) in abbreviations and not capital:
             merged[-1] = (merged[-1][0], stop)
         else:
             merged.append((start, stop))
@@ -119,7 +121,7 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
     index = lexicon.index
     text = fold(clean)
     spans = _split_lines(analyzer.sentences(clean), text)
-    spans = _split_periods(spans, text, lexicon.abbreviations) or [(0, len(text))]
+    spans = _split_periods(spans, text, clean, lexicon.abbreviations) or [(0, len(text))]
     tokens: list[Token] = []
     sent = 0
     for start, stop, word in analyzer.tokenize(text):

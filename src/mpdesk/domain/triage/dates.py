@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from mpdesk.domain.triage.analysis import Analysis
-from mpdesk.domain.triage.lexicon import DateWords
+from mpdesk.domain.triage.lexicon import DateWords, is_one_typo
 
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _NUMERIC = re.compile(
@@ -49,6 +49,13 @@ def _month(word: str, words: DateWords) -> int | None:
         if word.startswith(stem) and word[len(stem) :] in _MONTH_ENDINGS:
             if best is None or len(stem) > best[0]:
                 best = (len(stem), number)
+    if best is None:  # one typo in a long month name: «октбря», «сентября»
+        for stem, number in words.months.items():
+            if len(stem) < 5:
+                continue
+            for cut in (len(stem) - 1, len(stem), len(stem) + 1):
+                if word[cut:] in _MONTH_ENDINGS and is_one_typo(word[:cut], stem):
+                    return number
     return best[1] if best else None
 
 

@@ -114,10 +114,29 @@ def parse_term(raw: str) -> tuple[Word, ...]:
 
 #: typo tolerance only for word-sized tokens
 MAX_FUZZY_LEN = 24
+#: lexicon words (and prefix stems) at least this long tolerate one typo without «~»
+AUTO_FUZZY_MIN = 6
 
 
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+def is_one_typo(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance between ``a`` and ``b`` is at most 1."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        return a[i + 1 :] == b[i + 1 :] or (
+            i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+        )
+    return a[i + 1 :] == b[i:] if la > lb else a[i:] == b[i + 1 :]
 
 
 class TermIndex:
@@ -134,6 +153,8 @@ class TermIndex:
         self.exact: dict[str, list[int]] = {}
         self.prefixes: dict[str, list[int]] = {}
         self.fuzzy: dict[str, list[int]] = {}  # deletion variant -> word ids
+        self.fuzzy_prefix: dict[str, list[int]] = {}  # deletion variant of a stem -> word ids
+        self.fuzzy_prefix_lengths: set[int] = set()
         self.terms: list[Term] = []
         self.by_first: dict[int, list[int]] = {}
         self._pending: dict[tuple[int, ...], list[tuple[str, float]]] = {}
@@ -152,7 +173,12 @@ class TermIndex:
             self.max_prefix = max(self.max_prefix, len(word.text))
         else:
             self.exact.setdefault(word.text, []).append(wid)
-        if word.fuzzy:
+        auto = len(word.text) >= AUTO_FUZZY_MIN and word.text.isalpha()
+        if word.prefix and (word.fuzzy or auto):
+            self.fuzzy_prefix_lengths.add(len(word.text))
+            for variant in _deletes(word.text):
+                self.fuzzy_prefix.setdefault(variant, []).append(wid)
+        elif word.fuzzy or auto:
             for variant in _deletes(word.text):
                 self.fuzzy.setdefault(variant, []).append(wid)
         return wid
@@ -179,21 +205,39 @@ class TermIndex:
         """Word ids matched by a token (its surface form, lemma and slang alias)."""
         found: set[int] = set()
         forms = {f for f in (surface, lemma, alias) if f}
+        known = False  # the token is a lexicon word as it is
         for form in forms:
-            found.update(self.exact.get(form, ()))
+            ids = self.exact.get(form, ())
+            known = known or bool(ids)
+            found.update(ids)
             for k in range(1, min(len(form), self.max_prefix) + 1):
                 ids = self.prefixes.get(form[:k])
                 if ids:
                     found.update(ids)
-        if 5 <= len(surface) <= MAX_FUZZY_LEN and self.fuzzy:
+                    known = known or k >= 5
+        # a typo is assumed only for words the lexicon does not know as they are
+        # («описание» stays itself, never a typo of «списание»; «доставка» never «поставка»)
+        if not known and 5 <= len(surface) <= MAX_FUZZY_LEN:
             for form in forms:
-                for variant in _deletes(form):
-                    ids = self.fuzzy.get(variant)
-                    if ids:
-                        found.update(
-                            i for i in ids if abs(len(self.words[i].text) - len(form)) <= 1
-                        )
+                found.update(self._fuzzy_ids(form))
         return frozenset(found)
+
+    def _fuzzy_ids(self, form: str) -> set[int]:
+        found: set[int] = set()
+        for variant in _deletes(form):
+            for i in self.fuzzy.get(variant, ()):
+                if is_one_typo(form, self.words[i].text):
+                    found.add(i)
+        for length in self.fuzzy_prefix_lengths:
+            for cut in (length - 1, length, length + 1):
+                if cut > len(form) or cut < 4:
+                    continue
+                head = form[:cut]
+                for variant in _deletes(head):
+                    for i in self.fuzzy_prefix.get(variant, ()):
+                        if is_one_typo(head, self.words[i].text):
+                            found.add(i)
+        return found
 
     @classmethod
     def build(cls, lex: Lexicon) -> TermIndex:

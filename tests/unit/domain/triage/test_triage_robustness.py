@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from mpdesk.domain.triage.result import TriageResult
 
 Triage = Callable[..., TriageResult]
-#: far above the 50 ms budget: this catches catastrophic backtracking, not slow machines
+#: CPU seconds, far above the 50 ms budget: this catches catastrophic backtracking (which
+#: takes seconds to minutes), not a busy machine; CPU time ignores other processes
 LIMIT_S = 0.5
 
 ADVERSARIAL = [
@@ -32,9 +33,9 @@ ADVERSARIAL = [
 
 
 def _timed(triage: Triage, text: str) -> TriageResult:
-    start = time.perf_counter()
+    start = time.process_time()
     result = triage(text)
-    assert time.perf_counter() - start < LIMIT_S, text[:40]
+    assert time.process_time() - start < LIMIT_S, text[:40]
     return result
 
 
