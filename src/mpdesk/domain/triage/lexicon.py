@@ -207,13 +207,13 @@ class TermIndex:
         forms = {f for f in (surface, lemma, alias) if f}
         known = False  # the token is a lexicon word as it is
         for form in forms:
-            ids = self.exact.get(form, ())
-            known = known or bool(ids)
-            found.update(ids)
+            exact = self.exact.get(form, [])
+            known = known or bool(exact)
+            found.update(exact)
             for k in range(1, min(len(form), self.max_prefix) + 1):
-                ids = self.prefixes.get(form[:k])
-                if ids:
-                    found.update(ids)
+                stems = self.prefixes.get(form[:k])
+                if stems:
+                    found.update(stems)
                     known = known or k >= 5
         # a typo is assumed only for words the lexicon does not know as they are
         # («описание» stays itself, never a typo of «списание»; «доставка» never «поставка»)
