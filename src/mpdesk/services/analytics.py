@@ -14,7 +14,13 @@ from decimal import Decimal
 from typing import Any
 
 from mpdesk.domain.errors import UnknownValueError
-from mpdesk.domain.stats import TextCluster, percentile, rate, similar_text_clusters
+from mpdesk.domain.stats import (
+    TextCluster,
+    merge_histograms,
+    percentile,
+    rate,
+    similar_text_clusters,
+)
 from mpdesk.services import charts
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.deadlines import desk
@@ -118,6 +124,12 @@ def _empty() -> GroupCounts:
     return GroupCounts((), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
 
 
+def _sum(groups: list[GroupCounts]) -> GroupCounts:
+    names = [f for f in GroupCounts.__dataclass_fields__ if f != "keys"]
+    fields = [sum(getattr(g, f) for g in groups) for f in names]
+    return GroupCounts((), *fields)
+
+
 def compute_stats(
     ctx: ServiceContext,
     flt: StatsFilter,
@@ -135,15 +147,20 @@ def compute_stats(
     if refresh_first:
         refresh(ctx)
     now, offset = ctx.clock.now(), tz_offset_minutes(ctx)
-    totals = repo.counts(flt, [], now, offset)
-    total_hist = repo.histograms(flt, []).get(())
-    total = _row({}, totals[0] if totals else _empty(), total_hist)
     rows = []
     if group_by:
         hists = repo.histograms(flt, group_by)
-        for g in repo.counts(flt, group_by, now, offset):
+        groups = repo.counts(flt, group_by, now, offset)
+        for g in groups:
             keys = dict(zip(group_by, g.keys, strict=True))
             rows.append(_row(keys, g, hists.get(g.keys)))
+        # every ticket is in exactly one group: the total is their sum
+        fa = merge_histograms(h[0] for h in hists.values())
+        rs = merge_histograms(h[1] for h in hists.values())
+        total = _row({}, _sum(groups), (fa, rs))
+    else:
+        totals = repo.counts(flt, [], now, offset)
+        total = _row({}, totals[0] if totals else _empty(), repo.histograms(flt, []).get(()))
     findings = None
     money = repo.findings_money(flt) if with_findings else None
     if money is not None:
