@@ -101,7 +101,7 @@ def print_triage(console: Console, ctx: Any, result: Any) -> None:
     lines.append(m("triage_event_date", value=when.strftime("%d.%m.%Y")) if when
                  else m("triage_event_date_unknown"))  # fmt: skip
     channel = kb.channels.get(result.channel)
-    if channel is not None:
+    if channel is not None and result.marketplace:  # unknown marketplace: no channel to name
         lines.append(m("triage_channel", value=channel.name_ru))
     console.print(f"[bold]{m('triage_heading')}[/]")
     console.print(lines[0])
