@@ -15,10 +15,12 @@ from sqlalchemy import Engine
 
 from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.db.accounts import SqlAccountsUnitOfWork
+from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
 from mpdesk.adapters.db.journal_stats import SqlJournalStats
 from mpdesk.adapters.db.migrate import upgrade
 from mpdesk.adapters.db.uow import SqlUnitOfWork, make_engine
 from mpdesk.adapters.file_store import LocalFileStore
+from mpdesk.adapters.importers import LazyReportReader
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.adapters.passwords import Argon2PasswordHasher
 from mpdesk.adapters.table_files import FileTableWriter
@@ -28,7 +30,7 @@ from mpdesk.config import Settings
 from mpdesk.services.accounts import AccountPolicy, WebContext
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.deadlines import DeskPorts
-from mpdesk.services.ports import Clock
+from mpdesk.services.ports import AuditPorts, Clock
 
 
 @dataclass
@@ -58,11 +60,16 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         uow=_no_journal,
         tables=FileTableWriter(),
         triage=TriageKit(files),
+        audit=AuditPorts(LazyReportReader(), _no_audit_journal),
     )
     return files, ctx
 
 
 def _no_journal() -> SqlUnitOfWork:
+    raise RuntimeError("this command was bootstrapped without a journal")
+
+
+def _no_audit_journal() -> SqlAuditUnitOfWork:
     raise RuntimeError("this command was bootstrapped without a journal")
 
 
@@ -75,6 +82,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         engine = make_engine(settings.effective_database_url)
         upgrade(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
+        ctx.audit = AuditPorts(LazyReportReader(), partial(SqlAuditUnitOfWork, engine))
         ctx.extras["desk"] = desk_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)
 

@@ -22,7 +22,9 @@ MAX_UNPACKED = 512 * 1024 * 1024
 MAX_RATIO = 200
 
 
-def sniff_path(path: Path) -> Sniffed:
+def sniff_path(path: Path, max_unpacked: int = MAX_UNPACKED) -> Sniffed:
+    """Sniff a file; a zip unpacking to more than ``max_unpacked`` bytes, or compressed more
+    than ``MAX_RATIO`` times, is refused as a zip bomb."""
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
     members: list[str] | None = None
@@ -34,7 +36,7 @@ def sniff_path(path: Path) -> Sniffed:
             raise AttachmentError("attachment_broken_zip", file=str(path)) from exc
         unpacked = sum(i.file_size for i in infos)
         packed = max(1, sum(i.compress_size for i in infos))
-        if unpacked > MAX_UNPACKED or unpacked / packed > MAX_RATIO:
+        if unpacked > max_unpacked or unpacked / packed > MAX_RATIO:
             raise AttachmentError("attachment_zip_bomb", file=str(path))
         members = [i.filename for i in infos]
     return sniff(head, members)

@@ -8,6 +8,7 @@ from typing import Any
 
 from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.services.ports import (
+    AuditPorts,
     Clock,
     FileStore,
     TableWriter,
@@ -28,6 +29,7 @@ class ServiceContext:
     actor: str = "cli"
     extras: dict[str, Any] = field(default_factory=dict)
     triage: TriageResources | None = None
+    audit: AuditPorts | None = None  # report reader and findings (audits)
 
     def message(self, code: str, **fields: Any) -> str:
         """The Russian text for a catalogue code, placeholders filled."""

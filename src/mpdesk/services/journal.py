@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from mpdesk.domain.appeal import AppealDraft, AttachmentInfo, is_complete
 from mpdesk.domain.errors import (
@@ -77,46 +78,65 @@ def open_ticket(
     shop_name: str | None = None,
     amount_claimed: str | None = None,
 ) -> OpenedTicket:
-    now = ctx.clock.now()
     try:
         with ctx.uow() as uow:
-            shop = resolve_shop(ctx, uow, draft.marketplace, shop_name)
-            draft.shop_name = shop.name
-            stored = _store_files(ctx, files)
-            draft.attachments = [
-                *draft.attachments,
-                *(AttachmentInfo(p.name, s.size, s.media_type, s.sha256) for p, s in stored),
-            ]
-            appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today())
-            if amount_claimed is None:
-                amounts = [i.value for i in draft.identifiers if i.type is IdType.AMOUNT]
-                amount_claimed = amounts[0] if amounts else None
-            ticket = Ticket(
-                shop_id=shop.id,
-                marketplace=draft.marketplace,
-                category=draft.category,
-                subject=appeal.subject,
-                body=appeal.body,
-                description=draft.description,
-                created_at=now,
-                updated_at=now,
-                event_date=draft.event_date,
-                status=Status.READY if appeal.complete else Status.DRAFT,
-                channel_id=appeal.channel.id,
-                urgent=is_urgent(ctx, draft),
-                amount_claimed=amount_claimed,
-                identifiers=list(dict.fromkeys(draft.identifiers)),
-                attachments=_attachments(stored, now),
-                events=[Event("created", now, ctx.actor, "", "draft")],
-            )
-            if ticket.status is Status.READY:
-                ticket.events.append(Event("status", now, ctx.actor, "draft", "ready"))
-            uow.tickets.add(ticket)
+            opened = add_ticket(ctx, uow, draft, files, shop_name, amount_claimed)
             uow.commit()
     except BaseException:
         ctx.files.discard_pending()
         raise
     ctx.files.commit_pending()
+    return opened
+
+
+def add_ticket(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    draft: AppealDraft,
+    files: Sequence[Path] = (),
+    shop_name: str | None = None,
+    amount_claimed: str | None = None,
+    template_id: str | None = None,
+    extra_context: dict[str, Any] | None = None,
+) -> OpenedTicket:
+    """Create a ticket inside the caller's unit of work. The caller commits, then commits or
+    discards the files stored pending (``ctx.files``). ``template_id`` and ``extra_context``
+    choose another appeal template than the category's (audits use their own)."""
+    now = ctx.clock.now()
+    shop = resolve_shop(ctx, uow, draft.marketplace, shop_name)
+    draft.shop_name = shop.name
+    stored = _store_files(ctx, files)
+    draft.attachments = [
+        *draft.attachments,
+        *(AttachmentInfo(p.name, s.size, s.media_type, s.sha256) for p, s in stored),
+    ]
+    appeal = compose_appeal(
+        ctx.kb, ctx.renderer, draft, ctx.clock.today(), template_id, extra_context
+    )
+    if amount_claimed is None:
+        amounts = [i.value for i in draft.identifiers if i.type is IdType.AMOUNT]
+        amount_claimed = amounts[0] if amounts else None
+    ticket = Ticket(
+        shop_id=shop.id,
+        marketplace=draft.marketplace,
+        category=draft.category,
+        subject=appeal.subject,
+        body=appeal.body,
+        description=draft.description,
+        created_at=now,
+        updated_at=now,
+        event_date=draft.event_date,
+        status=Status.READY if appeal.complete else Status.DRAFT,
+        channel_id=appeal.channel.id,
+        urgent=is_urgent(ctx, draft),
+        amount_claimed=amount_claimed,
+        identifiers=list(dict.fromkeys(draft.identifiers)),
+        attachments=_attachments(stored, now),
+        events=[Event("created", now, ctx.actor, "", "draft")],
+    )
+    if ticket.status is Status.READY:
+        ticket.events.append(Event("status", now, ctx.actor, "draft", "ready"))
+    uow.tickets.add(ticket)
     return OpenedTicket(ticket, appeal)
 
 

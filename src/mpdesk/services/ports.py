@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -11,6 +11,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from mpdesk.domain.accounts import Role, User
+from mpdesk.domain.audit.findings import FindingStatus, SavedFinding
+from mpdesk.domain.audit.report import ReportBatch, ReportFile
 from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.domain.tickets import Status, Ticket
 from mpdesk.domain.triage.analysis import TextAnalyzer
@@ -425,3 +427,84 @@ class TriageResources(Protocol):
     def lexicon(self) -> Lexicon: ...
 
     def analyzer(self) -> TextAnalyzer: ...
+
+
+# --- audits of marketplace reports (issue 5) ------------------------------------------------
+
+
+class ReadProgress(Protocol):
+    """Told how far the reading of an audit's files has come (the CLI draws a bar)."""
+
+    def start(self, total_bytes: int) -> None: ...
+
+    def file(self, name: str) -> None:
+        """Reading of ``name`` begins."""
+        ...
+
+    def advance(self, done_bytes: int) -> None: ...
+
+
+class ReportReader(Protocol):
+    def read(self, paths: Sequence[Path], progress: ReadProgress | None = None) -> ReportBatch:
+        """Recognise and read every file; a file that cannot be used gets a problem, the
+        others are still read."""
+        ...
+
+
+@dataclass
+class FindingFilter:
+    kinds: list[str] = field(default_factory=list)
+    statuses: list[FindingStatus] = field(default_factory=list)
+    ids: list[str] | None = None
+    shop_id: int | None = None
+    shop_ids: list[int] | None = None  # visibility scope (None = all)
+    limit: int | None = None
+
+
+class AuditRepository(Protocol):
+    """Saved findings and the fingerprints of the audited files."""
+
+    def known_files(self, sha256s: Sequence[str]) -> set[str]: ...
+
+    def add_file(self, file: ReportFile, shop_id: int | None, now: datetime) -> None: ...
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, SavedFinding]: ...
+
+    def add(self, saved: SavedFinding) -> None: ...
+
+    def save(self, saved: SavedFinding) -> None: ...
+
+    def list(self, flt: FindingFilter) -> list[SavedFinding]: ...
+
+
+class AuditUnitOfWork(Protocol):
+    """The journal's unit of work plus the findings: drafting an appeal and marking its
+    findings happen in one transaction."""
+
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def shops(self) -> ShopRepository: ...
+
+    @property
+    def audits(self) -> AuditRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class AuditPorts:
+    reader: ReportReader
+    uow: Callable[[], AuditUnitOfWork]

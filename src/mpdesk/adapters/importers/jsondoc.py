@@ -1,0 +1,66 @@
+"""JSON files: loading, and API records turned into the same text table the XLSX/CSV readers
+produce (canonical column names, every value as text, ``__row`` = position in the array)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from mpdesk.adapters.importers.columns import Column, json_key
+from mpdesk.adapters.importers.values import ROW
+
+
+class JsonError(Exception):
+    def __init__(self, problem: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.column = column
+
+
+def load(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise JsonError(exc.msg, exc.lineno, exc.colno) from exc
+    except UnicodeDecodeError as exc:
+        raise JsonError("not UTF-8") from exc
+
+
+def is_records(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def keys_of(records: Sequence[dict[str, Any]], sample: int = 200) -> set[str]:
+    keys: set[str] = set()
+    for record in records[:sample]:
+        keys.update(record)
+    return keys
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def records_frame(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> pl.DataFrame:
+    """One text column per canonical column whose key the records have."""
+    keys = keys_of(records)
+    data: dict[str, list[str | None]] = {}
+    for column in columns:
+        key = json_key(column, keys)
+        if key is not None:
+            data[column.name] = [_text(r.get(key)) for r in records]
+    frame = pl.DataFrame(data, schema=dict.fromkeys(data, pl.String))
+    return frame.with_columns(pl.Series(ROW, range(1, len(records) + 1), dtype=pl.Int64))

@@ -1,0 +1,1 @@
+"""Ozon reports: finance transactions."""

@@ -1,0 +1,236 @@
+"""``FileReportReader``: the files of one audit in, per-file verdicts and audit rows out.
+
+Each file is recognised by content: the container (sniffed bytes, zip-bomb guard), then the
+table header or the JSON keys. A file that cannot be used gets a problem (message code and
+fields) and the others are still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from mpdesk.adapters.file_store import sniff_path
+from mpdesk.adapters.importers import csv_text, jsondoc, shipment_list, xlsx
+from mpdesk.adapters.importers.columns import HeaderMatch, TableSpec, best_header
+from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
+from mpdesk.adapters.importers.ozon import transactions
+from mpdesk.adapters.importers.values import ROW
+from mpdesk.adapters.importers.wb import incomes, realization, supply_goods
+from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile, ReportKind
+from mpdesk.domain.audit.rows import AuditInput
+from mpdesk.domain.errors import AttachmentError
+from mpdesk.services.ports import ReadProgress
+
+log = logging.getLogger(__name__)
+
+#: table kinds, most specific first (a detail also has «Номер поставки», «Баркод», «Кол-во»)
+TABLE_SPECS: tuple[TableSpec, ...] = (realization.SPEC, incomes.SPEC, shipment_list.SPEC)
+_EXTRACT = {
+    ReportKind.WB_REALIZATION_DETAIL: realization.extract,
+    ReportKind.WB_INCOMES: incomes.extract,
+    ReportKind.SHIPMENT_LIST: shipment_list.extract,
+}
+#: a report unpacks to far more than an attachment may; the compression ratio still guards
+MAX_UNPACKED = 8 * 1024**3
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class FileReportReader:
+    def read(self, paths: Sequence[Path], progress: ReadProgress | None = None) -> ReportBatch:
+        sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
+        if progress is not None:
+            progress.start(sum(sizes))
+        files: list[ReportFile] = []
+        data = AuditInput()
+        logistics: list[pl.DataFrame] = []
+        seen: dict[str, str] = {}
+        for path, size in zip(paths, sizes, strict=True):
+            if progress is not None:
+                progress.file(path.name)
+            report, extract = self._read_one(path, seen)
+            files.append(report)
+            if extract is not None:
+                data.extend(extract.data)
+                if extract.logistics is not None:
+                    logistics.append(extract.logistics)
+            if progress is not None:
+                progress.advance(size)
+        data.logistics = realization.logistics_rows(logistics)
+        return ReportBatch(files, data)
+
+    def _read_one(self, path: Path, seen: dict[str, str]) -> tuple[ReportFile, Extract | None]:
+        report = ReportFile(path=str(path), name=path.name, sha256="", size=0)
+        try:
+            if not path.is_file():
+                raise ReportProblem("report_file_missing")
+            report.size = path.stat().st_size
+            report.sha256 = _digest(path)
+            if report.sha256 in seen:
+                raise ReportProblem("report_duplicate_file", other=seen[report.sha256])
+            seen[report.sha256] = report.name
+            extract = self._extract(path, report)
+        except ReportProblem as exc:
+            report.problem = FileProblem(exc.code, {"file": report.name, **exc.fields})
+            return report, None
+        except AttachmentError as exc:  # zip bomb, broken zip
+            report.problem = FileProblem(exc.code, {**exc.fields, "file": report.name})
+            return report, None
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            log.debug("cannot read %s", path, exc_info=True)
+            report.problem = FileProblem(
+                "report_unreadable", {"file": report.name, "error": type(exc).__name__}
+            )
+            return report, None
+        report.rows = extract.rows
+        report.usable = True
+        report.problem = (
+            FileProblem(extract.note.code, {"file": report.name, **extract.note.fields})
+            if extract.note
+            else None
+        )
+        return report, extract
+
+    def _extract(self, path: Path, report: ReportFile) -> Extract:
+        sniffed = sniff_path(path, MAX_UNPACKED)
+        source = Source(report.name, report.sha256)
+        if sniffed.media_type == _XLSX:
+            report.format = "xlsx"
+            return self._xlsx(path, report, source)
+        if sniffed.family != "text":
+            raise ReportProblem("report_not_table", media_type=sniffed.media_type)
+        with path.open("rb") as fh:
+            head = fh.read(csv_text.HEAD_BYTES)
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+            report.format = "json"
+            return self._json(path, report, source)
+        report.format = "csv"
+        return self._csv(path, head, report, source)
+
+    # --- tables ---------------------------------------------------------------------------
+
+    def _table(
+        self, report: ReportFile, source: Source, match: HeaderMatch, frame: pl.DataFrame
+    ) -> Extract:
+        report.kind = match.spec.kind
+        frame = frame.with_columns(
+            pl.int_range(pl.len(), dtype=pl.Int64).add(match.header_index + 2).alias(ROW)
+        )
+        data_columns = [c for c in frame.columns if c != ROW]
+        frame = frame.filter(~pl.all_horizontal(pl.col(data_columns).is_null()))
+        return _EXTRACT[match.spec.kind](frame, source)
+
+    def _xlsx(self, path: Path, report: ReportFile, source: Source) -> Extract:
+        try:
+            head = xlsx.peek_rows(path)
+            match = _match(head)
+            frame = xlsx.load_columns(path, match.header_index, match.columns)
+        except xlsx.XlsxError as exc:
+            raise ReportProblem("report_broken_xlsx") from exc
+        return self._table(report, source, match, frame)
+
+    def _csv(self, path: Path, head: bytes, report: ReportFile, source: Source) -> Extract:
+        encoding = csv_text.detect_encoding(head)
+        match: HeaderMatch | None = None
+        separator = ";"
+        if encoding is not None:
+            text = head.decode(encoding, errors="ignore")
+            for separator in csv_text.SEPARATORS:
+                match = best_header(TABLE_SPECS, csv_text.head_rows(text, separator))
+                if match is not None:
+                    break
+        if match is None or encoding is None:
+            for codec, label in csv_text.guess_foreign_encoding(head):
+                text = head.decode(codec, errors="ignore")
+                if any(best_header(TABLE_SPECS, csv_text.head_rows(text, sep))
+                       for sep in csv_text.SEPARATORS):  # fmt: skip
+                    raise ReportProblem("report_bad_encoding", encoding=label)
+            if encoding is None:
+                raise ReportProblem("report_bad_encoding", encoding="?")
+            raise ReportProblem("report_unknown_kind")
+        _check_needs(match)
+        layout = csv_text.CsvLayout(encoding, separator, match.header_index)
+        try:
+            frame = csv_text.load_columns(path, layout, match.columns)
+        except csv_text.CsvError as exc:
+            if exc.line is not None:
+                raise ReportProblem("report_broken_line", row=exc.line) from exc
+            raise ReportProblem("report_broken_csv", problem=str(exc)) from exc
+        width = csv_text.field_count(text, separator, match.header_index)
+        ragged = csv_text.first_ragged_line(path, layout, width)
+        if ragged is not None:
+            raise ReportProblem("report_broken_line", row=ragged)
+        return self._table(report, source, match, frame)
+
+    # --- JSON -----------------------------------------------------------------------------
+
+    def _json(self, path: Path, report: ReportFile, source: Source) -> Extract:
+        try:
+            data = jsondoc.load(path)
+        except jsondoc.JsonError as exc:
+            raise ReportProblem(
+                "report_bad_json", row=exc.line or "?", column=exc.column or "?"
+            ) from exc
+        if isinstance(data, list) and not data:
+            raise ReportProblem("report_empty")
+        goods = supply_goods.wrappers(data)
+        if goods is not None:
+            report.kind = ReportKind.WB_SUPPLY_GOODS
+            return supply_goods.extract(goods, source)
+        ops = transactions.operations(data)
+        if ops is not None:
+            report.kind = ReportKind.OZON_TRANSACTIONS
+            return transactions.extract(ops, source)
+        if jsondoc.is_records(data):
+            return self._json_records(data, report, source)
+        raise ReportProblem("report_unknown_kind")
+
+    def _json_records(
+        self, records: list[dict[str, Any]], report: ReportFile, source: Source
+    ) -> Extract:
+        keys = jsondoc.keys_of(records)
+        if realization.is_json_rows(keys):
+            spec, frame = realization.SPEC, realization.from_json(records)
+        elif incomes.is_json_rows(keys):
+            spec, frame = incomes.SPEC, incomes.from_json(records)
+        else:
+            raise ReportProblem("report_unknown_kind")
+        report.kind = spec.kind
+        columns = {i: c for i, c in enumerate(frame.columns) if c != ROW}
+        _check_needs(HeaderMatch(spec, 0, columns, 1))
+        return _EXTRACT[spec.kind](frame, source)
+
+
+def _match(head: list[tuple[int, dict[int, str]]]) -> HeaderMatch:
+    match = best_header(TABLE_SPECS, head)
+    if match is None:
+        raise ReportProblem("report_unknown_kind")
+    _check_needs(match)
+    return match
+
+
+def _check_needs(match: HeaderMatch) -> None:
+    """At least one rule must have all its columns; else name what is missing."""
+    found = match.found
+    needs = match.spec.needs
+    if any(all(c in found for c in cols) for cols in needs.values()):
+        return
+    missing = sorted({c for cols in needs.values() for c in cols} - found)
+    raise ReportProblem(
+        "report_missing_columns",
+        kind=match.spec.kind.value,
+        columns=", ".join(f"«{label}»" for label in match.spec.labels(missing)),
+    )

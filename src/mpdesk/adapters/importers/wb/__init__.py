@@ -1,0 +1,1 @@
+"""Wildberries reports: realization detail, incomes (accepted supplies), supply goods."""

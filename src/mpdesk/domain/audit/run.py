@@ -1,0 +1,84 @@
+"""All rules over the rows of one audit, the summary, and the objection deadline of a finding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from mpdesk.domain.audit.acceptance import find_acceptance
+from mpdesk.domain.audit.findings import DEADLINE_RULE, Finding, FindingKind, money
+from mpdesk.domain.audit.logistics import find_duplicate_logistics
+from mpdesk.domain.audit.ozon import find_ozon_writeoffs
+from mpdesk.domain.audit.penalties import find_penalties
+from mpdesk.domain.audit.rows import AuditInput
+from mpdesk.domain.knowledge import DeadlineRule
+
+#: order of kinds in summaries and listings
+KIND_ORDER = tuple(FindingKind)
+
+
+def run_audit(data: AuditInput) -> list[Finding]:
+    """Findings sorted by kind, then money at stake (largest first), then id."""
+    findings = [
+        *find_acceptance(data.shipped, data.accepted, data.supply_goods),
+        *find_duplicate_logistics(data.logistics),
+        *find_penalties(data.penalties),
+        *find_ozon_writeoffs(data.ozon_operations),
+    ]
+    return sort_findings(findings)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (KIND_ORDER.index(f.kind), -(f.amount or Decimal(0)), f.id),
+    )
+
+
+@dataclass(frozen=True)
+class KindTotal:
+    count: int
+    amount: Decimal
+
+
+def summarize(findings: Iterable[Finding]) -> tuple[dict[FindingKind, KindTotal], Decimal]:
+    """Count and money per kind (in ``KIND_ORDER``), and the total money at stake."""
+    counts: dict[FindingKind, int] = {}
+    amounts: dict[FindingKind, Decimal] = {}
+    for f in findings:
+        counts[f.kind] = counts.get(f.kind, 0) + 1
+        amounts[f.kind] = amounts.get(f.kind, Decimal(0)) + (f.amount or Decimal(0))
+    by_kind = {k: KindTotal(counts[k], money(amounts[k])) for k in KIND_ORDER if k in counts}
+    total = money(sum((t.amount for t in by_kind.values()), Decimal(0)))
+    return by_kind, total
+
+
+def add_days(start: date, days: int, business_days: bool) -> date:
+    """``start`` plus ``days`` calendar days, or working days (Monday to Friday)."""
+    if not business_days:
+        return start + timedelta(days=days)
+    current, left = start, days
+    while left > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def objection_deadline(finding: Finding, rules: Iterable[DeadlineRule]) -> date | None:
+    """Last day to object, from the rule the kind names (``DEADLINE_RULE``) when the knowledge
+    base has it for this marketplace and category, counted from the finding's event date."""
+    rule_id = DEADLINE_RULE.get(finding.kind)
+    if rule_id is None or finding.event_date is None:
+        return None
+    for rule in rules:
+        if (
+            rule.id == rule_id
+            and rule.kind == "objection"
+            and rule.marketplace in ("", finding.marketplace)
+            and (not rule.categories or finding.category in rule.categories)
+        ):
+            return add_days(finding.event_date, rule.days, rule.business_days)
+    return None
