@@ -40,6 +40,8 @@ class RequestsSchema(_Strict):
     terms: list[str] = Field(min_length=1)
     subject_labels: list[str] = []
     abbreviations: list[str] = []
+    imperative_endings: list[str] = []
+    infinitive_endings: list[str] = []
     request_boost: float = Field(ge=1, le=20)
     ask_outside_request: float = Field(ge=0, le=1)
 
@@ -206,6 +208,8 @@ def to_domain(s: LexiconSchema) -> Lexicon:
         request_terms=tuple(s.requests.terms),
         subject_labels=frozenset(s.requests.subject_labels),
         abbreviations=frozenset(s.requests.abbreviations),
+        imperative_endings=tuple(s.requests.imperative_endings),
+        infinitive_endings=tuple(s.requests.infinitive_endings),
         request_boost=s.requests.request_boost,
         ask_outside_request=s.requests.ask_outside_request,
         mp_min_score=s.marketplaces.min_score,

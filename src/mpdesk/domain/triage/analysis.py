@@ -115,6 +115,15 @@ def _split_lines(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int
     return result
 
 
+def _is_imperative(token: Token, lexicon: Lexicon) -> bool:
+    """«перенесите» (lemma «перенести»): a polite imperative, i.e. a request."""
+    return (
+        token.text != token.lemma
+        and token.text.endswith(lexicon.imperative_endings)
+        and token.lemma.endswith(lexicon.infinitive_endings)
+    )
+
+
 def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
     """``clean`` is the normalised text (normalize.normalize_text); sentences are found on it
     (capital letters help), tokens and terms on its folded form."""
@@ -159,6 +168,7 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
                             Match(term.text, group, weight, i, last, tokens[i].sentence)
                         )
     request_sents = {m.sentence for m in matches if m.group == "request"}
+    request_sents.update(t.sentence for t in tokens if _is_imperative(t, lexicon))
     sentences = []
     for idx, (start, stop) in enumerate(spans):
         chunk = text[start:stop].strip()

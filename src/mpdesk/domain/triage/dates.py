@@ -143,8 +143,8 @@ def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[
     last_week_sents = {m.sentence for m in analysis.matches if m.group == "date:last_week"}
     for i, tok in enumerate(tokens):
         word = tok.text
-        for stem, back in words.relative_days.items():
-            if word.startswith(stem):
+        for key, back in words.relative_days.items():
+            if word == key or (key.endswith("*") and word.startswith(key[:-1])):
                 found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
                 break
         else:

@@ -60,6 +60,8 @@ class Lexicon:
     request_terms: tuple[str, ...]
     subject_labels: frozenset[str]
     abbreviations: frozenset[str]
+    imperative_endings: tuple[str, ...]
+    infinitive_endings: tuple[str, ...]
     request_boost: float
     ask_outside_request: float
     mp_min_score: float

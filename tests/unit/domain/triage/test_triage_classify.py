@@ -65,3 +65,17 @@ def test_marketplace_hint_wins(triage: Triage) -> None:
 def test_vague_texts_miss_a_description(triage: Triage) -> None:
     assert "description" in triage("у нас проблемы с маркировкой на вб, помогите срочно!!!").missing
     assert "description" not in triage("вб принял 95 из 100 по поставке 24567891").missing
+
+
+def test_an_imperative_verb_marks_the_request(triage: Triage) -> None:
+    text = ("Пока разбирались с блокировкой карточки, у нас сгорела заявка на поставку. "
+            "Перенесите заявку на следующую неделю.")  # fmt: skip
+    assert triage(text).category == "logistics"
+
+
+def test_a_payout_already_made_is_not_a_money_request(triage: Triage) -> None:
+    text = ("Товар списали как утрату, компенсацию нам уже выплатили. Теперь товар нашёлся "
+            "и продаётся с нашего остатка — уберите его из продажи.")  # fmt: skip
+    result = triage(text)
+    assert result.category == "inventory"
+    assert result.event_date is None  # «утрата» is not «утра»
