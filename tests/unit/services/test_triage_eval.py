@@ -2,8 +2,13 @@ from mpdesk.services.triage_eval import score
 
 
 def test_perfect_prediction_scores_one() -> None:
-    gold = {"marketplace": "wb", "category": "finance", "event_date": "2026-01-02",
-            "entities": [{"type": "amount", "value": "10.00"}], "missing": ["evidence"]}  # fmt: skip
+    gold = {
+        "marketplace": "wb",
+        "category": "finance",
+        "event_date": "2026-01-02",
+        "entities": [{"type": "amount", "value": "10.00"}],
+        "missing": ["evidence"],
+    }
     report = score([("a", gold, dict(gold))])
     assert report["summary"]["category_accuracy"] == 1.0
     assert report["summary"]["entity_f1"] == 1.0
