@@ -138,6 +138,7 @@ def compute_stats(
     text_limit: int = 2000,
     refresh_first: bool = True,
     with_findings: bool = True,
+    with_percentiles: bool = True,
 ) -> Stats:
     group_by = list(group_by or [])
     for name in group_by:
@@ -160,7 +161,8 @@ def compute_stats(
         total = _row({}, _sum(groups), (fa, rs))
     else:
         totals = repo.counts(flt, [], now, offset)
-        total = _row({}, totals[0] if totals else _empty(), repo.histograms(flt, []).get(()))
+        hist = repo.histograms(flt, []).get(()) if with_percentiles else None
+        total = _row({}, totals[0] if totals else _empty(), hist)
     findings = None
     money = repo.findings_money(flt) if with_findings else None
     if money is not None:
@@ -250,8 +252,8 @@ def _week_start(day: date) -> date:
 class Dashboard:
     """Every number of the dashboard plus ready-made SVG charts (no external resources)."""
 
-    total: StatsRow  # all time
-    period: StatsRow  # the last ``weeks`` weeks
+    total: StatsRow  # all time (counts and money; percentiles are ``None``)
+    period: StatsRow  # the last ``weeks`` weeks, with medians and p90
     weeks: list[tuple[str, int]]  # (Monday ISO date, appeals) oldest first
     by_marketplace: list[StatsRow]
     by_category: list[StatsRow]
@@ -262,7 +264,8 @@ class Dashboard:
 def dashboard(ctx: ServiceContext, shop_id: int | None = None, weeks: int = 12) -> Dashboard:
     today = ctx.clock.today()
     first = _week_start(today) - timedelta(weeks=weeks - 1)
-    everything = compute_stats(ctx, StatsFilter(shop_id=shop_id))  # refreshes the rollup
+    # all time: counts and money (percentiles are the period's); refreshes the rollup
+    everything = compute_stats(ctx, StatsFilter(shop_id=shop_id), with_percentiles=False)
     period_flt = StatsFilter(day_from=first, shop_id=shop_id)
     once = {"refresh_first": False, "with_findings": False}
     period = compute_stats(ctx, period_flt, ["week"], **once)
