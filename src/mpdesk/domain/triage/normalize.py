@@ -86,7 +86,8 @@ def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
     """Canonical form of a seller's text (case kept). Idempotent."""
     text = _NUMERO.sub("№ ", text)  # «№wb-gi-1» → «No wb-gi-1» after NFKC
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    text = "".join(ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    if not text.isprintable():  # control, format, private-use or unassigned characters
+        text = "".join(ch if ch == "\n" or ch.isprintable() or ch == " " else " " for ch in text)
     text = _LETTER_RUN.sub(_fix_run, text)
     prefixes = tuple(glue_prefixes)
     if prefixes:
