@@ -188,3 +188,10 @@ def test_no_usable_file_and_a_missing_path(tmp_path: Path) -> None:
     assert not batch.usable and findings == []
     assert batch.files[0].problem is not None
     assert batch.files[0].problem.code == "report_file_missing"
+
+
+def test_a_utf8_head_cut_inside_a_character_is_still_text() -> None:
+    from mpdesk.domain.filetypes import sniff
+
+    data = ("x" + "И" * 5000).encode("utf-8")  # «И» is D0 98: not Windows-1251 either
+    assert sniff(data[:8192]).family == "text"

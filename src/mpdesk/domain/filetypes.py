@@ -5,6 +5,7 @@ Pure function over bytes; the caller reads the header and, for zip files, the me
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 
 ALLOWED_FAMILIES = frozenset({"image", "pdf", "office", "text", "zip"})
@@ -55,7 +56,9 @@ def _is_text(head: bytes, sample_size: int = 4096) -> bool:
     # a multi-byte character may be cut at the end of a full sample
     sample = head[:-4] if len(head) >= sample_size else head
     try:
-        sample.decode("utf-8")
+        # incremental: a UTF-8 sequence cut at the end is not an error (stripping 4 bytes does
+        # not make the sample end on a character boundary)
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < sample_size)
     except UnicodeDecodeError:
         try:
             sample.decode("cp1251")

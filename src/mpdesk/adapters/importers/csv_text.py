@@ -123,25 +123,55 @@ class CsvLayout:
     header_line: int  # 0-based physical line of the header
 
 
-def load_columns(path: Path, layout: CsvLayout, columns: dict[int, str]) -> pl.DataFrame:
-    """All data lines below the header, the given column positions only, as text."""
+def load_columns(
+    path: Path, layout: CsvLayout, columns: dict[int, str], width: int
+) -> pl.DataFrame:
+    """All data lines below the header, the given column positions only, as text.
+
+    The read has one column more than the header (``width``): a line with extra fields (an
+    unquoted separator shifts every column after it) fills it and is reported. A cut last
+    line has fewer fields and is reported too."""
     positions = sorted(columns)
+    schema = {f"c{i}": pl.String for i in range(width + 1)}
     with utf8_file(path, layout.encoding) as source:
         try:
             frame = pl.read_csv(
                 source,
                 separator=layout.separator,
-                skip_lines=layout.header_line,
-                has_header=True,
-                columns=positions,
-                infer_schema=False,
+                skip_lines=layout.header_line + 1,
+                has_header=False,
+                schema=schema,
+                columns=[*positions, width],
+                missing_columns="insert",
                 truncate_ragged_lines=False,
                 raise_if_empty=False,
                 quote_char='"',
             )
         except (pl.exceptions.ComputeError, pl.exceptions.NoDataError) as exc:
             raise CsvError(str(exc).splitlines()[0], _first_ragged_line(source, layout)) from exc
-    return frame.rename(dict(zip(frame.columns, (columns[p] for p in positions), strict=True)))
+        extra = frame.get_column(f"c{width}").is_not_null().arg_true()
+        if extra.len():
+            raise CsvError("more fields than the header", layout.header_line + 2 + extra[0])
+        last = _last_line_fields(source, layout.separator)
+        if frame.height and last is not None and last < width:
+            raise CsvError("fewer fields than the header", layout.header_line + 1 + frame.height)
+    frame = frame.drop(f"c{width}")
+    return frame.rename({f"c{p}": columns[p] for p in positions})
+
+
+def _last_line_fields(path: Path, separator: str) -> int | None:
+    """Number of fields on the last non-empty line (a cut-off download has fewer)."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - 64 * 1024))
+        tail = fh.read().decode("utf-8", errors="ignore")
+    lines = [line for line in tail.splitlines() if line.strip()]
+    if not lines:
+        return None
+    try:
+        return len(next(csv.reader([lines[-1]], delimiter=separator)))
+    except (csv.Error, StopIteration):
+        return None
 
 
 def _first_ragged_line(path: Path, layout: CsvLayout) -> int | None:
@@ -160,36 +190,4 @@ def _first_ragged_line(path: Path, layout: CsvLayout) -> int | None:
                     return layout.header_line + reader.line_num
         except csv.Error:
             return layout.header_line + reader.line_num
-    return None
-
-
-def first_ragged_line(path: Path, layout: CsvLayout, width: int) -> int | None:
-    """The first data line whose number of fields differs from the header's ``width``
-    (shifted columns, a line cut off), or None. Polars counts separators on every line; only
-    lines with quotes (where a separator may sit inside a field) are parsed with ``csv``."""
-    sep = layout.separator
-    with utf8_file(path, layout.encoding) as source:
-        counts = (
-            pl.scan_csv(
-                source,
-                has_header=False,
-                separator="\x1f",
-                quote_char=None,
-                skip_lines=layout.header_line + 1,
-                infer_schema=False,
-                new_columns=["line"],
-                truncate_ragged_lines=True,
-            )
-            .with_row_index("index")
-            .filter(pl.col("line").is_not_null())
-            .filter(
-                pl.col("line").str.contains('"', literal=True)
-                | (pl.col("line").str.count_matches(sep, literal=True) != width - 1)
-            )
-            .collect(engine="streaming")
-        )
-    for index, line in counts.iter_rows():
-        fields = next(csv.reader([line], delimiter=sep), [])
-        if len(fields) != width:
-            return layout.header_line + 2 + int(index)
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,12 +14,19 @@ from mpdesk.domain.audit.report import FileProblem
 from mpdesk.domain.audit.rows import AuditInput, RowRef
 
 
-@dataclass(frozen=True)
 class Source:
-    """The file being read: its display name and sha256."""
+    """The file being read: its display name and sha256. The digest may still be computing
+    (a ``Future`` from the reader): it is awaited when a row reference first needs it."""
 
-    name: str
-    sha256: str
+    def __init__(self, name: str, sha256: str | Future[str]) -> None:
+        self.name = name
+        self._sha256 = sha256
+
+    @property
+    def sha256(self) -> str:
+        if not isinstance(self._sha256, str):
+            self._sha256 = self._sha256.result()
+        return self._sha256
 
     def ref(self, row: int) -> RowRef:
         return RowRef(self.name, self.sha256, row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,8 @@ class FileReportReader:
         for path, size in zip(paths, sizes, strict=True):
             if progress is not None:
                 progress.file(path.name)
-            report, extract = self._read_one(path, seen)
+            with ThreadPoolExecutor(max_workers=1) as pool:  # the sha256 while Polars reads
+                report, extract = self._read_one(path, seen, pool)
             files.append(report)
             if extract is not None:
                 data.extend(extract.data)
@@ -72,29 +74,32 @@ class FileReportReader:
         data.logistics = realization.logistics_rows(logistics)
         return ReportBatch(files, data)
 
-    def _read_one(self, path: Path, seen: dict[str, str]) -> tuple[ReportFile, Extract | None]:
+    def _read_one(
+        self, path: Path, seen: dict[str, str], pool: ThreadPoolExecutor
+    ) -> tuple[ReportFile, Extract | None]:
         report = ReportFile(path=str(path), name=path.name, sha256="", size=0)
+        digest: Future[str] | None = None
         try:
             if not path.is_file():
                 raise ReportProblem("report_file_missing")
             report.size = path.stat().st_size
-            report.sha256 = _digest(path)
+            digest = pool.submit(_digest, path)
+            extract = self._extract(path, report, digest)
+            report.sha256 = digest.result()
             if report.sha256 in seen:
                 raise ReportProblem("report_duplicate_file", other=seen[report.sha256])
             seen[report.sha256] = report.name
-            extract = self._extract(path, report)
         except ReportProblem as exc:
-            report.problem = FileProblem(exc.code, {"file": report.name, **exc.fields})
-            return report, None
+            problem = FileProblem(exc.code, {"file": report.name, **exc.fields})
+            return self._failed(report, digest, problem), None
         except AttachmentError as exc:  # zip bomb, broken zip
-            report.problem = FileProblem(exc.code, {**exc.fields, "file": report.name})
-            return report, None
+            problem = FileProblem(exc.code, {**exc.fields, "file": report.name})
+            return self._failed(report, digest, problem), None
         except (pl.exceptions.PolarsError, OSError) as exc:
             log.debug("cannot read %s", path, exc_info=True)
-            report.problem = FileProblem(
-                "report_unreadable", {"file": report.name, "error": type(exc).__name__}
-            )
-            return report, None
+            problem = FileProblem("report_unreadable", {"file": report.name,
+                                                        "error": type(exc).__name__})  # fmt: skip
+            return self._failed(report, digest, problem), None
         report.rows = extract.rows
         report.usable = True
         report.problem = (
@@ -104,9 +109,19 @@ class FileReportReader:
         )
         return report, extract
 
-    def _extract(self, path: Path, report: ReportFile) -> Extract:
+    @staticmethod
+    def _failed(report: ReportFile, digest: Future[str] | None, problem: FileProblem) -> ReportFile:
+        report.problem = problem
+        if digest is not None and not report.sha256:
+            try:
+                report.sha256 = digest.result()
+            except OSError:
+                report.sha256 = ""
+        return report
+
+    def _extract(self, path: Path, report: ReportFile, digest: Future[str]) -> Extract:
         sniffed = sniff_path(path, MAX_UNPACKED)
-        source = Source(report.name, report.sha256)
+        source = Source(report.name, digest)
         if sniffed.media_type == _XLSX:
             report.format = "xlsx"
             return self._xlsx(path, report, source)
@@ -163,16 +178,13 @@ class FileReportReader:
             raise ReportProblem("report_unknown_kind")
         _check_needs(match)
         layout = csv_text.CsvLayout(encoding, separator, match.header_index)
+        width = csv_text.field_count(text, separator, match.header_index)
         try:
-            frame = csv_text.load_columns(path, layout, match.columns)
+            frame = csv_text.load_columns(path, layout, match.columns, width)
         except csv_text.CsvError as exc:
             if exc.line is not None:
                 raise ReportProblem("report_broken_line", row=exc.line) from exc
             raise ReportProblem("report_broken_csv", problem=str(exc)) from exc
-        width = csv_text.field_count(text, separator, match.header_index)
-        ragged = csv_text.first_ragged_line(path, layout, width)
-        if ragged is not None:
-            raise ReportProblem("report_broken_line", row=ragged)
         return self._table(report, source, match, frame)
 
     # --- JSON -----------------------------------------------------------------------------

@@ -35,18 +35,34 @@ def clean_number(name: str) -> pl.Expr:
     return pl.when(s == "").then(None).otherwise(s)
 
 
+_NOT_PLAIN = r"[^0-9.eE+\-]"
+
+
 def normalize_numbers(frame: pl.DataFrame, names: Sequence[str]) -> pl.DataFrame:
-    """Number columns as plain ``1234.50`` text. Columns that already are (XLSX cells read by
-    calamine) are left alone: one cheap scan instead of regex work on every row."""
+    """Number columns as plain ``1234.50`` text.
+
+    Cheap first: XLSX cells read by calamine are plain already (one scan tells), and Russian
+    CSV values mostly need only the decimal comma swapped. The full clean-up (spaces, NBSP,
+    ``₽``, ``1,234.50``) runs on the rows where the cheap form is not a number."""
     dirty = [
         n
         for n in names
         if n in frame.columns and frame.select(pl.col(n).str.contains(_NOT_PLAIN).any()).item()
     ]
-    return frame.with_columns(clean_number(n).alias(n) for n in dirty) if dirty else frame
-
-
-_NOT_PLAIN = r"[^0-9.eE+\-]"
+    if not dirty:
+        return frame
+    original = frame.select(ROW, *dirty)
+    frame = frame.with_columns(
+        pl.col(n).str.replace_all(",", ".", literal=True).alias(n) for n in dirty
+    )
+    for name in dirty:
+        failed = frame.filter(pl.col(name).is_not_null() & to_float(name).is_null())
+        if failed.height:
+            fixed = original.join(failed.select(ROW), on=ROW).select(
+                ROW, clean_number(name).alias(name)
+            )
+            frame = frame.update(fixed, on=ROW)
+    return frame
 
 
 def to_float(name: str) -> pl.Expr:

@@ -103,12 +103,12 @@ def extract(frame: pl.DataFrame, source: Source) -> Extract:
     found = set(frame.columns)
     usable = [rule for rule, cols in NEEDS.items() if all(c in found for c in cols)]
     frame = check_numbers(frame, SPEC, NUMBERS)
-    report = _report_columns(frame, source, latest_date(frame, "sale_date"))
+    latest = latest_date(frame, "sale_date")
     result = Extract(rows=frame.height)
     if "duplicate_logistics" in usable:
-        result.logistics = _logistics(frame, source, report)
+        result.logistics = _logistics(frame, source, latest)
     if "penalty" in usable:
-        result.data.penalties = _penalties(frame, source, report)
+        result.data.penalties = _penalties(frame, source, _report_columns(frame, source, latest))
     unchecked = [rule for rule in NEEDS if rule not in usable]
     if unchecked:
         missing = sorted({c for r in unchecked for c in NEEDS[r]} - found)
@@ -143,20 +143,26 @@ def _report_columns(frame: pl.DataFrame, source: Source, latest: date | None) ->
     ]
 
 
-def _logistics(frame: pl.DataFrame, source: Source, report: list[pl.Expr]) -> pl.DataFrame:
+#: text columns of a logistics row kept as they are until the candidate orders are known
+_DEFERRED = ("bonus_type", "nm_id", "barcode", "rrd_id", "sale_date", "report_id",
+             "report_created")  # fmt: skip
+
+
+def _logistics(frame: pl.DataFrame, source: Source, latest: date | None) -> pl.DataFrame:
+    """The logistics rows with what the prefilter needs typed, the rest as raw text (parsed
+    in ``logistics_rows`` for the few candidate orders only)."""
     operations = frame.get_column("operation").drop_nulls().unique().to_list()
     wanted = [op for op in operations if is_logistics_operation(op)]
+    has = frame.columns.__contains__
     return frame.filter(pl.col("operation").is_in(wanted)).select(
         _text(frame, "srid"),
         pl.col("operation"),
         to_int("deliveries").alias("deliveries"),
-        (to_int("returns") if "returns" in frame.columns else pl.lit(0, pl.Int64)).alias("returns"),
+        (to_int("returns") if has("returns") else pl.lit(0, pl.Int64)).alias("returns"),
         pl.col("logistics").fill_null("0").alias("amount"),
-        _text(frame, "bonus_type"),
-        _text(frame, "nm_id", id_text("nm_id")),
-        _text(frame, "barcode", id_text("barcode")),
-        _text(frame, "rrd_id", id_text("rrd_id")),
-        *report,
+        *((pl.col(c) if has(c) else pl.lit(None, pl.String)).alias(c) for c in _DEFERRED),
+        pl.lit(latest, dtype=pl.Date).alias("latest"),
+        pl.lit(source.report_key).alias("file_key"),
         pl.col(ROW),
         pl.lit(source.name).alias("file"),
         pl.lit(source.sha256).alias("sha256"),
@@ -217,7 +223,13 @@ def logistics_rows(frames: Sequence[pl.DataFrame]) -> list[LogisticsRow]:
         .filter((pl.col("len") >= 2) & (pl.col("srid") != ""))
         .get_column("srid")
     )
-    rows = table.filter(pl.col("srid").is_in(candidates.implode()))
+    rows = table.filter(pl.col("srid").is_in(candidates.implode())).with_columns(
+        pl.coalesce(id_text("report_id"), pl.col("file_key")).alias("report"),
+        pl.coalesce(to_date("report_created"), pl.col("latest")).alias("report_date"),
+        to_date("sale_date").alias("sale_day"),
+        *(id_text(c).fill_null("").alias(c) for c in ("nm_id", "barcode", "rrd_id")),
+        pl.col("bonus_type").str.strip_chars().fill_null(""),
+    )
     return [
         LogisticsRow(
             ref=RowRef(r["file"], r["sha256"], r[ROW]),

@@ -1,0 +1,194 @@
+"""Audit speed and memory: ``mpdesk audit FILE --json`` end to end (a fresh process, as a user
+runs it) on a generated WB realization detail, next to a baseline that only *reads* the same
+XLSX with pandas + openpyxl, in the same run.
+
+Run: ``.venv/bin/python benchmarks/audit_bench.py`` → ``benchmarks/results/audit.json``.
+Options: ``--runs N`` (audit runs per file, median reported), ``--skip-baseline``.
+Targets (issue 5): 300,000-row XLSX in < 15 s with peak RSS < 1.5 GB and ≥ 10× faster than
+the baseline's read alone; 1,000,000-row CSV in < 10 s.
+
+Generated files are cached in ``benchmarks/.cache`` (ignored by git; ``MPDESK_BENCH_CACHE``
+moves it), keyed by the generator's source, so a changed generator regenerates them.
+Each audit's findings are checked against what the generator planted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "audit.json"
+CACHE = Path(os.environ.get("MPDESK_BENCH_CACHE", ROOT / "benchmarks" / ".cache"))
+MPDESK = [sys.executable, "-m", "mpdesk"]
+SEED = 7
+CASES = (("xlsx_300k", 300_000, "xlsx"), ("csv_300k", 300_000, "csv"), ("csv_1m", 1_000_000, "csv"))
+TARGETS = {
+    "xlsx_300k_seconds": 15.0,
+    "xlsx_300k_rss_mb": 1536.0,
+    "ratio_vs_baseline": 10.0,
+    "csv_1m_seconds": 10.0,
+}
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import gen_reports  # noqa: E402
+
+
+def cached(rows: int, fmt: str) -> tuple[Path, dict[str, Any]]:
+    """The generated file and what was planted in it (generated once per generator version)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    (CACHE / ".gitignore").write_text("*\n", encoding="utf-8")
+    version = hashlib.sha256(Path(gen_reports.__file__).read_bytes()).hexdigest()[:10]
+    path = CACHE / f"wb-detail-{rows}-{SEED}-{version}.{fmt}"
+    meta = path.with_suffix(path.suffix + ".json")
+    if not (path.is_file() and meta.is_file()):
+        print(f"generating {path.name} …", flush=True)
+        started = time.perf_counter()
+        tmp = path.with_name(path.name + ".part")
+        stats = gen_reports.generate_detail(tmp, rows, fmt, SEED)
+        tmp.replace(path)
+        info = {**stats.__dict__, "generate_seconds": round(time.perf_counter() - started, 1)}
+        meta.write_text(json.dumps(info), encoding="utf-8")
+    return path, json.loads(meta.read_text(encoding="utf-8"))
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float, bytes]:
+    """Wall seconds, peak RSS (MB) of the child alone, and its stdout."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        stdout = out.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"{cmd} failed with exit code {proc.returncode}")
+    return seconds, usage.ru_maxrss / 1024, stdout
+
+
+def check(stdout: bytes, planted: dict[str, Any], rows: int) -> dict[str, Any]:
+    data = json.loads(stdout)
+    (file,) = data["files"]
+    by_kind = data["summary"]["by_kind"]
+    dup, fine = by_kind["duplicate_logistics"], by_kind["penalty"]
+    ok = (
+        file["rows"] == rows
+        and dup["count"] == planted["duplicate_orders"]
+        and Decimal(dup["amount"]) == Decimal(str(planted["duplicate_amount"]))
+        and fine["count"] == planted["penalties"]
+        and Decimal(fine["amount"]) == Decimal(str(planted["penalty_amount"]))
+    )
+    return {
+        "rows": file["rows"],
+        "duplicate_logistics": dup,
+        "penalty": fine,
+        "matches_planted": ok,
+    }
+
+
+def audit(path: Path, planted: dict[str, Any], rows: int, runs: int) -> dict[str, Any]:
+    env = {**os.environ, "MPDESK_HOME": tempfile.mkdtemp(prefix="mpdesk-bench-")}
+    env.pop("MPDESK_DATABASE_URL", None)
+    seconds, rss = [], []
+    stdout = b""
+    for _ in range(runs):
+        s, r, stdout = measure([*MPDESK, "audit", str(path), "--json"], env)
+        seconds.append(round(s, 2))
+        rss.append(round(r))
+    return {
+        "file": path.name,
+        "size_mb": round(path.stat().st_size / 1024**2, 1),
+        "seconds": seconds,
+        "median_seconds": round(statistics.median(seconds), 2),
+        "peak_rss_mb": max(rss),
+        "result": check(stdout, planted, rows),
+    }
+
+
+BASELINE = """
+import sys, pandas
+frame = pandas.read_excel(sys.argv[1], engine="openpyxl")
+print(len(frame))
+"""
+
+
+def baseline(path: Path) -> dict[str, Any]:
+    seconds, rss, stdout = measure([sys.executable, "-c", BASELINE, str(path)])
+    return {
+        "what": "pandas.read_excel(engine='openpyxl'), read only",
+        "file": path.name,
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(rss),
+        "rows": int(stdout.strip()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args(argv)
+    files = {name: (*cached(rows, fmt), rows) for name, rows, fmt in CASES}
+    load_before = os.getloadavg()[0]
+    results: dict[str, Any] = {}
+    for name, (path, planted, rows) in files.items():
+        print(f"auditing {name} ({args.runs} runs) …", flush=True)
+        results[name] = audit(path, planted, rows, args.runs)
+    base = None
+    if not args.skip_baseline:
+        print("baseline: pandas + openpyxl reading the 300k XLSX (minutes) …", flush=True)
+        base = baseline(files["xlsx_300k"][0])
+    xlsx, csv_1m = results["xlsx_300k"], results["csv_1m"]
+    ratio = round(base["seconds"] / xlsx["median_seconds"], 1) if base else None
+    report = {
+        "benchmark": "audit",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": "mpdesk audit FILE --json (fresh process each run)",
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_1min_before": load_before,
+            "load_average_1min_after": os.getloadavg()[0],
+        },
+        "audits": results,
+        "baseline": base,
+        "ratio_baseline_over_audit_xlsx_300k": ratio,
+        "targets": TARGETS,
+        "meets_targets": {
+            "xlsx_300k_seconds": xlsx["median_seconds"] < TARGETS["xlsx_300k_seconds"],
+            "xlsx_300k_rss": xlsx["peak_rss_mb"] < TARGETS["xlsx_300k_rss_mb"],
+            "ratio_vs_baseline": None if ratio is None else ratio >= TARGETS["ratio_vs_baseline"],
+            "csv_1m_seconds": csv_1m["median_seconds"] < TARGETS["csv_1m_seconds"],
+            "findings_match_planted": all(r["result"]["matches_planted"] for r in results.values()),
+        },
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    for name, r in results.items():
+        print(
+            f"{name}: median {r['median_seconds']} s {r['seconds']}, peak RSS {r['peak_rss_mb']} MB"
+        )
+    if base:
+        print(
+            f"baseline read: {base['seconds']} s, peak RSS {base['peak_rss_mb']} MB; ratio {ratio}×"
+        )
+    print(json.dumps(report["meets_targets"]))
+    return 0 if all(v is not False for v in report["meets_targets"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
