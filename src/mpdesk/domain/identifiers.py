@@ -37,7 +37,7 @@ class Identifier:
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_NUMBER_SIGN = re.compile(r"^(?:№|N[oº°]?\.?(?=[\s\d])|#)\s*", re.IGNORECASE)
+_NUMBER_SIGN = re.compile(r"^(?:(?:№|N[oº°]?\.?(?=[\s\d№#])|#)\s*)+", re.IGNORECASE)
 
 
 def _strip_number_sign(value: str) -> str:
