@@ -151,3 +151,12 @@ def test_new_flags_win_over_triage(cli_env: Path) -> None:
     assert result.code == 0, result.stderr
     appeal = result.json()["appeal"]
     assert "4829301755" in appeal["subject"] and "24567891" not in appeal["subject"]
+
+
+def test_wizard_shows_what_triage_understood_and_asks_only_the_rest(cli_env: Path) -> None:
+    text = "вб при приёмке 12.03 недосчитал 15 шт по поставке 27654321, просим пересчитать"
+    result = run("new", "--text", text, "--interactive", stdin="y\n\ny\n")
+    assert result.code == 0, result.stderr
+    assert "Из текста понятно" in result.stderr and "27654321" in result.stderr
+    assert "Маркетплейс:\n" not in result.stderr  # not asked again
+    assert "Какой номер поставки" not in result.stderr

@@ -186,20 +186,29 @@ def prefill(ctx: Any, answers: Any) -> None:
     from mpdesk.domain.identifiers import IdType, check_identifier
     from mpdesk.services.triage_case import triage_case
 
+    m = ctx.message
     hint = answers.marketplace if answers.marketplace in ctx.kb.marketplaces else None
     names = [p.name for p in answers.attachments]
     result = triage_case(ctx, answers.text, ctx.clock.today(), names, hint)
     if answers.marketplace is None and result.marketplace in ctx.kb.marketplaces:
         answers.marketplace = result.marketplace
+        name = ctx.kb.marketplaces[result.marketplace].name_ru
+        answers.prefilled.append(m("triage_marketplace", value=name))
     if answers.category is None and result.category in ctx.kb.categories:
         answers.category = result.category
-    if answers.event_date is None:
+        label = ctx.kb.categories[result.category].label_ru
+        answers.prefilled.append(m("triage_category", value=label))
+    if answers.event_date is None and result.event_date is not None:
         answers.event_date = result.event_date
+        day = result.event_date.strftime("%d.%m.%Y")
+        answers.prefilled.append(m("triage_event_date", value=day))
     if not any(answers.raw_identifiers.values()):
         for entity in result.entities:
             fits = check_identifier(answers.marketplace or "", entity) is None
             if fits or entity.type is IdType.AMOUNT:
                 answers.raw_identifiers.setdefault(entity.type, []).append(entity.value)
+                label = m(f"triage_entity_{entity.type.value}")
+                answers.prefilled.append(m("triage_entity", label=label, value=entity.value))
     answers.vague = result.vague
 
 

@@ -31,6 +31,7 @@ class Answers:
     raw_identifiers: dict[IdType, list[str]]
     attachments: list[Path] = field(default_factory=list)
     vague: bool | None = None  # set by triage (mpdesk new --text)
+    prefilled: list[str] = field(default_factory=list)  # summary lines of what triage filled
 
 
 def _choose(console: Console, title: str, options: dict[str, str]) -> str:
@@ -67,11 +68,25 @@ def _ask_identifier(
         console.print(ctx.message("identifier_format", field=label, value=value, expected=problem))
 
 
+def _confirm_prefill(ctx: ServiceContext, console: Console, answers: Answers) -> None:
+    """Show what triage understood from the text; on «no» ask those fields again."""
+    console.print(ctx.message("wizard_prefilled"))
+    for line in answers.prefilled:
+        console.print(f"  {line}", markup=False)
+    if Confirm.ask(ctx.message("wizard_prefilled_ok"), console=console, default=True):
+        return
+    answers.marketplace = answers.category = answers.event_date = None
+    for values in answers.raw_identifiers.values():
+        values.clear()
+
+
 def run(ctx: ServiceContext, answers: Answers) -> Answers:
     console = Console(stderr=True)
     console.print(
         "[bold]Новое обращение[/] — отвечайте на вопросы; Enter пропускает необязательное."
     )
+    if answers.prefilled:
+        _confirm_prefill(ctx, console, answers)
     if answers.marketplace is None:
         answers.marketplace = _choose(
             console, "Маркетплейс:", {m.id: m.name_ru for m in ctx.kb.marketplaces.values()}
