@@ -160,3 +160,9 @@ def test_wizard_shows_what_triage_understood_and_asks_only_the_rest(cli_env: Pat
     assert "Из текста понятно" in result.stderr and "27654321" in result.stderr
     assert "Маркетплейс:\n" not in result.stderr  # not asked again
     assert "Какой номер поставки" not in result.stderr
+
+
+def test_triage_empty_text_is_a_user_error(cli_env: Path) -> None:
+    result = run("triage", "   ")
+    assert result.code == 2
+    assert "пустое" in result.stderr

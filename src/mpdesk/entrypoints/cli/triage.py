@@ -62,6 +62,10 @@ def cmd_triage(
 
     ctx = current_ctx(with_journal=False)
     source = text if text is not None else sys.stdin.read()
+    if not source.strip():
+        from mpdesk.domain.errors import UserInputError
+
+        raise UserInputError("triage_text_empty")
     result = triage_case(ctx, source, _received(received_at) or ctx.clock.today(),
                          [p.name for p in attach or []], marketplace)  # fmt: skip
     emit(result.contract() | {"vague": result.vague}, as_json,
