@@ -152,12 +152,17 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
                 ok = True
                 for next_wid in term.words[1:]:
                     found = -1
-                    for k in range(last + 1, min(n, last + 2 + gap)):
+                    skipped = 0  # words between; punctuation does not count
+                    for k in range(last + 1, min(n, last + 1 + 3 * (gap + 1))):
                         if tokens[k].sentence != tokens[i].sentence:
                             break
                         if next_wid in word_sets[k]:
                             found = k
                             break
+                        if tokens[k].text[:1].isalnum():
+                            skipped += 1
+                            if skipped > gap:
+                                break
                     if found < 0:
                         ok = False
                         break

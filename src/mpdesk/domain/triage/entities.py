@@ -130,7 +130,8 @@ def _value_type(
             return IdType.BARCODE  # no marketplace product id has 13 digits and an EAN check
         if digits_only:
             return IdType.SKU if 4 <= len(raw) <= 19 else None
-        return IdType.VENDOR_CODE
+        # «SKU BT-700» is a seller code; «в карточке … 3D-обзор» is not an identifier
+        return IdType.VENDOR_CODE if _CODE_SHAPE.match(raw) else None
     if kind == IdType.BARCODE.value:
         return IdType.BARCODE if digits_only and 8 <= len(raw) <= 14 else None
     if kind in (IdType.SUPPLY_ID.value, IdType.ORDER_ID.value, IdType.TICKET_ID.value):
