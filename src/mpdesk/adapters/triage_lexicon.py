@@ -7,6 +7,7 @@ its scalar settings replace the shipped ones. Errors name the file and the key p
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.marketplaces import CategoryId
 from mpdesk.domain.triage.lexicon import CategoryTerms, DateWords, EntityWords, Lexicon
+from mpdesk.domain.triage.model import CategoryModel
 
 RELATIVE = "triage/lexicon.yaml"
 _ID_LABEL_TYPES = {t.value for t in IdType if t is not IdType.AMOUNT}
@@ -71,6 +73,8 @@ class CategoryTermsSchema(_Strict):
 
 class CategoriesSchema(_Strict):
     min_score: float = Field(ge=0)
+    model_weight: float = Field(default=0.0, ge=0, le=10)
+    model_min_probability: float = Field(default=0.6, ge=0, le=1)
     default: CategoryId
     priority: list[CategoryId]
     terms: dict[CategoryId, CategoryTermsSchema]
@@ -216,6 +220,8 @@ def to_domain(s: LexiconSchema) -> Lexicon:
         mp_shape_weights=dict(s.marketplaces.shape_weights),
         mp_terms={mp: _active(w) for mp, w in s.marketplaces.terms.items()},
         cat_min_score=s.categories.min_score,
+        model_weight=s.categories.model_weight,
+        model_min_probability=s.categories.model_min_probability,
         cat_default=s.categories.default.value,
         cat_priority=tuple(c.value for c in s.categories.priority),
         cat_terms={
@@ -259,13 +265,55 @@ def to_domain(s: LexiconSchema) -> Lexicon:
     )
 
 
+MODEL = "triage/model.json"
+
+
+class ModelSchema(_Strict):
+    version: int = Field(ge=1, le=1)
+    alpha: float = Field(gt=0, le=10)
+    trained_on: list[str] = []
+    class_counts: dict[CategoryId, int]
+    feature_counts: dict[CategoryId, dict[str, int]]
+
+
+def load_model(files: KnowledgeFiles) -> CategoryModel | None:
+    """The category model: the user's ``triage/model.json`` if any, else the shipped one."""
+    paths = [d / MODEL for d in reversed(files.dirs) if (d / MODEL).is_file()]
+    if not paths:
+        return None
+    path = paths[0]
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        parsed = ModelSchema.model_validate(data)
+    except (OSError, ValueError) as exc:
+        key, problem = "(root)", str(exc)
+        if isinstance(exc, ValidationError):
+            first = exc.errors()[0]
+            key = ".".join(str(p) for p in first["loc"]) or "(root)"
+            problem = first["msg"]
+        raise KnowledgeBaseError(str(path), key, problem[:200]) from exc
+    return CategoryModel.from_counts(
+        {c.value: n for c, n in parsed.class_counts.items()},
+        {c.value: counts for c, counts in parsed.feature_counts.items()},
+        parsed.alpha,
+    )
+
+
 class TriageKit:
-    """Lexicon and analyzer, loaded on first use (``services.ports.TriageResources``)."""
+    """Lexicon, model and analyzer, loaded on first use (``services.ports.TriageResources``)."""
 
     def __init__(self, files: KnowledgeFiles) -> None:
         self._files = files
         self._lexicon: Lexicon | None = None
+        self._model: CategoryModel | None = None
+        self._model_loaded = False
         self._analyzer: Any = None
+
+    def model(self) -> CategoryModel | None:
+        if not self._model_loaded:
+            self._model = load_model(self._files)
+            self._model_loaded = True
+        return self._model
 
     def lexicon(self) -> Lexicon:
         if self._lexicon is None:

@@ -152,11 +152,13 @@ def _render_sample(
 
 
 def check_triage_lexicon(triage: TriageResources | None) -> list[Problem]:
-    """The triage lexicon (``triage/lexicon.yaml``) loads under its strict schema."""
+    """The triage lexicon and model (``triage/lexicon.yaml``, ``triage/model.json``) load under
+    their strict schemas."""
     if triage is None:
         return []
     try:
         triage.lexicon()
+        triage.model()
     except KnowledgeBaseError as exc:
         fields = exc.fields
         return [Problem(str(fields["path"]), str(fields["key"]), str(fields["problem"]))]

@@ -17,6 +17,7 @@ from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.domain.tickets import Status, Ticket
 from mpdesk.domain.triage.analysis import TextAnalyzer
 from mpdesk.domain.triage.lexicon import Lexicon
+from mpdesk.domain.triage.model import CategoryModel
 
 
 class Clock(Protocol):
@@ -427,6 +428,10 @@ class TriageResources(Protocol):
     def lexicon(self) -> Lexicon: ...
 
     def analyzer(self) -> TextAnalyzer: ...
+
+    def model(self) -> CategoryModel | None:
+        """The trained category model, or None when none is shipped."""
+        ...
 
 
 # --- audits of marketplace reports (issue 5) ------------------------------------------------

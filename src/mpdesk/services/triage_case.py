@@ -40,7 +40,7 @@ def triage_case(
     received = received_at or ctx.clock.today()
     result = triage_text(
         text, received, attachments, marketplace_hint, resources.lexicon(),
-        resources.analyzer(),
+        resources.analyzer(), resources.model(),
     )  # fmt: skip
     mp = fallback_marketplace(ctx.kb, result.marketplace)
     channel = ctx.kb.default_channel(mp, result.category) if mp else None

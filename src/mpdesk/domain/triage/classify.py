@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from mpdesk.domain.triage.analysis import Analysis
 from mpdesk.domain.triage.lexicon import Lexicon
+from mpdesk.domain.triage.model import CategoryModel, model_features
 
 _POSTING = re.compile(r"(?<![\d-])\d{8,10}-\d{4}-\d{1,2}(?![\d-])")
 _WB_FBS = re.compile(r"\bwb-gi-\d+", re.IGNORECASE)
@@ -113,11 +114,31 @@ def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
     return Scores(values, evidence)
 
 
-def classify_category(analysis: Analysis, lex: Lexicon) -> tuple[str, Scores]:
+def classify_category(
+    analysis: Analysis, lex: Lexicon, model: CategoryModel | None = None
+) -> tuple[str, Scores]:
+    """The rules decide. The model (if any) decides alone when no lexicon term speaks for a
+    category and it is sure enough (``model_min_probability``); otherwise it adds
+    ``model_weight`` × its probability to each category's share of the rule score, which breaks
+    close calls but cannot overturn a clear rule decision."""
     scores = score_categories(analysis, lex)
     if not scores.values:
         return lex.cat_default, scores
     top, value = scores.best(lex.cat_priority)
+    probabilities = model.predict(model_features(analysis, lex)) if model is not None else None
     if value < lex.cat_min_score:
+        if probabilities:
+            guess = max(probabilities, key=lambda c: probabilities[c])
+            if probabilities[guess] >= lex.model_min_probability:
+                return guess, scores
         return lex.cat_default, scores
+    if probabilities:
+        positive = {c: max(v, 0.0) for c, v in scores.values.items()}
+        total = sum(positive.values())
+        order = {c: i for i, c in enumerate(lex.cat_priority)}
+        combined = {
+            c: positive[c] / total + lex.model_weight * probabilities.get(c, 0.0)
+            for c in positive
+        }
+        top = max(combined, key=lambda c: (combined[c], -order.get(c, len(order))))
     return top, scores

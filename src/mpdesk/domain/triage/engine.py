@@ -13,6 +13,7 @@ from mpdesk.domain.triage.classify import classify_category, detect_marketplace
 from mpdesk.domain.triage.dates import event_date, find_dates
 from mpdesk.domain.triage.entities import extract_entities
 from mpdesk.domain.triage.lexicon import Lexicon
+from mpdesk.domain.triage.model import CategoryModel
 from mpdesk.domain.triage.normalize import normalize_text
 from mpdesk.domain.triage.questions import find_missing, is_vague
 from mpdesk.domain.triage.result import TriageResult
@@ -28,6 +29,7 @@ def triage_text(
     marketplace_hint: str | None,
     lexicon: Lexicon,
     analyzer: TextAnalyzer,
+    model: CategoryModel | None = None,
 ) -> TriageResult:
     truncated = len(text) > MAX_ANALYZED_CHARS
     clean = normalize_text(text[:MAX_ANALYZED_CHARS], lexicon.entities.glue_prefixes)
@@ -37,7 +39,7 @@ def triage_text(
     dates = find_dates(analysis, received_at, lexicon.dates)
     entities = extract_entities(clean, analysis, dates, lexicon.entities, marketplace)
     when = event_date(dates)
-    category, scores = classify_category(analysis, lexicon)
+    category, scores = classify_category(analysis, lexicon, model)
     vague = is_vague(analysis, lexicon)
     return TriageResult(
         marketplace=marketplace,

@@ -71,6 +71,8 @@ class Lexicon:
     cat_default: str
     cat_priority: tuple[str, ...]
     cat_terms: dict[str, CategoryTerms]
+    model_weight: float
+    model_min_probability: float
     vague_min_informative: int
     vague_terms: tuple[str, ...]
     vague_signature: tuple[str, ...]
