@@ -33,18 +33,17 @@ from mpdesk.services.audit_views import OZON_WRITEOFF_LABEL, kind_label, money_t
 from mpdesk.services.compose_appeal import Appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import add_ticket
-from mpdesk.services.ports import FindingFilter
+from mpdesk.services.ports import AuditUnitOfWork, FindingFilter
 
 #: at most this many orders / SKUs are listed as identifiers; all are in the attachment
 MAX_IDENTIFIERS = 20
 
 
-def _statuses(values: Sequence[str]) -> list[FindingStatus]:
-    try:
-        return [FindingStatus(v) for v in values]
-    except ValueError:
-        bad = next(v for v in values if v not in FindingStatus.__members__.values())
-        raise UnknownValueError("status", bad, [s.value for s in FindingStatus]) from None
+def _choices(field: str, values: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    for value in values:
+        if value not in allowed:
+            raise UnknownValueError(field, value, list(allowed))
+    return list(values)
 
 
 def list_findings(
@@ -53,10 +52,13 @@ def list_findings(
     statuses: Sequence[str] = (),
     limit: int | None = None,
 ) -> list[SavedFinding]:
-    for kind in kinds:
-        if kind not in FindingKind.__members__.values():
-            raise UnknownValueError("kind", kind, [k.value for k in FindingKind])
-    flt = FindingFilter(kinds=list(kinds), statuses=_statuses(statuses), limit=limit)
+    flt = FindingFilter(
+        kinds=_choices("kind", kinds, [k.value for k in FindingKind]),
+        statuses=[
+            FindingStatus(s) for s in _choices("status", statuses, [s.value for s in FindingStatus])
+        ],
+        limit=limit,
+    )
     with audit_ports(ctx).uow() as uow:
         return uow.audits.list(flt)
 
@@ -159,7 +161,7 @@ def _total(members: Sequence[SavedFinding]) -> Decimal | None:
 
 def _add_note(
     ctx: ServiceContext,
-    uow: Any,
+    uow: AuditUnitOfWork,
     ticket: Ticket,
     members: Sequence[SavedFinding],
     deadline: date | None,

@@ -59,18 +59,18 @@ class FileReportReader:
         data = AuditInput()
         logistics: list[pl.DataFrame] = []
         seen: dict[str, str] = {}
-        for path, size in zip(paths, sizes, strict=True):
-            if progress is not None:
-                progress.file(path.name)
-            with ThreadPoolExecutor(max_workers=1) as pool:  # the sha256 while Polars reads
+        with ThreadPoolExecutor(max_workers=1) as pool:  # each file's sha256 while Polars reads
+            for path, size in zip(paths, sizes, strict=True):
+                if progress is not None:
+                    progress.file(path.name)
                 report, extract = self._read_one(path, seen, pool)
-            files.append(report)
-            if extract is not None:
-                data.extend(extract.data)
-                if extract.logistics is not None:
-                    logistics.append(extract.logistics)
-            if progress is not None:
-                progress.advance(size)
+                files.append(report)
+                if extract is not None:
+                    data.extend(extract.data)
+                    if extract.logistics is not None:
+                        logistics.append(extract.logistics)
+                if progress is not None:
+                    progress.advance(size)
         data.logistics = realization.logistics_rows(logistics)
         return ReportBatch(files, data)
 
@@ -97,8 +97,8 @@ class FileReportReader:
             return self._failed(report, digest, problem), None
         except (pl.exceptions.PolarsError, OSError) as exc:
             log.debug("cannot read %s", path, exc_info=True)
-            problem = FileProblem("report_unreadable", {"file": report.name,
-                                                        "error": type(exc).__name__})  # fmt: skip
+            fields = {"file": report.name, "error": type(exc).__name__}
+            problem = FileProblem("report_unreadable", fields)
             return self._failed(report, digest, problem), None
         report.rows = extract.rows
         report.usable = True

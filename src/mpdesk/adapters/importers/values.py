@@ -130,6 +130,16 @@ def latest_date(frame: pl.DataFrame, name: str) -> date | None:
     return value if isinstance(value, date) else None
 
 
+def iso_date(value: object) -> date | None:
+    """The date of an ISO text (``2026-11-14``, ``2026-11-14 00:00:00``, ``…T10:00:00+03:00``)."""
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
 def decimal(text: str | None) -> Decimal:
     """A cleaned number text (``clean_number``) as Decimal; None is zero."""
     if text is None:

@@ -19,6 +19,13 @@ def _signature(row: PenaltyRow) -> Hashable:
     return (row.srid, row.amount, row.sale_date, row.reason.casefold())
 
 
+def _content_scope(fine: PenaltyRow) -> str:
+    """Without a report row id the key is the file row, unique only inside one report; the
+    fine's date, amount and reason tell reports apart, and a re-downloaded report (other bytes,
+    same rows) keeps its ids."""
+    return f"{fine.sale_date}|{fine.amount}|{fine.reason.casefold()}"
+
+
 def _uncancelled(rows: list[PenaltyRow]) -> list[PenaltyRow]:
     fines = [r for r in rows if r.amount > 0]
     for reversal in (r for r in rows if r.amount < 0):
@@ -47,7 +54,7 @@ def find_penalties(rows: Iterable[PenaltyRow]) -> list[Finding]:
                     amount=fine.amount,
                     event_date=fine.report_date,
                     group=fine.report,
-                    scope="" if fine.rrd_id else fine.ref.sha256,
+                    scope="" if fine.rrd_id else _content_scope(fine),
                 )
             )
     return findings

@@ -40,12 +40,13 @@ def test_a_reversal_of_another_amount_cancels_nothing() -> None:
     assert finding.amount == Decimal("1000.00")
 
 
-def test_the_api_row_id_keys_the_finding_and_file_rows_are_scoped_by_file() -> None:
+def test_the_api_row_id_keys_the_finding_and_file_rows_are_told_apart_by_content() -> None:
     (api,) = find_penalties([fine("s1", "300", 5, rrd="1006")])
     assert api.keys["row_id"] == "1006"
     (one,) = find_penalties([fine("", "500", 9, sha="a" * 64)])
-    (two,) = find_penalties([fine("", "500", 9, sha="b" * 64)])
-    assert one.id != two.id  # row 9 of two different files
+    (again,) = find_penalties([fine("", "500", 9, sha="b" * 64)])  # the report downloaded again
+    (other,) = find_penalties([fine("", "700", 9, sha="c" * 64)])  # row 9 of another report
+    assert one.id == again.id and one.id != other.id
 
 
 def test_zero_fines_are_skipped() -> None:

@@ -4,11 +4,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
+from mpdesk.adapters.importers.values import iso_date
 from mpdesk.domain.audit.rows import OzonOperation
 from mpdesk.domain.identifiers import IdType, normalize_identifier
 
@@ -45,15 +45,6 @@ def _amount(value: Any, position: int) -> Decimal:
         ) from exc
 
 
-def _date(value: Any) -> date | None:
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def extract(ops: list[Any], source: Source) -> Extract:
     result = Extract(rows=len(ops))
     for position, op in enumerate(ops, start=1):
@@ -66,7 +57,7 @@ def extract(ops: list[Any], source: Source) -> Extract:
                 operation_id=str(op.get("operation_id") or ""),
                 operation_type=str(op.get("operation_type") or ""),
                 amount=_amount(op.get("amount"), position),
-                operation_date=_date(op.get("operation_date")),
+                operation_date=iso_date(op.get("operation_date")),
                 operation_type_name=str(op.get("operation_type_name") or ""),
                 sku=normalize_identifier(IdType.SKU, sku) if sku else "",
                 posting_number=str(posting.get("posting_number") or ""),

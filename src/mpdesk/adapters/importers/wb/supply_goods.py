@@ -9,23 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
+from mpdesk.adapters.importers.values import iso_date
 from mpdesk.domain.audit.rows import SupplyGoodsRow
 from mpdesk.domain.identifiers import IdType, normalize_identifier
 
 ACCEPTED_STATUS = 5
-#: the supply details have no acceptance date; the actual shipment date starts the objection
-#: clock no later than the acceptance does
-_DATE_KEYS = ("factDate",)
 
 
 def wrappers(data: Any) -> list[dict[str, Any]] | None:
     """The ``{"supplyID", "goods"}`` objects of a document, or None when it is not one."""
     items = data if isinstance(data, list) else [data]
     if items and all(
-        isinstance(i, dict) and "goods" in i and isinstance(i["goods"], list)
+        isinstance(i, dict)
+        and isinstance(i.get("goods"), list)
         and ("supplyID" in i or "supplyId" in i)
         for i in items
-    ):  # fmt: skip
+    ):
         return items
     return None
 
@@ -38,28 +37,21 @@ def _int(value: Any, where: str) -> int | None:
     try:
         return int(float(value))
     except ValueError as exc:
-        raise ReportProblem("report_bad_value", row=where, column="quantity",
-                            value=str(value)) from exc  # fmt: skip
+        raise ReportProblem(
+            "report_bad_value", row=where, column="quantity", value=str(value)
+        ) from exc
 
 
 def extract(items: list[dict[str, Any]], source: Source) -> Extract:
-    from datetime import date
-
     result = Extract(rows=0)
     position = 0
     for item in items:
         raw_supply = item.get("supplyID") or item.get("supplyId") or ""
         supply = normalize_identifier(IdType.SUPPLY_ID, str(raw_supply))
         status = item.get("statusID")
-        accepted_on = None
-        for key in _DATE_KEYS:
-            raw = item.get(key)
-            if isinstance(raw, str) and len(raw) >= 10:
-                try:
-                    accepted_on = date.fromisoformat(raw[:10])
-                except ValueError:
-                    continue
-                break
+        # the supply details have no acceptance date: the actual shipment date starts the
+        # objection clock no later than the acceptance does
+        accepted_on = iso_date(item.get("factDate"))
         for good in item["goods"]:
             position += 1
             if not isinstance(good, dict) or not good.get("barcode"):
