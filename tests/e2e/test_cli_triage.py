@@ -166,3 +166,14 @@ def test_triage_empty_text_is_a_user_error(cli_env: Path) -> None:
     result = run("triage", "   ")
     assert result.code == 2
     assert "пустое" in result.stderr
+
+
+def test_jsonl_tolerates_a_bom_a_datetime_and_a_marketplace_name(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = {"id": "b", "text": "вчера приняли не всё", "received_at": "2026-07-01T12:00:00",
+            "marketplace": "Wildberries"}  # fmt: skip
+    raw = b"\xef\xbb\xbf" + json.dumps(line, ensure_ascii=False).encode()
+    code, (answer,) = _jsonl([raw], monkeypatch)
+    assert code == 0
+    assert answer["marketplace"] == "wb" and answer["event_date"] == "2026-06-30"

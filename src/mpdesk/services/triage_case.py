@@ -4,6 +4,7 @@ event date, missing items), with the channel and the questions from the knowledg
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -74,12 +75,18 @@ def _is_binary(text: str) -> bool:
     return controls > max(2, len(text) // 20) or text.count("\ufffd") > max(2, len(text) // 20)
 
 
-def _parse_line(raw: bytes) -> tuple[Any, str, date | None, list[str], str | None]:
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+-]*Z?)?$")
+
+
+def _parse_line(
+    raw: bytes, marketplaces: dict[str, str]
+) -> tuple[Any, str, date | None, list[str], str | None]:
     try:
         decoded = raw.decode("utf-8")
         bad_utf8 = False
     except UnicodeDecodeError:
         decoded, bad_utf8 = raw.decode("utf-8", errors="replace"), True
+    decoded = decoded.lstrip("\ufeff")  # a byte-order mark from Windows editors
     try:
         data = json.loads(decoded)
     except (ValueError, RecursionError) as exc:
@@ -106,9 +113,9 @@ def _parse_line(raw: bytes) -> tuple[Any, str, date | None, list[str], str | Non
     raw_date = data.get("received_at")
     if raw_date is not None:
         try:
-            if not isinstance(raw_date, str) or len(raw_date) != 10:
+            if not isinstance(raw_date, str) or not _DAY.match(raw_date.strip()):
                 raise ValueError(raw_date)
-            received = date.fromisoformat(raw_date)
+            received = date.fromisoformat(raw_date.strip()[:10])
         except ValueError as exc:
             value = str(raw_date)[:40]
             raise LineError("triage_received_at_invalid", line_id, value=value) from exc
@@ -119,8 +126,8 @@ def _parse_line(raw: bytes) -> tuple[Any, str, date | None, list[str], str | Non
         raise LineError("triage_attachments_invalid", line_id)
     hint = data.get("marketplace")
     if isinstance(hint, str):
-        hint = hint.strip().lower() or None
-    if hint is not None and hint not in ("wb", "ozon"):
+        hint = marketplaces.get(hint.strip().lower(), hint.strip().lower()) or None
+    if hint is not None and hint not in marketplaces.values():
         raise LineError("triage_marketplace_invalid", line_id, value=str(hint)[:40])
     return line_id, text, received, attachments, hint
 
@@ -128,8 +135,11 @@ def _parse_line(raw: bytes) -> tuple[Any, str, date | None, list[str], str | Non
 def triage_line(ctx: ServiceContext, raw: bytes) -> dict[str, Any]:
     """Answer for one input line of ``mpdesk triage --jsonl``: the contract's answer object,
     or ``{"id": …, "error": "…"}`` for a malformed line. Never raises for bad input."""
+    names = {m.id: m.id for m in ctx.kb.marketplaces.values()}
+    for market in ctx.kb.marketplaces.values():
+        names.update({synonym.lower(): market.id for synonym in market.synonyms})
     try:
-        line_id, text, received, attachments, hint = _parse_line(raw)
+        line_id, text, received, attachments, hint = _parse_line(raw, names)
     except LineError as exc:
         return {"id": exc.line_id, "error": ctx.message(exc.code, **exc.fields),
                 "code": exc.code}  # fmt: skip
