@@ -75,6 +75,9 @@ class CategoriesSchema(_Strict):
     min_score: float = Field(ge=0)
     model_weight: float = Field(default=0.0, ge=0, le=10)
     model_min_probability: float = Field(default=0.6, ge=0, le=1)
+    how_to_words: list[str] = []
+    how_to_category: CategoryId = CategoryId.OTHER
+    how_to_weight: float = Field(default=0.0, ge=0, le=20)
     default: CategoryId
     priority: list[CategoryId]
     terms: dict[CategoryId, CategoryTermsSchema]
@@ -222,6 +225,9 @@ def to_domain(s: LexiconSchema) -> Lexicon:
         cat_min_score=s.categories.min_score,
         model_weight=s.categories.model_weight,
         model_min_probability=s.categories.model_min_probability,
+        how_to_words=frozenset(s.categories.how_to_words),
+        how_to_category=s.categories.how_to_category.value,
+        how_to_weight=s.categories.how_to_weight,
         cat_default=s.categories.default.value,
         cat_priority=tuple(c.value for c in s.categories.priority),
         cat_terms={

@@ -100,6 +100,7 @@ def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
         if abs(weight) > abs(best.get(key, 0.0)):
             best[key] = weight
             terms[key] = m.term
+    _add_how_to(analysis, lex, values, evidence, has_request)
     per_token: dict[tuple[str, int], float] = {}
     for (group, first, last), weight in best.items():
         kind, _, cat = group.partition(":")
@@ -112,6 +113,32 @@ def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
         values[cat] += weight
         evidence[cat].append(terms[(group, first, last)])
     return Scores(values, evidence)
+
+
+def _add_how_to(
+    analysis: Analysis,
+    lex: Lexicon,
+    values: dict[str, float],
+    evidence: dict[str, list[str]],
+    has_request: bool,
+) -> None:
+    """«Как выгрузить …?», «где посмотреть …?»: a how-to question is not a problem report."""
+    target = lex.how_to_category
+    if not lex.how_to_words or target not in values:
+        return
+    tokens = analysis.tokens
+    for i, token in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if (
+            token.text in lex.how_to_words
+            and nxt.sentence == token.sentence
+            and nxt.text == nxt.lemma
+            and nxt.text.endswith(lex.infinitive_endings)
+        ):
+            boost = lex.request_boost if has_request and analysis.sentences[
+                token.sentence].is_request else 1.0  # fmt: skip
+            values[target] += lex.how_to_weight * boost
+            evidence[target].append(f"{token.text} {nxt.text}")
 
 
 def classify_category(

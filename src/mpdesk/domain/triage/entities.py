@@ -42,6 +42,7 @@ _MASKS = (
     re.compile(r"https?://\S+"),
 )
 _MAX_VALUE_LEN = 64
+_WORD_AFTER = re.compile(r"\s*(([^\W\d_])[^\W\d_]*)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +86,16 @@ def _masked(text: str, dates: list[DateMention]) -> list[tuple[int, int]]:
     return spans
 
 
-def _amounts(text: str, words: EntityWords) -> list[tuple[int, int, str, bool]]:
+def _amounts(text: str, cased: str, words: EntityWords) -> list[tuple[int, int, str, bool]]:
     """(start, stop, normalised value, has_unit) for numbers that are sums of money."""
     found = []
     for m in _AMOUNT.finditer(text):
         number, cents, scale, currency = m.groups()
-        if not currency and not scale:
+        after = _WORD_AFTER.match(cased, m.end())
+        counted = after is not None and after.group(2).islower() and (
+            len(after.group(1)) > 2 and after.group(1).lower() not in words.links
+        )  # «2 тыс. отзывов» counts reviews; «12 тыс. Верните», «96 тыс к выводу» are money
+        if not currency and (not scale or counted):
             found.append((m.start(), m.end(), "", False))
             continue
         digits = number.replace(" ", "")
@@ -166,7 +171,7 @@ def extract_entities(
     (case kept) whose folded form ``analysis`` was built on."""
     low = analysis.text
     masks = _masked(low, dates)
-    amounts = _amounts(low, words)
+    amounts = _amounts(low, text, words)
     money_at: dict[int, tuple[int, int, str]] = {}
     for start, stop, value, unit in amounts:
         if unit:

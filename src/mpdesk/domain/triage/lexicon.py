@@ -72,6 +72,9 @@ class Lexicon:
     cat_priority: tuple[str, ...]
     cat_terms: dict[str, CategoryTerms]
     model_weight: float
+    how_to_words: frozenset[str]
+    how_to_category: str
+    how_to_weight: float
     model_min_probability: float
     vague_min_informative: int
     vague_terms: tuple[str, ...]

@@ -79,3 +79,9 @@ def test_a_payout_already_made_is_not_a_money_request(triage: Triage) -> None:
     result = triage(text)
     assert result.category == "inventory"
     assert result.event_date is None  # «утрата» is not «утра»
+
+
+def test_how_to_questions_are_other(triage: Triage) -> None:
+    assert triage("Как выгрузить отчёт по продажам за год в Excel в кабинете WB?").category == (
+        "other"
+    )

@@ -101,3 +101,8 @@ def test_phone_without_separators_and_slang_thousands(triage: Triage) -> None:
         ("amount", "1100.00"),
         ("amount", "1200.00"),
     ]
+
+
+def test_thousands_without_currency_need_money_context(triage: Triage) -> None:
+    assert ents(triage("у карточки 2 тыс. отзывов")) == []
+    assert ents(triage("набежало 12 тыс. Верните")) == [("amount", "12000.00")]
