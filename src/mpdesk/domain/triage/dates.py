@@ -19,6 +19,7 @@ from mpdesk.domain.triage.analysis import Analysis
 from mpdesk.domain.triage.lexicon import DateWords, is_one_typo
 
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
+_DASHED = re.compile(r"(?<![\d.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
 _NUMERIC = re.compile(
     r"(?<![\d.,/:-])(\d{1,2})([./])(\d{2})(?:\2(\d{4}|\d{2}))?(?![\d]|[.,/:]\d)"
 )
@@ -98,6 +99,9 @@ def find_absolute(text: str, received: date, words: DateWords) -> list[DateMenti
     found: list[DateMention] = []
     for m in _ISO.finditer(text):
         found.append(DateMention(m.start(), m.end(), _with_year(*map(int, m.groups()))))
+    for m in _DASHED.finditer(text):  # 12-10-2026
+        day, month, year = map(int, m.groups())
+        found.append(DateMention(m.start(), m.end(), _with_year(year, month, day)))
     for m in _NUMERIC.finditer(text):
         if _PERIOD_UNIT.match(text, m.end()) and not m.group(4):
             continue

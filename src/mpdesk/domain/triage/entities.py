@@ -26,7 +26,7 @@ _WB_FBS_SUPPLY = re.compile(r"^WB-GI-\d+$", re.IGNORECASE)
 _CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
 _AMOUNT = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
+    r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
     r"(?:\s*(тыс\.?|тысяч[аи]?|тыщ[аи]?|к|млн\.?|миллион(?:а|ов)?)(?![^\W\d_]))?"
     r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
 )
@@ -98,16 +98,17 @@ def _amounts(text: str, cased: str, words: EntityWords) -> list[tuple[int, int, 
         if not currency and (not scale or counted):
             found.append((m.start(), m.end(), "", False))
             continue
-        digits = number.replace(" ", "")
+        digits = number.replace(" ", "").replace(".", "")
         if len(digits) > 12:
             continue
-        value = int(digits)
         factor = 1
         if scale:
             factor = 1_000_000 if scale.startswith(("млн", "милл")) else 1000
-        raw = f"{value * factor}.{(cents or '0').ljust(2, '0')}" if factor == 1 else (
-            f"{value * factor}.00"
-        )
+        if factor == 1:
+            raw = f"{int(digits)}.{(cents or '0').ljust(2, '0')}"
+        else:  # «1,5 тыс» = 1500.00
+            fraction = int((cents or "0").ljust(2, "0")) * factor // 100
+            raw = f"{int(digits) * factor + fraction}.00"
         found.append((m.start(), m.end(), normalize_identifier(IdType.AMOUNT, raw), True))
         before = _RANGE_START.search(text, max(0, m.start() - 24), m.start())
         if before is not None and factor == 1:  # «1 100–1 200 руб»: both ends are sums
@@ -222,7 +223,9 @@ def extract_entities(
             continue
         if not ch.is_value:
             word = low[ch.start : ch.stop]
-            if carry is not None and (word in words.links or not word.isalnum()):
+            if carry is not None and (
+                word in words.links or word in words.glue or not word.isalnum()
+            ):
                 pass  # lists keep their type through «и», «,», «вместо» …
             elif word.isalnum():
                 carry = None

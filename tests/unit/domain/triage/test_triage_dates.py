@@ -98,3 +98,7 @@ def test_shipping_date_is_background_to_the_acceptance_date(triage: Triage) -> N
     assert triage("Отгрузили поставку 01.06, до сих пор в пути", date(2026, 6, 8)).event_date == (
         date(2026, 6, 1)
     )
+
+
+def test_day_month_year_with_dashes(triage: Triage) -> None:
+    assert triage("12-10-2026 приняли", date(2026, 10, 20)).event_date == date(2026, 10, 12)

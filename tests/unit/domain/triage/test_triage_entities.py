@@ -106,3 +106,19 @@ def test_phone_without_separators_and_slang_thousands(triage: Triage) -> None:
 def test_thousands_without_currency_need_money_context(triage: Triage) -> None:
     assert ents(triage("у карточки 2 тыс. отзывов")) == []
     assert ents(triage("набежало 12 тыс. Верните")) == [("amount", "12000.00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("штраф 1.500 руб", "1500.00"), ("списали 1,5 тыс руб", "1500.00"),
+     ("8 456,40 ₽", "8456.40"), ("удержали 1500р", "1500.00"), ("5 000 000 руб", "5000000.00")],
+)  # fmt: skip
+def test_amount_formats(triage: Triage, text: str, value: str) -> None:
+    assert ents(triage(text)) == [("amount", value)]
+
+
+def test_number_signs_inside_lists(triage: Triage) -> None:
+    assert ents(triage("поставки №12345678 и №12345679")) == [
+        ("supply_id", "12345678"),
+        ("supply_id", "12345679"),
+    ]
