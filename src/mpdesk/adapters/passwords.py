@@ -9,8 +9,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 class Argon2PasswordHasher:
     def __init__(self, time_cost: int | None = None, memory_cost: int | None = None) -> None:
         """Defaults are argon2-cffi's; tests pass tiny costs to stay fast."""
-        options = {"time_cost": time_cost, "memory_cost": memory_cost}
-        self._hasher = _Argon2(**{k: v for k, v in options.items() if v is not None})
+        default = _Argon2()
+        self._hasher = _Argon2(
+            time_cost=default.time_cost if time_cost is None else time_cost,
+            memory_cost=default.memory_cost if memory_cost is None else memory_cost,
+        )
 
     def hash(self, password: str) -> str:
         return str(self._hasher.hash(password))
