@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 from mpdesk.domain.accounts import (
     Principal,
@@ -39,6 +41,49 @@ TOKEN_PREFIX = "mpd_"
 FIRST_ADMIN_LOGIN = "admin"
 #: last-seen stamps are written at most this often (keeps reads free of writes)
 TOUCH_EVERY = timedelta(minutes=5)
+#: how long a resolved session or API token is reused without asking the database
+PRINCIPAL_CACHE_SECONDS = 5.0
+
+
+class PrincipalCache:
+    """Sessions and API tokens this process resolved in the last few seconds, by secret hash.
+
+    Checking who is asking costs three queries (session or token, user, memberships) on every
+    request; this keeps the answer for ``ttl`` seconds. Every accounts change made through this
+    module (sign-out, passwords, roles, token revocation) clears the cache of this process; a
+    change made by another process (another web worker, the CLI) is seen within ``ttl`` seconds.
+    Unknown secrets are never cached.
+    """
+
+    def __init__(
+        self,
+        ttl: float = PRINCIPAL_CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        max_entries: int = 10_000,
+    ) -> None:
+        self.ttl = ttl
+        self._clock = clock
+        self._max = max_entries
+        self._items: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str) -> Any:
+        found = self._items.get(key)
+        if found is None:
+            return None
+        if self._clock() - found[0] >= self.ttl:
+            del self._items[key]
+            return None
+        return found[1]
+
+    def put(self, key: str, value: Any) -> None:
+        if self.ttl <= 0:
+            return
+        if len(self._items) >= self._max:
+            self._items.clear()
+        self._items[key] = (self._clock(), value)
+
+    def clear(self) -> None:
+        self._items.clear()
 
 
 @dataclass(frozen=True)
@@ -60,6 +105,7 @@ class WebContext:
     new_file_store: Callable[[], FileStore]
     policy: AccountPolicy
     secret: bytes = b""  # signs the CSRF tokens of forms shown before sign-in
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
 
     def acting(self, principal: Principal) -> ServiceContext:
         """A context whose actor is the principal, with its own pending-file list."""
@@ -139,7 +185,8 @@ def set_password(wctx: WebContext, login: str, password: str) -> User:
         assert user.id is not None
         uow.accounts.delete_user_sessions(user.id)
         uow.commit()
-        return user
+    wctx.principals.clear()
+    return user
 
 
 def change_own_password(wctx: WebContext, principal: Principal, current: str, new: str) -> None:
@@ -154,6 +201,7 @@ def change_own_password(wctx: WebContext, principal: Principal, current: str, ne
         user.password_hash = wctx.hasher.hash(new)
         uow.accounts.save_user(user)
         uow.commit()
+    wctx.principals.clear()
 
 
 def list_users(wctx: WebContext) -> list[tuple[User, list[Membership]]]:
@@ -171,6 +219,7 @@ def grant_role(wctx: WebContext, login: str, shop_id: int, role: Role | None) ->
         assert user.id is not None
         uow.accounts.set_membership(user.id, shop_id, role)
         uow.commit()
+    wctx.principals.clear()
 
 
 def accounts_configured(wctx: WebContext) -> bool:
@@ -263,24 +312,33 @@ def session_principal(wctx: WebContext, token: str) -> tuple[Principal, WebSessi
     if not token:
         return None
     now = wctx.ctx.clock.now()
+    key = "s:" + hash_secret(token)
+    cached: tuple[Principal, WebSession] | None = wctx.principals.get(key)
+    if cached is not None and cached[1].expires_at > now:
+        return cached
     with wctx.accounts() as uow:
         repo = uow.accounts
-        session = repo.find_session(hash_secret(token))
+        session = repo.find_session(key[2:])
         if session is None or session.expires_at <= now:
             return None
         user = repo.get_user(session.user_id)
         if user is None or not user.active:
             return None
         if now - session.last_seen_at > TOUCH_EVERY:
-            repo.touch_session(session.id, now, now + timedelta(hours=wctx.policy.session_hours))
+            expires = now + timedelta(hours=wctx.policy.session_hours)
+            repo.touch_session(session.id, now, expires)
             uow.commit()
-        return _principal(repo, user), session
+            session = replace(session, last_seen_at=now, expires_at=expires)
+        found = _principal(repo, user), session
+    wctx.principals.put(key, found)
+    return found
 
 
 def sign_out(wctx: WebContext, token: str) -> None:
     with wctx.accounts() as uow:
         uow.accounts.delete_session(hash_secret(token))
         uow.commit()
+    wctx.principals.clear()
 
 
 def create_login_link(wctx: WebContext, login: str) -> str:
@@ -335,10 +393,14 @@ def create_token(wctx: WebContext, login: str, name: str = "") -> tuple[str, Api
 def token_principal(wctx: WebContext, secret: str) -> Principal | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
+    key = "t:" + hash_secret(secret)
+    cached: Principal | None = wctx.principals.get(key)
+    if cached is not None:
+        return cached
     now = wctx.ctx.clock.now()
     with wctx.accounts() as uow:
         repo = uow.accounts
-        token = repo.find_token(hash_secret(secret))
+        token = repo.find_token(key[2:])
         if token is None or token.revoked:
             return None
         user = repo.get_user(token.user_id)
@@ -347,7 +409,9 @@ def token_principal(wctx: WebContext, secret: str) -> Principal | None:
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
             repo.touch_token(token.id, now)
             uow.commit()
-        return _principal(repo, user, via_token=True)
+        principal = _principal(repo, user, via_token=True)
+    wctx.principals.put(key, principal)
+    return principal
 
 
 def list_tokens(wctx: WebContext, principal: Principal) -> list[ApiToken]:
@@ -362,3 +426,4 @@ def revoke_token(wctx: WebContext, principal: Principal, token_id: int) -> None:
             raise NotFoundError("token_not_found", token_id=token_id)
         uow.accounts.revoke_token(token_id)
         uow.commit()
+    wctx.principals.clear()

@@ -1,0 +1,94 @@
+"""What the fast paths of the journal and the API must still guarantee: the short-lived cache of
+signed-in people forgets at once what this process changed, and within seconds what another
+process changed."""
+
+from __future__ import annotations
+
+from tests.web_support import World, fast_web_context, sign_in
+
+from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import Role
+from mpdesk.services import accounts
+from mpdesk.services.accounts import PrincipalCache
+
+
+class Ticking:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_principal_cache_expires_and_skips_when_disabled() -> None:
+    clock = Ticking()
+    cache = PrincipalCache(ttl=5, clock=clock)
+    cache.put("t:a", "principal")
+    assert cache.get("t:a") == "principal"
+    clock.now += 4.9
+    assert cache.get("t:a") == "principal"
+    clock.now += 0.1
+    assert cache.get("t:a") is None
+    off = PrincipalCache(ttl=0)
+    off.put("t:a", "principal")
+    assert off.get("t:a") is None
+
+
+def test_principal_cache_is_bounded() -> None:
+    cache = PrincipalCache(max_entries=3)
+    for i in range(5):
+        cache.put(f"k{i}", i)
+    assert cache.get("k4") == 4
+    assert len(cache._items) <= 3
+
+
+def test_revoked_token_stops_working_at_once(world: World) -> None:
+    client = world.api_client(world.viewer_token)
+    assert client.get("/api/v1/tickets").status_code == 200
+    principal = accounts.token_principal(world.wctx, world.viewer_token)
+    assert principal is not None
+    (token,) = accounts.list_tokens(world.wctx, principal)
+    accounts.revoke_token(world.wctx, principal, token.id)
+    assert client.get("/api/v1/tickets").status_code == 401
+
+
+def test_sign_out_and_password_change_end_the_cached_session(world: World) -> None:
+    client = world.client()
+    sign_in(client, "boss")
+    assert client.get("/journal").status_code == 200
+    token = client.cookies["mpdesk_session"]
+    accounts.sign_out(world.wctx, token)
+    assert client.get("/journal").status_code == 303
+
+    sign_in(client, "boss")
+    assert client.get("/journal").status_code == 200
+    accounts.set_password(world.wctx, "boss", "another-horse-43")
+    assert client.get("/journal").status_code == 303
+
+
+def test_role_change_is_seen_at_once(world: World) -> None:
+    client = world.api_client(world.viewer_token)
+    assert client.get(f"/api/v1/tickets/{world.ticket_b}").status_code == 404
+    accounts.grant_role(world.wctx, "vera", world.shop_b, Role.VIEWER)
+    assert client.get(f"/api/v1/tickets/{world.ticket_b}").status_code == 200
+
+
+def test_another_process_change_is_seen_after_the_cache_lifetime(app: App, world: World) -> None:
+    clock = Ticking()
+    world.wctx.principals = PrincipalCache(clock=clock)
+    client = world.api_client(world.viewer_token)
+    assert client.get("/api/v1/tickets").status_code == 200
+    other = fast_web_context(app)  # e.g. `mpdesk token revoke` from the CLI
+    principal = accounts.token_principal(other, world.viewer_token)
+    assert principal is not None
+    (token,) = accounts.list_tokens(other, principal)
+    accounts.revoke_token(other, principal, token.id)
+    assert client.get("/api/v1/tickets").status_code == 200  # still cached here
+    clock.now += world.wctx.principals.ttl
+    assert client.get("/api/v1/tickets").status_code == 401
+
+
+def test_unknown_secrets_are_not_cached(world: World) -> None:
+    assert accounts.token_principal(world.wctx, "mpd_unknown") is None
+    assert accounts.session_principal(world.wctx, "unknown") is None
+    assert world.wctx.principals._items == {}
