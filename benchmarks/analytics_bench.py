@@ -3,8 +3,11 @@
 Generates a two-year journal (5 shops, both marketplaces, realistic statuses: old appeals are
 closed, recent ones open), builds the analytics rollup once, then times what the web
 dashboard calls (``mpdesk.services.analytics.dashboard``: all-time totals, the last 12 weeks
-by week, marketplace and category, percentiles, money, three SVG charts) and ``mpdesk stats``
-style queries. Results go to ``benchmarks/results/analytics.json``.
+by week, marketplace, category and channel, percentiles, money, four SVG charts), the whole of
+«Сводка» (``dashboard_page_numbers``: the tiles, the due board in short and the analytics) for
+every shop and for two of five, and ``mpdesk stats`` style queries. Each timing gives the
+wall-clock median and max and the CPU median; the load average is recorded before and after.
+Results go to ``benchmarks/results/analytics.json``.
 
     .venv/bin/python benchmarks/analytics_bench.py [--tickets 1000000] [--only sqlite|postgres]
 
@@ -33,13 +36,16 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from mpdesk.bootstrap import bootstrap  # noqa: E402
 from mpdesk.config import Settings  # noqa: E402
-from mpdesk.services import analytics  # noqa: E402
+from mpdesk.services import analytics, deadlines  # noqa: E402
 from mpdesk.services.ports import StatsFilter  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 PG_URL = os.environ.get("MPDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CATEGORIES = ["acceptance", "logistics", "listing", "inventory", "compliance", "finance", "other"]
-CHANNELS = {"wb": ["wb_service_desk", "wb_help_form"], "ozon": ["ozon_seller_support", "ozon_fbs_fbo_chat"]}  # noqa: E501
+CHANNELS = {
+    "wb": ["wb_service_desk", "wb_help_form"],
+    "ozon": ["ozon_seller_support", "ozon_fbs_fbo_chat"],
+}
 SHOPS = [("ВБ-1", "wb"), ("ВБ-2", "wb"), ("ВБ-3", "wb"), ("Озон-1", "ozon"), ("Озон-2", "ozon")]
 COLUMNS = (
     "id shop_id marketplace category status subject body description channel_id external_id "
@@ -96,7 +102,10 @@ def load_sqlite(path: Path, count: int) -> None:
     db = sqlite3.connect(path)
     db.executemany(
         "INSERT INTO shops (id, name, marketplace, is_default, created_at) VALUES (?,?,?,?,?)",
-        [(i + 1, n, mp, i in (0, 3), "2024-01-01 00:00:00.000000") for i, (n, mp) in enumerate(SHOPS)],  # noqa: E501
+        [
+            (i + 1, n, mp, i in (0, 3), "2024-01-01 00:00:00.000000")
+            for i, (n, mp) in enumerate(SHOPS)
+        ],
     )
     sql = f"INSERT INTO tickets ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
     batch: list[tuple[object, ...]] = []
@@ -132,12 +141,31 @@ def load_postgres(url: str, count: int) -> None:
 
 
 def timed(fn, repeat: int = 5) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    times = []
+    """Wall-clock median and max, and the median CPU time of this process (robust to other
+    processes on a busy machine)."""
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
-    return {"median_s": round(statistics.median(times), 3), "max_s": round(max(times), 3)}
+        cpu.append(time.process_time() - c0)
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "max_s": round(max(times), 3),
+        "cpu_median_s": round(statistics.median(cpu), 3),
+    }
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def dashboard_page(ctx, shop_ids=None) -> None:  # type: ignore[no-untyped-def]
+    """Every number «Сводка» shows: the tiles, the deadlines and the analytics with charts."""
+    now = ctx.clock.now()
+    analytics.journal_summary(ctx, shop_ids, now, now + timedelta(hours=24))
+    deadlines.due_summary(ctx, shop_ids)
+    analytics.dashboard(ctx, shop_ids)
 
 
 def run(kind: str, url: str, home: Path, count: int) -> dict[str, object]:
@@ -154,13 +182,26 @@ def run(kind: str, url: str, home: Path, count: int) -> dict[str, object]:
     days = analytics.refresh(ctx, full=True)
     build = time.perf_counter() - t0
     month = StatsFilter(day_from=datetime(2026, 10, 1).date(), day_to=datetime(2026, 11, 1).date())
+    board = deadlines.due_summary(ctx)
     result: dict[str, object] = {
         "tickets": count,
+        "load_average_before": load_average(),
         "load_s": round(loaded, 1),
         "rollup_full_build_s": round(build, 2),
         "rollup_days": days,
+        "clock_tickets": sum(
+            len(b) for b in deadlines.desk(ctx).analytics.iter_clock_tickets(None)
+        ),
+        "clocks_overdue_today_week": [s.clocks for s in board.sections],
         "refresh_noop": timed(lambda: analytics.refresh(ctx)),
         "dashboard": timed(lambda: analytics.dashboard(ctx)),
+        "dashboard_two_shops": timed(lambda: analytics.dashboard(ctx, [1, 4])),
+        "journal_summary": timed(
+            lambda: analytics.journal_summary(ctx, None, NOW, NOW + timedelta(hours=24))
+        ),
+        "due_summary": timed(lambda: deadlines.due_summary(ctx)),
+        "dashboard_page_numbers": timed(lambda: dashboard_page(ctx)),
+        "dashboard_page_numbers_two_shops": timed(lambda: dashboard_page(ctx, [1, 4])),
         "stats_all_time_by_marketplace_category_channel": timed(
             lambda: analytics.compute_stats(
                 ctx, StatsFilter(), ["marketplace", "category", "channel"]
@@ -171,8 +212,8 @@ def run(kind: str, url: str, home: Path, count: int) -> dict[str, object]:
             lambda: analytics.compute_stats(ctx, month, [], recurring=True), repeat=2
         ),
     }
-    board = analytics.dashboard(ctx)
-    result["check_total"] = board.total.total
+    result["check_total"] = analytics.dashboard(ctx).total.total
+    result["load_average_after"] = load_average()
     if app.engine is not None:
         app.engine.dispose()
     return result
@@ -183,7 +224,13 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     args = parser.parse_args()
-    results: dict[str, object] = {"tickets": args.tickets, "machine": f"{os.cpu_count()} cores"}
+    results: dict[str, object] = {
+        "tickets": args.tickets,
+        "machine": f"{os.cpu_count()} cores",
+        "command": "python benchmarks/analytics_bench.py"
+        + (f" --only {args.only}" if args.only else ""),
+        "load_average_at_start": load_average(),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         if args.only in (None, "sqlite"):

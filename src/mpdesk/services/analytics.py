@@ -8,8 +8,9 @@ and its charts as inline SVG strings (``mpdesk.services.charts``); see docs/anal
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,7 +25,7 @@ from mpdesk.domain.stats import (
 from mpdesk.services import charts
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.deadlines import desk
-from mpdesk.services.ports import GroupCounts, StatsFilter
+from mpdesk.services.ports import GroupCounts, JournalSummary, StatsCell, StatsFilter
 
 GROUPS = ("marketplace", "category", "channel", "shop", "week", "month")
 ID_TYPES = ("sku", "supply_id", "barcode", "vendor_code", "order_id")
@@ -139,7 +140,11 @@ def compute_stats(
     refresh_first: bool = True,
     with_findings: bool = True,
     with_percentiles: bool = True,
+    overdue: Mapping[StatsCell, int] | None = None,
 ) -> Stats:
+    """Statistics of ``flt`` grouped by ``group_by``. ``overdue``: live overdue cells read
+    once by the caller (``AnalyticsRepository.overdue_cells`` of a filter that covers
+    ``flt``) — the dashboard asks four questions and counts the live part once."""
     group_by = list(group_by or [])
     for name in group_by:
         if name not in GROUPS:
@@ -151,7 +156,7 @@ def compute_stats(
     rows = []
     if group_by:
         hists = repo.histograms(flt, group_by)
-        groups = repo.counts(flt, group_by, now, offset)
+        groups = repo.counts(flt, group_by, now, offset, overdue)
         for g in groups:
             keys = dict(zip(group_by, g.keys, strict=True))
             rows.append(_row(keys, g, hists.get(g.keys)))
@@ -160,7 +165,7 @@ def compute_stats(
         rs = merge_histograms(h[1] for h in hists.values())
         total = _row({}, _sum(groups), (fa, rs))
     else:
-        totals = repo.counts(flt, [], now, offset)
+        totals = repo.counts(flt, [], now, offset, overdue)
         hist = repo.histograms(flt, []).get(()) if with_percentiles else None
         total = _row({}, totals[0] if totals else _empty(), hist)
     findings = None
@@ -211,6 +216,7 @@ def stats_public(stats: Stats) -> dict[str, Any]:
             "from": stats.filter.day_from.isoformat() if stats.filter.day_from else None,
             "to": stats.filter.day_to.isoformat() if stats.filter.day_to else None,
             "shop_id": stats.filter.shop_id,
+            "shop_ids": list(stats.filter.shop_ids) if stats.filter.shop_ids is not None else None,
             "marketplace": stats.filter.marketplace,
             "category": stats.filter.category,
         },
@@ -257,50 +263,104 @@ class Dashboard:
     weeks: list[tuple[str, int]]  # (Monday ISO date, appeals) oldest first
     by_marketplace: list[StatsRow]
     by_category: list[StatsRow]
+    by_channel: list[StatsRow]
     findings: dict[str, Any] | None
     charts: dict[str, str]
+    period_from: date | None = None  # the Monday the period starts on
 
 
-def dashboard(ctx: ServiceContext, shop_id: int | None = None, weeks: int = 12) -> Dashboard:
+def _scope(shop_ids: Sequence[int] | None) -> tuple[int, ...] | None:
+    return None if shop_ids is None else tuple(sorted(shop_ids))
+
+
+def dashboard(
+    ctx: ServiceContext, shop_ids: Sequence[int] | None = None, weeks: int = 12
+) -> Dashboard:
+    """The dashboard of the shops ``shop_ids`` (``None``: every shop): all-time totals, the
+    last ``weeks`` weeks by week, marketplace, category and channel, and charts. The rollup
+    is refreshed once and the live "overdue now" cells are read once for all five questions."""
     today = ctx.clock.today()
     first = _week_start(today) - timedelta(weeks=weeks - 1)
-    # all time: counts and money (percentiles are the period's); refreshes the rollup
-    everything = compute_stats(ctx, StatsFilter(shop_id=shop_id), with_percentiles=False)
-    period_flt = StatsFilter(day_from=first, shop_id=shop_id)
-    once = {"refresh_first": False, "with_findings": False}
+    scope = _scope(shop_ids)
+    refresh(ctx)
+    cells = desk(ctx).analytics.overdue_cells(
+        StatsFilter(shop_ids=scope), ctx.clock.now(), tz_offset_minutes(ctx)
+    )
+    once: dict[str, Any] = {"refresh_first": False, "overdue": cells}
+    # all time: counts and money (percentiles are the period's)
+    everything = compute_stats(ctx, StatsFilter(shop_ids=scope), with_percentiles=False, **once)
+    once["with_findings"] = False
+    period_flt = StatsFilter(day_from=first, shop_ids=scope)
     period = compute_stats(ctx, period_flt, ["week"], **once)
     per_mp = compute_stats(ctx, period_flt, ["marketplace"], **once)
     per_cat = compute_stats(ctx, period_flt, ["category"], **once)
+    per_channel = compute_stats(ctx, period_flt, ["channel"], **once)
     counts = {r.keys["week"]: r.total for r in period.rows}
     mondays = [(first + timedelta(weeks=i)).isoformat() for i in range(weeks)]
     series = [(monday, counts.get(monday, 0)) for monday in mondays]
-    labels = {c.id: c.label_ru for c in ctx.kb.categories.values()}
-    svg = {
-        "appeals_per_week": charts.bar_chart(
-            [(d[8:10] + "." + d[5:7], n) for d, n in series],
-            ctx.message("stats_chart_weekly"),
-        ),
-        "by_category": charts.horizontal_bars(
-            [(labels.get(r.keys["category"], r.keys["category"]), r.total) for r in per_cat.rows],
-            ctx.message("stats_chart_categories"),
-        ),
-        "money": charts.horizontal_bars(
-            [
-                (ctx.message("stats_col_claimed"), float(everything.total.claimed)),
-                (ctx.message("stats_col_recovered"), float(everything.total.recovered)),
-            ],
-            ctx.message("stats_chart_money"),
-        ),
-    }
+    svg = dashboard_charts(ctx, everything, series, per_cat.rows, per_channel.rows)
     return Dashboard(
         everything.total,
         period.total,
         series,
         per_mp.rows,
         per_cat.rows,
+        per_channel.rows,
         everything.findings,
         svg,
+        first,
     )
+
+
+def dashboard_charts(
+    ctx: ServiceContext,
+    everything: Stats,
+    series: list[tuple[str, int]],
+    by_category: list[StatsRow],
+    by_channel: list[StatsRow],
+) -> dict[str, str]:
+    """Appeals per week, by category, money at stake vs recovered (tickets and audit
+    findings), and median time to the first answer per channel."""
+    labels = {c.id: c.label_ru for c in ctx.kb.categories.values()}
+    channels = {c.id: c.name_ru for c in ctx.kb.channels.values()}
+    money = [
+        (ctx.message("stats_col_claimed"), float(everything.total.claimed)),
+        (ctx.message("stats_col_recovered"), float(everything.total.recovered)),
+    ]
+    if everything.findings is not None:
+        money += [
+            (ctx.message("stats_findings_at_stake"), float(everything.findings["at_stake"])),
+            (ctx.message("stats_findings_recovered"), float(everything.findings["recovered"])),
+        ]
+    medians = [
+        (channels.get(r.keys["channel"], r.keys["channel"] or "—"), r.first_answer_median_h)
+        for r in by_channel
+        if r.first_answer_median_h is not None
+    ]
+    return {
+        "appeals_per_week": charts.bar_chart(
+            [(d[8:10] + "." + d[5:7], n) for d, n in series],
+            ctx.message("stats_chart_weekly"),
+        ),
+        "by_category": charts.horizontal_bars(
+            [(labels.get(r.keys["category"], r.keys["category"]), r.total) for r in by_category],
+            ctx.message("stats_chart_categories"),
+        ),
+        "money": charts.horizontal_bars(money, ctx.message("stats_chart_money")),
+        "reply_medians": charts.horizontal_bars(
+            [(name, float(hours)) for name, hours in medians],
+            ctx.message("stats_chart_reply_medians"),
+        ),
+    }
+
+
+def journal_summary(
+    ctx: ServiceContext, shop_ids: Sequence[int] | None, now: datetime, soon: datetime
+) -> JournalSummary:
+    """The «Сводка» tiles (open, overdue, awaiting, due before ``soon``, money) of the shops
+    ``shop_ids``: open counts and money from the refreshed rollup, reply clocks live."""
+    refresh(ctx)
+    return desk(ctx).analytics.summary(shop_ids, now, soon)
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -312,10 +372,16 @@ def month_bounds(month: str) -> tuple[date, date]:
     return first, nxt
 
 
-def monthly_report(ctx: ServiceContext, month: str, shop_id: int | None = None) -> str:
-    """A self-contained HTML report of one month (inline SVG charts, no external resources)."""
+def monthly_report(
+    ctx: ServiceContext,
+    month: str,
+    shop_id: int | None = None,
+    shop_ids: Sequence[int] | None = None,
+) -> str:
+    """A self-contained HTML report of one month (inline SVG charts, no external resources);
+    ``shop_ids`` limits it to a person's shops."""
     first, nxt = month_bounds(month)
-    flt = StatsFilter(day_from=first, day_to=nxt, shop_id=shop_id)
+    flt = StatsFilter(day_from=first, day_to=nxt, shop_id=shop_id, shop_ids=_scope(shop_ids))
     by_mp = compute_stats(ctx, flt, ["marketplace"], recurring=True)
     by_cat = compute_stats(ctx, flt, ["category"])
     by_channel = compute_stats(ctx, flt, ["channel"])

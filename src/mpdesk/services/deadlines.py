@@ -6,6 +6,8 @@ passes ``now``, the time zone and the business-day calendar in, and records resu
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import cast
@@ -22,7 +24,7 @@ from mpdesk.domain.sla import (
     escalation_ladder,
     ticket_deadlines,
 )
-from mpdesk.domain.tickets import OPEN_STATUSES, Attachment, Direction, Event, Status, Ticket
+from mpdesk.domain.tickets import Attachment, Direction, Event, Status, Ticket
 from mpdesk.services.compose_appeal import compose_appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import OpenedTicket
@@ -32,7 +34,6 @@ from mpdesk.services.ports import (
     Notifier,
     ReminderLog,
     ReportRenderer,
-    TicketFilter,
     UnitOfWork,
 )
 
@@ -109,34 +110,117 @@ class DueBoard:
         return [i for i in self.items if i.bucket is bucket]
 
 
-def due_board(ctx: ServiceContext, horizon_days: int = 7, shop_id: int | None = None) -> DueBoard:
-    """Every clock of every open ticket that is overdue, due today or within the horizon."""
-    now = ctx.clock.now()
+def _scope(shop_id: int | None, shop_ids: Sequence[int] | None) -> list[int] | None:
+    scope = list(shop_ids) if shop_ids is not None else None
+    if shop_id is not None:
+        scope = [s for s in (scope if scope is not None else [shop_id]) if s == shop_id]
+    return scope
+
+
+def _running_clocks(
+    ctx: ServiceContext, now: datetime, horizon_days: int, scope: list[int] | None
+) -> Iterator[tuple[Ticket, Deadline, Bucket]]:
+    """Every clock of the open tickets of ``scope`` that is overdue, due today or within the
+    horizon. Tickets are read without texts and correspondence, and only those that may have
+    a clock (awaiting a reply, unsent with an event date, linked to a parent)."""
     tz = display_tz(ctx)
-    flt = TicketFilter(status=sorted(OPEN_STATUSES), shop_id=shop_id, order_by="id")
-    with ctx.uow() as uow:
-        tickets = uow.tickets.list(flt)
-    links = links_for(ctx, tickets)
     calendar = desk(ctx).calendar
-    items = []
-    for ticket in tickets:
-        for d in ticket_deadlines(
-            ticket,
-            ctx.kb.deadlines,
-            calendar,
-            tz,
-            now,
-            links.get(ticket.id or 0),
-            reply_hours(ctx, ticket),
-        ):
-            bucket = d.bucket(now, tz, horizon_days)
-            if bucket is Bucket.LATER:
-                continue
-            left = d.due_at - now if d.due_at > now else None
-            items.append(DueItem(ticket, d, bucket, d.overdue_by(now), left))
-    order = {Bucket.OVERDUE: 0, Bucket.TODAY: 1, Bucket.WEEK: 2}
-    items.sort(key=lambda i: (order[i.bucket], i.deadline.due_at, i.ticket.id or 0))
+    rules = ctx.kb.deadlines
+    # in batches: a few thousand tickets at a time stay cheap for the garbage collector
+    for batch in desk(ctx).analytics.iter_clock_tickets(scope):
+        links = links_for(ctx, batch)
+        for ticket in batch:
+            link = links.get(ticket.id or 0)
+            hours = reply_hours(ctx, ticket)
+            for d in ticket_deadlines(ticket, rules, calendar, tz, now, link, hours):
+                bucket = d.bucket(now, tz, horizon_days)
+                if bucket is not Bucket.LATER:
+                    yield ticket, d, bucket
+
+
+def _item(ticket: Ticket, d: Deadline, bucket: Bucket, now: datetime) -> DueItem:
+    return DueItem(ticket, d, bucket, d.overdue_by(now), d.due_at - now if d.due_at > now else None)
+
+
+_ORDER = {Bucket.OVERDUE: 0, Bucket.TODAY: 1, Bucket.WEEK: 2}
+
+
+def due_board(
+    ctx: ServiceContext,
+    horizon_days: int = 7,
+    shop_id: int | None = None,
+    shop_ids: Sequence[int] | None = None,
+) -> DueBoard:
+    """Every clock of every open ticket that is overdue, due today or within the horizon,
+    in the shop ``shop_id`` or the shops ``shop_ids`` (``None``: every shop)."""
+    now = ctx.clock.now()
+    items = [
+        _item(t, d, b, now)
+        for t, d, b in _running_clocks(ctx, now, horizon_days, _scope(shop_id, shop_ids))
+    ]
+    items.sort(key=lambda i: (_ORDER[i.bucket], i.deadline.due_at, i.ticket.id or 0))
     return DueBoard(now, horizon_days, items)
+
+
+@dataclass(frozen=True)
+class DueSection:
+    bucket: Bucket
+    tickets: int  # distinct tickets with a clock in this section
+    clocks: int  # clocks in this section
+    items: list[DueItem]  # the first ``limit`` clocks, most urgent first
+
+    @property
+    def more(self) -> int:
+        """Clocks not listed."""
+        return self.clocks - len(self.items)
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    now: datetime
+    horizon_days: int
+    overdue: DueSection
+    today: DueSection
+    week: DueSection
+
+    @property
+    def sections(self) -> list[DueSection]:
+        return [self.overdue, self.today, self.week]
+
+
+def due_summary(
+    ctx: ServiceContext,
+    shop_ids: Sequence[int] | None = None,
+    horizon_days: int = 7,
+    limit: int = 10,
+) -> DueSummary:
+    """The due board in short, for the dashboard and the API: per section the number of
+    tickets and clocks and the ``limit`` most urgent clocks (overdue: the longest overdue
+    first). Counts without building the whole board: a journal may have thousands."""
+    now = ctx.clock.now()
+    tickets: dict[Bucket, set[int]] = {b: set() for b in _ORDER}
+    clocks: dict[Bucket, int] = dict.fromkeys(_ORDER, 0)
+    # per section a heap of the ``limit`` earliest clocks, keyed negated: its top is the latest
+    heads: dict[Bucket, list[tuple[float, int, int, Ticket, Deadline]]] = {b: [] for b in _ORDER}
+    running = _running_clocks(ctx, now, horizon_days, _scope(None, shop_ids))
+    for n, (ticket, d, bucket) in enumerate(running):
+        tickets[bucket].add(ticket.id or 0)
+        clocks[bucket] += 1
+        entry = (-d.due_at.timestamp(), -(ticket.id or 0), -n, ticket, d)
+        head = heads[bucket]
+        if len(head) < limit:
+            heapq.heappush(head, entry)
+        elif entry[:3] > head[0][:3]:
+            heapq.heapreplace(head, entry)
+
+    def section(bucket: Bucket) -> DueSection:
+        listed = sorted(heads[bucket], key=lambda e: e[:3], reverse=True)
+        items = [_item(t, d, bucket, now) for *_, t, d in listed]
+        return DueSection(bucket, len(tickets[bucket]), clocks[bucket], items)
+
+    return DueSummary(
+        now, horizon_days, section(Bucket.OVERDUE), section(Bucket.TODAY), section(Bucket.WEEK)
+    )
 
 
 # --- one case: chain, ladder, claim -------------------------------------------------------------

@@ -341,13 +341,19 @@ class ReminderLog(Protocol):
 
 @dataclass(frozen=True)
 class StatsFilter:
-    """Tickets created on local days ``[day_from, day_to)``, optionally one shop etc."""
+    """Tickets created on local days ``[day_from, day_to)``, optionally one shop etc.
+    ``shop_ids`` is the visibility scope of a person (``None`` = every shop)."""
 
     day_from: date | None = None
     day_to: date | None = None
     shop_id: int | None = None
     marketplace: str | None = None
     category: str | None = None
+    shop_ids: tuple[int, ...] | None = None
+
+
+#: one cell of the analytics grain: (local day, shop id, marketplace, category, channel id)
+StatsCell = tuple[date, int, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -382,8 +388,35 @@ class AnalyticsRepository(Protocol):
         ...
 
     def counts(
-        self, flt: StatsFilter, dims: Sequence[str], now: datetime, tz_offset_minutes: int
-    ) -> list[GroupCounts]: ...
+        self,
+        flt: StatsFilter,
+        dims: Sequence[str],
+        now: datetime,
+        tz_offset_minutes: int,
+        overdue: Mapping[StatsCell, int] | None = None,
+    ) -> list[GroupCounts]:
+        """Grouped counts and money; "overdue now" comes from ``overdue`` cells when given
+        (``overdue_cells`` of a wider filter, read once per dashboard), else it is counted."""
+        ...
+
+    def overdue_cells(
+        self, flt: StatsFilter, now: datetime, tz_offset_minutes: int
+    ) -> dict[StatsCell, int]:
+        """Tickets awaiting a reply that is overdue at ``now``, counted per cell (live)."""
+        ...
+
+    def summary(
+        self, shop_ids: Sequence[int] | None, now: datetime, soon: datetime
+    ) -> JournalSummary:
+        """The «Сводка» tiles from the rollup (open, money) and the reply clocks (live)."""
+        ...
+
+    def iter_clock_tickets(
+        self, shop_ids: Sequence[int] | None, batch_size: int = 2000
+    ) -> Iterator[list[Ticket]]:
+        """Open tickets that may have a running clock (awaiting a reply, unsent with an event
+        date, or linked to a parent), without texts and correspondence, in batches."""
+        ...
 
     def histograms(
         self, flt: StatsFilter, dims: Sequence[str]

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from time import monotonic
 from typing import Any
 
@@ -48,12 +49,27 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from mpdesk.adapters.db import tables as t
 from mpdesk.adapters.db import tables_deadlines as td
+from mpdesk.domain.sla import UNSENT
 from mpdesk.domain.stats import BUCKET_EDGES, bucket_index
-from mpdesk.domain.tickets import AWAITING_REPLY, OPEN_STATUSES
-from mpdesk.services.ports import GroupCounts, StatsFilter
+from mpdesk.domain.tickets import AWAITING_REPLY, OPEN_STATUSES, Status, Ticket
+from mpdesk.services.ports import GroupCounts, JournalSummary, StatsCell, StatsFilter
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 _AWAITING = [s.value for s in AWAITING_REPLY]
+_UNSENT = [s.value for s in UNSENT]
+#: money sums read by ``counts`` (``open_claimed`` is read by ``summary`` only)
+_READ_MONEY = ("claimed", "recovered")
+#: the ticket columns the clocks need (no texts, no correspondence)
+_RAW: dict[str, Any] = {
+    name: String()
+    for name in ("event_date", "submitted_at", "reply_due_at", "first_answer_at", "closed_at",
+                 "created_at", "updated_at")
+} | {"amount_claimed": BigInteger(), "amount_recovered": BigInteger()}  # fmt: skip
+_CLOCK_COLUMNS = (
+    "id", "shop_id", "marketplace", "category", "status", "subject", "event_date", "channel_id",
+    "external_id", "submitted_at", "reply_due_at", "first_answer_at", "closed_at", "urgent",
+    "parent_id", "amount_claimed", "amount_recovered", "created_at", "updated_at", "version",
+)  # fmt: skip
 DIMENSIONS = ("marketplace", "category", "channel", "shop", "week", "month")
 #: candidate column names of the audit findings table (feature-detected)
 _FINDING_AMOUNT = ("amount_at_stake", "amount", "amount_kopecks")
@@ -63,6 +79,8 @@ _ROLLUP_LOCK = 0x6D7073746174  # "mpstat"
 #: above this many changed days a refresh rebuilds everything in one pass
 _MAX_INCREMENTAL_DAYS = 90
 _KEY = ("day", "shop_id", "marketplace", "category", "channel_id")
+#: bumped when the rollup's columns change meaning: the next refresh rebuilds it
+_ROLLUP_VERSION = 2
 
 
 class SqlAnalyticsRepository:
@@ -111,6 +129,8 @@ class SqlAnalyticsRepository:
         conds = self._utc_bounds(flt, offset)
         if flt.shop_id is not None:
             conds.append(c.shop_id == flt.shop_id)
+        if flt.shop_ids is not None:
+            conds.append(c.shop_id.in_(flt.shop_ids))
         if flt.marketplace:
             conds.append(c.marketplace == flt.marketplace)
         if flt.category:
@@ -126,6 +146,8 @@ class SqlAnalyticsRepository:
             conds.append(r.day < flt.day_to)
         if flt.shop_id is not None:
             conds.append(r.shop_id == flt.shop_id)
+        if flt.shop_ids is not None:
+            conds.append(r.shop_id.in_(flt.shop_ids))
         if flt.marketplace:
             conds.append(r.marketplace == flt.marketplace)
         if flt.category:
@@ -180,7 +202,9 @@ class SqlAnalyticsRepository:
         ).where(*where)
         width = len(BUCKET_EDGES)
         shift = timedelta(minutes=offset)
-        size = len(td.COUNT_COLUMNS) + len(td.MONEY_COLUMNS) + 2 * width
+        fa = len(td.COUNT_COLUMNS) + len(td.MONEY_COLUMNS)  # first bucket of the histograms
+        rs = fa + width
+        size = rs + width
         acc: dict[tuple[Any, ...], list[int]] = {}
         result = conn.execute(query.execution_options(yield_per=20_000))
         for row in result:
@@ -190,7 +214,8 @@ class SqlAnalyticsRepository:
             if v is None:
                 v = acc[key] = [0] * size
             v[0] += 1
-            if status in _OPEN:
+            is_open = status in _OPEN
+            if is_open:
                 v[1] += 1
             if sent is not None:
                 v[2] += 1
@@ -200,6 +225,8 @@ class SqlAnalyticsRepository:
                 v[5] += 1
             if claimed:
                 v[7] += claimed
+                if is_open:
+                    v[9] += claimed
             if back:
                 v[8] += back
             if answered is not None:
@@ -208,9 +235,9 @@ class SqlAnalyticsRepository:
                     minutes = (answered - sent).total_seconds() / 60
                     if minutes > reply_minutes.get(channel, default_minutes):
                         v[6] += 1
-                    v[9 + bucket_index(minutes)] += 1
+                    v[fa + bucket_index(minutes)] += 1
             if sent is not None and closed is not None and status == "resolved":
-                v[9 + width + bucket_index((closed - sent).total_seconds() / 60)] += 1
+                v[rs + bucket_index((closed - sent).total_seconds() / 60)] += 1
         names = [*td.COUNT_COLUMNS, *td.MONEY_COLUMNS, *td.BUCKET_COLUMNS]
         rows = [
             dict(zip(_KEY, key, strict=True)) | dict(zip(names, v, strict=True))
@@ -228,7 +255,8 @@ class SqlAnalyticsRepository:
         full: bool = False,
     ) -> int:
         settings = [sorted(reply_minutes.items()), default_reply_minutes, tz_offset_minutes]
-        signature = hashlib.sha256(json.dumps([*settings, BUCKET_EDGES]).encode()).hexdigest()
+        shape = [_ROLLUP_VERSION, BUCKET_EDGES]
+        signature = hashlib.sha256(json.dumps([*settings, *shape]).encode()).hexdigest()
         m, c = td.stats_meta.c, t.tickets.c
         with self.engine.begin() as conn:
             self._lock(conn)
@@ -302,35 +330,26 @@ class SqlAnalyticsRepository:
 
     # --- queries --------------------------------------------------------------------------
     def counts(
-        self, flt: StatsFilter, dims: Sequence[str], now: datetime, tz_offset_minutes: int
+        self,
+        flt: StatsFilter,
+        dims: Sequence[str],
+        now: datetime,
+        tz_offset_minutes: int,
+        overdue: Mapping[StatsCell, int] | None = None,
     ) -> list[GroupCounts]:
         self._check(dims)
         r = td.stats_daily.c
         keys = [self._rollup_dim(d).label(f"k{i}") for i, d in enumerate(dims)]
-        sums = [func.sum(r[name]) for name in (*td.COUNT_COLUMNS, *td.MONEY_COLUMNS)]
+        sums = [func.sum(r[name]) for name in (*td.COUNT_COLUMNS, *_READ_MONEY)]
         query = select(*keys, *sums).where(*self._rollup_where(flt))
         if keys:
             query = query.group_by(*keys)
-        c = t.tickets.c
-        live_keys = [
-            self._ticket_dim(d, tz_offset_minutes).label(f"k{i}") for i, d in enumerate(dims)
-        ]
-        overdue_q = (
-            select(*live_keys, func.count())
-            .where(
-                c.status.in_(_AWAITING),
-                c.reply_due_at < now,
-                *self._ticket_where(flt, tz_offset_minutes),
-            )
-            # few tickets are overdue: start from them, not from the period
-            .with_hint(t.tickets, "INDEXED BY ix_tickets_awaiting", "sqlite")
-        )
-        if live_keys:
-            overdue_q = overdue_q.group_by(*live_keys)
         n = len(keys)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-            overdue = {_keys(row[:n]): int(row[n]) for row in conn.execute(overdue_q)}
+        if overdue is None:
+            overdue = self.overdue_cells(flt, now, tz_offset_minutes)
+        late_now = _regroup(overdue, flt, dims)
         result = []
         for row in rows:
             values = [int(v or 0) for v in row[n:]]
@@ -348,12 +367,106 @@ class SqlAnalyticsRepository:
                     resolved,
                     rejected,
                     late,
-                    overdue.get(key, 0),
+                    late_now.get(key, 0),
                     claimed,
                     recovered,
                 )
             )
         return sorted(result, key=lambda g: g.keys)
+
+    def overdue_cells(
+        self, flt: StatsFilter, now: datetime, tz_offset_minutes: int
+    ) -> dict[StatsCell, int]:
+        """One pass over the awaiting tickets (few, and led by ``ix_tickets_awaiting``): the
+        grouping starts with an expression, so no other index can look cheaper to SQLite."""
+        c = t.tickets.c
+        day = self._local_day(c.created_at, tz_offset_minutes).label("day")
+        cell = (day, c.shop_id, c.marketplace, c.category, c.channel_id)
+        query = (
+            select(*cell, func.count())
+            .where(
+                c.status.in_(_AWAITING),
+                c.reply_due_at < now,
+                *self._ticket_where(flt, tz_offset_minutes),
+            )
+            .group_by(*cell)
+        )
+        with self.engine.connect() as conn:
+            return {
+                (_as_date(d), int(shop), mp, cat, channel): int(n)
+                for d, shop, mp, cat, channel, n in conn.execute(query)
+            }
+
+    def summary(
+        self, shop_ids: Sequence[int] | None, now: datetime, soon: datetime
+    ) -> JournalSummary:
+        r, c = td.stats_daily.c, t.tickets.c
+        rollup = select(
+            r.marketplace,
+            r.category,
+            func.sum(r.open),
+            func.sum(r.open_claimed),
+            func.sum(r.recovered),
+        ).group_by(r.marketplace, r.category)
+        awaiting = [c.status.in_(_AWAITING)]
+        if shop_ids is not None:
+            rollup = rollup.where(r.shop_id.in_(shop_ids))
+            awaiting.append(c.shop_id.in_(shop_ids))
+        clocks = select(
+            func.count(),
+            func.count().filter(c.reply_due_at < now),
+            func.count().filter(and_(c.reply_due_at >= now, c.reply_due_at < soon)),
+        ).where(*awaiting)
+        by_category: dict[str, int] = {}
+        by_marketplace: dict[str, int] = {}
+        open_total = claimed = recovered = 0
+        with self.engine.connect() as conn:
+            for mp, cat, open_, claimed_open, back in conn.execute(rollup):
+                open_total += int(open_ or 0)
+                claimed += int(claimed_open or 0)
+                recovered += int(back or 0)
+                if open_:
+                    by_category[cat] = by_category.get(cat, 0) + int(open_)
+                    by_marketplace[mp] = by_marketplace.get(mp, 0) + int(open_)
+            waiting, late, soon_count = conn.execute(clocks).one()
+        return JournalSummary(
+            open=open_total,
+            overdue=int(late),
+            awaiting=int(waiting),
+            due_soon=int(soon_count),
+            by_category=by_category,
+            by_marketplace=by_marketplace,
+            claimed_open=_money(claimed),
+            recovered=_money(recovered),
+        )
+
+    def iter_clock_tickets(
+        self, shop_ids: Sequence[int] | None, batch_size: int = 2000
+    ) -> Iterator[list[Ticket]]:
+        c = t.tickets.c
+        scope = [c.shop_id.in_(shop_ids)] if shop_ids is not None else []
+        # raw values, converted by ``_clock_ticket``: the generic type processors cost more
+        # than the query when ten thousand tickets await a reply
+        columns = [type_coerce(c[name], _RAW.get(name, c[name].type)) for name in _CLOCK_COLUMNS]
+        # three disjoint index-led queries: SQLite answers an OR of them, or ``IS NOT NULL``,
+        # with a scan of the whole table (ids are positive: ``parent_id > 0`` is the same test)
+        queries = (
+            select(*columns).where(c.status.in_(_AWAITING), *scope),
+            select(*columns).where(c.status.in_(_UNSENT), c.event_date.is_not(None), *scope),
+            select(*columns).where(
+                c.parent_id > 0,
+                or_(
+                    c.status == Status.ANSWERED.value,
+                    and_(c.status.in_(_UNSENT), c.event_date.is_(None)),
+                ),
+                *scope,
+            ),
+        )
+        with self.engine.connect() as conn:
+            for query in queries:
+                result = conn.execute(query.execution_options(yield_per=batch_size))
+                for rows in result.partitions():
+                    yield [_clock_ticket(row) for row in rows]
 
     def histograms(
         self, flt: StatsFilter, dims: Sequence[str]
@@ -453,6 +566,8 @@ class SqlAnalyticsRepository:
                 conds.append(col < _utc_start(flt.day_to, 0))
         if flt.shop_id is not None and "shop_id" in columns:
             conds.append(table.c.shop_id == flt.shop_id)
+        if flt.shop_ids is not None and "shop_id" in columns:
+            conds.append(table.c.shop_id.in_(flt.shop_ids))
         if flt.marketplace and "marketplace" in columns:
             conds.append(table.c.marketplace == flt.marketplace)
         query = select(
@@ -465,10 +580,14 @@ class SqlAnalyticsRepository:
         return int(row[0]), int(row[1] or 0), int(row[2] or 0)
 
     def links(self, parents: Mapping[int, int | None]) -> dict[int, tuple[list[int], list[int]]]:
-        e = t.events.c
+        e, c = t.events.c, t.tickets.c
         ids = sorted({*parents, *(p for p in parents.values() if p is not None)})
         found: dict[int, tuple[list[int], list[int]]] = {i: ([], []) for i in ids}
         with self.engine.connect() as conn:
+            if len(ids) > 900:  # only tickets with children have such events: ask about those
+                linked = select(func.distinct(c.parent_id)).where(c.parent_id > 0)
+                have_children = set(conn.execute(linked).scalars())
+                ids = [i for i in ids if i in have_children]
             for start in range(0, len(ids), 900):
                 chunk = ids[start : start + 900]
                 rows = conn.execute(
@@ -507,3 +626,89 @@ def _as_date(value: Any) -> date:
 
 def _keys(values: Sequence[Any]) -> tuple[str, ...]:
     return tuple("" if v is None else str(v) for v in values)
+
+
+def _money(kopecks: int) -> str:
+    return str((Decimal(kopecks) / 100).quantize(Decimal("0.01")))
+
+
+#: the group key of a cell per dimension, as the rollup query spells it (``_rollup_dim``)
+_CELL_KEYS: dict[str, Callable[[StatsCell], str]] = {
+    "marketplace": lambda cell: cell[2],
+    "category": lambda cell: cell[3],
+    "channel": lambda cell: cell[4],
+    "shop": lambda cell: str(cell[1]),
+    "week": lambda cell: (cell[0] - timedelta(days=cell[0].weekday())).isoformat(),
+    "month": lambda cell: f"{cell[0].year:04d}-{cell[0].month:02d}",
+}
+
+
+def _in_filter(cell: StatsCell, flt: StatsFilter) -> bool:
+    day, shop, mp, cat, _channel = cell
+    return not (
+        (flt.day_from is not None and day < flt.day_from)
+        or (flt.day_to is not None and day >= flt.day_to)
+        or (flt.shop_id is not None and shop != flt.shop_id)
+        or (flt.shop_ids is not None and shop not in flt.shop_ids)
+        or (flt.marketplace and mp != flt.marketplace)
+        or (flt.category and cat != flt.category)
+    )
+
+
+def _regroup(
+    cells: Mapping[StatsCell, int], flt: StatsFilter, dims: Sequence[str]
+) -> dict[tuple[str, ...], int]:
+    """Overdue counts of the cells inside ``flt``, summed per group of ``dims``."""
+    keyers = [_CELL_KEYS[d] for d in dims]
+    groups: dict[tuple[str, ...], int] = {}
+    for cell, n in cells.items():
+        if _in_filter(cell, flt):
+            key = tuple(k(cell) for k in keyers)
+            groups[key] = groups.get(key, 0) + n
+    return groups
+
+
+def _utc(value: Any) -> datetime | None:
+    """A UTC column read raw: SQLite gives ISO text, PostgreSQL a naive datetime."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _clock_ticket(row: Any) -> Ticket:
+    """A ticket of ``list_clock_tickets`` (raw columns of ``_CLOCK_COLUMNS``), no texts."""
+    (tid, shop, mp, cat, status, subject, event_date, channel, external, sent, due, answered,
+     closed, urgent, parent, claimed, back, created, updated, version) = row  # fmt: skip
+    created_at = _utc(created)
+    assert created_at is not None
+    return Ticket(
+        id=int(tid),
+        shop_id=int(shop),
+        marketplace=mp,
+        category=cat,
+        status=Status(status),
+        subject=subject,
+        body="",
+        description="",
+        event_date=_day(event_date),
+        channel_id=channel,
+        external_id=external,
+        submitted_at=_utc(sent),
+        reply_due_at=_utc(due),
+        first_answer_at=_utc(answered),
+        closed_at=_utc(closed),
+        urgent=bool(urgent),
+        parent_id=parent,
+        amount_claimed=None if claimed is None else _money(int(claimed)),
+        amount_recovered=None if back is None else _money(int(back)),
+        created_at=created_at,
+        updated_at=_utc(updated) or created_at,
+        version=int(version),
+    )

@@ -1,13 +1,14 @@
-"""Tables of deadlines, reminders and analytics (issue 6), and two indexes on ``tickets``.
+"""Tables of deadlines, reminders and analytics (issue 6), and indexes on ``tickets``.
 
 ``sent_reminders`` is the ledger that makes ``mpdesk remind`` idempotent: one row per
 (event key, channel), unique, inserted *before* a digest is sent. ``job_runs`` records the last
 run of periodic jobs so several app processes do not repeat a job within its interval.
 
 ``stats_daily`` is the analytics rollup: one row per local day × shop × marketplace × category ×
-channel with counts, money and duration histograms (``fa_<i>`` time to first answer,
-``rs_<i>`` time to resolution, buckets of ``mpdesk.domain.stats.BUCKET_EDGES``). It is refreshed
-incrementally from tickets changed since the watermark in ``stats_meta``.
+channel with counts, money (claimed, recovered, claimed in tickets open now) and duration
+histograms (``fa_<i>`` time to first answer, ``rs_<i>`` time to resolution, buckets of
+``mpdesk.domain.stats.BUCKET_EDGES``). It is refreshed incrementally from tickets changed since
+the watermark in ``stats_meta``.
 """
 
 from __future__ import annotations
@@ -82,10 +83,13 @@ AWAITING_COLUMNS = (
     "channel_id",
 )
 ix_tickets_awaiting = Index("ix_tickets_awaiting", *(tickets.c[n] for n in AWAITING_COLUMNS))
+#: follow-ups and pre-trial claims of a case (the due board reads open linked tickets)
+ix_tickets_parent = Index("ix_tickets_parent", tickets.c.parent_id)
 
 HISTOGRAMS = ("fa", "rs")
 COUNT_COLUMNS = ("total", "open", "submitted", "answered", "resolved", "rejected", "late_answers")
-MONEY_COLUMNS = ("claimed", "recovered")
+#: kopecks claimed (all tickets), recovered, and claimed in tickets open now (migration 0006)
+MONEY_COLUMNS = ("claimed", "recovered", "open_claimed")
 BUCKET_COLUMNS = tuple(f"{h}_{i}" for h in HISTOGRAMS for i in range(len(BUCKET_EDGES)))
 
 stats_daily = Table(
