@@ -10,27 +10,27 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from mpdesk.adapters.clock import FrozenClock, SystemClock
-from mpdesk.adapters.db.accounts import SqlAccountsUnitOfWork
-from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
-from mpdesk.adapters.db.journal_stats import SqlJournalStats
-from mpdesk.adapters.db.migrate import upgrade
-from mpdesk.adapters.db.uow import SqlUnitOfWork, make_engine
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.importers import LazyReportReader
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
-from mpdesk.adapters.passwords import Argon2PasswordHasher
 from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
-from mpdesk.services.accounts import AccountPolicy, WebContext
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.deadlines import DeskPorts
 from mpdesk.services.ports import AuditPorts, Clock
+
+if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when it is used:
+    # commands without the journal (triage, kb) start faster
+    from sqlalchemy import Engine
+
+    from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
+    from mpdesk.adapters.db.uow import SqlUnitOfWork
+    from mpdesk.services.accounts import WebContext
+    from mpdesk.services.deadlines import DeskPorts
 
 
 @dataclass
@@ -78,6 +78,10 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
     knowledge, ctx = load_knowledge(settings)
     engine = None
     if with_journal:
+        from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
+        from mpdesk.adapters.db.migrate import upgrade
+        from mpdesk.adapters.db.uow import SqlUnitOfWork, make_engine
+
         settings.home.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.effective_database_url)
         upgrade(engine)
@@ -89,6 +93,11 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
 
 def web_context(app: App) -> WebContext:
     """Accounts, dashboard counts and per-request file stores for the web app and the API."""
+    from mpdesk.adapters.db.accounts import SqlAccountsUnitOfWork
+    from mpdesk.adapters.db.journal_stats import SqlJournalStats
+    from mpdesk.adapters.passwords import Argon2PasswordHasher
+    from mpdesk.services.accounts import AccountPolicy, WebContext
+
     assert app.engine is not None, "the web app needs the journal"
     settings, engine = app.settings, app.engine
     max_bytes = settings.max_attachment_mb * 1024 * 1024
@@ -130,6 +139,7 @@ def desk_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) ->
     from mpdesk.adapters.lemmatizer import lemmatizer
     from mpdesk.adapters.notify import SmtpNotifier, TelegramNotifier
     from mpdesk.adapters.reports import JinjaReportRenderer
+    from mpdesk.services.deadlines import DeskPorts
     from mpdesk.services.ports import Notifier
 
     notifiers: list[Notifier] = []
