@@ -103,6 +103,11 @@ class Settings(BaseSettings):
         default=60,
         description="How often the web server's background job sends reminders (0: never).",
     )
+    remind_in_server: bool = Field(
+        default=True,
+        description="Run the reminder job in the background of mpdesk serve (false, or "
+        "mpdesk serve --no-remind: run mpdesk remind from cron instead).",
+    )
 
     @field_validator("kb_dir", "now", mode="before")
     @classmethod

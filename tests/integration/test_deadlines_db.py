@@ -7,6 +7,7 @@ import email.policy
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 from tests.cli import run
 
-from mpdesk.bootstrap import App
+from mpdesk.bootstrap import App, bootstrap
+from mpdesk.config import Settings
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
@@ -288,6 +291,10 @@ def test_stats_and_report_commands(cli_env: Path, tmp_path: Path) -> None:
     stats = run("stats", "--group-by", "category", "--json", "--xlsx", str(tmp_path / "s.xlsx"))
     assert stats.code == 0 and stats.json()["total"]["total"] == 1
     assert (tmp_path / "s.xlsx").stat().st_size > 0
+    rebuilt = run("stats", "--refresh-full", "--json")
+    assert rebuilt.code == 0 and rebuilt.json()["rollup_rebuilt"]["days"] == 1
+    assert rebuilt.json()["total"]["total"] == 1
+    assert "пересчитан заново: 1 дн." in run("stats", "--refresh-full").stdout
     bad = run("stats", "--group-by", "colour")
     assert bad.code == 2
     out = tmp_path / "report.html"
@@ -320,3 +327,99 @@ def test_findings_money_is_added_when_the_audit_table_exists(app: App) -> None:
         "recovered": "200.00",
         "recovery_rate": 0.1538,
     }
+
+
+# --- the reminder loop of mpdesk serve --------------------------------------------------------
+
+
+def _notifying_app(settings: Settings, bot_url: str) -> App:
+    """A server process's bootstrap with the seller's bot pointed at the fake Bot API."""
+    return bootstrap(
+        settings.model_copy(
+            update={
+                "telegram_bot_token": SecretStr("123:secret"),
+                "telegram_chat_id": "42",
+                "telegram_api_url": bot_url,
+            }
+        )
+    )
+
+
+def _overdue_ticket(app: App) -> None:
+    wb, _ = shops(app)
+    now = app.ctx.clock.now()
+    add(app, wb, status=Status.SUBMITTED, submitted_at=now - timedelta(hours=49),
+        reply_due_at=now - timedelta(hours=1), external_id="SD-31")  # fmt: skip
+
+
+def _wait_for(condition: Any, seconds: float = 15.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_the_servers_loop_sends_a_due_reminder_once(
+    settings: Settings, bot_api: tuple[str, list[dict[str, Any]]]
+) -> None:
+    """uvicorn on 127.0.0.1 runs the app's lifespan, which starts the reminder loop; it sends
+    the digest to the fake Bot API once, and not again on the next ticks."""
+    import uvicorn
+    from tests.web_support import fast_web_context
+
+    from mpdesk.entrypoints.web.app import create_app
+
+    url, updates = bot_api
+    application = _notifying_app(settings, url)
+    _overdue_ticket(application)
+    api = create_app(application, fast_web_context(application))
+    api.state.remind_tick_seconds = 0.05
+    server = uvicorn.Server(
+        uvicorn.Config(api, host="127.0.0.1", port=_free_port(), log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        _wait_for(lambda: bool(updates))
+        loop = api.state.reminder_loop
+        _wait_for(lambda: loop.last_result is not None)
+        time.sleep(0.3)  # six more ticks: nothing new to send
+        assert loop.last_result.sent == {"telegram": 2}  # the reply and the follow-up clock
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        if application.engine is not None:
+            application.engine.dispose()
+    assert not thread.is_alive() and loop._thread is None  # stopped with the server
+    assert len(updates) == 1
+    assert updates[0]["path"] == "/bot123:secret/sendMessage" and "SD-31" in updates[0]["text"]
+
+
+def test_two_server_processes_send_a_reminder_once(
+    settings: Settings, bot_api: tuple[str, list[dict[str, Any]]]
+) -> None:
+    """Two processes on one journal start their loops together: the job lock (advisory lock on
+    PostgreSQL, file lock on SQLite), job_runs and the ledger leave exactly one message."""
+    url, updates = bot_api
+    first, second = _notifying_app(settings, url), _notifying_app(settings, url)
+    _overdue_ticket(first)
+    loops = [reminders.ReminderLoop(a.ctx, tick_seconds=0.02) for a in (first, second)]
+    try:
+        for loop in loops:
+            loop.start()
+        _wait_for(lambda: bool(updates))
+        time.sleep(0.3)
+    finally:
+        for loop in loops:
+            loop.stop()
+        for a in (first, second):
+            if a.engine is not None:
+                a.engine.dispose()
+    assert len(updates) == 1
+
+
+def test_the_loop_stays_off_without_a_channel_or_when_turned_off(app: App) -> None:
+    assert reminders.server_loop(app.ctx, enabled=True) is None  # no channel configured
+    deadlines.desk(app.ctx).notifiers = [FakeNotifier("email")]
+    assert reminders.server_loop(app.ctx, enabled=False) is None
+    assert reminders.server_loop(app.ctx, enabled=True) is not None

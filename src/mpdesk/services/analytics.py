@@ -46,7 +46,9 @@ def tz_offset_minutes(ctx: ServiceContext) -> int:
 
 
 def refresh(ctx: ServiceContext, full: bool = False) -> int:
-    """Bring the analytics rollup up to date; returns the number of days recomputed."""
+    """Bring the analytics rollup up to date; returns the number of days recomputed.
+    ``full`` recomputes all of it (``mpdesk stats --refresh-full``: after a restore from a
+    backup, or a bulk load that bypassed ``updated_at``)."""
     reply = {c.id: c.reply_hours * 60 for c in ctx.kb.channels.values()}
     return desk(ctx).analytics.refresh(
         reply, DEFAULT_REPLY_HOURS * 60, tz_offset_minutes(ctx), ctx.clock.now(), full

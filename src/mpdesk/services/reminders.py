@@ -136,8 +136,9 @@ def run_scheduled(ctx: ServiceContext) -> RemindResult | None:
 class ReminderLoop:
     """Background thread for ``mpdesk serve``: ``start()`` on startup, ``stop()`` on shutdown.
 
-    Each process may run one; the advisory lock and ``job_runs`` keep the job single and on
-    schedule across processes, and the ledger keeps every reminder single.
+    Each process may run one; the job lock (a PostgreSQL advisory lock, a file lock next to a
+    SQLite journal) and ``job_runs`` keep the job single and on schedule across processes, and
+    the ledger keeps every reminder single.
     """
 
     def __init__(self, ctx: ServiceContext, tick_seconds: float = 60.0) -> None:
@@ -169,3 +170,15 @@ class ReminderLoop:
             except Exception:  # keep the server alive; the next tick retries
                 log.exception("reminder job failed")
             self._stop.wait(self.tick_seconds)
+
+
+def server_loop(
+    ctx: ServiceContext, enabled: bool, tick_seconds: float = 60.0
+) -> ReminderLoop | None:
+    """The reminder loop of a web server process, or ``None`` when it has nothing to do: turned
+    off (``MPDESK_REMIND_IN_SERVER=false``, ``mpdesk serve --no-remind``), an interval of 0,
+    or no delivery channel configured."""
+    ports = desk(ctx)
+    if not enabled or ports.remind_interval_minutes <= 0 or not ports.notifiers:
+        return None
+    return ReminderLoop(ctx, tick_seconds)

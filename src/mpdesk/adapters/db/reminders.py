@@ -3,7 +3,8 @@
 ``claim`` inserts ``(event_key, channel)`` rows with ``ON CONFLICT DO NOTHING ... RETURNING``
 (SQLite ≥ 3.35 and PostgreSQL), so of several processes racing for the same event exactly one
 gets it, and a reminder is never sent twice. ``exclusive`` holds a PostgreSQL session-level
-advisory lock on a dedicated connection; on SQLite the ledger alone guarantees uniqueness.
+advisory lock on a dedicated connection; on SQLite a file lock next to the journal plays that
+part (the ledger alone would already keep every reminder single).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, and_, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -88,7 +90,8 @@ class SqlReminderLog:
     @contextmanager
     def exclusive(self, job: str) -> Iterator[bool]:
         if self.dialect != "postgresql":
-            yield True
+            with _file_lock(self.engine, job) as got:
+                yield got
             return
         key = lock_key(job)
         with self.engine.connect() as conn:
@@ -114,3 +117,29 @@ class SqlReminderLog:
             done = conn.execute(update(td.job_runs).where(c.name == job).values(**values))
             if done.rowcount == 0:
                 conn.execute(td.job_runs.insert().values(name=job, **values))
+
+
+@contextmanager
+def _file_lock(engine: Engine, job: str) -> Iterator[bool]:
+    """Non-blocking ``flock`` on ``<journal>.<job>.lock`` next to a SQLite journal, so that the
+    processes of ``mpdesk serve --workers N`` run a job one at a time; ``True`` without a file
+    (in-memory journal) or without ``fcntl`` (the ledger still keeps reminders single)."""
+    database = engine.url.database or ""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield True
+        return
+    if not database or database == ":memory:":
+        yield True
+        return
+    with Path(f"{database}.{job}.lock").open("a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

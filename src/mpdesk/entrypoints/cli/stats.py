@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -67,18 +68,27 @@ def cmd_stats(
     category: Annotated[str | None, typer.Option("--category", "-c")] = None,
     group_by: Annotated[
         list[str] | None,
-        typer.Option(
-            "--group-by", "-g", help="marketplace, category, channel, shop, week, month."
-        ),
+        typer.Option("--group-by", "-g", help="marketplace, category, channel, shop, week, month."),
     ] = None,
     recurring: Annotated[
         bool, typer.Option("--recurring", help="Повторы: один идентификатор, похожий текст.")
     ] = False,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Сохранить таблицу в XLSX.")] = None,
+    refresh_full: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-full", help="Сначала пересчитать свод аналитики заново по всему журналу."
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Статистика журнала: число обращений, сроки ответа, решения, деньги, повторы."""
     ctx = current_ctx()
+    rebuilt = None
+    if refresh_full:
+        started = time.monotonic()
+        days = analytics.refresh(ctx, full=True)
+        rebuilt = {"days": days, "seconds": round(time.monotonic() - started, 2)}
     end = _day(date_to, "to")
     flt = StatsFilter(
         day_from=_day(date_from, "from"),
@@ -93,6 +103,11 @@ def cmd_stats(
         ctx.tables.write(xlsx, "xlsx", headers, rows)
 
     def human(console: Console) -> None:
+        if rebuilt is not None:
+            seconds = f"{rebuilt['seconds']:.2f}".replace(".", ",")
+            console.print(
+                ctx.message("stats_rollup_rebuilt", days=rebuilt["days"], seconds=seconds)
+            )
         n = len(stats.group_by)
         keep = [*range(n), *(n + analytics.STATS_COLUMNS.index(c) for c in _TERMINAL)]
         table = Table(*(headers[i] for i in keep), show_lines=False)
@@ -108,7 +123,10 @@ def cmd_stats(
         if xlsx is not None:
             console.print(ctx.message("stats_written", path=str(xlsx)))
 
-    emit(analytics.stats_public(stats), as_json, human)
+    data = analytics.stats_public(stats)
+    if rebuilt is not None:
+        data["rollup_rebuilt"] = rebuilt
+    emit(data, as_json, human)
 
 
 def cmd_monthly(

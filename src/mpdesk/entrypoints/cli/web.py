@@ -67,12 +67,22 @@ def cmd_serve(
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, max=16, help="Рабочих процессов.")
     ] = None,
+    no_remind: Annotated[
+        bool,
+        typer.Option(
+            "--no-remind",
+            help="Не отправлять напоминания о сроках из сервера (если mpdesk remind — в cron).",
+        ),
+    ] = False,
 ) -> None:
     """Запустить веб-приложение и API."""
     import uvicorn
 
     application = current_app()
     settings = application.settings
+    if no_remind:  # this process, and the worker processes, which read the environment
+        settings.remind_in_server = False
+        os.environ["MPDESK_REMIND_IN_SERVER"] = "false"
     host, port = host or settings.host, port or settings.port
     workers = workers or settings.web_workers
     _announce(application, host, port, with_demo)

@@ -9,7 +9,8 @@ optional context function) to ``api.state.dashboard_partials``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,12 @@ from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.errors import install_error_handlers, too_large_body
 from mpdesk.entrypoints.web.rendering import HERE, make_templates
 from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware
+from mpdesk.services import reminders
 from mpdesk.services.accounts import WebContext
 
 OPTIONAL_PAGES = ("audit", "deadlines", "stats")
+#: how often the reminder loop wakes up; it sends every ``MPDESK_REMIND_INTERVAL_MINUTES``
+REMIND_TICK_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,25 @@ class DashboardPartial:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@asynccontextmanager
+async def _lifespan(api: FastAPI) -> AsyncIterator[None]:
+    """Background work of a server process: the reminder loop (off with
+    ``MPDESK_REMIND_IN_SERVER=false`` or ``mpdesk serve --no-remind``). Every worker may run
+    it: the job lock and ``job_runs`` keep the job single across processes."""
+    app: App = api.state.app
+    loop = reminders.server_loop(
+        app.ctx, app.settings.remind_in_server, api.state.remind_tick_seconds
+    )
+    api.state.reminder_loop = loop
+    if loop is not None:
+        loop.start()
+    try:
+        yield
+    finally:
+        if loop is not None:
+            loop.stop()
+
+
 def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     wctx = wctx or web_context(app)
     api = FastAPI(
@@ -53,8 +76,10 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     api.state.app = app
+    api.state.remind_tick_seconds = REMIND_TICK_SECONDS
     api.state.wctx = wctx
     api.state.https_only = app.settings.https_only
     api.state.templates = make_templates(wctx.ctx)
