@@ -423,3 +423,20 @@ def test_the_loop_stays_off_without_a_channel_or_when_turned_off(app: App) -> No
     deadlines.desk(app.ctx).notifiers = [FakeNotifier("email")]
     assert reminders.server_loop(app.ctx, enabled=False) is None
     assert reminders.server_loop(app.ctx, enabled=True) is not None
+
+
+def test_rollup_sees_a_change_stamped_at_its_watermark(app: App) -> None:
+    """A save with the same ``updated_at`` as the watermark (a frozen clock, a late commit)
+    is found by the version of the ticket at the watermark's edge."""
+    wb, _ = shops(app)
+    ticket = add(app, wb, status=Status.SUBMITTED, submitted_at=T0)
+    assert analytics.compute_stats(app.ctx, StatsFilter()).total.open == 1
+    with app.ctx.uow() as uow:
+        stored = uow.tickets.get(ticket.id or 0)
+        assert stored is not None
+        stored.status, stored.closed_at = Status.RESOLVED, T0  # updated_at stays T0
+        uow.tickets.save(stored)
+        uow.commit()
+    total = analytics.compute_stats(app.ctx, StatsFilter()).total
+    assert (total.open, total.resolved) == (0, 1)
+    assert analytics.refresh(app.ctx) == 0  # nothing new: no day recomputed

@@ -210,7 +210,7 @@ def due_summary(
         head = heads[bucket]
         if len(head) < limit:
             heapq.heappush(head, entry)
-        elif entry[:3] > head[0][:3]:
+        elif head and entry[:3] > head[0][:3]:
             heapq.heapreplace(head, entry)
 
     def section(bucket: Bucket) -> DueSection:

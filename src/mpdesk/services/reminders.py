@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 JOB = "remind"
 
 
-def _delta(delta: timedelta) -> str:
+def duration_ru(delta: timedelta) -> str:
+    """«2 дн 3 ч», «5 ч 10 мин», «меньше минуты»: how long ago or how soon, for people."""
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
@@ -48,7 +49,7 @@ def digest_line(ctx: ServiceContext, item: DueItem) -> str:
     if d.kind is DeadlineKind.CLAIM_WAIT:
         return ctx.message("remind_line_court", **fields)
     if item.overdue_by is not None:
-        return ctx.message("remind_line_overdue", by=_delta(item.overdue_by), **fields)
+        return ctx.message("remind_line_overdue", by=duration_ru(item.overdue_by), **fields)
     return ctx.message("remind_line_due", **fields)
 
 

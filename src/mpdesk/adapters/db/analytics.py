@@ -79,6 +79,8 @@ _ROLLUP_LOCK = 0x6D7073746174  # "mpstat"
 #: above this many changed days a refresh rebuilds everything in one pass
 _MAX_INCREMENTAL_DAYS = 90
 _KEY = ("day", "shop_id", "marketplace", "category", "channel_id")
+#: tickets saved this close to the watermark are remembered with their version (``edge``)
+_EDGE = timedelta(minutes=1)
 #: bumped when the rollup's columns change meaning: the next refresh rebuilds it
 _ROLLUP_VERSION = 2
 
@@ -274,8 +276,14 @@ class SqlAnalyticsRepository:
                     .all()
                 )
                 if meta.watermark_at is not None:
-                    since = c.updated_at > meta.watermark_at
-                    changed.update(conn.execute(select(func.distinct(day)).where(since)).scalars())
+                    # every ticket saved since the watermark, and the ones at its edge whose
+                    # version moved: a change stamped no later than the watermark (a frozen
+                    # clock, or a writer that committed late) is not missed
+                    seen = _edge_versions(meta.edge)
+                    since = c.updated_at >= meta.watermark_at - _EDGE
+                    for tid, version, d in conn.execute(select(c.id, c.version, day).where(since)):
+                        if seen.get(int(tid)) != int(version):
+                            changed.add(d)
                 days = sorted({_as_date(d) for d in changed})
                 if len(days) <= _MAX_INCREMENTAL_DAYS:
                     self._rebuild_days(
@@ -317,11 +325,17 @@ class SqlAnalyticsRepository:
     def _save_meta(
         self, conn: Connection, signature: str, mark: Any, now: datetime, exists: bool
     ) -> None:
+        edge = ""
+        if mark[0] is not None:
+            c = t.tickets.c
+            rows = conn.execute(select(c.id, c.version).where(c.updated_at >= mark[0] - _EDGE))
+            edge = json.dumps({str(tid): int(version) for tid, version in rows})
         values = {
             "signature": signature,
             "watermark_at": mark[0],
             "watermark_id": int(mark[1] or 0),
             "refreshed_at": now,
+            "edge": edge,
         }
         if exists:
             conn.execute(update(td.stats_meta).where(td.stats_meta.c.id == 1).values(**values))
@@ -712,3 +726,10 @@ def _clock_ticket(row: Any) -> Ticket:
         updated_at=_utc(updated) or created_at,
         version=int(version),
     )
+
+
+def _edge_versions(edge: str | None) -> dict[int, int]:
+    try:
+        return {int(k): int(v) for k, v in json.loads(edge or "{}").items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}

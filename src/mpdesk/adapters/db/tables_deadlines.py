@@ -113,4 +113,6 @@ stats_meta = Table(
     Column("watermark_at", UtcDateTime),
     Column("watermark_id", Integer, nullable=False, default=0),
     Column("refreshed_at", UtcDateTime),
+    #: JSON ``{ticket id: version}`` of the tickets saved within a minute of the watermark
+    Column("edge", Text),
 )

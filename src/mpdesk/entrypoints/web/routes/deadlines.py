@@ -1,0 +1,93 @@
+"""«Сроки»: what is overdue, due today and this week (a block on «Сводка» and the page
+``/deadlines``), the clocks and the escalation ladder of a ticket (``/tickets/{id}/deadlines``,
+loaded into the ticket page by HTMX, a page of its own without JavaScript) with the buttons
+that draft the follow-up and the pre-trial claim; and the API of these numbers.
+
+Every list is scoped to the visitor's shops (``services/deadline_views.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.sla import Bucket
+from mpdesk.entrypoints.api import dashboard as api_dashboard
+from mpdesk.entrypoints.web.rendering import is_htmx, render
+from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
+from mpdesk.services import deadline_views
+from mpdesk.services.reminders import duration_ru
+
+router = APIRouter(dependencies=[Depends(verify_csrf)])
+TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+#: clocks listed per section on the «Сроки» page (the counts are always complete)
+PAGE_LIMIT = 200
+SECTION_TITLES = {
+    Bucket.OVERDUE: "Просрочено",
+    Bucket.TODAY: "Срок сегодня",
+    Bucket.WEEK: "Срок в ближайшие дни",
+}
+
+
+def _due_block(request: Request, principal: Principal) -> dict[str, Any]:
+    """Context of the «Сводка» block: the due board in short, ten clocks per section."""
+    ctx = wctx_of(request).ctx
+    return {"due": deadline_views.due_summary(ctx, principal)}
+
+
+@router.get("/deadlines")
+def deadlines_page(
+    request: Request,
+    section: Literal["all", "overdue", "today", "week"] = "all",
+    days: Annotated[int, Query(ge=1, le=90)] = 7,
+) -> Response:
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).ctx
+    due = deadline_views.due_summary(ctx, visitor.principal, days, PAGE_LIMIT)
+    sections = [s for s in due.sections if section in ("all", s.bucket.value)]
+    return render(
+        request,
+        "deadlines.html",
+        {"due": due, "sections": sections, "section": section, "days": days},
+    )
+
+
+@router.get("/tickets/{ticket_id}/deadlines")
+def ticket_deadlines(request: Request, ticket_id: TicketId) -> Response:
+    """The «Сроки» block of the ticket page (HTMX), or a page of its own."""
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).ctx
+    view = deadline_views.ticket_clocks(ctx, visitor.principal, ticket_id)
+    context = {"view": view, "now": ctx.clock.now(), "tz": deadline_views.display_tz(ctx)}
+    block = "clocks" if is_htmx(request) else None
+    return render(request, "ticket_deadlines.html", context, block=block)
+
+
+@router.post("/tickets/{ticket_id}/claim")
+def draft_claim(request: Request, ticket_id: TicketId) -> Response:
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).acting(visitor.principal)
+    opened = deadline_views.draft_claim(ctx, visitor.principal, ticket_id)
+    return RedirectResponse(f"/tickets/{opened.ticket.id}?done=claim", status_code=303)
+
+
+def _duration(delta: timedelta | None) -> str:
+    return duration_ru(delta) if delta is not None else ""
+
+
+def register(api: FastAPI) -> None:
+    from mpdesk.entrypoints.web.app import DashboardPartial, NavItem
+
+    api.include_router(router, include_in_schema=False)
+    api.include_router(api_dashboard.router)
+    nav = api.state.nav
+    at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
+    nav.insert(at, NavItem("/deadlines", "Сроки", "deadlines"))
+    api.state.dashboard_partials.append(DashboardPartial("_dashboard_deadlines.html", _due_block))
+    env = api.state.templates.env
+    env.filters["duration"] = _duration
+    env.globals["SECTION_TITLES"] = SECTION_TITLES
