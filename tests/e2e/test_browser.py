@@ -53,6 +53,11 @@ def test_seller_files_an_appeal_and_follows_it_to_resolution(
 
     sign_in(page, live_server)
     expect(page.locator("h1")).to_have_text("Сводка")
+    # deadlines and analytics: server-side SVG charts, no script, no CDN
+    expect(page.locator("#due-board")).to_contain_text("просрочено на")
+    expect(page.locator("#analytics figure.chart svg")).to_have_count(4)
+    expect(page.locator("#chart-money svg")).to_be_visible()
+    assert page.locator("#chart-weekly svg rect").count() >= 1
     screenshot(page, "dashboard")
 
     page.click("text=Новое обращение")
@@ -79,6 +84,9 @@ def test_seller_files_an_appeal_and_follows_it_to_resolution(
     expect(page.locator("#ticket-status")).to_have_text("Отправлено, ждём ответа")
     expect(page.locator("#external-id")).to_have_text("SD-100200")
     expect(page.locator("#deadline")).to_contain_text("МСК")
+    # the «Сроки» block comes in by HTMX: the ladder and the reply clock in Moscow time
+    expect(page.locator("#clocks .ladder li.current")).to_have_text(re.compile("обращение"))
+    expect(page.locator("#clock-table")).to_contain_text("осталось")
     thumb = page.locator("img.thumb").first
     expect(thumb).to_be_visible()
     thumb.scroll_into_view_if_needed()
@@ -151,3 +159,30 @@ def test_another_shops_ticket_and_bad_password_in_the_browser(
         page.click("button[type=submit]")
     expect(page.locator(".alert-error")).to_contain_text("Слишком много")
     screenshot(page, "login_throttled")
+
+
+def test_dashboard_and_ticket_clocks_at_desk_and_phone_width(
+    page: Any, live_server: LiveServer
+) -> None:
+    """The demo's overdue appeal: on «Сводка» with how long it is overdue, on «Сроки», and on
+    its page the ladder with the follow-up button; the dashboard fits a phone."""
+    from playwright.sync_api import expect
+
+    sign_in(page, live_server)
+    overdue = page.locator("#due-board li.due-overdue a").first
+    expect(overdue).to_contain_text("Финансовый вопрос")
+    overdue.click()
+    page.wait_for_url(re.compile(r"/tickets/\d+$"))
+    expect(page.locator("#ladder-reason")).to_contain_text("Ответ просрочен")
+    expect(page.locator("#clock-table")).to_contain_text("просрочено на")
+    expect(page.locator("#draft-follow-up")).to_be_visible()
+    page.locator("#clocks").scroll_into_view_if_needed()
+    screenshot(page, "ticket_deadlines", full_page=False)
+    page.goto(f"{live_server.url}/deadlines")
+    expect(page.locator("#overdue")).to_contain_text("SD-1049902")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/")
+    expect(page.locator("#analytics figure.chart svg")).to_have_count(4)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "dashboard_phone")
+    assert page.console_errors == []

@@ -329,7 +329,7 @@ def dashboard_charts(
         (ctx.message("stats_col_claimed"), float(everything.total.claimed)),
         (ctx.message("stats_col_recovered"), float(everything.total.recovered)),
     ]
-    if everything.findings is not None:
+    if everything.findings is not None and everything.findings["count"]:
         money += [
             (ctx.message("stats_findings_at_stake"), float(everything.findings["at_stake"])),
             (ctx.message("stats_findings_recovered"), float(everything.findings["recovered"])),

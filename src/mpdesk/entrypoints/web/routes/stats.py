@@ -32,6 +32,17 @@ def recent_months(today: date, count: int = 12) -> list[tuple[str, str]]:
     return months
 
 
+def hours_ru(hours: float | None) -> str:
+    """«45 мин», «3,5 ч», «2,1 дн»: a duration given in hours, for the dashboard."""
+    if hours is None:
+        return "—"
+    if hours < 1:
+        return f"{max(round(hours * 60), 1)} мин"
+    if hours < 72:
+        return f"{hours:.1f} ч".replace(".", ",")
+    return f"{hours / 24:.1f} дн".replace(".", ",")
+
+
 def _stats_block(request: Request, principal: Principal) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
     return {
@@ -62,3 +73,4 @@ def register(api: FastAPI) -> None:
 
     api.include_router(router, include_in_schema=False)
     api.state.dashboard_partials.append(DashboardPartial("_dashboard_stats.html", _stats_block))
+    api.state.templates.env.filters["hours"] = hours_ru
