@@ -1,6 +1,6 @@
 """Deadlines and analytics in the web app and the API (SQLite and PostgreSQL): the «Сводка»
 blocks with charts, the «Сроки» page, a ticket's clocks and ladder, the claim button, the
-monthly report, and shop scoping everywhere."""
+monthly report, and shop scoping everywhere (another shop's ticket or shop is not found)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from tests.web_support import World, csrf_of, sign_in
 
+from mpdesk.domain.sla import Bucket
 from mpdesk.domain.tickets import Status, Ticket
 from mpdesk.services import deadlines
 
@@ -66,7 +67,7 @@ def test_dashboard_shows_deadlines_and_charts_for_the_visitors_shops(world: Worl
     assert "Потеряно отправление" not in mine
 
 
-def test_deadlines_page_lists_sections_with_their_counts(world: World) -> None:
+def test_deadlines_page_and_monthly_report(world: World) -> None:
     a, b = overdue_case(world)
     client = world.client()
     sign_in(client, "boss")
@@ -79,6 +80,13 @@ def test_deadlines_page_lists_sections_with_their_counts(world: World) -> None:
     max_ = world.client()
     sign_in(max_, "max")  # manager of shop B
     assert f"/tickets/{a}" not in max_.get("/deadlines").text
+    # the monthly report of the visitor's shops, as a download
+    report = max_.get("/stats/report.html?month=2026-11")
+    assert report.status_code == 200
+    assert report.headers["content-disposition"].startswith("attachment;")
+    assert report.headers["content-security-policy"] == "sandbox"
+    assert "<svg" in report.text and "<script" not in report.text
+    assert max_.get("/stats/report.html?month=2026-13").status_code == 422
 
 
 def test_ticket_clocks_block_page_and_scoping(world: World) -> None:
@@ -116,18 +124,6 @@ def test_claim_button_drafts_the_pretrial_claim(world: World) -> None:
     assert refused.status_code == 403
 
 
-def test_monthly_report_downloads_for_the_visitors_shops(world: World) -> None:
-    overdue_case(world)
-    client = world.client()
-    sign_in(client, "vera")
-    report = client.get("/stats/report.html?month=2026-11")
-    assert report.status_code == 200
-    assert report.headers["content-disposition"].startswith("attachment;")
-    assert report.headers["content-security-policy"] == "sandbox"
-    assert "<svg" in report.text and "<script" not in report.text
-    assert client.get("/stats/report.html?month=2026-13").status_code == 422
-
-
 # --- the API -----------------------------------------------------------------------------
 
 
@@ -148,7 +144,14 @@ def test_api_dashboard_numbers_are_scoped(world: World) -> None:
     assert mine["summary"]["claimed_open"] == "1500.00"
     other = viewer.get("/api/v1/stats/dashboard", params={"shop_id": world.shop_b})
     assert other.status_code == 404 and other.json()["code"] == "shop_not_found"
-    assert b
+    # the short board counts every clock of the full one and lists the most urgent first
+    ctx = world.wctx.ctx
+    board, short = deadlines.due_board(ctx), deadlines.due_summary(ctx, limit=1)
+    for section in short.sections:
+        full = board.section(section.bucket)
+        assert section.clocks == len(full)
+        assert [i.deadline for i in section.items] == [i.deadline for i in full[:1]]
+    assert b in {i.ticket.id for i in board.section(Bucket.TODAY)}
 
 
 def test_api_ticket_deadlines(world: World) -> None:
@@ -164,17 +167,7 @@ def test_api_ticket_deadlines(world: World) -> None:
     assert viewer.get(f"/api/v1/tickets/{b}/deadlines").status_code == 404
     admin = world.api_client(world.admin_token).get(f"/api/v1/tickets/{a}/deadlines").json()
     assert admin["can_claim"] is True and admin["follow_up_from"] == a
-    assert world.api_client(world.admin_token).get("/api/v1/tickets/999999/deadlines").json()[
-        "code"
-    ] == "ticket_not_found"
-
-
-def test_due_summary_matches_the_full_board(world: World) -> None:
-    overdue_case(world)
-    ctx = world.wctx.ctx
-    board = deadlines.due_board(ctx)
-    short = deadlines.due_summary(ctx, limit=1)
-    for section in short.sections:
-        full = board.section(section.bucket)
-        assert section.clocks == len(full)
-        assert [i.deadline for i in section.items] == [i.deadline for i in full[:1]]
+    assert (
+        world.api_client(world.admin_token).get("/api/v1/tickets/999999/deadlines").json()["code"]
+        == "ticket_not_found"
+    )
