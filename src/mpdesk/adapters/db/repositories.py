@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, delete, func, insert, select, update
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from mpdesk.adapters.db import search
 from mpdesk.adapters.db import tables as t
@@ -58,6 +71,43 @@ _ORDER = {
 }
 
 
+#: the columns a ``Ticket`` is built from, in this order (``_ticket_from_row``)
+_FIELDS = ("id", "status", "version", *_SCALARS)
+_TICKET_COLUMNS = tuple(t.tickets.c[name] for name in _FIELDS)
+_STATUSES = {s.value: s for s in Status}
+_ID_TYPES = {i.value: i for i in IdType}
+_ID_ARRAY = ARRAY(Integer)
+
+
+def _ids_in(
+    column: ColumnElement[Any], ids: BindParameter[Any] | Sequence[int], dialect: str
+) -> ColumnElement[bool]:
+    """``column IN (ids)``; on PostgreSQL ``= ANY(array)``: one parameter instead of one per id,
+    so the statement text stays the same from page to page (psycopg caches and prepares it)."""
+    if dialect == "postgresql":
+        array = ids if isinstance(ids, BindParameter) else bindparam(None, list(ids), _ID_ARRAY)
+        return column == any_(array)
+    return column.in_(ids if isinstance(ids, BindParameter) else list(ids))
+
+
+def _identifiers_of(dialect: str) -> Select[Any]:
+    """Identifiers of a page of tickets (bound parameter ``ids``): built once per dialect."""
+    ids = (
+        bindparam("ids", type_=_ID_ARRAY)
+        if dialect == "postgresql"
+        else bindparam("ids", expanding=True)
+    )
+    c = t.ticket_identifiers.c
+    return (
+        select(c.ticket_id, c.type, c.value)
+        .where(_ids_in(c.ticket_id, ids, dialect))
+        .order_by(c.id)
+    )
+
+
+_IDENTIFIERS_OF = {name: _identifiers_of(name) for name in ("sqlite", "postgresql")}
+
+
 def _ticket_values(ticket: Ticket) -> dict[str, Any]:
     values = {name: getattr(ticket, name) for name in _SCALARS}
     values["status"] = ticket.status.value
@@ -65,13 +115,15 @@ def _ticket_values(ticket: Ticket) -> dict[str, Any]:
 
 
 def _ticket_from_row(row: Any) -> Ticket:
-    m = row._mapping
-    return Ticket(
-        id=m["id"],
-        status=Status(m["status"]),
-        version=m["version"],
-        **{name: m[name] for name in _SCALARS},
-    )
+    """A ticket from a row of ``_TICKET_COLUMNS``."""
+    values = dict(zip(_FIELDS, row, strict=True))
+    status = values["status"]
+    values["status"] = _STATUSES.get(status) or Status(status)
+    return Ticket(**values)
+
+
+def _identifier(type_: str, value: str) -> Identifier:
+    return Identifier(_ID_TYPES.get(type_) or IdType(type_), value)
 
 
 class SqlTicketRepository:
@@ -161,7 +213,7 @@ class SqlTicketRepository:
 
     # --- reads ----------------------------------------------------------------------------
     def get(self, ticket_id: int) -> Ticket | None:
-        row = self.conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).first()
+        row = self.conn.execute(select(*_TICKET_COLUMNS).where(t.tickets.c.id == ticket_id)).first()
         if row is None:
             return None
         ticket = _ticket_from_row(row)
@@ -194,11 +246,15 @@ class SqlTicketRepository:
         return conds
 
     def _select(self, flt: TicketFilter) -> Select[Any]:
-        query = select(t.tickets).where(*self._where(flt))
+        query = select(*_TICKET_COLUMNS).where(*self._where(flt))
         key = flt.order_by.lstrip("-")
         column = _ORDER.get(key, t.tickets.c.id)
         ordered = column.desc() if flt.order_by.startswith("-") else column.asc()
-        query = query.order_by(ordered, t.tickets.c.id.desc())
+        query = (
+            query.order_by(ordered)
+            if key == "id"
+            else query.order_by(ordered, t.tickets.c.id.desc())
+        )
         if flt.limit is not None:
             query = query.limit(flt.limit)
         if flt.offset:
@@ -206,7 +262,8 @@ class SqlTicketRepository:
         return query
 
     def list(self, flt: TicketFilter) -> builtins.list[Ticket]:
-        tickets = [_ticket_from_row(r) for r in self.conn.execute(self._select(flt))]
+        query = self._select(flt)
+        tickets = [_ticket_from_row(r) for r in self.conn.execute(query)]
         self._load_children(tickets, full=False)
         return tickets
 
@@ -216,14 +273,18 @@ class SqlTicketRepository:
 
     def count_upto(self, flt: TicketFilter, cap: int) -> int:
         """Matching tickets, counting no further than ``cap`` (cheap on huge journals)."""
-        inner = select(t.tickets.c.id).where(*self._where(flt)).limit(cap).subquery()
-        return int(self.conn.execute(select(func.count()).select_from(inner)).scalar_one())
+        inner = select(t.tickets.c.id).where(*self._where(flt))
+        counted = inner.limit(cap).subquery()
+        return int(self.conn.execute(select(func.count()).select_from(counted)).scalar_one())
 
     def iter_all(self) -> Iterator[Ticket]:
         last = 0
         while True:
             rows = self.conn.execute(
-                select(t.tickets).where(t.tickets.c.id > last).order_by(t.tickets.c.id).limit(500)
+                select(*_TICKET_COLUMNS)
+                .where(t.tickets.c.id > last)
+                .order_by(t.tickets.c.id)
+                .limit(500)
             ).all()
             if not rows:
                 return
@@ -237,15 +298,15 @@ class SqlTicketRepository:
             return
         by_id = {tk.id: tk for tk in tickets}
         ids = list(by_id)
+        dialect = self.conn.dialect.name
+        identifiers_of = _IDENTIFIERS_OF.get(dialect)
+        if identifiers_of is None:
+            identifiers_of = _identifiers_of(dialect)
         for chunk_start in range(0, len(ids), 900):
             chunk = ids[chunk_start : chunk_start + 900]
             idents: dict[int, list[Identifier]] = defaultdict(list)
-            for r in self.conn.execute(
-                select(t.ticket_identifiers)
-                .where(t.ticket_identifiers.c.ticket_id.in_(chunk))
-                .order_by(t.ticket_identifiers.c.id)
-            ):
-                idents[r.ticket_id].append(Identifier(IdType(r.type), r.value))
+            for ticket_id, type_, value in self.conn.execute(identifiers_of, {"ids": chunk}):
+                idents[ticket_id].append(_identifier(type_, value))
             for tid, found in idents.items():
                 by_id[tid].identifiers = found
             if not full:
