@@ -412,10 +412,14 @@ class AnalyticsRepository(Protocol):
         ...
 
     def iter_clock_tickets(
-        self, shop_ids: Sequence[int] | None, batch_size: int = 2000
+        self,
+        shop_ids: Sequence[int] | None,
+        batch_size: int = 2000,
+        with_identifiers: bool = False,
     ) -> Iterator[list[Ticket]]:
         """Open tickets that may have a running clock (awaiting a reply, unsent with an event
-        date, or linked to a parent), without texts and correspondence, in batches."""
+        date, or linked to a parent), without texts and correspondence (identifiers on
+        request), in batches."""
         ...
 
     def histograms(
@@ -515,31 +519,12 @@ class AuditRepository(Protocol):
     def list(self, flt: FindingFilter) -> list[SavedFinding]: ...
 
 
-class AuditUnitOfWork(Protocol):
+class AuditUnitOfWork(UnitOfWork, Protocol):
     """The journal's unit of work plus the findings: drafting an appeal and marking its
     findings happen in one transaction."""
 
     @property
-    def tickets(self) -> TicketRepository: ...
-
-    @property
-    def shops(self) -> ShopRepository: ...
-
-    @property
     def audits(self) -> AuditRepository: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-    def rollback(self) -> None: ...
 
 
 @dataclass(frozen=True)
