@@ -264,6 +264,7 @@ def test_remind_command_delivers_digests_to_telegram_and_email(
     state.reset()
     due = run("due", "--json").json()
     assert due["overdue"][0]["overdue_seconds"] == 3 * 3600 + 30 * 60
+    assert {"type": "supply_id", "value": "24567891"} in due["overdue"][0]["ticket"]["identifiers"]
     first = run("remind", "--json")
     assert first.code == 0, first.stderr
     assert first.json()["sent"] == {"email": 2, "telegram": 2}

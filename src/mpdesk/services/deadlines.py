@@ -118,7 +118,11 @@ def _scope(shop_id: int | None, shop_ids: Sequence[int] | None) -> list[int] | N
 
 
 def _running_clocks(
-    ctx: ServiceContext, now: datetime, horizon_days: int, scope: list[int] | None
+    ctx: ServiceContext,
+    now: datetime,
+    horizon_days: int,
+    scope: list[int] | None,
+    with_identifiers: bool = False,
 ) -> Iterator[tuple[Ticket, Deadline, Bucket]]:
     """Every clock of the open tickets of ``scope`` that is overdue, due today or within the
     horizon. Tickets are read without texts and correspondence, and only those that may have
@@ -127,7 +131,7 @@ def _running_clocks(
     calendar = desk(ctx).calendar
     rules = ctx.kb.deadlines
     # in batches: a few thousand tickets at a time stay cheap for the garbage collector
-    for batch in desk(ctx).analytics.iter_clock_tickets(scope):
+    for batch in desk(ctx).analytics.iter_clock_tickets(scope, with_identifiers=with_identifiers):
         links = links_for(ctx, batch)
         for ticket in batch:
             link = links.get(ticket.id or 0)
@@ -152,11 +156,13 @@ def due_board(
     shop_ids: Sequence[int] | None = None,
 ) -> DueBoard:
     """Every clock of every open ticket that is overdue, due today or within the horizon,
-    in the shop ``shop_id`` or the shops ``shop_ids`` (``None``: every shop)."""
+    in the shop ``shop_id`` or the shops ``shop_ids`` (``None``: every shop); the tickets
+    carry their identifiers (``mpdesk due --json``)."""
     now = ctx.clock.now()
+    scope = _scope(shop_id, shop_ids)
     items = [
         _item(t, d, b, now)
-        for t, d, b in _running_clocks(ctx, now, horizon_days, _scope(shop_id, shop_ids))
+        for t, d, b in _running_clocks(ctx, now, horizon_days, scope, with_identifiers=True)
     ]
     items.sort(key=lambda i: (_ORDER[i.bucket], i.deadline.due_at, i.ticket.id or 0))
     return DueBoard(now, horizon_days, items)

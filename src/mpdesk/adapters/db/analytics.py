@@ -49,6 +49,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from mpdesk.adapters.db import tables as t
 from mpdesk.adapters.db import tables_deadlines as td
+from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.sla import UNSENT
 from mpdesk.domain.stats import BUCKET_EDGES, bucket_index
 from mpdesk.domain.tickets import AWAITING_REPLY, OPEN_STATUSES, Status, Ticket
@@ -455,7 +456,10 @@ class SqlAnalyticsRepository:
         )
 
     def iter_clock_tickets(
-        self, shop_ids: Sequence[int] | None, batch_size: int = 2000
+        self,
+        shop_ids: Sequence[int] | None,
+        batch_size: int = 2000,
+        with_identifiers: bool = False,
     ) -> Iterator[list[Ticket]]:
         c = t.tickets.c
         scope = [c.shop_id.in_(shop_ids)] if shop_ids is not None else []
@@ -480,7 +484,10 @@ class SqlAnalyticsRepository:
             for query in queries:
                 result = conn.execute(query.execution_options(yield_per=batch_size))
                 for rows in result.partitions():
-                    yield [_clock_ticket(row) for row in rows]
+                    batch = [_clock_ticket(row) for row in rows]
+                    if with_identifiers:
+                        _add_identifiers(conn, batch)
+                    yield batch
 
     def histograms(
         self, flt: StatsFilter, dims: Sequence[str]
@@ -733,3 +740,17 @@ def _edge_versions(edge: str | None) -> dict[int, int]:
         return {int(k): int(v) for k, v in json.loads(edge or "{}").items()}
     except (ValueError, TypeError, AttributeError):
         return {}
+
+
+def _add_identifiers(conn: Connection, tickets: list[Ticket]) -> None:
+    i = t.ticket_identifiers.c
+    by_id = {ticket.id: ticket for ticket in tickets}
+    ids = list(by_id)
+    for start in range(0, len(ids), 900):
+        rows = conn.execute(
+            select(i.ticket_id, i.type, i.value)
+            .where(i.ticket_id.in_(ids[start : start + 900]))
+            .order_by(i.id)
+        )
+        for ticket_id, kind, value in rows:
+            by_id[ticket_id].identifiers.append(Identifier(IdType(kind), value))
