@@ -220,7 +220,9 @@ class SqlTicketRepository:
         self._load_children([ticket], full=True)
         return ticket
 
-    def _where(self, flt: TicketFilter) -> builtins.list[ColumnElement[bool]]:
+    def _where(
+        self, flt: TicketFilter, with_text: bool = True
+    ) -> builtins.list[ColumnElement[bool]]:
         c = t.tickets.c
         conds: builtins.list[ColumnElement[bool]] = []
         if flt.status:
@@ -239,7 +241,7 @@ class SqlTicketRepository:
         if flt.due_before is not None:
             conds.append(c.status.in_([s.value for s in AWAITING_REPLY]))
             conds.append(c.reply_due_at < flt.due_before)
-        if flt.text:
+        if flt.text and with_text:
             match = search.match_condition(self.conn.dialect.name, flt.text)
             if match is not None:
                 conds.append(match)
@@ -263,6 +265,23 @@ class SqlTicketRepository:
 
     def list(self, flt: TicketFilter) -> builtins.list[Ticket]:
         query = self._select(flt)
+        if flt.text and flt.limit is not None and flt.order_by.lstrip("-") == "id":
+            # a page of search results in id order: find its ids without gathering every match
+            descending = flt.order_by.startswith("-")
+            ids = search.ordered_match_ids(
+                self.conn,
+                flt.text,
+                self._where(flt, with_text=False),
+                descending,
+                flt.offset + flt.limit,
+            )
+            if ids is not None:
+                c = t.tickets.c
+                query = (
+                    select(*_TICKET_COLUMNS)
+                    .where(_ids_in(c.id, ids[flt.offset :], self.conn.dialect.name))
+                    .order_by(c.id.desc() if descending else c.id.asc())
+                )
         tickets = [_ticket_from_row(r) for r in self.conn.execute(query)]
         self._load_children(tickets, full=False)
         return tickets
@@ -273,7 +292,21 @@ class SqlTicketRepository:
 
     def count_upto(self, flt: TicketFilter, cap: int) -> int:
         """Matching tickets, counting no further than ``cap`` (cheap on huge journals)."""
+        if flt.text and not self._where(flt, with_text=False):
+            found = search.count_matches_upto(self.conn, flt.text, cap)
+            if found is not None:
+                return found
         inner = select(t.tickets.c.id).where(*self._where(flt))
+        fts = (
+            search.fts5_join(flt.text) if flt.text and self.conn.dialect.name == "sqlite" else None
+        )
+        if fts is not None:  # stream the FTS5 matches instead of listing them all first
+            joined, match = fts
+            inner = (
+                select(t.tickets.c.id)
+                .select_from(joined)
+                .where(match, *self._where(flt, with_text=False))
+            )
         counted = inner.limit(cap).subquery()
         return int(self.conn.execute(select(func.count()).select_from(counted)).scalar_one())
 

@@ -7,6 +7,11 @@ lemmatised (``adapters/lemmatizer.py``) into one document:
 A query is lemmatised the same way: every word must match one of its normal forms, and the
 last word also matches as a prefix (search as you type). The repository keeps the index in
 step on every ``add``/``save``; ``rebuild_index`` backfills it (migration ``0004_web``).
+
+A journal page in id order (the default) must not gather every match of a common word
+(``ordered_match_ids``): SQLite walks the FTS5 doclist in rowid order and stops at the page;
+PostgreSQL walks the newest ``PG_WINDOW`` tickets in id order, checking each document, and
+asks the GIN index only for what is left (a rare word, or a page beyond the window).
 """
 
 from __future__ import annotations
@@ -15,14 +20,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, column, select, table, text
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import Connection, Select, column, func, select, table, text
+from sqlalchemy.sql.elements import ColumnElement, TextClause
+from sqlalchemy.sql.selectable import Join
 
 from mpdesk.adapters.db import tables as t
 from mpdesk.adapters.lemmatizer import lemmatizer, tokens
 from mpdesk.domain.tickets import Ticket
 
 MAX_QUERY_WORDS = 8
+#: PostgreSQL: tickets walked in id order before the GIN index is asked for the rest
+PG_WINDOW = 10_000
 
 
 def document_text(
@@ -96,6 +104,43 @@ def tsquery(query: str) -> str:
     return " & ".join(parts)
 
 
+def fts5_join(query: str) -> tuple[Join, TextClause] | None:
+    """SQLite: ``ticket_fts`` joined to ``tickets`` and the MATCH condition (None when the
+    query has no searchable word). FTS5 then streams its matches instead of building the
+    whole ``IN (...)`` list first."""
+    q = fts5_query(query)
+    if not q:
+        return None
+    fts = table("ticket_fts", column("rowid"))
+    joined = fts.join(t.tickets, t.tickets.c.id == fts.c.rowid)
+    return joined, text("ticket_fts MATCH :fts_q").bindparams(fts_q=q)
+
+
+def count_matches_upto(conn: Connection, query: str, cap: int) -> int | None:
+    """How many tickets match ``query``, counting no further than ``cap``, from the index
+    alone (every index row belongs to a ticket: tickets are never deleted, and on PostgreSQL
+    the row cascades); None when the query has no searchable word."""
+    found: Select[Any]
+    if conn.dialect.name == "postgresql":
+        q = tsquery(query)
+        found = (
+            select(column("ticket_id"))
+            .select_from(table("ticket_search"))
+            .where(text("tsv @@ to_tsquery('russian', :fts_q)").bindparams(fts_q=q))
+        )
+    else:
+        q = fts5_query(query)
+        found = (
+            select(column("rowid"))
+            .select_from(table("ticket_fts"))
+            .where(text("ticket_fts MATCH :fts_q").bindparams(fts_q=q))
+        )
+    if not q:
+        return None
+    counted = found.limit(cap).subquery()
+    return int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
+
+
 def match_condition(dialect: str, query: str) -> ColumnElement[bool] | None:
     """``tickets.id IN (matching ids)``, or None when the query has no searchable word."""
     if dialect == "postgresql":
@@ -117,6 +162,76 @@ def match_condition(dialect: str, query: str) -> ColumnElement[bool] | None:
             .where(text("ticket_fts MATCH :fts_q").bindparams(fts_q=q))
         )
     return t.tickets.c.id.in_(ids)
+
+
+def ordered_match_ids(
+    conn: Connection,
+    query: str,
+    conditions: list[ColumnElement[bool]],
+    descending: bool,
+    need: int,
+) -> list[int] | None:
+    """Ids of the first ``need`` tickets in id order that match ``query`` and ``conditions``,
+    or None when the query has no searchable word."""
+    c = t.tickets.c
+    order = c.id.desc() if descending else c.id.asc()
+    if conn.dialect.name != "postgresql":
+        fts = fts5_join(query)
+        if fts is None:
+            return None
+        joined, fts_match = fts
+        # ordered by the FTS5 rowid, FTS5 reads its doclist in that order and stops early
+        rowid = joined.left.c.rowid
+        found = (
+            select(c.id)
+            .select_from(joined)
+            .where(fts_match, *conditions)
+            .order_by(rowid.desc() if descending else rowid.asc())
+            .limit(need)
+        )
+        return [int(i) for i in conn.execute(found).scalars()]
+    q = tsquery(query)
+    if not q:
+        return None
+    ts = table("ticket_search", column("ticket_id"), column("tsv"))
+    match = text("tsv @@ to_tsquery('russian', :fts_q)").bindparams(fts_q=q)
+    edge = select(func.max(c.id) if descending else func.min(c.id)).scalar_subquery()
+    bound = edge - PG_WINDOW if descending else edge + PG_WINDOW
+
+    def window(col: Any) -> list[ColumnElement[bool]]:
+        # bounds both sides of the join: a merge join otherwise reads on through the index
+        return [col > bound] if descending else [col < bound]
+
+    ids = [
+        int(i)
+        for i in conn.execute(
+            select(c.id)
+            .select_from(t.tickets.join(ts, ts.c.ticket_id == c.id))
+            .where(match, *window(c.id), *window(ts.c.ticket_id), *conditions)
+            .order_by(order)
+            .limit(need)
+        ).scalars()
+    ]
+    if len(ids) >= need:
+        return ids
+    # the rest: every remaining match from the GIN index (materialised), then sorted
+    matches = (
+        select(ts.c.ticket_id)
+        .where(match, ts.c.ticket_id <= bound if descending else ts.c.ticket_id >= bound)
+        .cte("matches")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    ids += [
+        int(i)
+        for i in conn.execute(
+            select(c.id)
+            .select_from(t.tickets.join(matches, matches.c.ticket_id == c.id))
+            .where(*conditions)
+            .order_by(order)
+            .limit(need - len(ids))
+        ).scalars()
+    ]
+    return ids
 
 
 def rebuild_index(conn: Connection, batch: int = 2000) -> int:

@@ -1,0 +1,95 @@
+"""Search pages in id order take a fast path (FTS5 in rowid order on SQLite; the newest tickets
+first, then the GIN index, on PostgreSQL): every page must equal the same slice of the full,
+plainly computed result, in both directions, with filters, on both databases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from mpdesk.adapters.db import search
+from mpdesk.bootstrap import App
+from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.tickets import Status
+from mpdesk.services import journal
+from mpdesk.services.ports import TicketFilter
+
+TEXTS = [
+    "Удержан штраф за габариты товара",
+    "Поставка принята не полностью, по акту приёмки не хватает штук",
+    "Просим вернуть штрафы за несоответствие габаритов",
+    "Карточка товара скрыта из поиска",
+    "При приёмке поставки товар оприходован под другим артикулом",
+]
+
+
+@pytest.fixture
+def journal_ids(app: App) -> list[int]:
+    ids = []
+    for i in range(25):
+        opened = journal.open_ticket(app.ctx, AppealDraft("wb", "other", TEXTS[i % len(TEXTS)]))
+        assert opened.ticket.id is not None
+        ids.append(opened.ticket.id)
+        if i % 3 == 0:
+            journal.submit_ticket(app.ctx, opened.ticket.id, f"SD-{i}")
+    return ids
+
+
+def pages(app: App, flt: TicketFilter, size: int) -> list[int]:
+    out: list[int] = []
+    with app.ctx.uow() as uow:
+        for offset in range(0, 40, size):
+            page = uow.tickets.list(replace(flt, limit=size, offset=offset))
+            out += [t.id for t in page if t.id is not None]
+    return out
+
+
+def everything(app: App, flt: TicketFilter) -> list[int]:
+    """The plain way: all matches (no limit), ordered in the database."""
+    with app.ctx.uow() as uow:
+        return [t.id for t in uow.tickets.list(flt) if t.id is not None]
+
+
+@pytest.mark.parametrize("window", [search.PG_WINDOW, 3])
+@pytest.mark.parametrize("order_by", ["-id", "id"])
+@pytest.mark.parametrize(
+    "flt",
+    [
+        TicketFilter(text="штраф"),
+        TicketFilter(text="приёмке"),
+        TicketFilter(text="штраф", status=[Status.SUBMITTED]),
+        TicketFilter(text="поставки товар"),
+        TicketFilter(text="габарит"),  # the last word also matches as a prefix
+    ],
+    ids=["word", "other-form", "with-status", "two-words", "prefix"],
+)
+def test_search_pages_in_id_order_equal_the_full_result(
+    app: App,
+    journal_ids: list[int],
+    flt: TicketFilter,
+    order_by: str,
+    window: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search, "PG_WINDOW", window)  # 3: most matches come from the GIN step
+    flt = replace(flt, order_by=order_by)
+    expected = everything(app, flt)
+    assert expected, "the fixture must match something"
+    assert expected == sorted(expected, reverse=order_by == "-id")
+    assert pages(app, flt, 4) == expected
+    assert pages(app, flt, 50) == expected
+    with app.ctx.uow() as uow:
+        assert uow.tickets.count_upto(flt, 1000) == len(expected)
+        assert uow.tickets.count_upto(flt, 3) == 3
+        assert uow.tickets.count(flt) == len(expected)
+
+
+def test_search_results_are_the_matching_tickets(app: App, journal_ids: list[int]) -> None:
+    fines = [tid for i, tid in enumerate(journal_ids) if i % len(TEXTS) in (0, 2)]
+    assert pages(app, TicketFilter(text="штрафы"), 4) == fines[::-1]
+    assert pages(app, TicketFilter(text="нет такого слова"), 4) == []
+
+
+def test_query_without_searchable_words_lists_everything(app: App, journal_ids: list[int]) -> None:
+    assert pages(app, TicketFilter(text="и в на"), 10) == journal_ids[::-1]
