@@ -1,5 +1,6 @@
 """Tables of the web app: users, shop memberships, API tokens, sessions, one-time login links
-and failed logins (created by migration ``0004_web``).
+and failed logins (created by migration ``0004_web``), and the journal's indexes on
+``tickets`` (migration ``0007_web_journal``).
 
 The full-text index of tickets (``ticket_fts`` on SQLite, ``ticket_search`` on PostgreSQL) is
 dialect-specific and handled in ``adapters/db/search.py`` with plain SQL.
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, UniqueConstraint
 
-from mpdesk.adapters.db.tables import metadata
+from mpdesk.adapters.db.tables import metadata, tickets
 from mpdesk.adapters.db.types import UtcDateTime
 
 users = Table(
@@ -79,3 +80,17 @@ login_failures = Table(
     Column("at", UtcDateTime, nullable=False),
     Index("ix_login_failures_key_at", "key", "at"),
 )
+
+#: the journal in id order under each filter (newest first walks the index from its start),
+#: and its other orders: by reply deadline, status and event date, newest first among equals
+JOURNAL_INDEXES = {
+    "ix_tickets_status_id": "status",
+    "ix_tickets_shop_id": "shop_id",
+    "ix_tickets_mp_id": "marketplace",
+    "ix_tickets_category_id": "category",
+    "ix_tickets_due_id": "reply_due_at",
+    "ix_tickets_event_id": "event_date",
+}
+journal_indexes = [
+    Index(name, tickets.c[column], tickets.c.id.desc()) for name, column in JOURNAL_INDEXES.items()
+]
