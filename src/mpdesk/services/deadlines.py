@@ -24,10 +24,10 @@ from mpdesk.domain.sla import (
     escalation_ladder,
     ticket_deadlines,
 )
-from mpdesk.domain.tickets import Attachment, Direction, Event, Status, Ticket
+from mpdesk.domain.tickets import Attachment, Direction, Ticket
 from mpdesk.services.compose_appeal import compose_appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.journal import OpenedTicket
+from mpdesk.services.journal import OpenedTicket, add_linked_ticket
 from mpdesk.services.ports import (
     AnalyticsRepository,
     Lemmatizer,
@@ -341,7 +341,6 @@ def _history(ctx: ServiceContext, case: Case) -> list[dict[str, str]]:
 def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
     """Draft the pre-trial claim of a case from the ``pretrial_claim`` template with the appeal
     history and all evidence attached; record it as a ticket linked to the first appeal."""
-    now = ctx.clock.now()
     with ctx.uow() as uow:
         case = load_case(uow, ticket_id)
         root = case.root
@@ -381,31 +380,8 @@ def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
         appeal = compose_appeal(
             ctx.kb, ctx.renderer, draft, ctx.clock.today(), "pretrial_claim", extra
         )
-        claim = Ticket(
-            shop_id=root.shop_id,
-            marketplace=root.marketplace,
-            category=root.category,
-            subject=appeal.subject,
-            body=appeal.body,
-            description=root.description,
-            created_at=now,
-            updated_at=now,
-            event_date=root.event_date,
-            status=Status.READY,
-            channel_id=root.channel_id,
-            urgent=True,
-            parent_id=root.id,
-            amount_claimed=root.amount_claimed,
-            identifiers=identifiers,
-            attachments=[
-                Attachment(a.sha256, a.filename, a.size, a.media_type, now)
-                for a in evidence.values()
-            ],
-            events=[Event("created", now, ctx.actor, "", "ready", f"pretrial claim of {root.id}")],
+        claim = add_linked_ticket(
+            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()), urgent=True
         )
-        uow.tickets.add(claim)
-        root.events.append(Event("claim", now, ctx.actor, "", str(claim.id)))
-        root.updated_at = now
-        uow.tickets.save(root)
         uow.commit()
         return OpenedTicket(claim, appeal)

@@ -15,9 +15,8 @@ from mpdesk.domain.errors import (
     UnknownValueError,
     UserInputError,
 )
-from mpdesk.domain.identifiers import IdType
+from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import (
-    AWAITING_REPLY,
     Attachment,
     Direction,
     Event,
@@ -252,9 +251,50 @@ def refresh_readiness(ticket: Ticket, appeal: Appeal, now: datetime, actor: str)
         ticket.transition(Status.DRAFT, now, actor)
 
 
+def add_linked_ticket(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    parent: Ticket,
+    appeal: Appeal,
+    kind: str,
+    identifiers: Sequence[Identifier],
+    attachments: Sequence[Attachment],
+    urgent: bool | None = None,
+) -> Ticket:
+    """Add a ticket that continues ``parent`` (a follow-up or a claim) and note it on the parent.
+
+    The caller commits the unit of work."""
+    now = ctx.clock.now()
+    ticket = Ticket(
+        shop_id=parent.shop_id,
+        marketplace=parent.marketplace,
+        category=parent.category,
+        subject=appeal.subject,
+        body=appeal.body,
+        description=parent.description,
+        created_at=now,
+        updated_at=now,
+        event_date=parent.event_date,
+        status=Status.READY,
+        channel_id=parent.channel_id,
+        urgent=parent.urgent if urgent is None else urgent,
+        parent_id=parent.id,
+        amount_claimed=parent.amount_claimed,
+        identifiers=list(identifiers),
+        attachments=[
+            Attachment(a.sha256, a.filename, a.size, a.media_type, now) for a in attachments
+        ],
+        events=[Event("created", now, ctx.actor, "", "ready", f"{kind} of {parent.id}")],
+    )
+    uow.tickets.add(ticket)
+    parent.events.append(Event(kind, now, ctx.actor, "", str(ticket.id)))
+    parent.updated_at = now
+    uow.tickets.save(parent)
+    return ticket
+
+
 def follow_up(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
     """Draft a follow-up linked to the ticket, referencing its external number."""
-    now = ctx.clock.now()
     with ctx.uow() as uow:
         parent = _load(uow, ticket_id)
         if not parent.external_id or parent.submitted_at is None:
@@ -280,57 +320,11 @@ def follow_up(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
             "parent_subject": parent.subject,
         }
         appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra)
-        ticket = Ticket(
-            shop_id=parent.shop_id,
-            marketplace=parent.marketplace,
-            category=parent.category,
-            subject=appeal.subject,
-            body=appeal.body,
-            description=parent.description,
-            created_at=now,
-            updated_at=now,
-            event_date=parent.event_date,
-            status=Status.READY,
-            channel_id=parent.channel_id,
-            urgent=parent.urgent,
-            parent_id=parent.id,
-            amount_claimed=parent.amount_claimed,
-            identifiers=list(parent.identifiers),
-            attachments=[
-                Attachment(a.sha256, a.filename, a.size, a.media_type, now)
-                for a in parent.attachments
-            ],
-            events=[Event("created", now, ctx.actor, "", "ready", f"follow-up of {parent.id}")],
+        ticket = add_linked_ticket(
+            ctx, uow, parent, appeal, "follow_up", parent.identifiers, parent.attachments
         )
-        uow.tickets.add(ticket)
-        parent.events.append(Event("follow_up", now, ctx.actor, "", str(ticket.id)))
-        parent.updated_at = now
-        uow.tickets.save(parent)
         uow.commit()
         return OpenedTicket(ticket, appeal)
-
-
-@dataclass(frozen=True)
-class DueItem:
-    ticket: Ticket
-    overdue_by: timedelta | None  # positive when overdue
-    due_in: timedelta | None  # positive when not yet due
-
-
-def list_due(ctx: ServiceContext, within: timedelta = timedelta(hours=24)) -> list[DueItem]:
-    now = ctx.clock.now()
-    flt = TicketFilter(status=sorted(AWAITING_REPLY), order_by="reply_due_at")
-    with ctx.uow() as uow:
-        tickets = uow.tickets.list(flt)
-    items = []
-    for t in tickets:
-        if t.reply_due_at is None:
-            continue
-        if t.reply_due_at < now:
-            items.append(DueItem(t, now - t.reply_due_at, None))
-        elif t.reply_due_at - now <= within:
-            items.append(DueItem(t, None, t.reply_due_at - now))
-    return items
 
 
 def build_filter(

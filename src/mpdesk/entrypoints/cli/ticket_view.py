@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from rich.console import Console
 from rich.panel import Panel
@@ -12,24 +12,13 @@ from mpdesk.domain.tickets import Ticket
 from mpdesk.entrypoints.cli.output import STATUS_RU
 from mpdesk.services.compose_appeal import Appeal
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.reminders import duration_ru
 
 
 def fmt_time(ctx: ServiceContext, moment: datetime | None) -> str:
     if moment is None:
         return "—"
     return ctx.clock.local(moment).strftime("%d.%m.%Y %H:%M МСК")
-
-
-def fmt_delta(delta: timedelta) -> str:
-    total_minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(total_minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{days} дн"] if days else []
-    if hours:
-        parts.append(f"{hours} ч")
-    if minutes and not days:
-        parts.append(f"{minutes} мин")
-    return " ".join(parts) or "меньше минуты"
 
 
 def print_appeal(console: Console, ctx: ServiceContext, appeal: Appeal) -> None:
@@ -86,7 +75,7 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     if ticket.reply_due_at:
         line = f"Ответ ожидается до: {fmt_time(ctx, ticket.reply_due_at)}"
         if ticket.is_overdue(now):
-            line += f" — [red]просрочено на {fmt_delta(now - ticket.reply_due_at)}[/]"
+            line += f" — [red]просрочено на {duration_ru(now - ticket.reply_due_at)}[/]"
         head.append(line)
     if ticket.parent_id:
         head.append(f"Повторное к обращению №{ticket.parent_id}")
