@@ -117,6 +117,14 @@ def web_context(app: App) -> WebContext:
     )
 
 
+def warm_up_search() -> None:
+    """Load the search's Russian dictionaries now: a web worker does it before it serves, so
+    the first search is not slow and the dictionaries join the startup heap."""
+    from mpdesk.adapters.lemmatizer import lemmatizer
+
+    lemmatizer().forms("проверка")
+
+
 def web_secret(settings: Settings) -> bytes:
     """``MPDESK_SECRET_KEY``, or a random key kept in ``MPDESK_HOME/secret_key`` (0600)."""
     configured = settings.secret_key.get_secret_value()

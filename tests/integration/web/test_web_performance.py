@@ -4,6 +4,10 @@ process changed."""
 
 from __future__ import annotations
 
+import gc
+from pathlib import Path
+
+import pytest
 from tests.web_support import World, fast_web_context, sign_in
 
 from mpdesk.bootstrap import App
@@ -92,3 +96,18 @@ def test_unknown_secrets_are_not_cached(world: World) -> None:
     assert accounts.token_principal(world.wctx, "mpd_unknown") is None
     assert accounts.session_principal(world.wctx, "unknown") is None
     assert world.wctx.principals._items == {}
+
+
+def test_a_worker_freezes_its_startup_heap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``uvicorn --factory mpdesk.entrypoints.web.asgi:create``: the search dictionaries are
+    loaded and the startup objects frozen, out of the collector's full passes."""
+    from mpdesk.entrypoints.web import asgi
+
+    monkeypatch.setenv("MPDESK_HOME", str(tmp_path))
+    monkeypatch.delenv("MPDESK_DATABASE_URL", raising=False)
+    try:
+        api = asgi.create()
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+    assert api.openapi()["info"]["title"] == "mpdesk API"

@@ -97,9 +97,13 @@ def cmd_serve(
     if workers > 1:
         uvicorn.run("mpdesk.entrypoints.web.asgi:create", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
-        from mpdesk.entrypoints.web.app import create_app
+        from mpdesk.bootstrap import warm_up_search
+        from mpdesk.entrypoints.web.app import create_app, settle_heap
 
-        uvicorn.run(create_app(application), **options)  # type: ignore[arg-type]
+        api = create_app(application)
+        warm_up_search()
+        settle_heap()
+        uvicorn.run(api, **options)  # type: ignore[arg-type]
 
 
 @token_app.command("create")

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from mpdesk.bootstrap import bootstrap
-from mpdesk.entrypoints.web.app import create_app
+from mpdesk.bootstrap import bootstrap, warm_up_search
+from mpdesk.entrypoints.web.app import create_app, settle_heap
 
 
 def create() -> FastAPI:
-    return create_app(bootstrap())
+    api = create_app(bootstrap())
+    warm_up_search()
+    settle_heap()
+    return api
