@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -501,6 +502,17 @@ class FindingFilter:
     shop_id: int | None = None
     shop_ids: list[int] | None = None  # visibility scope (None = all)
     limit: int | None = None
+    offset: int = 0  # with ``limit``: one page of a list (the web page and the API)
+
+
+@dataclass(frozen=True)
+class FindingTotal:
+    """Saved findings of one kind that match a filter: how many, money at stake, recovered."""
+
+    kind: str
+    count: int
+    amount: Decimal
+    recovered: Decimal
 
 
 class AuditRepository(Protocol):
@@ -517,6 +529,10 @@ class AuditRepository(Protocol):
     def save(self, saved: SavedFinding) -> None: ...
 
     def list(self, flt: FindingFilter) -> list[SavedFinding]: ...
+
+    def totals(self, flt: FindingFilter) -> Sequence[FindingTotal]:
+        """Count and money per kind over every finding the filter matches (no paging)."""
+        ...
 
 
 class AuditUnitOfWork(UnitOfWork, Protocol):

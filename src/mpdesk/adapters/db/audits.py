@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Self
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import BigInteger, Connection, func, insert, select, type_coerce, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from mpdesk.adapters.db.tables_audit import audit_files, findings
@@ -22,7 +22,7 @@ from mpdesk.domain.audit.findings import (
 )
 from mpdesk.domain.audit.report import ReportFile
 from mpdesk.domain.audit.rows import RowRef
-from mpdesk.services.ports import FindingFilter
+from mpdesk.services.ports import FindingFilter, FindingTotal
 
 _CHUNK = 500  # ids per IN (…) list
 
@@ -95,6 +95,10 @@ def _from_row(row: Any) -> SavedFinding:
     )
 
 
+def _roubles(kopecks: Any) -> Decimal:
+    return (Decimal(int(kopecks)) / 100).quantize(Decimal("0.01"))
+
+
 class SqlAuditRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -129,7 +133,8 @@ class SqlAuditRepository:
             update(findings).where(findings.c.id == saved.id).values(**_values(saved))
         )
 
-    def list(self, flt: FindingFilter) -> list[SavedFinding]:
+    @staticmethod
+    def _conditions(flt: FindingFilter) -> list[ColumnElement[bool]]:
         c = findings.c
         conds: list[ColumnElement[bool]] = []
         if flt.kinds:
@@ -140,16 +145,38 @@ class SqlAuditRepository:
             conds.append(c.shop_id == flt.shop_id)
         if flt.shop_ids is not None:
             conds.append(c.shop_id.in_(flt.shop_ids))
+        return conds
+
+    def list(self, flt: FindingFilter) -> list[SavedFinding]:
+        c = findings.c
+        conds = self._conditions(flt)
         query = select(findings).where(*conds).order_by(c.kind, c.amount.desc(), c.id)
         if flt.ids is None:
             if flt.limit:
-                query = query.limit(flt.limit)
+                query = query.limit(flt.limit).offset(flt.offset)
             return [_from_row(r) for r in self.conn.execute(query)]
         result: list[SavedFinding] = []
         for start in range(0, len(flt.ids), _CHUNK):
             chunk = flt.ids[start : start + _CHUNK]
             result.extend(_from_row(r) for r in self.conn.execute(query.where(c.id.in_(chunk))))
         return result
+
+    def totals(self, flt: FindingFilter) -> Sequence[FindingTotal]:
+        c = findings.c
+        kopecks = (
+            func.coalesce(func.sum(type_coerce(col, BigInteger)), 0)
+            for col in (c.amount, c.amount_recovered)
+        )
+        conds = self._conditions(flt)
+        if flt.ids is not None:
+            conds.append(c.id.in_(flt.ids[:_CHUNK]))
+        query = (
+            select(c.kind, func.count(), *kopecks).where(*conds).group_by(c.kind).order_by(c.kind)
+        )
+        return [
+            FindingTotal(kind, int(count), _roubles(amount), _roubles(back))
+            for kind, count, amount, back in self.conn.execute(query)
+        ]
 
 
 class SqlAuditUnitOfWork(SqlUnitOfWork):

@@ -1,0 +1,256 @@
+"""«Аудит»: upload report files (drag and drop), audit them into one of your shops, see every
+file's verdict, the summary by kind and the findings; draft appeals from the chosen findings,
+dismiss them, mark them claimed or recovered. Viewers see the findings but cannot act;
+another shop's finding answers 404. The API of the same is ``entrypoints/api/audits.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Depends, FastAPI, Path, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.audit.findings import FindingStatus
+from mpdesk.domain.errors import MpdeskError, UserInputError
+from mpdesk.entrypoints.api import audits as api_audits
+from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, report_limit_mb, run_uploaded_audit
+from mpdesk.entrypoints.web.errors import message_for
+from mpdesk.entrypoints.web.forms import parse_amount
+from mpdesk.entrypoints.web.rendering import is_htmx, render
+from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
+from mpdesk.services import audit_desk, desk
+from mpdesk.services.audit import AuditResult
+from mpdesk.services.audit_views import file_public, kind_label
+from mpdesk.services.context import ServiceContext
+
+router = APIRouter(dependencies=[Depends(verify_csrf)])
+FindingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
+PAGE_SIZE = 100
+#: the list's query keys that the action forms carry back
+LIST_KEYS = ("kind", "status", "shop", "page")
+#: created tickets listed after drafting (the rest are in the journal)
+MAX_DRAFTED_SHOWN = 50
+ACTION_LABELS = {
+    "new": "Вернуть в новые",
+    "dismissed": "Отклонить",
+    "claimed": "Заявлено",
+    "recovered": "Деньги вернули",
+}
+KEY_LABELS = {
+    "supply_id": "Поставка",
+    "barcode": "Баркод",
+    "srid": "Заказ (Srid)",
+    "row_id": "Строка отчёта",
+    "operation_id": "Операция",
+}
+
+
+@dataclass
+class AuditQuery:
+    kind: str
+    status: str
+    shop: str
+    page: int
+
+    @classmethod
+    def parse(cls, params: Any) -> AuditQuery:
+        kinds = {k.value for k in audit_desk.KIND_ORDER}
+        statuses = {s.value for s in audit_desk.STATUS_ORDER}
+        page = str(params.get("page", "1"))
+        return cls(
+            kind=params.get("kind", "") if params.get("kind") in kinds else "",
+            status=params.get("status", "") if params.get("status") in statuses else "",
+            shop=str(params.get("shop", ""))[:10],
+            page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
+        )
+
+    def to_query(self) -> audit_desk.FindingQuery:
+        return audit_desk.FindingQuery(
+            kinds=[self.kind] if self.kind else [],
+            statuses=[self.status] if self.status else [],
+            shop_id=int(self.shop) if self.shop.isdigit() else None,
+            limit=PAGE_SIZE,
+            offset=(self.page - 1) * PAGE_SIZE,
+        )
+
+    def params(self) -> list[tuple[str, str]]:
+        values = {"kind": self.kind, "status": self.status, "shop": self.shop}
+        if self.page > 1:
+            values["page"] = str(self.page)
+        return [(k, v) for k, v in values.items() if v]
+
+
+def _back(raw: Any, **extra: str) -> str:
+    """``/audit`` with the list's filters from a form's ``back`` field (nothing else kept)."""
+    kept = [(k, v) for k, v in parse_qsl(str(raw or "")[:500]) if k in LIST_KEYS]
+    kept += [(k, v) for k, v in extra.items() if v]
+    return "/audit" + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _base_context(ctx: ServiceContext, principal: Principal) -> dict[str, Any]:
+    return {
+        "shops": audit_desk.audit_shops(ctx, principal),
+        "max_files": MAX_FILES,
+        "ACTION_LABELS": ACTION_LABELS,
+        "KEY_LABELS": KEY_LABELS,
+        "today": ctx.clock.today(),
+        "run": None,
+        "error": None,
+    }
+
+
+def _list_context(
+    request: Request, ctx: ServiceContext, principal: Principal, query: AuditQuery
+) -> dict[str, Any]:
+    if query.shop.isdigit():
+        desk.visible_shop(ctx, principal, int(query.shop))  # another shop: not found
+    page = audit_desk.list_visible(ctx, principal, query.to_query())
+    today = ctx.clock.today()
+    visible = desk.visible_shops(ctx, principal)
+    return {
+        **_base_context(ctx, principal),
+        "query": query,
+        "params": query.params(),
+        "back": urlencode(query.params()),
+        "page": page,
+        "pages": max(1, -(-page.count // PAGE_SIZE)),
+        "rows": [audit_desk.finding_row(ctx, principal, s, today) for s in page.findings],
+        "totals": [{"kind_label": kind_label(ctx, t.kind), **t.__dict__} for t in page.totals],
+        "visible_shops": visible,
+        "shop_names": {s.id: s.name for s in visible},
+        "kinds": [(k.value, kind_label(ctx, k)) for k in audit_desk.KIND_ORDER],
+        "statuses": [(s.value, audit_desk.status_label(ctx, s)) for s in audit_desk.STATUS_ORDER],
+        "limit_mb": report_limit_mb(request),
+    }
+
+
+def _drafted(ctx: ServiceContext, principal: Principal, raw: str) -> list[Any]:
+    ids = [int(i) for i in raw.split(",")[:MAX_DRAFTED_SHOWN] if i.isdigit() and len(i) < 10]
+    tickets = []
+    for ticket_id in ids:
+        try:
+            tickets.append(desk.get_visible(ctx, principal, ticket_id))
+        except MpdeskError:
+            continue  # an edited URL: show only the person's own tickets
+    return tickets
+
+
+@router.get("/audit")
+def audit_page(request: Request, drafted: str = "", done: str = "") -> Response:
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).ctx
+    query = AuditQuery.parse(request.query_params)
+    context = _list_context(request, ctx, visitor.principal, query)
+    context["drafted"] = _drafted(ctx, visitor.principal, drafted[:600])
+    context["done"] = done if done in ("status",) else ""
+    if is_htmx(request) and request.headers.get("hx-target") == "findings":
+        return render(request, "audit.html", context, block="findings")
+    return render(request, "audit.html", context)
+
+
+def _run_view(ctx: ServiceContext, principal: Principal, result: AuditResult) -> dict[str, Any]:
+    files = []
+    for file in result.files:
+        view = file_public(ctx, file)
+        kind = view["kind"]
+        view.update(
+            name=file.name,
+            kind_label=ctx.message(f"report_kind_{kind}") if kind else "",
+        )
+        files.append(view)
+    return {
+        "files": files,
+        "usable": result.usable,
+        "summary": [
+            {"kind_label": kind_label(ctx, kind), "count": t.count, "amount": t.amount}
+            for kind, t in result.by_kind.items()
+        ],
+        "total": result.total,
+        "count": len(result.findings),
+        "saved_text": ctx.message("audit_saved", **result.saved.__dict__) if result.saved else "",
+        "rows": audit_desk.run_rows(ctx, principal, result, ctx.clock.today()),
+    }
+
+
+@router.post("/audit")
+async def run_audit(request: Request) -> Response:
+    visitor = require_visitor(request)
+    form = await request.form()
+    uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
+    raw_shop = str(form.get("shop_id", "") or "")
+    shop_id = int(raw_shop) if raw_shop.isdigit() and len(raw_shop) < 10 else None
+    ctx = wctx_of(request).ctx
+    principal = visitor.principal
+    try:
+        result = await run_in_threadpool(run_uploaded_audit, request, principal, uploads, shop_id)
+    except UserInputError as exc:
+        context = _list_context(request, ctx, principal, AuditQuery.parse({}))
+        context["error"] = message_for(request, exc.code, exc.fields)
+        return render(request, "audit.html", context, status_code=422)
+    context = {
+        **_base_context(ctx, principal),
+        "run": await run_in_threadpool(_run_view, ctx, principal, result),
+        "chosen_shop": shop_id,
+        "limit_mb": report_limit_mb(request),
+        "back": "",
+    }
+    return render(request, "audit.html", context)
+
+
+@router.post("/audit/findings/draft")
+async def draft(request: Request) -> Response:
+    visitor = require_visitor(request)
+    form = await request.form()
+    ids = [str(i)[:16] for i in form.getlist("ids") if isinstance(i, str)][:500]
+    ctx = wctx_of(request).acting(visitor.principal)
+    try:
+        drafted = await run_in_threadpool(audit_desk.draft, ctx, visitor.principal, ids)
+    except UserInputError as exc:
+        query = AuditQuery.parse(dict(parse_qsl(str(form.get("back", ""))[:500])))
+        context = _list_context(request, ctx, visitor.principal, query)
+        context["error"] = message_for(request, exc.code, exc.fields)
+        context["drafted"] = []
+        return render(request, "audit.html", context, status_code=422)
+    tickets = ",".join(str(d.ticket.id) for d in drafted)
+    return RedirectResponse(_back(form.get("back"), drafted=tickets), status_code=303)
+
+
+@router.post("/audit/findings/{finding_id}/status")
+async def change_status(request: Request, finding_id: FindingId) -> Response:
+    visitor = require_visitor(request)
+    form = await request.form()
+    target = str(form.get("to", ""))
+    if target not in FindingStatus._value2member_map_ or target == "drafted":
+        raise UserInputError("invalid_input")
+    raw_amount = str(form.get("amount", "") or "").strip()[:40]
+    amount = Decimal(parse_amount(raw_amount, "amount")) if raw_amount else None
+    comment = str(form.get("comment", "") or "")[:2000].strip()
+    ctx = wctx_of(request).acting(visitor.principal)
+    await run_in_threadpool(
+        audit_desk.change_status,
+        ctx,
+        visitor.principal,
+        finding_id,
+        FindingStatus(target),
+        amount,
+        comment,
+    )
+    target_url = _back(form.get("back"), done="status") + f"#finding-{finding_id}"
+    return RedirectResponse(target_url, status_code=303)
+
+
+def register(api: FastAPI) -> None:
+    from mpdesk.entrypoints.web.app import NavItem
+
+    api.include_router(router, include_in_schema=False)
+    api.include_router(api_audits.router)
+    nav = api.state.nav
+    at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
+    nav.insert(at, NavItem("/audit", "Аудит", "audit"))
