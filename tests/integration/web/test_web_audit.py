@@ -267,6 +267,13 @@ def test_page_audits_uploads_and_drafts_appeals(world: World) -> None:
         data={"csrf_token": csrf, "to": "recovered", "amount": "1 000,00", "back": "kind=x"},
     )
     assert paid.headers["location"] == f"/audit?kind=x&done=status#finding-{ids[0]}"
+    final = client.post(
+        f"/audit/findings/{ids[0]}/status", data={"csrf_token": csrf, "to": "dismissed"}
+    )
+    assert final.status_code == 422 and 'id="audit-error"' in final.text
+    assert "нельзя перевести" in final.text and 'id="findings-table"' in final.text
+    none = client.post("/audit/findings/draft", data={"csrf_token": csrf})
+    assert none.status_code == 422 and "Отметьте находки" in none.text
     after = client.get("/audit?status=recovered").text
     assert "возвращено 1\u00a0000,00\u00a0₽" in after and "Статус находки изменён" not in after
     fragment = client.get(

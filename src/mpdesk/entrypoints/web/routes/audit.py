@@ -204,6 +204,16 @@ async def run_audit(request: Request) -> Response:
     return render(request, "audit.html", context)
 
 
+def _list_with_error(
+    request: Request, principal: Principal, form: Any, exc: UserInputError
+) -> Response:
+    """The list the form came from, with the Russian reason the action was refused."""
+    query = AuditQuery.parse(dict(parse_qsl(str(form.get("back", ""))[:500])))
+    context = _list_context(request, wctx_of(request).ctx, principal, query)
+    context["error"] = message_for(request, exc.code, exc.fields)
+    return render(request, "audit.html", context, status_code=422)
+
+
 @router.post("/audit/findings/draft")
 async def draft(request: Request) -> Response:
     visitor = require_visitor(request)
@@ -213,11 +223,7 @@ async def draft(request: Request) -> Response:
     try:
         drafted = await run_in_threadpool(audit_desk.draft, ctx, visitor.principal, ids)
     except UserInputError as exc:
-        query = AuditQuery.parse(dict(parse_qsl(str(form.get("back", ""))[:500])))
-        context = _list_context(request, ctx, visitor.principal, query)
-        context["error"] = message_for(request, exc.code, exc.fields)
-        context["drafted"] = []
-        return render(request, "audit.html", context, status_code=422)
+        return await run_in_threadpool(_list_with_error, request, visitor.principal, form, exc)
     tickets = ",".join(str(d.ticket.id) for d in drafted)
     return RedirectResponse(_back(form.get("back"), drafted=tickets), status_code=303)
 
@@ -230,18 +236,21 @@ async def change_status(request: Request, finding_id: FindingId) -> Response:
     if target not in FindingStatus._value2member_map_ or target == "drafted":
         raise UserInputError("invalid_input")
     raw_amount = str(form.get("amount", "") or "").strip()[:40]
-    amount = Decimal(parse_amount(raw_amount, "amount")) if raw_amount else None
     comment = str(form.get("comment", "") or "")[:2000].strip()
     ctx = wctx_of(request).acting(visitor.principal)
-    await run_in_threadpool(
-        audit_desk.change_status,
-        ctx,
-        visitor.principal,
-        finding_id,
-        FindingStatus(target),
-        amount,
-        comment,
-    )
+    try:
+        amount = Decimal(parse_amount(raw_amount, "amount")) if raw_amount else None
+        await run_in_threadpool(
+            audit_desk.change_status,
+            ctx,
+            visitor.principal,
+            finding_id,
+            FindingStatus(target),
+            amount,
+            comment,
+        )
+    except UserInputError as exc:  # a transition the status does not allow, no amount
+        return await run_in_threadpool(_list_with_error, request, visitor.principal, form, exc)
     target_url = _back(form.get("back"), done="status") + f"#finding-{finding_id}"
     return RedirectResponse(target_url, status_code=303)
 
