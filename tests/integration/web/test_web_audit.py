@@ -331,3 +331,32 @@ def test_page_viewer_sees_but_cannot_act_and_other_shops_are_404(world: World) -
     assert other.status_code == 404 and "не найдена" in other.text
     assert viewer.get(f"/audit?shop={world.shop_b}").status_code == 404
     assert page_upload(viewer, csrf, [OZON], world.shop_b).status_code == 404
+
+
+def test_api_audit_routes_are_in_the_spec_and_answer_the_one_envelope(world: World) -> None:
+    api = world.api_client(world.manager_token)
+    spec = api.get("/api/openapi.json").json()
+    for path, method, schema in (
+        ("/api/v1/audits", "post", "AuditPublic"),
+        ("/api/v1/findings", "get", "FindingListPublic"),
+        ("/api/v1/findings/draft", "post", "DraftListPublic"),
+        ("/api/v1/findings/{finding_id}/status", "post", "FindingPublic"),
+    ):
+        ok = next(v for k, v in spec["paths"][path][method]["responses"].items() if k < "300")
+        assert ok["content"]["application/json"]["schema"]["$ref"].endswith(schema)
+        assert "404" in spec["paths"][path][method]["responses"]
+    for response, status, code in (
+        (api.get("/api/v1/findings", params={"kind": "nope"}), 422, "validation_error"),
+        (api.post("/api/v1/findings/draft", json={"ids": []}), 422, "validation_error"),
+        (
+            api.post("/api/v1/findings/0123456789abcdef/status", json={"to": "claimed"}),
+            404,
+            "finding_not_found",
+        ),
+        (api.post("/api/v1/findings/XYZ/status", json={"to": "claimed"}), 422, "validation_error"),
+        (api.post("/api/v1/audits", data={"shop_id": "1"}), 422, "validation_error"),
+    ):
+        body = response.json()
+        assert (response.status_code, body["code"]) == (status, code)
+        assert sorted(body) == ["code", "fields", "message", "ok"] and body["ok"] is False
+        assert body["message"] and body["message"] != code
