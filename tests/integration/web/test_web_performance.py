@@ -5,6 +5,7 @@ process changed."""
 from __future__ import annotations
 
 import gc
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,10 @@ from tests.web_support import World, fast_web_context, sign_in
 
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import Role
-from mpdesk.services import accounts
+from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows
+from mpdesk.services import accounts, journal
 from mpdesk.services.accounts import PrincipalCache
+from mpdesk.services.ports import TicketFilter
 
 
 class Ticking:
@@ -111,3 +114,41 @@ def test_a_worker_freezes_its_startup_heap(tmp_path: Path, monkeypatch: pytest.M
     finally:
         gc.unfreeze()
     assert api.openapi()["info"]["title"] == "mpdesk API"
+
+
+def test_journal_rows_are_ready_to_print(world: World) -> None:
+    ctx = world.wctx.ctx
+    submitted = journal.submit_ticket(ctx, world.ticket_a, "SD-7")
+    assert submitted.reply_due_at is not None
+    with ctx.uow() as uow:
+        tickets = uow.tickets.list(TicketFilter(order_by="id"))
+    late = submitted.reply_due_at + timedelta(minutes=1)
+    first, second = journal_rows(ctx, tickets, {world.shop_a: "Магазин А"}, late)
+    assert first == JournalRow(
+        id=world.ticket_a,
+        subject=submitted.subject,
+        marketplace=ctx.kb.marketplaces["wb"].name_ru,
+        category="Приёмка",
+        urgent=submitted.urgent,
+        status="submitted",
+        status_label="Отправлено, ждём ответа",
+        shop="Магазин А",
+        external_id="SD-7",
+        reply_due=ctx.clock.local(submitted.reply_due_at).strftime("%d.%m.%Y %H:%M"),
+        overdue=True,
+    )
+    assert (second.shop, second.external_id, second.reply_due, second.overdue) == (
+        "",
+        "",
+        "",
+        False,
+    )
+    assert not journal_rows(ctx, tickets[:1], {}, submitted.reply_due_at)[0].overdue
+
+    client = world.client()
+    sign_in(client, "boss")
+    page = client.get("/journal").text
+    assert f'<a href="/tickets/{world.ticket_a}">{world.ticket_a}</a>' in page
+    assert '<span class="status s-submitted">Отправлено, ждём ответа</span>' in page
+    assert '<td data-label="Номер МП">SD-7</td>' in page
+    assert '<td data-label="Номер МП">—</td>' in page

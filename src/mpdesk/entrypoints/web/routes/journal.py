@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.tickets import AWAITING_REPLY, OPEN_STATUSES, Status
-from mpdesk.entrypoints.web.rendering import is_htmx, render
+from mpdesk.entrypoints.web.rendering import is_htmx, journal_rows, render
 from mpdesk.entrypoints.web.security import require_visitor, wctx_of
 from mpdesk.services import desk
 from mpdesk.services.context import ServiceContext
@@ -101,15 +101,16 @@ async def journal_page(request: Request) -> Response:
     page = desk.list_page(ctx, visitor.principal, query.to_filter(ctx))
     shops = desk.visible_shops(ctx, visitor.principal)
     pages = max(1, -(-page.total // PAGE_SIZE))
+    now = ctx.clock.now()
     context = {
         "query": query,
         "page": page,
+        "rows": journal_rows(ctx, page.tickets, {s.id: s.name for s in shops}, now),
         "pages": pages,
         "shops": shops,
-        "shop_names": {s.id: s.name for s in shops},
         "sorts": SORTS,
         "params": list(request.query_params.multi_items()),
-        "now": ctx.clock.now(),
+        "now": now,
     }
     block = (
         "results" if is_htmx(request) and request.headers.get("hx-target") == "results" else None
