@@ -360,3 +360,20 @@ def test_api_audit_routes_are_in_the_spec_and_answer_the_one_envelope(world: Wor
         assert (response.status_code, body["code"]) == (status, code)
         assert sorted(body) == ["code", "fields", "message", "ok"] and body["ok"] is False
         assert body["message"] and body["message"] != code
+
+
+def test_page_escapes_file_names_and_keeps_no_upload(world: World) -> None:
+    client = world.client()
+    sign_in(client, "max")
+    csrf = csrf_of(client.get("/audit").text)
+    evil = '<img src=x onerror="alert(1)">.json'
+    run = client.post(
+        "/audit",
+        data={"csrf_token": csrf, "shop_id": str(world.shop_b)},
+        files=[("files", (evil, OZON.read_bytes(), "application/json"))],
+    )
+    assert run.status_code == 200
+    assert "<img src=x" not in run.text and "&lt;img src=x onerror=" in run.text
+    assert "Списания Ozon на складе" in run.text
+    leftovers = [p for p in Path(world.wctx.ctx.files.root).rglob("*") if p.is_file()]  # type: ignore[attr-defined]
+    assert leftovers == []  # reports are read from a temp dir, not kept in the file store
