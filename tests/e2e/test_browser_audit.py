@@ -69,6 +69,7 @@ def test_seller_audits_reports_and_drafts_an_appeal(page: Any, live_server: Live
     link = page.locator("#drafted a.drafted-link")
     expect(link).to_have_count(1)
     expect(link).to_contain_text("Расхождение при приёмке поставки 24567891")
+    screenshot(page, "audit_drafted")
     link.click()
     page.wait_for_url(re.compile(r"/tickets/\d+$"))
     expect(page.locator("h1")).to_contain_text("24567891")
