@@ -98,6 +98,10 @@ class Links:
     claim_ids: tuple[int, ...] = ()
 
 
+#: the links of a first appeal without follow-ups or claim
+NO_LINKS = Links()
+
+
 class Bucket(StrEnum):
     OVERDUE = "overdue"
     TODAY = "today"
@@ -201,7 +205,7 @@ def ticket_deadlines(
     reply_hours: int | None = None,
 ) -> list[Deadline]:
     """Every clock that applies to the ticket now, earliest first."""
-    links = links or Links()
+    links = links or NO_LINKS
     found: list[Deadline] = []
     if ticket.status in UNSENT and ticket.event_date is not None:
         for rule in rules:

@@ -72,13 +72,16 @@ def reply_hours(ctx: ServiceContext, ticket: Ticket) -> int | None:
 
 
 def links_for(ctx: ServiceContext, tickets: list[Ticket]) -> dict[int, Links]:
-    """Role and children of each ticket, from the ``follow_up``/``claim`` events."""
+    """Role and children of each linked ticket, from the ``follow_up``/``claim`` events; a
+    ticket without parent and children (most of them) is left out: ``Links()`` applies."""
     parents = {t.id: t.parent_id for t in tickets if t.id is not None}
     raw = desk(ctx).analytics.links(parents)
     claims = {child for _, (_, claim_ids) in raw.items() for child in claim_ids}
     result = {}
     for tid, parent in parents.items():
         follow_ids, claim_ids = raw.get(tid, ([], []))
+        if parent is None and not follow_ids and not claim_ids:
+            continue  # a first appeal without follow-ups or claim: the default links
         if parent is not None and not claim_ids:  # a claim on the case supersedes follow-ups
             claim_ids = [c for c in raw.get(parent, ([], []))[1] if c != tid]
         if tid in claims:
