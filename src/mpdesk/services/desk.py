@@ -67,14 +67,29 @@ def scoped(principal: Principal, flt: TicketFilter) -> TicketFilter:
 
 def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> Page:
     """One page of the journal (``flt.limit``/``flt.offset``) and a capped total."""
-    flt = scoped(principal, flt)
-    limit = flt.limit or 50
     with ctx.uow() as uow:
-        rows = uow.tickets.list(replace(flt, limit=limit + 1))
-        if flt.offset == 0 and len(rows) <= limit:
-            total = len(rows)
-        else:
-            total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), COUNT_CAP + 1)
+        return _page(uow, scoped(principal, flt))
+
+
+def journal_page(
+    ctx: ServiceContext, principal: Principal, flt: TicketFilter
+) -> tuple[Page, list[Shop]]:
+    """A page of the journal and the shops its filters offer, in one unit of work (the web
+    journal asks on every keystroke of a search); another shop's id answers «not found»."""
+    with ctx.uow() as uow:
+        shops = [s for s in uow.shops.list() if principal.can_view(s.id)]
+        if flt.shop_id is not None and all(s.id != flt.shop_id for s in shops):
+            raise NotFoundError("shop_not_found", name=str(flt.shop_id))
+        return _page(uow, scoped(principal, flt)), shops
+
+
+def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:
+    limit = flt.limit or 50
+    rows = uow.tickets.list(replace(flt, limit=limit + 1))
+    if flt.offset == 0 and len(rows) <= limit:
+        total = len(rows)
+    else:
+        total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), COUNT_CAP + 1)
     capped = total > COUNT_CAP
     total = min(total, COUNT_CAP)
     return Page(rows[:limit], total, capped, len(rows) > limit)

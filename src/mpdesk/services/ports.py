@@ -95,6 +95,8 @@ class TicketFilter:
     limit: int | None = None
     offset: int = 0
     due_before: datetime | None = None  # awaiting a reply that is due before this instant
+    #: load each listed ticket's identifiers (a page that does not show them skips the query)
+    identifiers: bool = True
 
 
 class TicketRepository(Protocol):

@@ -13,8 +13,9 @@ from tests.web_support import World, fast_web_context, sign_in
 
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import Role
+from mpdesk.domain.errors import NotFoundError
 from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows
-from mpdesk.services import accounts, journal
+from mpdesk.services import accounts, desk, journal
 from mpdesk.services.accounts import PrincipalCache
 from mpdesk.services.ports import TicketFilter
 
@@ -152,3 +153,17 @@ def test_journal_rows_are_ready_to_print(world: World) -> None:
     assert '<span class="status s-submitted">Отправлено, ждём ответа</span>' in page
     assert '<td data-label="Номер МП">SD-7</td>' in page
     assert '<td data-label="Номер МП">—</td>' in page
+
+
+def test_journal_page_reads_page_and_shops_at_once_without_identifiers(world: World) -> None:
+    ctx = world.wctx.ctx
+    vera = accounts.token_principal(world.wctx, world.viewer_token)  # viewer of shop A
+    assert vera is not None
+    page, shops = desk.journal_page(ctx, vera, TicketFilter(limit=50, identifiers=False))
+    assert [s.id for s in shops] == [world.shop_a]
+    assert [t.id for t in page.tickets] == [world.ticket_a]
+    assert page.tickets[0].identifiers == []
+    with_ids = desk.list_page(ctx, vera, TicketFilter(limit=50))
+    assert with_ids.tickets[0].identifiers != []
+    with pytest.raises(NotFoundError):
+        desk.journal_page(ctx, vera, TicketFilter(shop_id=world.shop_b))

@@ -283,7 +283,8 @@ class SqlTicketRepository:
                     .order_by(c.id.desc() if descending else c.id.asc())
                 )
         tickets = [_ticket_from_row(r) for r in self.conn.execute(query)]
-        self._load_children(tickets, full=False)
+        if flt.identifiers:
+            self._load_children(tickets, full=False)
         return tickets
 
     def count(self, flt: TicketFilter) -> int:
