@@ -265,7 +265,8 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
     env = {**os.environ, "MPDESK_HOME": str(home), "MPDESK_DATABASE_URL": url}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "mpdesk.entrypoints.web.asgi:create",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning"],
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
+         "--loop", "asyncio"],  # as mpdesk serve does (docs/web.md, «Производительность»)
         env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
