@@ -266,7 +266,7 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "mpdesk.entrypoints.web.asgi:create",
          "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
-         "--loop", "asyncio"],  # as mpdesk serve does (docs/web.md, «Производительность»)
+         "--loop", "mpdesk.entrypoints.web.loop:WorkerEventLoop"],  # as mpdesk serve does
         env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"

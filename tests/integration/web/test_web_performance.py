@@ -4,7 +4,9 @@ process changed."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from tests.web_support import World, fast_web_context, sign_in
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import NotFoundError
+from mpdesk.entrypoints.web.loop import ACCEPT_PER_TURN, WorkerEventLoop
 from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows
 from mpdesk.services import accounts, desk, journal
 from mpdesk.services.accounts import PrincipalCache
@@ -167,3 +170,38 @@ def test_journal_page_reads_page_and_shops_at_once_without_identifiers(world: Wo
     assert with_ids.tickets[0].identifiers != []
     with pytest.raises(NotFoundError):
         desk.journal_page(ctx, vera, TicketFilter(shop_id=world.shop_b))
+
+
+def test_a_worker_takes_waiting_connections_two_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Several workers share one listening socket: each turn of a worker's loop takes at most
+    two waiting connections, leaving the rest to the other workers (asyncio takes them all)."""
+    accepted: list[object] = []
+    limits: list[object] = []  # how many asyncio may accept in each turn
+    base = asyncio.SelectorEventLoop._accept_connection  # type: ignore[attr-defined]
+
+    def spy(self: object, *args: object) -> None:
+        limits.append(args[4])  # protocol_factory, sock, sslcontext, server, backlog, ...
+        base(self, *args)
+
+    class Count(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            accepted.append(transport)
+
+    monkeypatch.setattr(asyncio.SelectorEventLoop, "_accept_connection", spy)
+    loop = WorkerEventLoop()
+    try:
+        server = loop.run_until_complete(loop.create_server(Count, "127.0.0.1", 0, backlog=100))
+        port = server.sockets[0].getsockname()[1]
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+        loop.run_until_complete(asyncio.sleep(0.05))
+        assert len(accepted) == 6
+        assert set(limits) == {ACCEPT_PER_TURN}
+        assert len(limits) >= 6 / ACCEPT_PER_TURN
+        for client in clients:
+            client.close()
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+    finally:
+        loop.close()

@@ -93,9 +93,8 @@ def cmd_serve(
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         "log_level": os.environ.get("MPDESK_LOG_LEVEL", "warning"),
         "server_header": False,
-        # asyncio's loop serves queued requests in turn; under load uvloop starved some
-        # connections for a second or more (p99 of the journal 1.1-1.2 s against 0.25-0.29 s)
-        "loop": "asyncio",
+        # asyncio's loop, sharing connections among workers (see the module)
+        "loop": "mpdesk.entrypoints.web.loop:WorkerEventLoop",
     }
     if workers > 1:
         uvicorn.run("mpdesk.entrypoints.web.asgi:create", factory=True, workers=workers, **options)  # type: ignore[arg-type]
