@@ -11,8 +11,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 from tests.web_support import World, fast_web_context, sign_in
 
+from mpdesk.adapters.db import uow
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import NotFoundError
@@ -205,3 +207,21 @@ def test_a_worker_takes_waiting_connections_two_at_a_time(
         loop.run_until_complete(server.wait_closed())
     finally:
         loop.close()
+
+
+def test_a_dropped_idle_connection_is_replaced_before_use(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No ping on every checkout any more: one only after the connection sat idle."""
+    assert app.engine is not None
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("pool pings are for PostgreSQL connections")
+    monkeypatch.setattr(uow, "PING_AFTER_IDLE_SECONDS", 0.0)
+    with app.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    killer = create_engine(app.engine.url)
+    with killer.connect() as conn:
+        assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})").scalar()
+    killer.dispose()
+    with app.ctx.uow() as work:  # the pooled connection is dead: pinged, discarded, replaced
+        assert work.shops.list() == []

@@ -264,7 +264,7 @@ class SqlTicketRepository:
         return query
 
     def list(self, flt: TicketFilter) -> builtins.list[Ticket]:
-        query = self._select(flt)
+        query = None
         if flt.text and flt.limit is not None and flt.order_by.lstrip("-") == "id":
             # a page of search results in id order: find its ids without gathering every match
             descending = flt.order_by.startswith("-")
@@ -282,6 +282,8 @@ class SqlTicketRepository:
                     .where(_ids_in(c.id, ids[flt.offset :], self.conn.dialect.name))
                     .order_by(c.id.desc() if descending else c.id.asc())
                 )
+        if query is None:
+            query = self._select(flt)
         tickets = [_ticket_from_row(r) for r in self.conn.execute(query)]
         if flt.identifiers:
             self._load_children(tickets, full=False)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 
 from mpdesk.adapters.db.repositories import SqlShopRepository, SqlTicketRepository
 
@@ -20,6 +21,35 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+#: a pooled PostgreSQL connection idle longer than this is pinged before it is handed out
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _stamp_checkin(_dbapi_conn: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling for connections that sat idle in the pool: a restarted
+    server or a dropped connection is noticed before use (the pool discards it and takes
+    another), while a busy pool, one checkout per request, skips the round trip that
+    ``pool_pre_ping`` made on every checkout."""
+
+    def ping_if_idle(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:
+            raise exc.DisconnectionError() from error
+        if not alive:
+            raise exc.DisconnectionError()
+
+    event.listen(engine, "checkin", _stamp_checkin)
+    event.listen(engine, "checkout", ping_if_idle)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -30,7 +60,9 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _ping_when_idle(engine)
+    return engine
 
 
 class SqlUnitOfWork:
