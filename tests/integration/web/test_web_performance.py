@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from tests.conftest import FROZEN_NOW
 from tests.web_support import World, fast_web_context, sign_in
 
 from mpdesk.adapters.db import uow
-from mpdesk.bootstrap import App
+from mpdesk.bootstrap import App, bootstrap
+from mpdesk.config import Settings
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import NotFoundError
 from mpdesk.entrypoints.web.loop import ACCEPT_PER_TURN, WorkerEventLoop
@@ -210,12 +212,14 @@ def test_a_worker_takes_waiting_connections_two_at_a_time(
 
 
 def test_a_dropped_idle_connection_is_replaced_before_use(
-    app: App, monkeypatch: pytest.MonkeyPatch
+    pg_url: str, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No ping on every checkout any more: one only after the connection sat idle."""
+    """No ping on every checkout any more: one only after the connection sat idle.
+
+    PostgreSQL only (pool pings are for server connections), so it takes ``pg_url``
+    directly instead of the SQLite/PostgreSQL ``app`` fixture."""
+    app = bootstrap(Settings(home=home, database_url=pg_url, now=FROZEN_NOW))
     assert app.engine is not None
-    if app.engine.dialect.name != "postgresql":
-        pytest.skip("pool pings are for PostgreSQL connections")
     monkeypatch.setattr(uow, "PING_AFTER_IDLE_SECONDS", 0.0)
     with app.engine.connect() as conn:
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
@@ -225,3 +229,4 @@ def test_a_dropped_idle_connection_is_replaced_before_use(
     killer.dispose()
     with app.ctx.uow() as work:  # the pooled connection is dead: pinged, discarded, replaced
         assert work.shops.list() == []
+    app.engine.dispose()
