@@ -264,30 +264,38 @@ class SqlTicketRepository:
         return query
 
     def list(self, flt: TicketFilter) -> builtins.list[Ticket]:
-        query = None
+        rows: Any = None
         if flt.text and flt.limit is not None and flt.order_by.lstrip("-") == "id":
-            # a page of search results in id order: find its ids without gathering every match
-            descending = flt.order_by.startswith("-")
-            ids = search.ordered_match_ids(
-                self.conn,
-                flt.text,
-                self._where(flt, with_text=False),
-                descending,
-                flt.offset + flt.limit,
-            )
-            if ids is not None:
-                c = t.tickets.c
-                query = (
-                    select(*_TICKET_COLUMNS)
-                    .where(_ids_in(c.id, ids[flt.offset :], self.conn.dialect.name))
-                    .order_by(c.id.desc() if descending else c.id.asc())
-                )
-        if query is None:
-            query = self._select(flt)
-        tickets = [_ticket_from_row(r) for r in self.conn.execute(query)]
+            rows = self._search_page(flt, flt.limit)
+        if rows is None:
+            rows = self.conn.execute(self._select(flt))
+        tickets = [_ticket_from_row(r) for r in rows]
         if flt.identifiers:
             self._load_children(tickets, full=False)
         return tickets
+
+    def _search_page(self, flt: TicketFilter, limit: int) -> Any:
+        """A page of search results in id order, found without gathering every match (None
+        when the query has no searchable word): the first page in one statement, a later one
+        by the ids of everything before it."""
+        descending = flt.order_by.startswith("-")
+        conditions = self._where(flt, with_text=False)
+        if not flt.offset:
+            return search.ordered_matches(
+                self.conn, flt.text or "", _TICKET_COLUMNS, conditions, descending, limit
+            )
+        found = search.ordered_matches(
+            self.conn, flt.text or "", [t.tickets.c.id], conditions, descending, flt.offset + limit
+        )
+        if found is None:
+            return None
+        c = t.tickets.c
+        ids = [row[0] for row in found[flt.offset :]]
+        return self.conn.execute(
+            select(*_TICKET_COLUMNS)
+            .where(_ids_in(c.id, ids, self.conn.dialect.name))
+            .order_by(c.id.desc() if descending else c.id.asc())
+        )
 
     def count(self, flt: TicketFilter) -> int:
         query = select(func.count()).select_from(t.tickets).where(*self._where(flt))

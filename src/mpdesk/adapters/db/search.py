@@ -9,7 +9,7 @@ last word also matches as a prefix (search as you type). The repository keeps th
 step on every ``add``/``save``; ``rebuild_index`` backfills it (migration ``0004_web``).
 
 A journal page in id order (the default) must not gather every match of a common word
-(``ordered_match_ids``): SQLite walks the FTS5 doclist in rowid order and stops at the page;
+(``ordered_matches``): SQLite walks the FTS5 doclist in rowid order and stops at the page;
 PostgreSQL walks the newest ``PG_WINDOW`` tickets in id order, checking each document, and
 asks the GIN index only for what is left (a rare word, or a page beyond the window).
 """
@@ -17,10 +17,10 @@ asks the GIN index only for what is left (a rare word, or a page beyond the wind
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, column, func, select, table, text
+from sqlalchemy import Connection, Row, Select, column, func, select, table, text
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.selectable import Join
 
@@ -164,15 +164,16 @@ def match_condition(dialect: str, query: str) -> ColumnElement[bool] | None:
     return t.tickets.c.id.in_(ids)
 
 
-def ordered_match_ids(
+def ordered_matches(
     conn: Connection,
     query: str,
+    columns: Sequence[ColumnElement[Any]],
     conditions: list[ColumnElement[bool]],
     descending: bool,
     need: int,
-) -> list[int] | None:
-    """Ids of the first ``need`` tickets in id order that match ``query`` and ``conditions``,
-    or None when the query has no searchable word."""
+) -> list[Row[Any]] | None:
+    """``columns`` (of ``tickets``) of the first ``need`` tickets in id order that match
+    ``query`` and ``conditions``, or None when the query has no searchable word."""
     c = t.tickets.c
     order = c.id.desc() if descending else c.id.asc()
     if conn.dialect.name != "postgresql":
@@ -183,13 +184,13 @@ def ordered_match_ids(
         # ordered by the FTS5 rowid, FTS5 reads its doclist in that order and stops early
         rowid = joined.left.c.rowid
         found = (
-            select(c.id)
+            select(*columns)
             .select_from(joined)
             .where(fts_match, *conditions)
             .order_by(rowid.desc() if descending else rowid.asc())
             .limit(need)
         )
-        return [int(i) for i in conn.execute(found).scalars()]
+        return list(conn.execute(found).all())
     q = tsquery(query)
     if not q:
         return None
@@ -202,18 +203,17 @@ def ordered_match_ids(
         # bounds both sides of the join: a merge join otherwise reads on through the index
         return [col > bound] if descending else [col < bound]
 
-    ids = [
-        int(i)
-        for i in conn.execute(
-            select(c.id)
+    rows = list(
+        conn.execute(
+            select(*columns)
             .select_from(t.tickets.join(ts, ts.c.ticket_id == c.id))
             .where(match, *window(c.id), *window(ts.c.ticket_id), *conditions)
             .order_by(order)
             .limit(need)
-        ).scalars()
-    ]
-    if len(ids) >= need:
-        return ids
+        ).all()
+    )
+    if len(rows) >= need:
+        return rows
     # the rest: every remaining match from the GIN index (materialised), then sorted
     matches = (
         select(ts.c.ticket_id)
@@ -221,17 +221,14 @@ def ordered_match_ids(
         .cte("matches")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
-    ids += [
-        int(i)
-        for i in conn.execute(
-            select(c.id)
-            .select_from(t.tickets.join(matches, matches.c.ticket_id == c.id))
-            .where(*conditions)
-            .order_by(order)
-            .limit(need - len(ids))
-        ).scalars()
-    ]
-    return ids
+    rows += conn.execute(
+        select(*columns)
+        .select_from(t.tickets.join(matches, matches.c.ticket_id == c.id))
+        .where(*conditions)
+        .order_by(order)
+        .limit(need - len(rows))
+    ).all()
+    return rows
 
 
 def rebuild_index(conn: Connection, batch: int = 2000) -> int:
