@@ -20,7 +20,8 @@ from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import NotFoundError
-from mpdesk.entrypoints.web.loop import ACCEPT_PER_TURN, WorkerEventLoop
+from mpdesk.entrypoints.web import loop as web_loop
+from mpdesk.entrypoints.web.loop import ACCEPT_QUICK, ACCEPT_SLOW, WorkerEventLoop
 from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows
 from mpdesk.services import accounts, desk, journal
 from mpdesk.services.accounts import PrincipalCache
@@ -176,11 +177,11 @@ def test_journal_page_reads_page_and_shops_at_once_without_identifiers(world: Wo
         desk.journal_page(ctx, vera, TicketFilter(shop_id=world.shop_b))
 
 
-def test_a_worker_takes_waiting_connections_two_at_a_time(
+def test_a_worker_takes_a_few_waiting_connections_per_turn(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Several workers share one listening socket: each turn of a worker's loop takes at most
-    two waiting connections, leaving the rest to the other workers (asyncio takes them all)."""
+    """Several workers share one listening socket: a worker takes a few waiting connections per
+    turn of its loop (more after a pause), leaving the rest to the others (asyncio takes all)."""
     accepted: list[object] = []
     limits: list[object] = []  # how many asyncio may accept in each turn
     base = asyncio.SelectorEventLoop._accept_connection  # type: ignore[attr-defined]
@@ -194,15 +195,16 @@ def test_a_worker_takes_waiting_connections_two_at_a_time(
             accepted.append(transport)
 
     monkeypatch.setattr(asyncio.SelectorEventLoop, "_accept_connection", spy)
+    monkeypatch.setattr(web_loop, "QUICK_TURN_SECONDS", 60.0)  # every later turn counts as quick
     loop = WorkerEventLoop()
     try:
         server = loop.run_until_complete(loop.create_server(Count, "127.0.0.1", 0, backlog=100))
         port = server.sockets[0].getsockname()[1]
-        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(6)]
+        clients = [socket.create_connection(("127.0.0.1", port)) for _ in range(12)]
         loop.run_until_complete(asyncio.sleep(0.05))
-        assert len(accepted) == 6
-        assert set(limits) == {ACCEPT_PER_TURN}
-        assert len(limits) >= 6 / ACCEPT_PER_TURN
+        assert len(accepted) == 12
+        assert limits[0] == ACCEPT_SLOW  # the first turn after a pause
+        assert set(limits[1:]) == {ACCEPT_QUICK}  # then quick turns: a few at a time
         for client in clients:
             client.close()
         server.close()
