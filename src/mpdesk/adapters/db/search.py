@@ -20,7 +20,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, Select, column, func, select, table, text
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    Select,
+    bindparam,
+    column,
+    func,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.selectable import Join
 
@@ -116,29 +127,42 @@ def fts5_join(query: str) -> tuple[Join, TextClause] | None:
     return joined, text("ticket_fts MATCH :fts_q").bindparams(fts_q=q)
 
 
+def _count_statement(dialect: str) -> Select[Any]:
+    """``count(*)`` of the index rows matching ``:fts_q``, stopping at ``:cap``."""
+    found: Select[Any]
+    if dialect == "postgresql":
+        found = (
+            select(column("ticket_id"))
+            .select_from(table("ticket_search"))
+            .where(text("tsv @@ to_tsquery('russian', :fts_q)"))
+        )
+    else:
+        found = (
+            select(column("rowid"))
+            .select_from(table("ticket_fts"))
+            .where(text("ticket_fts MATCH :fts_q"))
+        )
+    counted = found.limit(bindparam("cap", type_=Integer)).subquery()
+    return select(func.count()).select_from(counted)
+
+
+#: built once: a search page runs them on every keystroke, and building a statement costs
+#: more than running it through the compiled cache
+_COUNT = {dialect: _count_statement(dialect) for dialect in ("sqlite", "postgresql")}
+
+
 def count_matches_upto(conn: Connection, query: str, cap: int) -> int | None:
     """How many tickets match ``query``, counting no further than ``cap``, from the index
     alone (every index row belongs to a ticket: tickets are never deleted, and on PostgreSQL
     the row cascades); None when the query has no searchable word."""
-    found: Select[Any]
-    if conn.dialect.name == "postgresql":
-        q = tsquery(query)
-        found = (
-            select(column("ticket_id"))
-            .select_from(table("ticket_search"))
-            .where(text("tsv @@ to_tsquery('russian', :fts_q)").bindparams(fts_q=q))
-        )
-    else:
-        q = fts5_query(query)
-        found = (
-            select(column("rowid"))
-            .select_from(table("ticket_fts"))
-            .where(text("ticket_fts MATCH :fts_q").bindparams(fts_q=q))
-        )
+    dialect = conn.dialect.name
+    q = tsquery(query) if dialect == "postgresql" else fts5_query(query)
     if not q:
         return None
-    counted = found.limit(cap).subquery()
-    return int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
+    statement = _COUNT.get(dialect)
+    if statement is None:
+        statement = _count_statement(dialect)
+    return int(conn.execute(statement, {"fts_q": q, "cap": cap}).scalar_one())
 
 
 def match_condition(dialect: str, query: str) -> ColumnElement[bool] | None:
@@ -164,6 +188,69 @@ def match_condition(dialect: str, query: str) -> ColumnElement[bool] | None:
     return t.tickets.c.id.in_(ids)
 
 
+class _Ordered:
+    """The statements of one ordered search (dialect, direction, columns, extra conditions),
+    with ``:fts_q`` and ``:need`` as parameters."""
+
+    def __init__(
+        self,
+        dialect: str,
+        columns: Sequence[ColumnElement[Any]],
+        conditions: Sequence[ColumnElement[bool]],
+        descending: bool,
+    ) -> None:
+        c = t.tickets.c
+        order = c.id.desc() if descending else c.id.asc()
+        need = bindparam("need", type_=Integer)
+        self.rest: Select[Any] | None = None
+        if dialect != "postgresql":
+            fts = table("ticket_fts", column("rowid"))
+            # ordered by the FTS5 rowid, FTS5 reads its doclist in that order and stops early
+            self.first = (
+                select(*columns)
+                .select_from(fts.join(t.tickets, c.id == fts.c.rowid))
+                .where(text("ticket_fts MATCH :fts_q"), *conditions)
+                .order_by(fts.c.rowid.desc() if descending else fts.c.rowid.asc())
+                .limit(need)
+            )
+            return
+        ts = table("ticket_search", column("ticket_id"), column("tsv"))
+        match = text("tsv @@ to_tsquery('russian', :fts_q)")
+        edge = select(func.max(c.id) if descending else func.min(c.id)).scalar_subquery()
+        window_size = bindparam("window", type_=Integer)
+        bound = edge - window_size if descending else edge + window_size
+
+        def window(col: Any) -> ColumnElement[bool]:
+            return col > bound if descending else col < bound  # type: ignore[no-any-return]
+
+        # the newest (oldest) PG_WINDOW tickets in id order; both sides of the join bounded,
+        # or a merge join reads on through the whole index
+        self.first = (
+            select(*columns)
+            .select_from(t.tickets.join(ts, ts.c.ticket_id == c.id))
+            .where(match, window(c.id), window(ts.c.ticket_id), *conditions)
+            .order_by(order)
+            .limit(need)
+        )
+        # the rest: every remaining match from the GIN index (materialised), then sorted
+        matches = (
+            select(ts.c.ticket_id)
+            .where(match, ts.c.ticket_id <= bound if descending else ts.c.ticket_id >= bound)
+            .cte("matches")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        self.rest = (
+            select(*columns)
+            .select_from(t.tickets.join(matches, matches.c.ticket_id == c.id))
+            .where(*conditions)
+            .order_by(order)
+            .limit(need)
+        )
+
+
+_ORDERED: dict[tuple[str, tuple[ColumnElement[Any], ...], bool], _Ordered] = {}
+
+
 def ordered_matches(
     conn: Connection,
     query: str,
@@ -173,61 +260,26 @@ def ordered_matches(
     need: int,
 ) -> list[Row[Any]] | None:
     """``columns`` (of ``tickets``) of the first ``need`` tickets in id order that match
-    ``query`` and ``conditions``, or None when the query has no searchable word."""
-    c = t.tickets.c
-    order = c.id.desc() if descending else c.id.asc()
-    if conn.dialect.name != "postgresql":
-        fts = fts5_join(query)
-        if fts is None:
-            return None
-        joined, fts_match = fts
-        # ordered by the FTS5 rowid, FTS5 reads its doclist in that order and stops early
-        rowid = joined.left.c.rowid
-        found = (
-            select(*columns)
-            .select_from(joined)
-            .where(fts_match, *conditions)
-            .order_by(rowid.desc() if descending else rowid.asc())
-            .limit(need)
-        )
-        return list(conn.execute(found).all())
-    q = tsquery(query)
+    ``query`` and ``conditions``, or None when the query has no searchable word. Without
+    extra conditions (the whole journal, or an administrator) the statements are built once
+    per set of columns."""
+    dialect = conn.dialect.name
+    q = tsquery(query) if dialect == "postgresql" else fts5_query(query)
     if not q:
         return None
-    ts = table("ticket_search", column("ticket_id"), column("tsv"))
-    match = text("tsv @@ to_tsquery('russian', :fts_q)").bindparams(fts_q=q)
-    edge = select(func.max(c.id) if descending else func.min(c.id)).scalar_subquery()
-    bound = edge - PG_WINDOW if descending else edge + PG_WINDOW
-
-    def window(col: Any) -> list[ColumnElement[bool]]:
-        # bounds both sides of the join: a merge join otherwise reads on through the index
-        return [col > bound] if descending else [col < bound]
-
-    rows = list(
-        conn.execute(
-            select(*columns)
-            .select_from(t.tickets.join(ts, ts.c.ticket_id == c.id))
-            .where(match, *window(c.id), *window(ts.c.ticket_id), *conditions)
-            .order_by(order)
-            .limit(need)
-        ).all()
-    )
-    if len(rows) >= need:
+    if conditions:
+        ordered = _Ordered(dialect, columns, conditions, descending)
+    else:
+        key = (dialect, tuple(columns), descending)
+        found = _ORDERED.get(key)
+        if found is None:
+            found = _ORDERED[key] = _Ordered(dialect, columns, (), descending)
+        ordered = found
+    params = {"fts_q": q, "need": need, "window": PG_WINDOW}
+    rows = list(conn.execute(ordered.first, params).all())
+    if len(rows) >= need or ordered.rest is None:
         return rows
-    # the rest: every remaining match from the GIN index (materialised), then sorted
-    matches = (
-        select(ts.c.ticket_id)
-        .where(match, ts.c.ticket_id <= bound if descending else ts.c.ticket_id >= bound)
-        .cte("matches")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
-    )
-    rows += conn.execute(
-        select(*columns)
-        .select_from(t.tickets.join(matches, matches.c.ticket_id == c.id))
-        .where(*conditions)
-        .order_by(order)
-        .limit(need - len(rows))
-    ).all()
+    rows += conn.execute(ordered.rest, {**params, "need": need - len(rows)}).all()
     return rows
 
 
