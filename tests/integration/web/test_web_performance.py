@@ -117,11 +117,14 @@ def test_a_worker_freezes_its_startup_heap(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setenv("MPDESK_HOME", str(tmp_path))
     monkeypatch.delenv("MPDESK_DATABASE_URL", raising=False)
+    thresholds = gc.get_threshold()
     try:
         api = asgi.create()
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold()[0] == 20_000
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
     assert api.openapi()["info"]["title"] == "mpdesk API"
 
 
