@@ -220,6 +220,39 @@ def wrk(url: str, header: str, duration: int, script: Path | None = None) -> dic
     }
 
 
+class CpuShare:
+    """Busy share of all CPUs, and of the server's process tree, from now until ``done``."""
+
+    def __init__(self, server_pid: int) -> None:
+        import psutil
+
+        self.server = psutil.Process(server_pid)
+        self.start = (psutil.cpu_times(), self._server_seconds(), time.monotonic())
+
+    def _server_seconds(self) -> float:
+        total = 0.0
+        for proc in [self.server, *self.server.children(recursive=True)]:
+            try:
+                times = proc.cpu_times()
+                total += times.user + times.system
+            except Exception:  # a process gone meanwhile
+                continue
+        return total
+
+    def done(self) -> dict[str, float]:
+        import psutil
+
+        cpu0, server0, t0 = self.start
+        cpu1, server1, t1 = psutil.cpu_times(), self._server_seconds(), time.monotonic()
+        idle = (cpu1.idle + cpu1.iowait) - (cpu0.idle + cpu0.iowait)
+        total = sum(cpu1) - sum(cpu0)
+        span = (t1 - t0) * (os.cpu_count() or 1)
+        return {
+            "machine": round(100 * (total - idle) / total, 1) if total else 0.0,
+            "web_server": round(100 * (server1 - server0) / span, 1) if span else 0.0,
+        }
+
+
 def lua_rotating(path_prefix: str, terms: list[str], dest: Path) -> Path:
     from urllib.parse import quote
 
@@ -306,7 +339,13 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
         }
         for case, (target, header, script) in cases.items():
             wrk(target, header, 2, script)  # warm-up
+            before, cpu = os.getloadavg()[0], CpuShare(server.pid)
             results[case] = wrk(target, header, duration, script)
+            # the 1-minute load average counts this run's server and wrk too (about 2-2.5);
+            # cpu_pct: the whole machine's and the web server's share of both cores
+            results[case]["load_avg_before"] = round(before, 2)
+            results[case]["load_avg_after"] = round(os.getloadavg()[0], 2)
+            results[case]["cpu_pct"] = cpu.done()
             print(f"  {name} {case}: {results[case]}", flush=True)
         shutil.rmtree(scripts, ignore_errors=True)
     finally:
@@ -326,6 +365,7 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--note", default="", help="context to keep with the results")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -335,11 +375,12 @@ def main() -> int:
         "tickets": args.tickets,
         "concurrency": 50,
         "duration_s": args.duration,
-        "server": "uvicorn, 2 workers, 127.0.0.1",
+        "server": "uvicorn, 2 workers (WorkerEventLoop, httptools), 127.0.0.1",
         "load": "wrk -t2 -c50",
         "cpus": os.cpu_count(),
         "targets": {"list_p99_ms": 150, "search_p99_ms": 300},
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_avg_start": [round(x, 2) for x in os.getloadavg()],
         "backends": {},
     }
     for backend in args.backends.split(","):
@@ -348,6 +389,9 @@ def main() -> int:
         except Exception as exc:  # PostgreSQL may be absent: report, do not crash the suite
             report["backends"][backend] = {"error": f"{type(exc).__name__}: {exc}"}
             print(f"  {backend}: {exc}", file=sys.stderr)
+    report["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
+    if args.note:
+        report["note"] = args.note
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(f"written {RESULTS}")
