@@ -106,6 +106,10 @@ def _identifiers_of(dialect: str) -> Select[Any]:
 
 
 _IDENTIFIERS_OF = {name: _identifiers_of(name) for name in ("sqlite", "postgresql")}
+#: tickets in the journal, counting no further than ``:cap``
+_COUNT_ALL = select(func.count()).select_from(
+    select(t.tickets.c.id).limit(bindparam("cap", type_=Integer)).subquery()
+)
 
 
 def _ticket_values(ticket: Ticket) -> dict[str, Any]:
@@ -303,21 +307,25 @@ class SqlTicketRepository:
 
     def count_upto(self, flt: TicketFilter, cap: int) -> int:
         """Matching tickets, counting no further than ``cap`` (cheap on huge journals)."""
-        if flt.text and not self._where(flt, with_text=False):
-            found = search.count_matches_upto(self.conn, flt.text, cap)
-            if found is not None:
-                return found
-        inner = select(t.tickets.c.id).where(*self._where(flt))
-        fts = (
-            search.fts5_join(flt.text) if flt.text and self.conn.dialect.name == "sqlite" else None
-        )
-        if fts is not None:  # stream the FTS5 matches instead of listing them all first
-            joined, match = fts
-            inner = (
-                select(t.tickets.c.id)
-                .select_from(joined)
-                .where(match, *self._where(flt, with_text=False))
-            )
+        conditions = self._where(flt, with_text=False)
+        c = t.tickets.c
+        if not flt.text:
+            if not conditions:  # the whole journal: one statement built once
+                return int(self.conn.execute(_COUNT_ALL, {"cap": cap}).scalar_one())
+            inner = select(c.id).where(*conditions)
+        else:
+            if not conditions:  # a bare search: the index alone
+                found = search.count_matches_upto(self.conn, flt.text, cap)
+                if found is not None:
+                    return found
+            fts = search.fts5_join(flt.text) if self.conn.dialect.name == "sqlite" else None
+            if fts is not None:  # stream the FTS5 matches instead of listing them all first
+                joined, match = fts
+                inner = select(c.id).select_from(joined).where(match, *conditions)
+            else:
+                text_match = search.match_condition(self.conn.dialect.name, flt.text)
+                extra = [] if text_match is None else [text_match]
+                inner = select(c.id).where(*conditions, *extra)
         counted = inner.limit(cap).subquery()
         return int(self.conn.execute(select(func.count()).select_from(counted)).scalar_one())
 
