@@ -86,6 +86,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         engine = make_engine(settings.effective_database_url)
         upgrade(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
+        ctx.read_uow = partial(SqlUnitOfWork, engine, read_only=True)
         ctx.audit = AuditPorts(LazyReportReader(), partial(SqlAuditUnitOfWork, engine))
         ctx.extras["desk"] = desk_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)

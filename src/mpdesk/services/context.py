@@ -30,6 +30,12 @@ class ServiceContext:
     extras: dict[str, Any] = field(default_factory=dict)
     triage: TriageResources | None = None
     audit: AuditPorts | None = None  # report reader and findings (audits)
+    #: a unit of work for reads only (on PostgreSQL without a transaction); ``uow`` when None
+    read_uow: Callable[[], UnitOfWork] | None = None
+
+    def reads(self) -> UnitOfWork:
+        """A unit of work for use cases that only read (never ``commit``)."""
+        return (self.read_uow or self.uow)()
 
     def message(self, code: str, **fields: Any) -> str:
         """The Russian text for a catalogue code, placeholders filled."""

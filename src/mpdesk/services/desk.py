@@ -67,7 +67,7 @@ def scoped(principal: Principal, flt: TicketFilter) -> TicketFilter:
 
 def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> Page:
     """One page of the journal (``flt.limit``/``flt.offset``) and a capped total."""
-    with ctx.uow() as uow:
+    with ctx.reads() as uow:
         return _page(uow, scoped(principal, flt))
 
 
@@ -76,7 +76,7 @@ def journal_page(
 ) -> tuple[Page, list[Shop]]:
     """A page of the journal and the shops its filters offer, in one unit of work (the web
     journal asks on every keystroke of a search); another shop's id answers «not found»."""
-    with ctx.uow() as uow:
+    with ctx.reads() as uow:
         shops = [s for s in uow.shops.list() if principal.can_view(s.id)]
         if flt.shop_id is not None and all(s.id != flt.shop_id for s in shops):
             raise NotFoundError("shop_not_found", name=str(flt.shop_id))

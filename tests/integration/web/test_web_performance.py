@@ -26,6 +26,7 @@ from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows
 from mpdesk.services import accounts, desk, journal
 from mpdesk.services.accounts import PrincipalCache
 from mpdesk.services.ports import TicketFilter
+from mpdesk.services.shops import add_shop
 
 
 class Ticking:
@@ -235,3 +236,23 @@ def test_a_dropped_idle_connection_is_replaced_before_use(
     with app.ctx.uow() as work:  # the pooled connection is dead: pinged, discarded, replaced
         assert work.shops.list() == []
     app.engine.dispose()
+
+
+def test_pages_read_without_a_transaction(app: App) -> None:
+    """Journal pages read through ``ctx.reads()``: on PostgreSQL in autocommit (no BEGIN and
+    ROLLBACK round trips); it cannot commit, and writes stay with ``ctx.uow()``."""
+    assert app.ctx.read_uow is not None
+    with app.ctx.reads() as work:
+        assert work.shops.list() == []
+        conn = work.conn  # type: ignore[attr-defined]
+        if conn.dialect.name == "postgresql":
+            assert conn.connection.dbapi_connection.autocommit
+        with pytest.raises(RuntimeError):
+            work.commit()
+    add_shop(app.ctx, "Магазин", "wb")
+    with app.ctx.reads() as work:
+        assert [s.name for s in work.shops.list()] == ["Магазин"]
+    with app.ctx.uow() as work:
+        conn = work.conn  # type: ignore[attr-defined]
+        if conn.dialect.name == "postgresql":
+            assert not conn.connection.dbapi_connection.autocommit  # the pool reset it

@@ -69,12 +69,16 @@ class SqlUnitOfWork:
     tickets: SqlTicketRepository
     shops: SqlShopRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self.engine = engine
+        self.read_only = read_only
         self.conn: Connection | None = None
 
     def __enter__(self) -> Self:
         self.conn = self.engine.connect()
+        if self.read_only and self.conn.dialect.name == "postgresql":
+            # reads of one page need no transaction: no BEGIN and no ROLLBACK round trips
+            self.conn.execution_options(isolation_level="AUTOCOMMIT")
         self.conn.begin()
         self.tickets = SqlTicketRepository(self.conn)
         self.shops = SqlShopRepository(self.conn)
@@ -95,6 +99,8 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         assert self.conn is not None
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.conn.commit()
 
     def rollback(self) -> None:
