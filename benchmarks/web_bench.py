@@ -220,6 +220,21 @@ def wrk(url: str, header: str, duration: int, script: Path | None = None) -> dic
     }
 
 
+def wait_for_workers(server_pid: int, workers: int, timeout: float = 60) -> None:
+    """Until every worker has started: the first one answers while the others still load, and
+    the connections wrk opens then would all stay with it (one core idle for the whole case)."""
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = psutil.Process(server_pid).children()
+        # a starting worker is busy (bootstrap, dictionaries); a started one idles
+        if len(children) >= workers and all(c.cpu_percent(interval=0.5) < 5 for c in children):
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the server's workers did not settle")
+
+
 class CpuShare:
     """Busy share of all CPUs, and of the server's process tree, from now until ``done``."""
 
@@ -317,6 +332,7 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("server did not start")
             time.sleep(0.3)
+        wait_for_workers(server.pid, 2)
         cookie = f"Cookie: mpdesk_session={session}"
         bearer = f"Authorization: Bearer {token}"
         for check_url, header in ((f"{base}/journal", cookie), (f"{base}/api/v1/tickets", bearer)):
