@@ -43,8 +43,7 @@ def bar_chart(
         f"<text x='{left}' y='18' font-size='14' font-weight='bold'>{escape(title)}</text>",
         f"<line x1='{left}' y1='{top + plot_h}' x2='{width - right}' y2='{top + plot_h}' "
         "stroke='#999'/>",
-        f"<text x='{left - 4}' y='{top + 4}' font-size='10' text-anchor='end'>"
-        f"{_fmt(peak)}</text>",
+        f"<text x='{left - 4}' y='{top + 4}' font-size='10' text-anchor='end'>{_fmt(peak)}</text>",
     ]
     n = max(len(points), 1)
     slot = plot_w / n
