@@ -10,9 +10,10 @@ import pytest
 
 from mpdesk.adapters.db import search
 from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.tickets import Status
-from mpdesk.services import journal
+from mpdesk.services import desk, journal
 from mpdesk.services.ports import TicketFilter
 
 TEXTS = [
@@ -93,3 +94,34 @@ def test_search_results_are_the_matching_tickets(app: App, journal_ids: list[int
 
 def test_query_without_searchable_words_lists_everything(app: App, journal_ids: list[int]) -> None:
     assert pages(app, TicketFilter(text="и в на"), 10) == journal_ids[::-1]
+
+
+@pytest.mark.parametrize(
+    ("flt", "cap_name", "matching"),
+    [
+        (TicketFilter(), "COUNT_CAP", 25),
+        (TicketFilter(text="приёмке"), "SEARCH_COUNT_CAP", 10),
+    ],
+)
+def test_page_totals_are_exact_up_to_the_cap(
+    app: App,
+    journal_ids: list[int],
+    flt: TicketFilter,
+    cap_name: str,
+    matching: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page's total is exact up to the cap (a search has its own, smaller one), then
+    «more than the cap»; the page itself never depends on the count."""
+    admin = Principal(user_id=1, login="a", name="a", is_admin=True)
+    monkeypatch.setattr(desk, "COUNT_CAP", 1000)
+    monkeypatch.setattr(desk, "SEARCH_COUNT_CAP", 1000)
+    exact = desk.list_page(app.ctx, admin, replace(flt, limit=4))
+    assert (exact.total, exact.capped, exact.has_next) == (matching, False, True)
+    monkeypatch.setattr(desk, cap_name, matching - 1)
+    capped = desk.list_page(app.ctx, admin, replace(flt, limit=4))
+    assert (capped.total, capped.capped) == (matching - 1, True)
+    assert [t.id for t in capped.tickets] == [t.id for t in exact.tickets]
+    monkeypatch.setattr(desk, cap_name, matching)
+    at_cap = desk.list_page(app.ctx, admin, replace(flt, limit=4, offset=4))
+    assert (at_cap.total, at_cap.capped) == (matching, False)

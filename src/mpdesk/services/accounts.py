@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
 
 from mpdesk.domain.accounts import (
     Principal,
@@ -36,54 +34,22 @@ from mpdesk.services.ports import (
     PasswordHasher,
     WebSession,
 )
+from mpdesk.services.recent import RecentCache
 
 TOKEN_PREFIX = "mpd_"
 FIRST_ADMIN_LOGIN = "admin"
 #: last-seen stamps are written at most this often (keeps reads free of writes)
 TOUCH_EVERY = timedelta(minutes=5)
-#: how long a resolved session or API token is reused without asking the database
-PRINCIPAL_CACHE_SECONDS = 5.0
 
 
-class PrincipalCache:
+def principal_cache() -> RecentCache:
     """Sessions and API tokens this process resolved in the last few seconds, by secret hash.
 
     Checking who is asking costs three queries (session or token, user, memberships) on every
-    request; this keeps the answer for ``ttl`` seconds. Every accounts change made through this
-    module (sign-out, passwords, roles, token revocation) clears the cache of this process; a
-    change made by another process (another web worker, the CLI) is seen within ``ttl`` seconds.
-    Unknown secrets are never cached.
+    request. Every accounts change made through this module (sign-out, passwords, roles,
+    token revocation) clears the cache of this process. Unknown secrets are never cached.
     """
-
-    def __init__(
-        self,
-        ttl: float = PRINCIPAL_CACHE_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-        max_entries: int = 10_000,
-    ) -> None:
-        self.ttl = ttl
-        self._clock = clock
-        self._max = max_entries
-        self._items: dict[str, tuple[float, Any]] = {}
-
-    def get(self, key: str) -> Any:
-        found = self._items.get(key)
-        if found is None:
-            return None
-        if self._clock() - found[0] >= self.ttl:
-            del self._items[key]
-            return None
-        return found[1]
-
-    def put(self, key: str, value: Any) -> None:
-        if self.ttl <= 0:
-            return
-        if len(self._items) >= self._max:
-            self._items.clear()
-        self._items[key] = (self._clock(), value)
-
-    def clear(self) -> None:
-        self._items.clear()
+    return RecentCache()
 
 
 @dataclass(frozen=True)
@@ -105,7 +71,9 @@ class WebContext:
     new_file_store: Callable[[], FileStore]
     policy: AccountPolicy
     secret: bytes = b""  # signs the CSRF tokens of forms shown before sign-in
-    principals: PrincipalCache = field(default_factory=PrincipalCache)
+    principals: RecentCache = field(default_factory=principal_cache)
+    #: the journal's shops (the journal page asks on every keystroke of a search)
+    shops: RecentCache = field(default_factory=RecentCache)
 
     def acting(self, principal: Principal) -> ServiceContext:
         """A context whose actor is the principal, with its own pending-file list."""

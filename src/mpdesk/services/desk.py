@@ -27,16 +27,20 @@ from mpdesk.services import journal
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports import Shop, TicketFilter, UnitOfWork
+from mpdesk.services.recent import RecentCache
 
 #: the journal shows «more than N» instead of counting millions of rows on every page
 COUNT_CAP = 1_000
+#: a full-text search counts its matches one document at a time (a common word: a few
+#: milliseconds of database time per thousand), on every keystroke: it stops earlier
+SEARCH_COUNT_CAP = 200
 
 
 @dataclass(frozen=True)
 class Page:
     tickets: list[Ticket]
-    total: int  # exact up to COUNT_CAP
-    capped: bool  # True when there are more than COUNT_CAP matches
+    total: int  # exact up to COUNT_CAP (SEARCH_COUNT_CAP with a text search)
+    capped: bool  # True when there are more matches than that
     has_next: bool
 
 
@@ -72,26 +76,50 @@ def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> P
 
 
 def journal_page(
-    ctx: ServiceContext, principal: Principal, flt: TicketFilter
+    ctx: ServiceContext,
+    principal: Principal,
+    flt: TicketFilter,
+    known_shops: RecentCache | None = None,
 ) -> tuple[Page, list[Shop]]:
     """A page of the journal and the shops its filters offer, in one unit of work (the web
-    journal asks on every keystroke of a search); another shop's id answers «not found»."""
+    journal asks on every keystroke of a search); another shop's id answers «not found».
+
+    ``known_shops`` keeps the list of shops for a few seconds; a shop it does not know yet
+    (asked for, or owning a ticket on the page) makes it read the list again, so a new shop
+    is never missing."""
     with ctx.reads() as uow:
-        shops = [s for s in uow.shops.list() if principal.can_view(s.id)]
+        every = _shops(uow, known_shops, fresh=False)
+        if flt.shop_id is not None and all(s.id != flt.shop_id for s in every):
+            every = _shops(uow, known_shops, fresh=True)
+        shops = [s for s in every if principal.can_view(s.id)]
         if flt.shop_id is not None and all(s.id != flt.shop_id for s in shops):
             raise NotFoundError("shop_not_found", name=str(flt.shop_id))
-        return _page(uow, scoped(principal, flt)), shops
+        page = _page(uow, scoped(principal, flt))
+        ids = {s.id for s in every}
+        if any(t.shop_id not in ids for t in page.tickets):
+            shops = [s for s in _shops(uow, known_shops, fresh=True) if principal.can_view(s.id)]
+        return page, shops
+
+
+def _shops(uow: UnitOfWork, known: RecentCache | None, fresh: bool) -> list[Shop]:
+    found: list[Shop] | None = None if known is None or fresh else known.get("shops")
+    if found is None:
+        found = uow.shops.list()
+        if known is not None:
+            known.put("shops", found)
+    return found
 
 
 def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:
     limit = flt.limit or 50
     rows = uow.tickets.list(replace(flt, limit=limit + 1))
+    cap = SEARCH_COUNT_CAP if flt.text else COUNT_CAP
     if flt.offset == 0 and len(rows) <= limit:
         total = len(rows)
     else:
-        total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), COUNT_CAP + 1)
-    capped = total > COUNT_CAP
-    total = min(total, COUNT_CAP)
+        total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), cap + 1)
+    capped = total > cap
+    total = min(total, cap)
     return Page(rows[:limit], total, capped, len(rows) > limit)
 
 

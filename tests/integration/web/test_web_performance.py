@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import socket
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from mpdesk.adapters.db import uow
 from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
 from mpdesk.domain.accounts import Role
+from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import NotFoundError
 from mpdesk.entrypoints.web import loop as web_loop
 from mpdesk.entrypoints.web.loop import ACCEPT_QUICK, ACCEPT_SLOW, WorkerEventLoop
 from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows
 from mpdesk.services import accounts, desk, journal
-from mpdesk.services.accounts import PrincipalCache
 from mpdesk.services.ports import TicketFilter
+from mpdesk.services.recent import RecentCache
 from mpdesk.services.shops import add_shop
 
 
@@ -39,20 +41,20 @@ class Ticking:
 
 def test_principal_cache_expires_and_skips_when_disabled() -> None:
     clock = Ticking()
-    cache = PrincipalCache(ttl=5, clock=clock)
+    cache = RecentCache(ttl=5, clock=clock)
     cache.put("t:a", "principal")
     assert cache.get("t:a") == "principal"
     clock.now += 4.9
     assert cache.get("t:a") == "principal"
     clock.now += 0.1
     assert cache.get("t:a") is None
-    off = PrincipalCache(ttl=0)
+    off = RecentCache(ttl=0)
     off.put("t:a", "principal")
     assert off.get("t:a") is None
 
 
 def test_principal_cache_is_bounded() -> None:
-    cache = PrincipalCache(max_entries=3)
+    cache = RecentCache(max_entries=3)
     for i in range(5):
         cache.put(f"k{i}", i)
     assert cache.get("k4") == 4
@@ -92,7 +94,7 @@ def test_role_change_is_seen_at_once(world: World) -> None:
 
 def test_another_process_change_is_seen_after_the_cache_lifetime(app: App, world: World) -> None:
     clock = Ticking()
-    world.wctx.principals = PrincipalCache(clock=clock)
+    world.wctx.principals = RecentCache(clock=clock)
     client = world.api_client(world.viewer_token)
     assert client.get("/api/v1/tickets").status_code == 200
     other = fast_web_context(app)  # e.g. `mpdesk token revoke` from the CLI
@@ -179,6 +181,29 @@ def test_journal_page_reads_page_and_shops_at_once_without_identifiers(world: Wo
     assert with_ids.tickets[0].identifiers != []
     with pytest.raises(NotFoundError):
         desk.journal_page(ctx, vera, TicketFilter(shop_id=world.shop_b))
+
+
+def test_journal_page_sees_a_shop_another_process_added(app: App, world: World) -> None:
+    """The shops are kept for a few seconds, but a shop the cache does not know (a ticket of
+    it on the page, or asked for by id) is read at once: a new shop is never missing."""
+    ctx = world.wctx.ctx
+    boss = accounts.token_principal(world.wctx, world.admin_token)
+    assert boss is not None and boss.is_admin
+    flt = TicketFilter(limit=50, identifiers=False)
+    _, before = desk.journal_page(ctx, boss, flt, world.wctx.shops)
+    assert world.wctx.shops.get("shops") is not None
+    other = bootstrap(app.settings)  # e.g. `mpdesk shop add` and `mpdesk new` from the CLI
+    shop = add_shop(other.ctx, "Новый магазин", "wb")
+    assert shop.id not in {s.id for s in before}
+    opened = journal.open_ticket(
+        other.ctx, AppealDraft("wb", "other", "Вопрос по договору"), shop_name=shop.name
+    )
+    page, shops = desk.journal_page(ctx, boss, flt, world.wctx.shops)
+    assert page.tickets[0].id == opened.ticket.id
+    assert shop.id in {s.id for s in shops}
+    shop2 = add_shop(other.ctx, "Ещё магазин", "ozon")  # no ticket yet: asked for by its id
+    page, shops = desk.journal_page(ctx, boss, replace(flt, shop_id=shop2.id), world.wctx.shops)
+    assert page.tickets == [] and shop2.id in {s.id for s in shops}
 
 
 def test_a_worker_takes_a_few_waiting_connections_per_turn(

@@ -272,7 +272,8 @@ class SqlTicketRepository:
         if flt.text and flt.limit is not None and flt.order_by.lstrip("-") == "id":
             rows = self._search_page(flt, flt.limit)
         if rows is None:
-            rows = self.conn.execute(self._select(flt))
+            # all() fetches the page at once: iterating the result fetches row by row
+            rows = self.conn.execute(self._select(flt)).all()
         tickets = [_ticket_from_row(r) for r in rows]
         if flt.identifiers:
             self._load_children(tickets, full=False)
@@ -299,7 +300,7 @@ class SqlTicketRepository:
             select(*_TICKET_COLUMNS)
             .where(_ids_in(c.id, ids, self.conn.dialect.name))
             .order_by(c.id.desc() if descending else c.id.asc())
-        )
+        ).all()
 
     def count(self, flt: TicketFilter) -> int:
         query = select(func.count()).select_from(t.tickets).where(*self._where(flt))
@@ -357,7 +358,7 @@ class SqlTicketRepository:
         for chunk_start in range(0, len(ids), 900):
             chunk = ids[chunk_start : chunk_start + 900]
             idents: dict[int, list[Identifier]] = defaultdict(list)
-            for ticket_id, type_, value in self.conn.execute(identifiers_of, {"ids": chunk}):
+            for ticket_id, type_, value in self.conn.execute(identifiers_of, {"ids": chunk}).all():
                 idents[ticket_id].append(_identifier(type_, value))
             for tid, found in idents.items():
                 by_id[tid].identifiers = found
@@ -420,4 +421,4 @@ class SqlShopRepository:
         return _shop(row) if row else None
 
     def list(self) -> builtins.list[Shop]:
-        return [_shop(r) for r in self.conn.execute(select(t.shops).order_by(t.shops.c.id))]
+        return [_shop(r) for r in self.conn.execute(select(t.shops).order_by(t.shops.c.id)).all()]

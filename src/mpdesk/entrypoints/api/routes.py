@@ -12,7 +12,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
+from pydantic_core import to_json
 from starlette.background import BackgroundTask
+from starlette.responses import Response
 
 from mpdesk.domain.accounts import Principal, Role
 from mpdesk.domain.appeal import AppealDraft
@@ -125,7 +127,7 @@ async def list_tickets(
     order_by: OrderBy = "-id",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> dict[str, Any]:
+) -> Response:
     ctx = acting(request, principal)
     _check_choice(ctx, "marketplace", marketplace, ctx.kb.marketplaces)
     _check_choice(ctx, "category", category, ctx.kb.categories)
@@ -143,7 +145,7 @@ async def list_tickets(
         offset=offset,
     )
     page = desk.list_page(ctx, principal, flt)
-    return {
+    payload = {
         "items": [ticket_public(t, full=False) for t in page.tickets],
         "total": page.total,
         "total_capped": page.capped,
@@ -151,6 +153,9 @@ async def list_tickets(
         "offset": offset,
         "has_next": page.has_next,
     }
+    # built from the schema's own fields (the API tests and schemathesis check the answer):
+    # the list skips re-validating fifty tickets on every request
+    return Response(to_json(payload), media_type="application/json")
 
 
 @router.post("/tickets", response_model=s.TicketPublic, status_code=201, summary="Open a ticket")

@@ -95,10 +95,11 @@ def _check_shop(ctx: ServiceContext, principal: Principal, query: JournalQuery) 
 async def journal_page(request: Request) -> Response:
     """Async on purpose: a few indexed queries run faster inline than via a thread hop."""
     visitor = require_visitor(request)
-    ctx = wctx_of(request).ctx
+    wctx = wctx_of(request)
+    ctx = wctx.ctx
     query = JournalQuery.parse(request)
     flt = replace(query.to_filter(ctx), identifiers=False)  # the page does not show them
-    page, shops = desk.journal_page(ctx, visitor.principal, flt)
+    page, shops = desk.journal_page(ctx, visitor.principal, flt, wctx.shops)
     pages = max(1, -(-page.total // PAGE_SIZE))
     now = ctx.clock.now()
     context = {
