@@ -125,3 +125,34 @@ def test_page_totals_are_exact_up_to_the_cap(
     monkeypatch.setattr(desk, cap_name, matching)
     at_cap = desk.list_page(app.ctx, admin, replace(flt, limit=4, offset=4))
     assert (at_cap.total, at_cap.capped) == (matching, False)
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        TicketFilter(),
+        TicketFilter(status=[Status.SUBMITTED]),
+        TicketFilter(status=[Status.DRAFT], order_by="id"),
+        TicketFilter(marketplace="wb", order_by="-updated_at"),
+    ],
+)
+@pytest.mark.parametrize(("offset", "cap"), [(0, 1000), (4, 1000), (0, 5), (8, 3)])
+def test_a_page_and_its_capped_count_come_from_one_statement(
+    app: App, journal_ids: list[int], flt: TicketFilter, offset: int, cap: int
+) -> None:
+    paged = replace(flt, limit=4, offset=offset)
+    with app.ctx.uow() as uow:
+        tickets, counted = uow.tickets.list_counted(paged, cap)
+        assert [t.id for t in tickets] == [t.id for t in uow.tickets.list(paged)]
+        assert [t.identifiers for t in tickets] == [t.identifiers for t in uow.tickets.list(paged)]
+        if tickets:
+            assert counted == min(uow.tickets.count(flt), cap)
+        else:
+            assert counted is None
+        beyond = uow.tickets.list_counted(replace(flt, limit=4, offset=100), cap)
+        assert beyond == ([], None)
+        searched, not_counted = uow.tickets.list_counted(replace(paged, text="штраф"), cap)
+        assert not_counted is None
+        assert [t.id for t in searched] == [
+            t.id for t in uow.tickets.list(replace(paged, text="штраф"))
+        ]

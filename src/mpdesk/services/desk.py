@@ -112,10 +112,12 @@ def _shops(uow: UnitOfWork, known: RecentCache | None, fresh: bool) -> list[Shop
 
 def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:
     limit = flt.limit or 50
-    rows = uow.tickets.list(replace(flt, limit=limit + 1))
     cap = SEARCH_COUNT_CAP if flt.text else COUNT_CAP
+    rows, counted = uow.tickets.list_counted(replace(flt, limit=limit + 1), cap + 1)
     if flt.offset == 0 and len(rows) <= limit:
         total = len(rows)
+    elif counted is not None:
+        total = counted
     else:
         total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), cap + 1)
     capped = total > cap

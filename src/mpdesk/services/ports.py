@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -114,6 +115,11 @@ class TicketRepository(Protocol):
 
     def count_upto(self, flt: TicketFilter, cap: int) -> int:
         """Like ``count`` but stops at ``cap`` (the web journal shows «more than N»)."""
+        ...
+
+    def list_counted(self, flt: TicketFilter, cap: int) -> tuple[builtins.list[Ticket], int | None]:
+        """``list(flt)`` and ``count_upto(flt without paging, cap)`` from one statement where
+        one statement can tell both (None: ask ``count_upto``)."""
         ...
 
     def iter_all(self) -> Iterator[Ticket]: ...

@@ -279,6 +279,22 @@ class SqlTicketRepository:
             self._load_children(tickets, full=False)
         return tickets
 
+    def list_counted(self, flt: TicketFilter, cap: int) -> tuple[builtins.list[Ticket], int | None]:
+        """A page and the capped count in one statement: the count is an uncorrelated scalar
+        subquery (evaluated once), saving a round trip per page. A search keeps its own
+        statements (``search.py``); an empty page cannot carry the count."""
+        if flt.text:
+            return self.list(flt), None
+        c = t.tickets.c
+        counted = select(func.count()).select_from(
+            select(c.id).where(*self._where(flt)).limit(cap).subquery()
+        )
+        rows = self.conn.execute(self._select(flt).add_columns(counted.scalar_subquery())).all()
+        tickets = [_ticket_from_row(r[:-1]) for r in rows]
+        if flt.identifiers:
+            self._load_children(tickets, full=False)
+        return tickets, (int(rows[0][-1]) if rows else None)
+
     def _search_page(self, flt: TicketFilter, limit: int) -> Any:
         """A page of search results in id order, found without gathering every match (None
         when the query has no searchable word): the first page in one statement, a later one
