@@ -24,7 +24,7 @@ from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import NotFoundError
 from mpdesk.entrypoints.web import loop as web_loop
 from mpdesk.entrypoints.web.loop import ACCEPT_QUICK, ACCEPT_SLOW, WorkerEventLoop
-from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows
+from mpdesk.entrypoints.web.rendering import JournalRow, journal_rows, journal_rows_html
 from mpdesk.services import accounts, desk, journal
 from mpdesk.services.ports import TicketFilter
 from mpdesk.services.recent import RecentCache
@@ -167,6 +167,24 @@ def test_journal_rows_are_ready_to_print(world: World) -> None:
     assert '<span class="status s-submitted">Отправлено, ждём ответа</span>' in page
     assert '<td data-label="Номер МП">SD-7</td>' in page
     assert '<td data-label="Номер МП">—</td>' in page
+
+
+def test_journal_lines_escape_every_text() -> None:
+    xss = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    row = JournalRow(
+        7, xss, "WB" + xss, xss, True, 's"' + xss, xss, xss, xss, "01.12.2026 10:00", True
+    )
+    html = journal_rows_html([row, row._replace(id=8, external_id="", urgent=False)])
+    assert "<script" not in html and "<img" not in html and 's"' not in html
+    assert html.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") == 13  # 7 + 6 (no number)
+    first, second = html.splitlines()
+    assert first.startswith('<tr class="overdue"><td data-label="№"><a href="/tickets/7">7</a>')
+    assert '<span class="badge warn">срочно</span>' in first
+    assert (
+        '<td data-label="Ответ до">01.12.2026 10:00 <span class="badge bad">просрочен</span>'
+        in first
+    )
+    assert '<td data-label="Номер МП">—</td>' in second and "срочно" not in second
 
 
 def test_journal_page_reads_page_and_shops_at_once_without_identifiers(world: World) -> None:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 from starlette.responses import Response
 
 from mpdesk import __version__
@@ -137,6 +139,46 @@ def journal_rows(
             )
         )
     return rows
+
+
+_OVERDUE = ' class="overdue"'
+_URGENT = ' · <span class="badge warn">срочно</span>'
+_LATE = ' <span class="badge bad">просрочен</span>'
+
+
+def journal_rows_html(rows: Iterable[JournalRow]) -> Markup:
+    """The ``<tr>`` lines of the journal table, every text escaped. The journal page shows
+    fifty on every keystroke of a search: one f-string per line costs a third of rendering
+    the same line as eleven template expressions, each escaped and wrapped on its own."""
+    e = escape_html
+    out = []
+    for (
+        tid,
+        subject,
+        marketplace,
+        category,
+        urgent,
+        status,
+        status_label,
+        shop,
+        external_id,
+        reply_due,
+        overdue,
+    ) in rows:
+        n = int(tid)
+        out.append(
+            f"<tr{_OVERDUE if overdue else ''}>"
+            f'<td data-label="№"><a href="/tickets/{n}">{n}</a></td>'
+            f'<td><a href="/tickets/{n}">{e(subject)}</a><div class="muted small">'
+            f"{e(marketplace)} · {e(category)}{_URGENT if urgent else ''}</div></td>"
+            f'<td data-label="Статус"><span class="status s-{e(status)}">{e(status_label)}'
+            "</span></td>"
+            f'<td data-label="Магазин">{e(shop)}</td>'
+            f'<td data-label="Номер МП">{e(external_id) if external_id else "—"}</td>'
+            f'<td data-label="Ответ до">{e(reply_due)}{_LATE if reply_due and overdue else ""}'
+            "</td></tr>\n"
+        )
+    return Markup("".join(out))
 
 
 def _filesize(size: int) -> str:

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.tickets import AWAITING_REPLY, OPEN_STATUSES, Status
-from mpdesk.entrypoints.web.rendering import is_htmx, journal_rows, render
+from mpdesk.entrypoints.web.rendering import is_htmx, journal_rows, journal_rows_html, render
 from mpdesk.entrypoints.web.security import require_visitor, wctx_of
 from mpdesk.services import desk
 from mpdesk.services.context import ServiceContext
@@ -105,7 +105,9 @@ async def journal_page(request: Request) -> Response:
     context = {
         "query": query,
         "page": page,
-        "rows": journal_rows(ctx, page.tickets, {s.id: s.name for s in shops}, now),
+        "rows_html": journal_rows_html(
+            journal_rows(ctx, page.tickets, {s.id: s.name for s in shops}, now)
+        ),
         "pages": pages,
         "shops": shops,
         "sorts": SORTS,
