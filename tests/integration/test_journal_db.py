@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from tests.conftest import make_jpeg
 
 from mpdesk.adapters.db import tables
@@ -130,3 +130,24 @@ def test_migrations_are_idempotent(app: App) -> None:
     assert again.engine is not None
     again.engine.dispose()
     assert count(app, tables.tickets) == 0
+
+
+def test_times_come_back_as_the_same_moment_in_utc(app: App) -> None:
+    """Stored as naive UTC, read back aware in UTC, microseconds kept, whatever zone went in."""
+    assert app.engine is not None
+    msk = timezone(timedelta(hours=3))
+    moments = [
+        datetime(2026, 11, 27, 23, 59, 59, 999_999, tzinfo=msk),
+        datetime(2026, 3, 1, 0, 0, tzinfo=UTC),
+    ]
+    c = tables.shops.c
+    back = []
+    with app.engine.begin() as conn:
+        for i, moment in enumerate(moments):
+            values = {"name": f"Часы {i}", "marketplace": "wb", "is_default": False}
+            conn.execute(insert(tables.shops).values(created_at=moment, **values))
+            found = select(c.created_at).where(c.name == f"Часы {i}")
+            back.append(conn.execute(found).scalar_one())
+    assert back == moments
+    assert all(b.tzinfo is UTC for b in back)
+    assert back[0].hour == 20 and back[0].microsecond == 999_999

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,29 @@ class UtcDateTime(TypeDecorator[datetime]):
             value = datetime.fromisoformat(value)
         moment: datetime = value
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
+        """One function per value instead of three (the driver's, SQLAlchemy's, ours): a
+        journal page reads three hundred of these."""
+        if dialect.name == "sqlite":  # the driver gives the stored text, 'YYYY-MM-DD HH:MM:SS…'
+
+            def from_text(value: Any) -> datetime | None:
+                if value is None:
+                    return None
+                if isinstance(value, str):
+                    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+                return self.process_result_value(value, dialect)
+
+            return from_text
+
+        def from_driver(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+            return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+        return from_driver
 
 
 class Money(TypeDecorator[str]):
