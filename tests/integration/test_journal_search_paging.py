@@ -61,7 +61,7 @@ def everything(app: App, flt: TicketFilter) -> list[int]:
         TicketFilter(text="приёмке"),
         TicketFilter(text="штраф", status=[Status.SUBMITTED]),
         TicketFilter(text="поставки товар"),
-        TicketFilter(text="габарит"),  # the last word also matches as a prefix
+        TicketFilter(text="габари"),  # a word still being typed also matches as a prefix
     ],
     ids=["word", "other-form", "with-status", "two-words", "prefix"],
 )
@@ -156,3 +156,18 @@ def test_a_page_and_its_capped_count_come_from_one_statement(
         assert [t.id for t in searched] == [
             t.id for t in uow.tickets.list(replace(paged, text="штраф"))
         ]
+
+
+def test_a_word_being_typed_matches_as_a_prefix_a_finished_word_by_its_forms(
+    app: App, journal_ids: list[int]
+) -> None:
+    fines = [tid for i, tid in enumerate(journal_ids) if i % len(TEXTS) in (0, 2)]
+    assert pages(app, TicketFilter(text="штра"), 50) == fines[::-1]  # not a word: a prefix
+    assert pages(app, TicketFilter(text="штрафами"), 50) == fines[::-1]  # any form
+    opened = journal.open_ticket(app.ctx, AppealDraft("wb", "other", "Штрафной коэффициент"))
+    # a finished word does not also look for longer words (the index would walk every
+    # document with «штраф» for it); while it is being typed, it does
+    assert opened.ticket.id not in pages(app, TicketFilter(text="штраф"), 50)
+    assert opened.ticket.id in pages(app, TicketFilter(text="штрафн"), 50)
+    assert search.fts5_query("штраф") == '("штраф")'
+    assert search.tsquery("штра") == "('штра' | 'штра':*)"

@@ -30,7 +30,9 @@ def tokens(text: str) -> list[str]:
 class Lemmatizer:
     def __init__(self) -> None:
         self._normal_forms: Callable[[str], Iterable[str]] | None = None
+        self._is_known: Callable[[str], bool] | None = None
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._known: dict[str, bool] = {}
 
     def _backend(self) -> Callable[[str], Iterable[str]]:
         if self._normal_forms is None:
@@ -52,6 +54,18 @@ class Lemmatizer:
         self._cache[token] = result
         return result
 
+    def is_known(self, token: str) -> bool:
+        """Whether a lowercased Russian token is a dictionary word (False for other tokens)."""
+        found = self._known.get(token)
+        if found is None:
+            if self._is_known is None:
+                self._is_known = _shared_is_known() or _pymorphy_is_known()
+            found = bool(_CYRILLIC.search(token)) and self._is_known(token)
+            if len(self._known) >= _CACHE_LIMIT:
+                self._known.clear()
+            self._known[token] = found
+        return found
+
     def document(self, text: str) -> str:
         """Space-separated normal forms of every word of ``text``."""
         out: list[str] = []
@@ -67,6 +81,22 @@ def _shared_backend() -> Callable[[str], Iterable[str]] | None:
         return None
     func = getattr(module, "normal_forms", None)
     return func if callable(func) else None
+
+
+def _shared_is_known() -> Callable[[str], bool] | None:
+    try:
+        module: Any = importlib.import_module("mpdesk.adapters.morphology")
+    except ModuleNotFoundError:
+        return None
+    func = getattr(module, "is_known", None)
+    return func if callable(func) else None
+
+
+def _pymorphy_is_known() -> Callable[[str], bool]:
+    import pymorphy3
+
+    morph = pymorphy3.MorphAnalyzer()
+    return lambda word: bool(morph.word_is_known(word))
 
 
 def _pymorphy_backend() -> Callable[[str], Iterable[str]]:

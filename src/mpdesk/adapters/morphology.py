@@ -66,3 +66,11 @@ def normal_forms(word: str) -> list[str]:
     if analyzer._morph is None:
         analyzer._load()
     return [str(p.normal_form) for p in analyzer._morph.parse(word)]
+
+
+def is_known(word: str) -> bool:
+    """Whether the dictionary has this word (used by search: a word still being typed is not)."""
+    analyzer = shared_analyzer()
+    if analyzer._morph is None:
+        analyzer._load()
+    return bool(analyzer._morph.word_is_known(word))

@@ -5,8 +5,9 @@ lemmatised (``adapters/lemmatizer.py``) into one document:
 - SQLite: FTS5 table ``ticket_fts`` (rowid = ticket id) over the lemmatised document;
 - PostgreSQL: ``ticket_search.tsv = to_tsvector('russian', document)`` with a GIN index.
 A query is lemmatised the same way: every word must match one of its normal forms, and the
-last word also matches as a prefix (search as you type). The repository keeps the index in
-step on every ``add``/``save``; ``rebuild_index`` backfills it (migration ``0004_web``).
+last word, when the dictionary does not know it (still being typed), also matches as a
+prefix. The repository keeps the index in step on every ``add``/``save``; ``rebuild_index``
+backfills it (migration ``0004_web``).
 
 A journal page in id order (the default) must not gather every match of a common word
 (``ordered_matches``): SQLite walks the FTS5 doclist in rowid order and stops at the page;
@@ -90,12 +91,16 @@ def index_ticket(conn: Connection, ticket: Ticket) -> None:
 
 
 def _query_terms(query: str) -> list[tuple[list[str], str | None]]:
-    """For each word: its normal forms, and the raw word when it is the prefix word."""
+    """For each word: its normal forms, and the raw word when it is the prefix word: the last
+    word, unless the dictionary knows it (a finished word: its forms are enough, and a prefix
+    of a common word costs the index a walk over every document that has it)."""
     words = tokens(query)[:MAX_QUERY_WORDS]
     terms = []
+    lemmas = lemmatizer()
     for i, word in enumerate(words):
-        forms = list(dict.fromkeys([*lemmatizer().forms(word), word]))
-        terms.append((forms, word if i == len(words) - 1 else None))
+        forms = list(dict.fromkeys([*lemmas.forms(word), word]))
+        typing = i == len(words) - 1 and not lemmas.is_known(word)
+        terms.append((forms, word if typing else None))
     return terms
 
 
