@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -127,6 +128,7 @@ def fill_sqlite(db_path: Path, n: int, shop_ids: list[int]) -> None:
     conn.execute("INSERT INTO ticket_fts(ticket_fts) VALUES ('optimize')")
     conn.execute("ANALYZE")
     conn.commit()
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
 
 
@@ -184,6 +186,7 @@ def fill_postgres(url: str, n: int, shop_ids: list[int]) -> None:
         cur.execute("VACUUM ANALYZE tickets")
         cur.execute("VACUUM ANALYZE ticket_search")
         cur.execute("VACUUM ANALYZE ticket_identifiers")
+        cur.execute("CHECKPOINT")  # write the bulk load out now, not during the first case
 
 
 def free_port() -> int:
@@ -233,6 +236,30 @@ def wait_for_workers(server_pid: int, workers: int, timeout: float = 60) -> None
             return
         time.sleep(0.5)
     raise RuntimeError("the server's workers did not settle")
+
+
+def sample_split(into: list[list[int]], server_pid: int, port: int) -> None:
+    into.append(connections_per_worker(server_pid, port))
+
+
+def connections_per_worker(server_pid: int, port: int) -> list[int]:
+    """How wrk's connections are spread over the workers (a worker holding more answers
+    each of its clients more slowly: the spread shows in p90/p99)."""
+    import psutil
+
+    counts = []
+    for child in psutil.Process(server_pid).children():
+        try:
+            established = [
+                c
+                for c in child.net_connections("tcp")
+                if c.status == "ESTABLISHED" and c.laddr and c.laddr.port == port
+            ]
+        except Exception:  # a process gone meanwhile
+            continue
+        if established:
+            counts.append(len(established))
+    return sorted(counts)
 
 
 class CpuShare:
@@ -311,6 +338,7 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
 
     port = free_port()
     env = {**os.environ, "MPDESK_HOME": str(home), "MPDESK_DATABASE_URL": url}
+    env["MPDESK_WEB_SLOTS"] = str(home / "web-workers")  # as mpdesk serve --workers 2 does
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "mpdesk.entrypoints.web.asgi:create",
          "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
@@ -356,7 +384,12 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
         for case, (target, header, script) in cases.items():
             wrk(target, header, 2, script)  # warm-up
             before, cpu = os.getloadavg()[0], CpuShare(server.pid)
+            split: list[list[int]] = []
+            sampler = threading.Timer(3, sample_split, args=(split, server.pid, port))
+            sampler.start()
             results[case] = wrk(target, header, duration, script)
+            sampler.join()
+            results[case]["connections_per_worker"] = split[0] if split else []
             # the 1-minute load average counts this run's server and wrk too (about 2-2.5);
             # cpu_pct: the whole machine's and the web server's share of both cores
             results[case]["load_avg_before"] = round(before, 2)
