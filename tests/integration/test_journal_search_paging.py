@@ -12,6 +12,7 @@ from mpdesk.adapters.db import search
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status
 from mpdesk.services import desk, journal
 from mpdesk.services.ports import TicketFilter
@@ -171,3 +172,26 @@ def test_a_word_being_typed_matches_as_a_prefix_a_finished_word_by_its_forms(
     assert opened.ticket.id in pages(app, TicketFilter(text="штрафн"), 50)
     assert search.fts5_query("штраф") == '("штраф")'
     assert search.tsquery("штра") == "('штра' | 'штра':*)"
+
+
+def test_listed_tickets_carry_their_identifiers_in_order(app: App, journal_ids: list[int]) -> None:
+    idents = [
+        Identifier(IdType.VENDOR_CODE, "ART-9"),
+        Identifier(IdType.SUPPLY_ID, "24567891"),
+        Identifier(IdType.SKU, "12345678"),
+        Identifier(IdType.AMOUNT, "4300.50"),
+    ]
+    draft = AppealDraft("wb", "acceptance", "Недостача по поставке", identifiers=idents)
+    opened = journal.open_ticket(app.ctx, draft)
+    with app.ctx.uow() as uow:
+        stored = uow.tickets.get(opened.ticket.id or 0)
+        assert stored is not None and len(stored.identifiers) == 4
+        listed, total = uow.tickets.list_counted(TicketFilter(limit=3), 1000)
+        assert total == len(journal_ids) + 1
+        assert listed[0].id == opened.ticket.id
+        assert listed[0].identifiers == stored.identifiers
+        assert [t.identifiers for t in listed[1:]] == [
+            t.identifiers for t in uow.tickets.list(TicketFilter(limit=3))[1:]
+        ]
+        bare, _ = uow.tickets.list_counted(TicketFilter(limit=3, identifiers=False), 1000)
+        assert bare[0].identifiers == []
