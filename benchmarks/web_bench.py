@@ -424,7 +424,10 @@ def main() -> int:
         "tickets": args.tickets,
         "concurrency": 50,
         "duration_s": args.duration,
-        "server": "uvicorn, 2 workers (WorkerEventLoop, httptools), 127.0.0.1",
+        "server": (
+            "uvicorn, 2 workers (WorkerEventLoop, connections shared by MPDESK_WEB_SLOTS, "
+            "httptools), 127.0.0.1"
+        ),
         "load": "wrk -t2 -c50",
         "cpus": os.cpu_count(),
         "targets": {"list_p99_ms": 150, "search_p99_ms": 300},
