@@ -338,7 +338,6 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
 
     port = free_port()
     env = {**os.environ, "MPDESK_HOME": str(home), "MPDESK_DATABASE_URL": url}
-    env["MPDESK_WEB_SLOTS"] = str(home / "web-workers")  # as mpdesk serve --workers 2 does
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "mpdesk.entrypoints.web.asgi:create",
          "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
@@ -424,10 +423,7 @@ def main() -> int:
         "tickets": args.tickets,
         "concurrency": 50,
         "duration_s": args.duration,
-        "server": (
-            "uvicorn, 2 workers (WorkerEventLoop, connections shared by MPDESK_WEB_SLOTS, "
-            "httptools), 127.0.0.1"
-        ),
+        "server": "uvicorn, 2 workers (WorkerEventLoop, httptools), 127.0.0.1",
         "load": "wrk -t2 -c50",
         "cpus": os.cpu_count(),
         "targets": {"list_p99_ms": 150, "search_p99_ms": 300},

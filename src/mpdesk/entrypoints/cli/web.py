@@ -5,9 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import sys
-import tempfile
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -15,7 +13,6 @@ from mpdesk.bootstrap import App, web_context
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
-from mpdesk.entrypoints.web import worker_slots
 from mpdesk.services import accounts, demo
 
 token_app = typer.Typer(help="Ключи API (Authorization: Bearer …).", no_args_is_help=True)
@@ -89,7 +86,7 @@ def cmd_serve(
     host, port = host or settings.host, port or settings.port
     workers = workers or settings.web_workers
     _announce(application, host, port, with_demo)
-    options: dict[str, Any] = {
+    options = {
         "host": host,
         "port": port,
         "proxy_headers": True,
@@ -100,12 +97,7 @@ def cmd_serve(
         "loop": "mpdesk.entrypoints.web.loop:WorkerEventLoop",
     }
     if workers > 1:
-        # the workers share how many connections each holds (entrypoints/web/worker_slots.py)
-        with tempfile.TemporaryDirectory(prefix="mpdesk-web-") as shared:
-            os.environ[worker_slots.ENV] = str(Path(shared) / "workers")
-            uvicorn.run(
-                "mpdesk.entrypoints.web.asgi:create", factory=True, workers=workers, **options
-            )
+        uvicorn.run("mpdesk.entrypoints.web.asgi:create", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
         from mpdesk.bootstrap import warm_up_search
         from mpdesk.entrypoints.web.app import create_app, settle_heap
@@ -113,7 +105,7 @@ def cmd_serve(
         api = create_app(application)
         warm_up_search()
         settle_heap()
-        uvicorn.run(api, **options)
+        uvicorn.run(api, **options)  # type: ignore[arg-type]
 
 
 @token_app.command("create")
