@@ -74,35 +74,37 @@ class Lemmatizer:
         return " ".join(out)
 
 
-def _shared_backend() -> Callable[[str], Iterable[str]] | None:
+def _morphology(name: str) -> Callable[..., Any] | None:
+    """``name`` from ``mpdesk.adapters.morphology`` (its shared analyser), or None."""
     try:
         module: Any = importlib.import_module("mpdesk.adapters.morphology")
     except ModuleNotFoundError:
         return None
-    func = getattr(module, "normal_forms", None)
+    func = getattr(module, name, None)
     return func if callable(func) else None
+
+
+def _pymorphy() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _shared_backend() -> Callable[[str], Iterable[str]] | None:
+    return _morphology("normal_forms")
 
 
 def _shared_is_known() -> Callable[[str], bool] | None:
-    try:
-        module: Any = importlib.import_module("mpdesk.adapters.morphology")
-    except ModuleNotFoundError:
-        return None
-    func = getattr(module, "is_known", None)
-    return func if callable(func) else None
+    return _morphology("is_known")
 
 
 def _pymorphy_is_known() -> Callable[[str], bool]:
-    import pymorphy3
-
-    morph = pymorphy3.MorphAnalyzer()
+    morph = _pymorphy()
     return lambda word: bool(morph.word_is_known(word))
 
 
 def _pymorphy_backend() -> Callable[[str], Iterable[str]]:
-    import pymorphy3
-
-    morph = pymorphy3.MorphAnalyzer()
+    morph = _pymorphy()
 
     def normal_forms(word: str) -> list[str]:
         return [p.normal_form for p in morph.parse(word)]
