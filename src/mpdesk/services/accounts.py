@@ -42,16 +42,6 @@ FIRST_ADMIN_LOGIN = "admin"
 TOUCH_EVERY = timedelta(minutes=5)
 
 
-def principal_cache() -> RecentCache:
-    """Sessions and API tokens this process resolved in the last few seconds, by secret hash.
-
-    Checking who is asking costs three queries (session or token, user, memberships) on every
-    request. Every accounts change made through this module (sign-out, passwords, roles,
-    token revocation) clears the cache of this process. Unknown secrets are never cached.
-    """
-    return RecentCache()
-
-
 @dataclass(frozen=True)
 class AccountPolicy:
     session_hours: int = 24 * 14
@@ -71,7 +61,10 @@ class WebContext:
     new_file_store: Callable[[], FileStore]
     policy: AccountPolicy
     secret: bytes = b""  # signs the CSRF tokens of forms shown before sign-in
-    principals: RecentCache = field(default_factory=principal_cache)
+    #: sessions and API tokens this process resolved in the last few seconds, by secret hash
+    #: (checking who is asking costs three queries); every accounts change made through this
+    #: module clears it in this process; unknown secrets are never kept
+    principals: RecentCache = field(default_factory=RecentCache)
     #: the journal's shops (the journal page asks on every keystroke of a search)
     shops: RecentCache = field(default_factory=RecentCache)
 

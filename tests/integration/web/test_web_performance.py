@@ -222,6 +222,8 @@ def test_journal_page_sees_a_shop_another_process_added(app: App, world: World) 
     shop2 = add_shop(other.ctx, "Ещё магазин", "ozon")  # no ticket yet: asked for by its id
     page, shops = desk.journal_page(ctx, boss, replace(flt, shop_id=shop2.id), world.wctx.shops)
     assert page.tickets == [] and shop2.id in {s.id for s in shops}
+    assert other.engine is not None
+    other.engine.dispose()
 
 
 def test_a_worker_takes_a_few_waiting_connections_per_turn(

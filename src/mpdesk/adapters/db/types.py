@@ -25,35 +25,23 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        moment: datetime = value
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        return _aware_utc(value)
 
     def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any]:
         """One function per value instead of three (the driver's, SQLAlchemy's, ours): a
         journal page reads three hundred of these."""
-        if dialect.name == "sqlite":  # the driver gives the stored text, 'YYYY-MM-DD HH:MM:SS…'
+        return _aware_utc
 
-            def from_text(value: Any) -> datetime | None:
-                if value is None:
-                    return None
-                if isinstance(value, str):
-                    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-                return self.process_result_value(value, dialect)
 
-            return from_text
-
-        def from_driver(value: Any) -> datetime | None:
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
-            return value.astimezone(UTC)  # type: ignore[no-any-return]
-
-        return from_driver
+def _aware_utc(value: Any) -> datetime | None:
+    """A stored naive UTC time (a datetime, or SQLite's text 'YYYY-MM-DD HH:MM:SS…') as an
+    aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    moment: datetime = value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Money(TypeDecorator[str]):
