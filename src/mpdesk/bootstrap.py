@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.file_store import LocalFileStore
-from mpdesk.adapters.importers import LazyReportReader
+from mpdesk.adapters.importers.isolated import IsolatedReportReader
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
@@ -60,7 +60,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         uow=_no_journal,
         tables=FileTableWriter(),
         triage=TriageKit(files),
-        audit=AuditPorts(LazyReportReader(), _no_audit_journal),
+        audit=AuditPorts(IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal),
     )
     return files, ctx
 
@@ -87,7 +87,9 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         upgrade(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
         ctx.read_uow = partial(SqlUnitOfWork, engine, read_only=True)
-        ctx.audit = AuditPorts(LazyReportReader(), partial(SqlAuditUnitOfWork, engine))
+        ctx.audit = AuditPorts(
+            IsolatedReportReader(settings.audit_memory_mb), partial(SqlAuditUnitOfWork, engine)
+        )
         ctx.extras["desk"] = desk_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)
 

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(default="Europe/Moscow", description="Time zone used for display.")
     max_attachment_mb: int = Field(default=20, description="Largest accepted attachment, MB.")
+    audit_memory_mb: int = Field(
+        default=4096,
+        ge=256,
+        description="Memory limit of the process that reads an audit's report files, MB "
+        "(a file that needs more is refused; the server itself is never at risk).",
+    )
     secret_key: SecretStr = Field(
         default=SecretStr(""),
         description="Secret for sessions and tokens of the web app (generated when empty).",
@@ -49,8 +55,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, description="Port the web app listens on.")
     base_url: str = Field(
         default="",
-        description="Public URL of the web app, used in printed links "
-        "(empty: http://HOST:PORT).",
+        description="Public URL of the web app, used in printed links (empty: http://HOST:PORT).",
     )
     https_only: bool = Field(
         default=False,

@@ -69,11 +69,25 @@ def journal_with_known_answers(app: App) -> None:
             amount_claimed="100.00" if i < 2 else None,
             amount_recovered="50.00" if i == 0 else None,
             identifiers=sku if i < 3 else [])  # fmt: skip
-    add(app, wb, status=Status.ANSWERED, submitted_at=sent,
-        first_answer_at=sent + timedelta(hours=50))  # late: the channel answers in 48 h
-    add(app, oz, marketplace="ozon", category="logistics", channel_id="ozon_seller_support",
-        status=Status.SUBMITTED, submitted_at=sent, reply_due_at=sent + timedelta(hours=48),
-        created_at=T0 + timedelta(days=7), updated_at=T0 + timedelta(days=7))  # overdue now
+    add(
+        app,
+        wb,
+        status=Status.ANSWERED,
+        submitted_at=sent,
+        first_answer_at=sent + timedelta(hours=50),
+    )  # late: the channel answers in 48 h
+    add(
+        app,
+        oz,
+        marketplace="ozon",
+        category="logistics",
+        channel_id="ozon_seller_support",
+        status=Status.SUBMITTED,
+        submitted_at=sent,
+        reply_due_at=sent + timedelta(hours=48),
+        created_at=T0 + timedelta(days=7),
+        updated_at=T0 + timedelta(days=7),
+    )  # overdue now
     add(app, oz, marketplace="ozon", category="logistics", channel_id="ozon_seller_support",
         status=Status.DRAFT, created_at=T0 + timedelta(days=8),
         updated_at=T0 + timedelta(days=8))  # fmt: skip

@@ -70,9 +70,7 @@ def test_business_days_skip_weekends_and_holidays(calendar: BusinessCalendar) ->
     assert workday.is_business_day(date(2027, 1, 2))  # a working Saturday
 
 
-def test_upd_objection_is_three_working_days(
-    kb: KnowledgeBase, calendar: BusinessCalendar
-) -> None:
+def test_upd_objection_is_three_working_days(kb: KnowledgeBase, calendar: BusinessCalendar) -> None:
     t = ticket(status=Status.DRAFT, event_date=date(2026, 11, 3))  # Tue; 4 Nov is a holiday
     found = by_rule(ticket_deadlines(t, kb.deadlines, calendar, MSK, NOW))
     upd = found["wb_upd_objection"]

@@ -153,6 +153,14 @@ class FileReportReader:
             head = xlsx.peek_rows(path)
             match = _match(head)
             frame = xlsx.load_columns(path, match.header_index, match.columns)
+        except xlsx.SheetTooSparseError as exc:
+            extent = exc.extent
+            raise ReportProblem(
+                "report_sheet_too_sparse",
+                rows=extent.rows,
+                columns=extent.columns,
+                cells=extent.cells,
+            ) from exc
         except xlsx.XlsxError as exc:
             raise ReportProblem("report_broken_xlsx") from exc
         return self._table(report, source, match, frame)

@@ -17,6 +17,8 @@ from xml.etree.ElementTree import Element, iterparse
 import fastexcel
 import polars as pl
 
+from mpdesk.adapters.importers.sheet_extent import Extent, is_far_beyond_content, sheet_extent
+
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
@@ -24,6 +26,17 @@ _CELL_REF = re.compile(r"^([A-Z]+)(\d+)$")
 
 class XlsxError(Exception):
     """The workbook cannot be read (truncated, not a spreadsheet inside)."""
+
+
+class SheetTooSparseError(XlsxError):
+    """The sheet names cells far beyond what it holds (loading it would exhaust memory)."""
+
+    def __init__(self, extent: Extent) -> None:
+        super().__init__(
+            f"sheet spans {extent.rows} rows x {extent.columns} columns "
+            f"but holds {extent.cells} cells"
+        )
+        self.extent = extent
 
 
 def _column_index(letters: str) -> int:
@@ -132,9 +145,24 @@ def peek_rows(path: Path, limit: int = 30) -> list[tuple[int, dict[int, str]]]:
     return result
 
 
+def check_extent(path: Path) -> Extent:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            extent = sheet_extent(zf, _first_sheet(zf))
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
+        raise XlsxError(str(exc)) from exc
+    if is_far_beyond_content(extent):
+        raise SheetTooSparseError(extent)
+    return extent
+
+
 def load_columns(path: Path, header_row: int, columns: dict[int, str]) -> pl.DataFrame:
     """Data rows below ``header_row`` (0-based sheet row), the given absolute column indices
-    only, renamed to ``columns[index]``, every value as text."""
+    only, renamed to ``columns[index]``, every value as text.
+
+    The sheet's real extent is measured first: one whose cells span far more than it holds
+    is refused before the loader allocates for it (``SheetTooSparseError``)."""
+    check_extent(path)
     try:
         reader = fastexcel.read_excel(str(path))
         sheet = reader.load_sheet(

@@ -138,9 +138,7 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
             sent += 1
         lemma = analyzer.lemma(word).replace("ё", "е") if word.isalpha() else word
         tokens.append(Token(start, stop, word, lemma, sent))
-    word_sets = [
-        index.match_token(t.text, t.lemma, lexicon.slang.get(t.text, "")) for t in tokens
-    ]
+    word_sets = [index.match_token(t.text, t.lemma, lexicon.slang.get(t.text, "")) for t in tokens]
     matches: list[Match] = []
     gap = lexicon.phrase_gap
     n = len(tokens)
@@ -169,9 +167,7 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
                     last = found
                 if ok:
                     for group, weight in term.hits:
-                        matches.append(
-                            Match(term.text, group, weight, i, last, tokens[i].sentence)
-                        )
+                        matches.append(Match(term.text, group, weight, i, last, tokens[i].sentence))
     request_sents = {m.sentence for m in matches if m.group == "request"}
     request_sents.update(t.sentence for t in tokens if _is_imperative(t, lexicon))
     sentences = []

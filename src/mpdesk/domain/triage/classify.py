@@ -31,9 +31,7 @@ class Scores:
 
     def best(self, priority: tuple[str, ...]) -> tuple[str, float]:
         order = {k: i for i, k in enumerate(priority)}
-        key, value = max(
-            self.values.items(), key=lambda kv: (kv[1], -order.get(kv[0], len(order)))
-        )
+        key, value = max(self.values.items(), key=lambda kv: (kv[1], -order.get(kv[0], len(order))))
         return key, value
 
 
@@ -164,8 +162,7 @@ def classify_category(
         total = sum(positive.values())
         order = {c: i for i, c in enumerate(lex.cat_priority)}
         combined = {
-            c: positive[c] / total + lex.model_weight * probabilities.get(c, 0.0)
-            for c in positive
+            c: positive[c] / total + lex.model_weight * probabilities.get(c, 0.0) for c in positive
         }
         top = max(combined, key=lambda c: (combined[c], -order.get(c, len(order))))
     return top, scores

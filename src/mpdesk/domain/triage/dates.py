@@ -20,9 +20,7 @@ from mpdesk.domain.triage.lexicon import DateWords, is_one_typo
 
 _ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _DASHED = re.compile(r"(?<![\d.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
-_NUMERIC = re.compile(
-    r"(?<![\d.,/:-])(\d{1,2})([./])(\d{2})(?:\2(\d{4}|\d{2}))?(?![\d]|[.,/:]\d)"
-)
+_NUMERIC = re.compile(r"(?<![\d.,/:-])(\d{1,2})([./])(\d{2})(?:\2(\d{4}|\d{2}))?(?![\d]|[.,/:]\d)")
 _DAY_MONTH = re.compile(
     r"(?<![\d.,])(\d{1,2})(?:-?(?:го|е|ое|ого))?\s+([а-я]{2,12})(?:\s+(\d{4}))?"
 )
@@ -190,9 +188,7 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
         group: [analysis.tokens[m.last].stop for m in analysis.matches if m.group == group]
         for group in ("date:deadline", "date:background", "date:property")
     }
-    field_ends = [
-        analysis.tokens[m.last].stop for m in analysis.matches if m.group == "date:field"
-    ]
+    field_ends = [analysis.tokens[m.last].stop for m in analysis.matches if m.group == "date:field"]
 
     def right_before(group: str, start: int, reach: int) -> bool:
         """A trigger word ends within ``reach`` characters before ``start``, in one clause."""

@@ -30,9 +30,7 @@ _AMOUNT = re.compile(
     r"(?:\s*(тыс\.?|тысяч[аи]?|тыщ[аи]?|к|млн\.?|миллион(?:а|ов)?)(?![^\W\d_]))?"
     r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
 )
-PHONE = re.compile(
-    r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)"
-)
+PHONE = re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
 _RANGE_START = re.compile(r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)\s*[-—]\s*$")
 _MASKS = (
     re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%"),
@@ -92,8 +90,10 @@ def _amounts(text: str, cased: str, words: EntityWords) -> list[tuple[int, int, 
     for m in _AMOUNT.finditer(text):
         number, cents, scale, currency = m.groups()
         after = _WORD_AFTER.match(cased, m.end())
-        counted = after is not None and after.group(2).islower() and (
-            len(after.group(1)) > 2 and after.group(1).lower() not in words.links
+        counted = (
+            after is not None
+            and after.group(2).islower()
+            and (len(after.group(1)) > 2 and after.group(1).lower() not in words.links)
         )  # «2 тыс. отзывов» counts reviews; «12 тыс. Верните», «96 тыс к выводу» are money
         if not currency and (not scale or counted):
             found.append((m.start(), m.end(), "", False))
@@ -119,9 +119,7 @@ def _amounts(text: str, cased: str, words: EntityWords) -> list[tuple[int, int, 
     return found
 
 
-def _value_type(
-    kind: str, raw: str, marketplace: str | None
-) -> IdType | None:
+def _value_type(kind: str, raw: str, marketplace: str | None) -> IdType | None:
     """The type a labelled value gets, or None when the value does not fit the label."""
     digits_only = raw.isdigit()
     n_digits = sum(c.isdigit() for c in raw)
@@ -262,9 +260,11 @@ def extract_entities(
             ):
                 raw += chunks[j].raw
                 j += 1
-        id_type = _shape_type(raw, marketplace) if _POSTING.match(raw) or _WB_FBS_SUPPLY.match(
-            raw
-        ) else None
+        id_type = (
+            _shape_type(raw, marketplace)
+            if _POSTING.match(raw) or _WB_FBS_SUPPLY.match(raw)
+            else None
+        )
         if id_type is None and label is not None:
             id_type = _value_type(label.kind, raw, marketplace)
         if id_type is None and carry is not None and carry is not IdType.AMOUNT:
