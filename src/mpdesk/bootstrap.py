@@ -12,6 +12,7 @@ from datetime import timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
+from mpdesk.adapters.answer_lexicon import AnswerKit
 from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.importers.isolated import IsolatedReportReader
@@ -60,6 +61,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         uow=_no_journal,
         tables=FileTableWriter(),
         triage=TriageKit(files),
+        answers=AnswerKit(files),
         audit=AuditPorts(IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal),
     )
     return files, ctx

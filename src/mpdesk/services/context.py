@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mpdesk.domain.knowledge import KnowledgeBase
+from mpdesk.services.answers_port import AnswerResources
 from mpdesk.services.ports import (
     AuditPorts,
     Clock,
@@ -30,6 +31,7 @@ class ServiceContext:
     extras: dict[str, Any] = field(default_factory=dict)
     triage: TriageResources | None = None
     audit: AuditPorts | None = None  # report reader and findings (audits)
+    answers: AnswerResources | None = None  # the lexicon for reading support answers
     #: a unit of work for reads only (on PostgreSQL without a transaction); ``uow`` when None
     read_uow: Callable[[], UnitOfWork] | None = None
 

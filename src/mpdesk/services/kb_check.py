@@ -16,6 +16,7 @@ from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.domain.marketplaces import CategoryId
+from mpdesk.services.answers_port import AnswerResources
 from mpdesk.services.compose_appeal import template_context
 from mpdesk.services.ports import TemplateRenderer, TriageResources
 
@@ -163,3 +164,20 @@ def check_triage_lexicon(triage: TriageResources | None) -> list[Problem]:
         fields = exc.fields
         return [Problem(str(fields["path"]), str(fields["key"]), str(fields["problem"]))]
     return []
+
+
+def check_answer_lexicon(answers: AnswerResources | None) -> list[Problem]:
+    """The answer lexicon (``answers/lexicon.yaml``) loads under its strict schema, and every
+    marketplace has an appeal-number format."""
+    if answers is None:
+        return []
+    try:
+        lexicon = answers.lexicon()
+    except KnowledgeBaseError as exc:
+        fields = exc.fields
+        return [Problem(str(fields["path"]), str(fields["key"]), str(fields["problem"]))]
+    return [
+        Problem("answers/lexicon.yaml", "appeal_numbers.formats", f"no format for {market}")
+        for market in ("wb", "ozon")
+        if not any(f.marketplace == market for f in lexicon.number_formats)
+    ]

@@ -42,7 +42,7 @@ def _register_optional() -> None:
     """Commands of optional parts register here when their modules exist."""
     import importlib
 
-    for name in ("config", "triage", "audit", "web", "deadlines", "stats", "users"):
+    for name in ("config", "triage", "answers", "audit", "web", "deadlines", "stats", "users"):
         try:
             module = importlib.import_module(f"mpdesk.entrypoints.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -10,7 +10,11 @@ from rich.console import Console
 from mpdesk.domain.errors import KnowledgeBaseError, UnknownValueError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
-from mpdesk.services.kb_check import check_knowledge, check_triage_lexicon
+from mpdesk.services.kb_check import (
+    check_answer_lexicon,
+    check_knowledge,
+    check_triage_lexicon,
+)
 from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
 
 app = typer.Typer(help="База знаний: каналы, категории, чек-листы, шаблоны.", no_args_is_help=True)
@@ -22,6 +26,7 @@ def check(as_json: JsonOpt = False) -> None:
     application = current_app(with_journal=False)
     ctx = application.ctx
     problems = check_knowledge(ctx.kb, ctx.renderer) + check_triage_lexicon(ctx.triage)
+    problems += check_answer_lexicon(ctx.answers)
     dirs = [str(d) for d in application.knowledge.dirs]
     data = {
         "ok": not problems,

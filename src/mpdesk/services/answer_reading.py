@@ -1,0 +1,129 @@
+"""Use cases: read a support answer (class, appeal number, requested items, credited amount,
+next step), one JSON line of ``mpdesk answer --jsonl`` at a time or one text at a time."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from mpdesk.domain.answers.lexicon import AnswerLexicon
+from mpdesk.domain.answers.next_step import NextStep, propose_next_step
+from mpdesk.domain.answers.reading import AnswerReading, read_answer
+from mpdesk.domain.errors import UserInputError
+from mpdesk.services.context import ServiceContext
+
+#: answers above this size (UTF-8 bytes) are refused
+MAX_ANSWER_BYTES = 1_000_000
+
+
+def answer_lexicon(ctx: ServiceContext) -> AnswerLexicon:
+    if ctx.answers is None:
+        raise RuntimeError("this context was built without the answer lexicon")
+    return ctx.answers.lexicon()
+
+
+def read_support_answer(
+    ctx: ServiceContext, text: str, subject: str = "", marketplace: str | None = None
+) -> AnswerReading:
+    if not text.strip():
+        raise UserInputError("answer_text_empty")
+    return read_answer(text, answer_lexicon(ctx), subject, marketplace)
+
+
+def next_step_for(
+    ctx: ServiceContext, reading: AnswerReading, answered_on: date, reply_due: date | None = None
+) -> NextStep:
+    """The next step for an answer read outside a ticket (no follow-ups sent yet)."""
+    assert ctx.answers is not None
+    return propose_next_step(
+        reading,
+        answered_on=answered_on,
+        today=ctx.clock.today(),
+        calendar=ctx.answers.calendar(),
+        reply_due=reply_due,
+    )
+
+
+# --- JSON Lines (``mpdesk answer --jsonl``) --------------------------------------------------
+
+
+@dataclass
+class AnswerLineError(Exception):
+    """A malformed input line: ``code`` keys the message catalogue."""
+
+    code: str
+    line_id: Any = None
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    id: Any
+    text: str
+    subject: str
+    marketplace: str | None
+
+
+def _looks_binary(text: str) -> bool:
+    odd = sum(1 for ch in text if not ch.isprintable() and ch not in "\n\r\t")
+    return "\x00" in text or odd > max(2, len(text) // 20)
+
+
+def _field(data: dict[str, Any], name: str, line_id: Any) -> str | None:
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise AnswerLineError(f"answer_{name}_not_string", line_id)
+    return value
+
+
+def parse_answer_line(raw: bytes, marketplaces: dict[str, str]) -> AnswerInput:
+    """One input line of the answer contract; ``marketplaces``: name or synonym → id."""
+    try:
+        decoded = raw.decode("utf-8").lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise AnswerLineError("answer_line_invalid_utf8") from exc
+    try:
+        data = json.loads(decoded)
+    except (ValueError, RecursionError) as exc:
+        raise AnswerLineError("answer_line_not_json") from exc
+    if not isinstance(data, dict):
+        raise AnswerLineError("answer_line_not_object")
+    line_id = data.get("id")
+    if isinstance(line_id, dict | list):
+        line_id = None
+    text = _field(data, "text", line_id)
+    if text is None:
+        raise AnswerLineError("answer_text_missing", line_id)
+    if len(text.encode("utf-8", errors="replace")) > MAX_ANSWER_BYTES:
+        raise AnswerLineError("answer_text_too_large", line_id)
+    if not text.strip():
+        raise AnswerLineError("answer_text_empty", line_id)
+    if _looks_binary(text):
+        raise AnswerLineError("answer_text_binary", line_id)
+    subject = _field(data, "subject", line_id) or ""
+    hint = _field(data, "marketplace", line_id)
+    market = None
+    if hint is not None and hint.strip():
+        market = marketplaces.get(hint.strip().lower())
+        if market is None:
+            raise AnswerLineError("answer_marketplace_invalid", line_id)
+    return AnswerInput(line_id, text, subject, market)
+
+
+def marketplace_names(ctx: ServiceContext) -> dict[str, str]:
+    names = {m.id: m.id for m in ctx.kb.marketplaces.values()}
+    for market in ctx.kb.marketplaces.values():
+        names.update({synonym.lower(): market.id for synonym in market.synonyms})
+    return names
+
+
+def answer_line(ctx: ServiceContext, raw: bytes, names: dict[str, str]) -> dict[str, Any]:
+    """The reading line for one input line, or ``{"id": …, "error": "…", "code": …}``.
+    Never raises for bad input."""
+    try:
+        item = parse_answer_line(raw, names)
+    except AnswerLineError as exc:
+        return {"id": exc.line_id, "error": ctx.message(exc.code), "code": exc.code}
+    reading = read_answer(item.text, answer_lexicon(ctx), item.subject, item.marketplace)
+    return {"id": item.id, **reading.contract()}
