@@ -167,6 +167,7 @@ class LexiconSchema(_Strict):
     partial: list[str] = []
     history: list[str] = []
     negations: list[str] = Field(min_length=1)
+    negations_after: list[str] = []
     conditionals: list[str] = []
     requests: RequestsSchema
     quotes: QuotesSchema
@@ -175,15 +176,15 @@ class LexiconSchema(_Strict):
     amounts: AmountsSchema
     terms: TermsSchema
 
-    _t = field_validator("partial", "conditionals")(_phrases)
+    _t = field_validator("partial", "conditionals", "negations_after")(_phrases)
 
     @field_validator("classes")
     @classmethod
     def _classes(cls, value: dict[AnswerClass, dict[str, float]]) -> dict[AnswerClass, Any]:
         for weights in value.values():
             _phrases(weights)
-            if any(w < 0 or w > 20 for w in weights.values()):
-                raise ValueError("weights lie between 0 and 20")
+            if any(abs(w) > 20 for w in weights.values()):
+                raise ValueError("weights lie between -20 and 20")
         return value
 
 
@@ -221,7 +222,7 @@ def to_domain(s: LexiconSchema) -> AnswerLexicon:
 
     def phrases(texts: list[str] | dict[str, float]) -> tuple[Phrase, ...]:
         weights = texts if isinstance(texts, dict) else dict.fromkeys(texts, 1.0)
-        return tuple(compile_phrase(t, w, gap, bound) for t, w in weights.items() if w > 0)
+        return tuple(compile_phrase(t, w, gap, bound) for t, w in weights.items() if w)
 
     connectors = "|".join(re.escape(c) for c in sorted(s.appeal_numbers.connectors, key=len)[::-1])
     labels = "|".join(p.pattern.pattern for p in phrases(s.appeal_numbers.labels))
@@ -235,6 +236,7 @@ def to_domain(s: LexiconSchema) -> AnswerLexicon:
         classes={cls: phrases(weights) for cls, weights in s.classes.items()},
         min_score=s.min_score,
         negations=frozenset(s.negations),
+        negations_after=phrases(s.negations_after),
         conditionals=phrases(s.conditionals),
         history=frozenset(s.history),
         partial=phrases(s.partial),

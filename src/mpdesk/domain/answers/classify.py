@@ -23,7 +23,7 @@ class Hit:
     cls: AnswerClass
     weight: float
     sentence: int
-    offset: int
+    offset: int  # where the phrase ends in its sentence
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,10 @@ def any_match(phrases: tuple[Phrase, ...], norm: str) -> bool:
 
 def _is_negated(norm: str, start: int, end: int, lex: AnswerLexicon) -> bool:
     before = norm[:start].split()[-3:]
-    return bool(lex.negations.intersection(before + norm[start:end].split()))
+    if lex.negations.intersection(before + norm[start:end].split()):
+        return True
+    after = " ".join(norm[end:].split()[:3])
+    return any(p.pattern.match(after) for p in lex.negations_after)
 
 
 def _hits(sentences: list[Sentence], lex: AnswerLexicon) -> list[Hit]:
@@ -72,9 +75,7 @@ def _hits(sentences: list[Sentence], lex: AnswerLexicon) -> list[Hit]:
                         continue
                     if _is_negated(norm, start, end, lex):
                         cls = AnswerClass.REFUSED
-                elif cls is not AnswerClass.REFUSED and _is_negated(norm, start, end, lex):
-                    continue
-                hits.append(Hit(cls, phrase.weight, index, start))
+                hits.append(Hit(cls, phrase.weight, index, end))
     return hits
 
 

@@ -82,8 +82,10 @@ class QuoteMarkers:
 class AnswerLexicon:
     classes: dict[AnswerClass, tuple[Phrase, ...]]
     min_score: float
-    #: words that void a decision phrase in their sentence before it
+    #: words that turn a credit phrase into a refusal, just before it or inside it
     negations: frozenset[str]
+    #: phrases that turn a credit phrase into a refusal right after it («отменён не будет»)
+    negations_after: tuple[Phrase, ...]
     conditionals: tuple[Phrase, ...]
     history: frozenset[str]
     partial: tuple[Phrase, ...]
