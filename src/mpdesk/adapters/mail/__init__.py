@@ -1,0 +1,1 @@
+"""E-mail adapters: parsing of incoming messages (SMTP and IMAP come with the service layer)."""
