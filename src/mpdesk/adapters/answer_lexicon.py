@@ -211,10 +211,12 @@ def load_answer_lexicon(files: KnowledgeFiles) -> AnswerLexicon:
     if not copies:
         raise KnowledgeBaseError(str(files.shipped_dir / RELATIVE), "", "file is missing")
     data: Any = {}
-    for path, raw in copies:
-        _validate(path, raw)  # each copy alone, so errors name the right file
+    parsed = None
+    for path, raw in copies:  # validated after each merge, so errors name the right file
         data = _merge(data, raw)
-    return to_domain(_validate(copies[-1][0], data))
+        parsed = _validate(path, data)
+    assert parsed is not None
+    return to_domain(parsed)
 
 
 def to_domain(s: LexiconSchema) -> AnswerLexicon:
