@@ -73,18 +73,24 @@ def _hits(sentences: list[Sentence], lex: AnswerLexicon) -> list[Hit]:
                 if cls is AnswerClass.RESOLVED:
                     if lex.history.intersection(head.split() + norm[start:end].split()):
                         continue
-                    if _is_negated(norm, start, end, lex):
+                    own = lex.negations.intersection(phrase.text.split())
+                    if not own and _is_negated(norm, start, end, lex):
                         cls = AnswerClass.REFUSED
                 hits.append(Hit(cls, phrase.weight, index, end))
     return hits
 
 
 def request_sentences(sentences: list[Sentence], lex: AnswerLexicon) -> tuple[int, ...]:
-    """Sentences that ask for something: an imperative («приложите»), or a need («необходимо»)
-    naming an item; under a condition («если остались вопросы, пишите») only with an item."""
+    """Sentences that ask for something: an imperative («приложите»), or a need («необходимо»,
+    «не хватает») naming an item; under a condition («если остались вопросы, пишите») only with
+    an item."""
     found = []
+    lacking = lex.classes.get(AnswerClass.NEEDS_DATA, ())
     for index, sentence in enumerate(sentences):
         norm = sentence.norm
+        if any_match(lacking, norm) and any(any_match(i.phrases, norm) for i in lex.items):
+            found.append(index)
+            continue
         imperative = any_match(lex.request_verbs, norm)
         need = any_match(lex.request_needs, norm)
         if not imperative and not need:
