@@ -16,6 +16,8 @@ from mpdesk.domain.answers.lexicon import AnswerClass, AnswerLexicon, Phrase
 from mpdesk.domain.answers.text import Sentence
 
 DECISIONS = (AnswerClass.RESOLVED, AnswerClass.REFUSED)
+#: list lines after a request that ends with «:» which still belong to it
+_LIST_LINES = 10
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,20 @@ def request_sentences(sentences: list[Sentence], lex: AnswerLexicon) -> tuple[in
     """Sentences that ask for something: an imperative («приложите»), or a need («необходимо»,
     «не хватает») naming an item; under a condition («если остались вопросы, пишите») only with
     an item."""
-    found = []
+    found: list[int] = []
     lacking = lex.classes.get(AnswerClass.NEEDS_DATA, ())
+    listing = 0  # list lines left after a request that ends with «:»
     for index, sentence in enumerate(sentences):
         norm = sentence.norm
-        if any_match(lacking, norm) and any(any_match(i.phrases, norm) for i in lex.items):
+        named_here = any(any_match(i.phrases, norm) for i in lex.items)
+        if listing and named_here:
             found.append(index)
+            listing -= 1
+            continue
+        listing = 0
+        if any_match(lacking, norm) and (named_here or sentence.raw.endswith(":")):
+            found.append(index)
+            listing = _LIST_LINES if sentence.raw.endswith(":") else 0
             continue
         imperative = any_match(lex.request_verbs, norm)
         need = any_match(lex.request_needs, norm)
@@ -99,6 +109,7 @@ def request_sentences(sentences: list[Sentence], lex: AnswerLexicon) -> tuple[in
         conditional = any_match(lex.conditionals, norm)
         if (imperative and (named or not conditional)) or (need and named):
             found.append(index)
+            listing = _LIST_LINES if sentence.raw.endswith(":") else 0
     return tuple(found)
 
 

@@ -14,6 +14,7 @@ from mpdesk.domain.answers.lexicon import QuoteMarkers
 #: «От: …», «Дата: …», «Subject: …»: header lines at the top of a forwarded message
 _HEADER_LINE = re.compile(r"^[\w -]{1,20}:\s")
 _WORDS = re.compile(r"[\w-]+")
+_LIST_MARKER = re.compile(r"^\d{1,2}[.)]$")
 #: a number as written («1 234,50», «15.12.2025») becomes one word «0» for phrase matching
 _NUMBER = re.compile(r"\d(?:[\d\u00a0\u202f\u2009 .,]*\d)?")
 #: sentence ends: . ! ? … before a capital letter (so «руб. будет» stays whole), «;», and
@@ -53,8 +54,13 @@ def normalise(text: str) -> str:
 def sentences(text: str) -> list[Sentence]:
     """Sentences of ``text`` in order; empty ones dropped."""
     found: list[Sentence] = []
+    marker = ""
     for chunk in _SENTENCE_END.split(text):
         raw = chunk.strip(" \t\r-–—•*·")
+        if _LIST_MARKER.match(raw):
+            marker = raw + " "  # «1.» of a numbered list belongs to the line after it
+            continue
+        raw, marker = marker + raw if raw else "", ""
         if not raw:
             continue
         norm = normalise(raw)
