@@ -12,16 +12,22 @@ from mpdesk.domain.answers.lexicon import AnswerLexicon
 from mpdesk.domain.answers.next_step import NextStep, propose_next_step
 from mpdesk.domain.answers.reading import AnswerReading, read_answer
 from mpdesk.domain.errors import UserInputError
+from mpdesk.domain.mail import ParsedMail
+from mpdesk.services.answers_port import AnswerResources
 from mpdesk.services.context import ServiceContext
 
 #: answers above this size (UTF-8 bytes) are refused
 MAX_ANSWER_BYTES = 1_000_000
 
 
-def answer_lexicon(ctx: ServiceContext) -> AnswerLexicon:
+def _resources(ctx: ServiceContext) -> AnswerResources:
     if ctx.answers is None:
         raise RuntimeError("this context was built without the answer lexicon")
-    return ctx.answers.lexicon()
+    return ctx.answers
+
+
+def answer_lexicon(ctx: ServiceContext) -> AnswerLexicon:
+    return _resources(ctx).lexicon()
 
 
 def read_support_answer(
@@ -36,14 +42,21 @@ def next_step_for(
     ctx: ServiceContext, reading: AnswerReading, answered_on: date, reply_due: date | None = None
 ) -> NextStep:
     """The next step for an answer read outside a ticket (no follow-ups sent yet)."""
-    assert ctx.answers is not None
     return propose_next_step(
         reading,
         answered_on=answered_on,
         today=ctx.clock.today(),
-        calendar=ctx.answers.calendar(),
+        calendar=_resources(ctx).calendar(),
         reply_due=reply_due,
     )
+
+
+def read_mail_answer(ctx: ServiceContext, mail: ParsedMail) -> AnswerReading:
+    """Read a parsed incoming message: its new part, with the quoted or forwarded history
+    (which decides nothing unless it is a forwarded answer), its subject and whether the
+    transport marked it automatic."""
+    body = mail.text + ("\n\n" + mail.quoted if mail.quoted else "")
+    return read_answer(body, answer_lexicon(ctx), mail.subject, auto_submitted=mail.auto_reply)
 
 
 # --- JSON Lines (``mpdesk answer --jsonl``) --------------------------------------------------

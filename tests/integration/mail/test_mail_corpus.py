@@ -13,11 +13,20 @@ import pytest
 from mpdesk.adapters.answer_lexicon import AnswerKit
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.adapters.mail.parse import parse_mail
+from mpdesk.bootstrap import load_knowledge
+from mpdesk.config import Settings
 from mpdesk.domain.answers.lexicon import AnswerLexicon
-from mpdesk.domain.answers.reading import read_answer
+from mpdesk.services.answer_reading import read_mail_answer
+from mpdesk.services.context import ServiceContext
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "mail"
 MANIFEST: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory: pytest.TempPathFactory) -> ServiceContext:
+    home = tmp_path_factory.mktemp("home")
+    return load_knowledge(Settings(home=home, kb_dir=None))[1]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +40,9 @@ def test_the_corpus_has_at_least_25_messages() -> None:
 
 
 @pytest.mark.parametrize("expect", MANIFEST, ids=[e["file"] for e in MANIFEST])
-def test_message_parses_as_its_manifest_says(expect: dict[str, Any], lex: AnswerLexicon) -> None:
+def test_message_parses_as_its_manifest_says(
+    expect: dict[str, Any], lex: AnswerLexicon, ctx: ServiceContext
+) -> None:
     mail = parse_mail((CORPUS / expect["file"]).read_bytes(), lex)
     for fragment in expect.get("text_contains", []):
         assert fragment in mail.text
@@ -63,8 +74,7 @@ def test_message_parses_as_its_manifest_says(expect: dict[str, Any], lex: Answer
         assert mail.bounce.status == bounce["status"]
         assert mail.bounce.is_failure is bounce["failure"]
     if "answer_class" in expect or "appeal_number" in expect:
-        body = mail.text + ("\n\n" + mail.quoted if mail.quoted else "")
-        reading = read_answer(body, lex, mail.subject, auto_submitted=mail.auto_reply)
+        reading = read_mail_answer(ctx, mail)
         if "answer_class" in expect:
             assert reading.answer_class.value == expect["answer_class"]
         if "appeal_number" in expect:
