@@ -18,8 +18,8 @@ src/mpdesk/knowledge/triage/category_model.json. Deterministic (fixed seeds).
 from __future__ import annotations
 
 import base64
-import os
 import json
+import os
 import random
 import sys
 from dataclasses import dataclass
@@ -174,8 +174,14 @@ def train(examples: list[Example]) -> dict[str, np.ndarray]:
     for step in range(1, STEPS + 1):
         residual = (_softmax(_logits(params, docs, buckets, dense)) - onehot) * w[:, None]
         grads = {
-            "W": np.stack([np.bincount(buckets, weights=residual[docs, c], minlength=BUCKETS)
-                           for c in range(k)], axis=1) + L2 * params["W"],  # fmt: skip
+            "W": np.stack(
+                [
+                    np.bincount(buckets, weights=residual[docs, c], minlength=BUCKETS)
+                    for c in range(k)
+                ],
+                axis=1,
+            )
+            + L2 * params["W"],
             "V": dense.T @ residual + DENSE_L2 * params["V"],
             "b": residual.sum(axis=0),
         }

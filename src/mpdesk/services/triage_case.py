@@ -57,8 +57,11 @@ def confirmation_question(ctx: ServiceContext, result: TriageResult) -> str:
     if not result.needs_confirmation or not result.category_alternatives:
         return ""
     first, second = result.category, result.category_alternatives[0]
-    return ctx.message("triage_confirm_question", first=ctx.message(f"triage_about_{first}"),
-                       second=ctx.message(f"triage_about_{second}"))  # fmt: skip
+    about_first, about_second = (
+        ctx.message(f"triage_about_{first}"),
+        ctx.message(f"triage_about_{second}"),
+    )
+    return ctx.message("triage_confirm_question", first=about_first, second=about_second)
 
 
 # --- JSON Lines (``mpdesk triage --jsonl``) -------------------------------------------------

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 
 from mpdesk.domain.triage.analysis import Analysis
-from mpdesk.domain.triage.lexicon import Lexicon
 from mpdesk.domain.triage.features import text_features
+from mpdesk.domain.triage.lexicon import Lexicon
 from mpdesk.domain.triage.model import CategoryModel
 
 _POSTING = re.compile(r"(?<![\d-])\d{8,10}-\d{4}-\d{1,2}(?![\d-])")

@@ -189,7 +189,9 @@ def extract_entities(
         masked[start:stop] = b"\x01" * (stop - start)
     labels = _labels(analysis)
     label_ends = [lb.end for lb in labels]
-    money_ends = sorted(analysis.tokens[m.last].stop for m in analysis.matches if m.group == "money")
+    money_ends = sorted(
+        analysis.tokens[m.last].stop for m in analysis.matches if m.group == "money"
+    )
     starts = [sent.start for sent in analysis.sentences]
 
     def sentence_of(pos: int) -> int:
@@ -286,10 +288,11 @@ def extract_entities(
                     while i < n and chunks[i].start < amount[1]:
                         i += 1
                     continue
-        if id_type is None and label is None:
+        if id_type is None:
             amount = amount_at.get(ch.start)
-            if amount is not None and _money_context(money_ends, low, amount, last_value_end,
-                                                     words, sentence_of):  # fmt: skip
+            floor = max(last_value_end, label.end if label is not None else -1)
+            if amount is not None and _money_context(money_ends, low, amount, floor, words,
+                                                     sentence_of):  # fmt: skip
                 digits = _plain_amount(low[amount[0] : amount[1]])
                 if digits and add(IdType.AMOUNT, digits):
                     carry = IdType.AMOUNT
@@ -317,25 +320,30 @@ def _plain_amount(raw: str) -> str:
     m = _PLAIN_NUMBER.match(raw.strip())
     if m is None:
         return ""
-    whole = m.group(1).replace(" ", "").replace(".", "")
-    return f"{int(whole)}.{(m.group(2) or '0').ljust(2, '0')}"
+    whole = int(m.group(1).replace(" ", "").replace(".", ""))
+    cents = (m.group(2) or "0").ljust(2, "0")
+    return f"{whole}.{cents}" if whole or int(cents) else ""
 
 
 def _money_context(
     money_ends: list[int],
     low: str,
     amount: tuple[int, int, str, bool],
-    last_value_end: int,
+    floor: int,
     words: EntityWords,
     sentence_of: Callable[[int], int],
 ) -> bool:
     """A money word («штраф», «удержали», «на сумму») ends at most ``money_gap`` words before
-    the number, in the same sentence, with no other value between."""
+    the number, in the same sentence, after ``floor`` (the last value or a nearer identifier
+    label), and the number does not count something («списано 72 упаковки»)."""
+    after = _WORD_AFTER.match(low, amount[1])
+    if after is not None and len(after.group(1)) > 3 and after.group(1) not in words.links:
+        return False
     k = bisect_right(money_ends, amount[0]) - 1
     if k < 0:
         return False
     end = money_ends[k]
-    if end <= last_value_end or sentence_of(end - 1) != sentence_of(amount[0]):
+    if end <= floor or sentence_of(end - 1) != sentence_of(amount[0]):
         return False
     between = [w for w in _CHUNK.findall(low[end : amount[0]]) if w.isalnum()]
     return len(between) <= words.money_gap

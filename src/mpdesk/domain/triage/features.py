@@ -28,6 +28,8 @@ from mpdesk.domain.triage.analysis import Analysis
 from mpdesk.domain.triage.lexicon import Lexicon
 
 NGRAM_SIZES = (3, 4)
+#: longer "words" are junk (pasted hashes, keyboard mashing): no character n-grams for them
+MAX_NGRAM_WORD = 30
 _API_OUTPUT = re.compile(r'"[a-z_]{2,40}"\s*:|/v\d+/[a-z]|\b[45]\d\d\b\s+[A-Za-z]|\bhttps?://')
 
 
@@ -51,7 +53,7 @@ def token_feature_names(surface: str, lemma: str) -> list[str]:
     if any(c.isdigit() for c in surface):
         return ["n:" + _number_shape(surface)]
     names = ["w:" + lemma]
-    if len(surface) >= 4:
+    if 4 <= len(surface) <= MAX_NGRAM_WORD:
         padded = f"<{surface}>"
         for n in NGRAM_SIZES:
             names.extend("c:" + padded[i : i + n] for i in range(len(padded) - n + 1))

@@ -33,9 +33,7 @@ class CategoryModel:
     dense_weights: Sequence[float]  # dense features × classes, row-major
     bias: tuple[float, ...]
     temperature: float = 1.0
-    _token_cache: dict[tuple[str, str], tuple[float, ...]] = field(
-        default_factory=dict, repr=False
-    )
+    _token_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, repr=False)
     _request_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

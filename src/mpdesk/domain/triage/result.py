@@ -53,6 +53,5 @@ class TriageResult:
             "category_probabilities": dict(self.category_probabilities),
             "confirmation_question": self.confirmation_question,
             "requests": list(self.requests),
-            "problems": [{"category": p.category, "sentence": p.sentence}
-                         for p in self.problems],  # fmt: skip
+            "problems": [{"category": p.category, "sentence": p.sentence} for p in self.problems],
         }
