@@ -61,6 +61,8 @@ def _month(word: str, words: DateWords) -> int | None:
 
 
 def _weekday(word: str, words: DateWords) -> int | None:
+    if word[:1] not in words.weekday_initials:
+        return None
     for stem, number in words.weekdays.items():
         if word.startswith(stem) and word[len(stem) :] in _WEEKDAY_ENDINGS:
             return number

@@ -70,6 +70,8 @@ def feature_bucket(name: str, buckets: int) -> int:
 
 
 def _is_content(text: str, lemma: str, lexicon: Lexicon) -> bool:
+    if text.isalpha():
+        return len(text) >= 2 and lemma not in lexicon.stopwords
     if any(c.isdigit() for c in text):
         return len(text) >= 4
     return len(text) >= 2 and text[0].isalpha() and lemma not in lexicon.stopwords

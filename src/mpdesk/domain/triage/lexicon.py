@@ -55,6 +55,15 @@ class DateWords:
     max_past_days_without_year: int
     document: tuple[str, ...] = ()
 
+    @property
+    def weekday_initials(self) -> frozenset[str]:
+        """First letters of the weekday stems (a quick test before the stems are tried)."""
+        found = self.__dict__.get("_weekday_initials")
+        if found is None:
+            found = frozenset(stem[:1] for stem in self.weekdays)
+            self.__dict__["_weekday_initials"] = found
+        return found
+
 
 @dataclass(frozen=True)
 class Lexicon:
