@@ -147,12 +147,14 @@ def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[
     tokens = analysis.tokens
     found: list[DateMention] = []
     last_week_sents = {m.sentence for m in analysis.matches if m.group == "date:last_week"}
+    exact, stems = words.relative_lookup
     for i, tok in enumerate(tokens):
         word = tok.text
-        for key, back in words.relative_days.items():
-            if word == key or (key.endswith("*") and word.startswith(key[:-1])):
-                found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
-                break
+        back = exact.get(word)
+        if back is None:
+            back = next((days for stem, days in stems if word.startswith(stem)), None)
+        if back is not None:
+            found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
         else:
             if word in words.ago and i > 0:
                 unit = tokens[i - 1].text

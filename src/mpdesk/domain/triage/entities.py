@@ -20,6 +20,7 @@ from mpdesk.domain.triage.analysis import Analysis
 from mpdesk.domain.triage.dates import DateMention
 from mpdesk.domain.triage.lexicon import EntityWords
 
+_DIGIT = re.compile(r"\d")
 _CHUNK = re.compile(r"[^\W_]+(?:[-_/.][^\W_]+)*|\S")
 _POSTING = re.compile(r"^\d{8,10}-\d{4}(?:-\d{1,2})?$")
 _WB_FBS_SUPPLY = re.compile(r"^WB[-_]GI[-_]\d+$", re.IGNORECASE)
@@ -52,7 +53,10 @@ class Chunk:
 
     @property
     def is_value(self) -> bool:
-        return any(c.isdigit() for c in self.raw) or bool(_CODE_SHAPE.match(self.raw))
+        raw = self.raw
+        if raw.isalpha():  # a word: no digit, and a code needs a hyphen
+            return False
+        return _DIGIT.search(raw) is not None or _CODE_SHAPE.match(raw) is not None
 
 
 @dataclass(frozen=True, slots=True)

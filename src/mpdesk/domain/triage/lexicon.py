@@ -56,6 +56,21 @@ class DateWords:
     document: tuple[str, ...] = ()
 
     @property
+    def relative_lookup(self) -> tuple[dict[str, int], tuple[tuple[str, int], ...]]:
+        """``relative_days`` split into exact words and prefix stems (``вчерашн*``), in the
+        lexicon's order (the first matching key wins)."""
+        found = self.__dict__.get("_relative_lookup")
+        if found is None:
+            exact: dict[str, int] = {}
+            for key, back in self.relative_days.items():
+                if not key.endswith("*"):
+                    exact.setdefault(key, back)
+            stems = tuple((k[:-1], b) for k, b in self.relative_days.items() if k.endswith("*"))
+            found = (exact, stems)
+            self.__dict__["_relative_lookup"] = found
+        return found
+
+    @property
     def weekday_initials(self) -> frozenset[str]:
         """First letters of the weekday stems (a quick test before the stems are tried)."""
         found = self.__dict__.get("_weekday_initials")

@@ -77,15 +77,10 @@ class CategoryModel:
 
     def logits(self, features: TextFeatures) -> list[float]:
         k = len(self.classes)
-        logits = list(self.bias)
-        for surface, lemma in features.tokens:
-            vector = self.token_scores(surface, lemma)
-            for c in range(k):
-                logits[c] += vector[c]
-        for lemma in features.request_lemmas:
-            vector = self.request_scores(lemma)
-            for c in range(k):
-                logits[c] += vector[c]
+        vectors = [self.bias]
+        vectors.extend(self.token_scores(surface, lemma) for surface, lemma in features.tokens)
+        vectors.extend(self.request_scores(lemma) for lemma in features.request_lemmas)
+        logits = [sum(column) for column in zip(*vectors, strict=True)]
         dense, size = features.dense, self.dense_size
         for d in range(min(len(dense), size)):
             value = dense[d]
