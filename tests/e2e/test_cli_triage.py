@@ -48,6 +48,13 @@ def test_jsonl_answers_follow_the_contract(cli_env: Path, monkeypatch: pytest.Mo
     assert answer["missing"] == ["evidence"]
     assert answer["channel"] == "wb_service_desk"
     assert len(answer["questions"]) == 1
+    assert answer["needs_confirmation"] is False
+    assert answer["category_alternatives"] == [] or "acceptance" not in answer[
+        "category_alternatives"]  # fmt: skip
+    assert answer["urgent"] is False
+    probabilities = answer["category_probabilities"]
+    assert next(iter(probabilities)) == "acceptance"
+    assert sum(probabilities.values()) == pytest.approx(1.0, abs=0.01)
 
 
 def test_jsonl_bad_lines_yield_error_objects_and_the_run_goes_on(
@@ -177,3 +184,23 @@ def test_jsonl_tolerates_a_bom_a_datetime_and_a_marketplace_name(
     code, (answer,) = _jsonl([raw], monkeypatch)
     assert code == 0
     assert answer["marketplace"] == "wb" and answer["event_date"] == "2026-06-30"
+
+
+def test_triage_shows_urgency_and_several_requests(cli_env: Path) -> None:
+    result = run("triage", "Озон заблокировал кабинет, выплаты заморожены. Верните деньги за "
+                 "штраф 4300. Также просим разблокировать карточку товара.",
+                 "--received-at", "2026-07-07")  # fmt: skip
+    assert result.code == 0, result.stderr
+    assert "Срочно" in result.stdout
+    assert "несколько просьб" in result.stdout
+    assert "разблокировать карточку" in result.stdout
+
+
+def test_triage_json_carries_what_the_surfaces_need(cli_env: Path) -> None:
+    result = run("triage", "Озон заблокировал кабинет. Верните деньги за штраф 4300.", "--json")
+    assert result.code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["urgent"] is True
+    assert {"needs_confirmation", "category_alternatives", "category_probabilities",
+            "confirmation_question", "requests", "problems"} <= set(answer)  # fmt: skip
+    assert answer["requests"] == ["Верните деньги за штраф 4300."]

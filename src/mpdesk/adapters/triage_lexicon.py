@@ -7,7 +7,10 @@ its scalar settings replace the shipped ones. Errors name the file and the key p
 
 from __future__ import annotations
 
+import base64
 import json
+import sys
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +47,11 @@ class RequestsSchema(_Strict):
     abbreviations: list[str] = []
     imperative_endings: list[str] = []
     infinitive_endings: list[str] = []
+    question_words: list[str] = []
     request_boost: float = Field(ge=1, le=20)
     ask_outside_request: float = Field(ge=0, le=1)
 
-    _terms = field_validator("terms")(_check_terms)
+    _terms = field_validator("terms", "question_words")(_check_terms)
 
 
 class MarketplacesSchema(_Strict):
@@ -73,8 +77,8 @@ class CategoryTermsSchema(_Strict):
 
 class CategoriesSchema(_Strict):
     min_score: float = Field(ge=0)
-    model_weight: float = Field(default=0.0, ge=0, le=10)
-    model_min_probability: float = Field(default=0.6, ge=0, le=1)
+    confirm_below: float = Field(default=0.6, ge=0, le=1)
+    alternative_min: float = Field(default=0.05, ge=0, le=1)
     how_to_words: list[str] = []
     how_to_category: CategoryId = CategoryId.OTHER
     how_to_weight: float = Field(default=0.0, ge=0, le=20)
@@ -95,8 +99,18 @@ class VagueSchema(_Strict):
     min_informative: int = Field(ge=1, le=20)
     terms: list[str]
     signature: list[str] = []
+    general: list[str] = []
+    general_min: int = Field(default=2, ge=1, le=20)
+    concrete: list[str] = []
 
-    _t = field_validator("terms", "signature")(_check_terms)
+    _t = field_validator("terms", "signature", "general", "concrete")(_check_terms)
+
+
+class UrgentSchema(_Strict):
+    terms: list[str] = []
+    against: list[str] = []
+
+    _t = field_validator("terms", "against")(_check_terms)
 
 
 class EntitiesSchema(_Strict):
@@ -112,6 +126,9 @@ class EntitiesSchema(_Strict):
     millions: list[str] = []
     stop_labels: list[str] = []
     glue_prefixes: list[str] = []
+    money_words: list[str] = []
+    money_gap: int = Field(default=3, ge=0, le=10)
+    billions: list[str] = []
 
     @field_validator("labels")
     @classmethod
@@ -138,6 +155,7 @@ class DatesSchema(_Strict):
     deadline_after: list[str] = []
     background: list[str] = []
     property_words: list[str] = []
+    document: list[str] = []
     field_labels: list[str] = []
     max_past_days_without_year: int = Field(ge=0, le=366)
 
@@ -165,6 +183,7 @@ class LexiconSchema(_Strict):
     marketplaces: MarketplacesSchema
     categories: CategoriesSchema
     vague: VagueSchema
+    urgent: UrgentSchema = UrgentSchema()
     entities: EntitiesSchema
     dates: DatesSchema
 
@@ -223,8 +242,14 @@ def to_domain(s: LexiconSchema) -> Lexicon:
         mp_shape_weights=dict(s.marketplaces.shape_weights),
         mp_terms={mp: _active(w) for mp, w in s.marketplaces.terms.items()},
         cat_min_score=s.categories.min_score,
-        model_weight=s.categories.model_weight,
-        model_min_probability=s.categories.model_min_probability,
+        confirm_below=s.categories.confirm_below,
+        alternative_min=s.categories.alternative_min,
+        question_words=frozenset(s.requests.question_words),
+        urgent_terms=tuple(s.urgent.terms),
+        urgent_against=tuple(s.urgent.against),
+        vague_general=tuple(s.vague.general),
+        vague_general_min=s.vague.general_min,
+        vague_concrete=tuple(s.vague.concrete),
         how_to_words=frozenset(s.categories.how_to_words),
         how_to_category=s.categories.how_to_category.value,
         how_to_weight=s.categories.how_to_weight,
@@ -250,6 +275,9 @@ def to_domain(s: LexiconSchema) -> Lexicon:
             millions=frozenset(e.millions),
             stop_labels=tuple(e.stop_labels),
             glue_prefixes=tuple(e.glue_prefixes),
+            money_words=tuple(e.money_words),
+            money_gap=e.money_gap,
+            billions=frozenset(e.billions),
         ),
         dates=DateWords(
             months=dict(d.months),
@@ -265,25 +293,39 @@ def to_domain(s: LexiconSchema) -> Lexicon:
             deadline_after=frozenset(d.deadline_after),
             background=tuple(d.background),
             property_words=tuple(d.property_words),
+            document=tuple(d.document),
             field_labels=tuple(d.field_labels),
             max_past_days_without_year=d.max_past_days_without_year,
         ),
     )
 
 
-MODEL = "triage/model.json"
+MODEL = "triage/category_model.json"
 
 
 class ModelSchema(_Strict):
-    version: int = Field(ge=1, le=1)
-    alpha: float = Field(gt=0, le=10)
+    version: int = Field(ge=2, le=2)
+    classes: list[CategoryId] = Field(min_length=2)
+    buckets: int = Field(ge=16, le=1 << 20)
+    temperature: float = Field(gt=0, le=100)
+    bias: list[float]
+    dense_weights: list[float]
+    weights_f32_base64: str
     trained_on: list[str] = []
-    class_counts: dict[CategoryId, int]
-    feature_counts: dict[CategoryId, dict[str, int]]
+    notes: dict[str, Any] = {}
+
+
+def _weights(encoded: str) -> array[float]:
+    values = array("f")
+    values.frombytes(base64.b64decode(encoded, validate=True))
+    if sys.byteorder == "big":  # the file is little-endian
+        values.byteswap()
+    return values
 
 
 def load_model(files: KnowledgeFiles) -> CategoryModel | None:
-    """The category model: the user's ``triage/model.json`` if any, else the shipped one."""
+    """The category model: the user's ``triage/category_model.json`` if any, else the
+    shipped one."""
     paths = [d / MODEL for d in reversed(files.dirs) if (d / MODEL).is_file()]
     if not paths:
         return None
@@ -291,6 +333,14 @@ def load_model(files: KnowledgeFiles) -> CategoryModel | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         parsed = ModelSchema.model_validate(data)
+        return CategoryModel(
+            classes=tuple(c.value for c in parsed.classes),
+            buckets=parsed.buckets,
+            weights=_weights(parsed.weights_f32_base64),
+            dense_weights=tuple(parsed.dense_weights),
+            bias=tuple(parsed.bias),
+            temperature=parsed.temperature,
+        )
     except (OSError, ValueError) as exc:
         key, problem = "(root)", str(exc)
         if isinstance(exc, ValidationError):
@@ -298,11 +348,6 @@ def load_model(files: KnowledgeFiles) -> CategoryModel | None:
             key = ".".join(str(p) for p in first["loc"]) or "(root)"
             problem = first["msg"]
         raise KnowledgeBaseError(str(path), key, problem[:200]) from exc
-    return CategoryModel.from_counts(
-        {c.value: n for c, n in parsed.class_counts.items()},
-        {c.value: counts for c, counts in parsed.feature_counts.items()},
-        parsed.alpha,
-    )
 
 
 class TriageKit:

@@ -37,6 +37,7 @@ class Identifier:
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_WB_GI_UNDERSCORES = re.compile(r"^WB[-_]GI[-_]\d+$")
 _NUMBER_SIGN = re.compile(r"^(?:(?:№|N[oº°]?\.?(?=[\s\d№#])|#)\s*)+", re.IGNORECASE)
 
 
@@ -75,7 +76,10 @@ def normalize_identifier(id_type: IdType, raw: str) -> str:
         return re.sub(r"\D", "", value)
     value = _SPACES.sub("", value)
     if id_type is IdType.SUPPLY_ID:
-        return value.upper()
+        value = value.upper()
+        if _WB_GI_UNDERSCORES.match(value):  # «WB_GI_123» is «WB-GI-123»
+            value = value.replace("_", "-")
+        return value
     return value
 
 

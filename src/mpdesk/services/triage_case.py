@@ -47,7 +47,21 @@ def triage_case(
     channel = ctx.kb.default_channel(mp, result.category) if mp else None
     result.channel = channel.id if channel else ""
     result.questions = questions_for(result.missing, ctx.kb.checklist(mp, result.category))
+    result.confirmation_question = confirmation_question(ctx, result)
     return result
+
+
+def confirmation_question(ctx: ServiceContext, result: TriageResult) -> str:
+    """«Это скорее про деньги или про доставку?» when the engine is unsure of the category
+    (best category against the first alternative); empty when it is sure."""
+    if not result.needs_confirmation or not result.category_alternatives:
+        return ""
+    first, second = result.category, result.category_alternatives[0]
+    about_first, about_second = (
+        ctx.message(f"triage_about_{first}"),
+        ctx.message(f"triage_about_{second}"),
+    )
+    return ctx.message("triage_confirm_question", first=about_first, second=about_second)
 
 
 # --- JSON Lines (``mpdesk triage --jsonl``) -------------------------------------------------
@@ -144,4 +158,4 @@ def triage_line(ctx: ServiceContext, raw: bytes) -> dict[str, Any]:
         return {"id": exc.line_id, "error": ctx.message(exc.code, **exc.fields),
                 "code": exc.code}  # fmt: skip
     result = triage_case(ctx, text, received, attachments, hint)
-    return {"id": line_id, **result.contract()}
+    return {"id": line_id, **result.contract(), **result.details()}

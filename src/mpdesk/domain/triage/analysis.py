@@ -67,8 +67,9 @@ class Analysis:
         return [m for m in self.matches if m.group.startswith(prefix)]
 
 
-_LAST_WORD = re.compile(r"([^\W\d_]+)\.\s*$")
-_PERIOD = re.compile(r"([^\W\d_]*)[.!?]+\s+(?=[^\W_])")
+# the lookbehinds make a failed match cost one word, not the rest of a long letter run
+_LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.\s*$")
+_PERIOD = re.compile(r"(?<![^\W\d_])([^\W\d_]*)[.!?]+\s+(?=[^\W_])")
 
 
 def _split_periods(

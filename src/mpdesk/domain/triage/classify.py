@@ -7,7 +7,8 @@ Category: topic words give the story; words in *request* sentences (what the sel
 support to do) weigh ``request_boost`` times more, and ``ask`` phrases («отменить штраф»,
 «исправить акт») count only there — this implements tie-breaks 1 and 2 of the contract.
 ``against`` phrases («приняли без расхождений») lower a category (tie-break 3 only applies to
-discrepancies found at acceptance).
+discrepancies found at acceptance). The rule scores are features of the learned model
+(model.py), which gives the calibrated probabilities the category is chosen by.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import re
 from dataclasses import dataclass
 
 from mpdesk.domain.triage.analysis import Analysis
+from mpdesk.domain.triage.features import text_features
 from mpdesk.domain.triage.lexicon import Lexicon
-from mpdesk.domain.triage.model import CategoryModel, model_features
+from mpdesk.domain.triage.model import CategoryModel
 
 _POSTING = re.compile(r"(?<![\d-])\d{8,10}-\d{4}-\d{1,2}(?![\d-])")
-_WB_FBS = re.compile(r"\bwb-gi-\d+", re.IGNORECASE)
+_WB_FBS = re.compile(r"(?<![^\W_])wb[-_]gi[-_]\d+", re.IGNORECASE)
 _OZON_SUPPLY = re.compile(r"(?<!\d)2000\d{9}(?!\d)")
 
 
@@ -139,30 +141,47 @@ def _add_how_to(
             evidence[target].append(f"{token.text} {nxt.text}")
 
 
-def classify_category(
+@dataclass(frozen=True)
+class CategoryRanking:
+    """Categories ranked by calibrated probability, best first, and whether to ask."""
+
+    category: str
+    probabilities: dict[str, float]  # best first
+    alternatives: list[str]
+    needs_confirmation: bool
+    scores: Scores
+
+
+def _rule_probabilities(scores: Scores, lex: Lexicon) -> dict[str, float]:
+    """Without a model: each category's share of the positive rule score, or the default
+    category when no category reaches ``min_score``."""
+    positive = {c: max(v, 0.0) for c, v in scores.values.items()}
+    if max(positive.values(), default=0.0) < lex.cat_min_score:
+        return {lex.cat_default: 1.0}
+    total = sum(positive.values())
+    return {c: v / total for c, v in positive.items()}
+
+
+def rank_categories(
     analysis: Analysis, lex: Lexicon, model: CategoryModel | None = None
-) -> tuple[str, Scores]:
-    """The rules decide. The model (if any) decides alone when no lexicon term speaks for a
-    category and it is sure enough (``model_min_probability``); otherwise it adds
-    ``model_weight`` × its probability to each category's share of the rule score, which breaks
-    close calls but cannot overturn a clear rule decision."""
+) -> CategoryRanking:
+    """The model reads the rule scores together with the words of the text and of its request
+    sentences, and gives calibrated probabilities; below ``confirm_below`` the person is asked
+    to choose between the best category and the alternatives."""
     scores = score_categories(analysis, lex)
-    if not scores.values:
-        return lex.cat_default, scores
-    top, value = scores.best(lex.cat_priority)
-    probabilities = model.predict(model_features(analysis, lex)) if model is not None else None
-    if value < lex.cat_min_score:
-        if probabilities:
-            guess = max(probabilities, key=lambda c: probabilities[c])
-            if probabilities[guess] >= lex.model_min_probability:
-                return guess, scores
-        return lex.cat_default, scores
-    if probabilities:
-        positive = {c: max(v, 0.0) for c, v in scores.values.items()}
-        total = sum(positive.values())
-        order = {c: i for i, c in enumerate(lex.cat_priority)}
-        combined = {
-            c: positive[c] / total + lex.model_weight * probabilities.get(c, 0.0) for c in positive
-        }
-        top = max(combined, key=lambda c: (combined[c], -order.get(c, len(order))))
-    return top, scores
+    if model is not None:
+        features = text_features(analysis, lex, scores.values, model.classes)
+        probabilities = model.predict(features)
+    else:
+        probabilities = _rule_probabilities(scores, lex)
+    order = {c: i for i, c in enumerate(lex.cat_priority)}
+    ranked = sorted(probabilities, key=lambda c: (-probabilities[c], order.get(c, len(order))))
+    top = ranked[0]
+    alternatives = [c for c in ranked[1:4] if probabilities[c] >= lex.alternative_min]
+    return CategoryRanking(
+        category=top,
+        probabilities={c: round(probabilities[c], 4) for c in ranked},
+        alternatives=alternatives,
+        needs_confirmation=probabilities[top] < lex.confirm_below,
+        scores=scores,
+    )

@@ -29,6 +29,7 @@ _CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.\s|\d[./]\d")
 _RANGE_DASH = re.compile(r"\d\s*[-—]\s*$")
 _MONTH_ENDINGS = frozenset({"", "ь", "я", "е", "й", "а", "т", "та", "те", "ом", "ем", "ю"})
 _WEEKDAY_ENDINGS = frozenset({"", "у", "а", "е", "ам", "ы", "ой", "ую"})
+_DOCUMENT_LINK = re.compile(r"(?<![^\W\d_])от\s*$")
 _PERIOD_UNIT = re.compile(r"\s*(?:%|руб|р\b|₽|шт|кг|г\b|см|мм|мл|л\b)")
 
 
@@ -40,6 +41,7 @@ class DateMention:
     is_field: bool = False
     is_deadline: bool = False
     is_background: bool = False  # after «отгрузили», «создан» …: the event only when alone
+    is_document: bool = False  # «письмо от 16.03.2023»: the date of a document, never the event
 
 
 def _month(word: str, words: DateWords) -> int | None:
@@ -59,6 +61,8 @@ def _month(word: str, words: DateWords) -> int | None:
 
 
 def _weekday(word: str, words: DateWords) -> int | None:
+    if word[:1] not in words.weekday_initials:
+        return None
     for stem, number in words.weekdays.items():
         if word.startswith(stem) and word[len(stem) :] in _WEEKDAY_ENDINGS:
             return number
@@ -143,12 +147,14 @@ def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[
     tokens = analysis.tokens
     found: list[DateMention] = []
     last_week_sents = {m.sentence for m in analysis.matches if m.group == "date:last_week"}
+    exact, stems = words.relative_lookup
     for i, tok in enumerate(tokens):
         word = tok.text
-        for key, back in words.relative_days.items():
-            if word == key or (key.endswith("*") and word.startswith(key[:-1])):
-                found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
-                break
+        back = exact.get(word)
+        if back is None:
+            back = next((days for stem, days in stems if word.startswith(stem)), None)
+        if back is not None:
+            found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
         else:
             if word in words.ago and i > 0:
                 unit = tokens[i - 1].text
@@ -186,7 +192,7 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
     raw.sort(key=lambda m: m.start)
     ends = {
         group: [analysis.tokens[m.last].stop for m in analysis.matches if m.group == group]
-        for group in ("date:deadline", "date:background", "date:property")
+        for group in ("date:deadline", "date:background", "date:property", "date:document")
     }
     field_ends = [analysis.tokens[m.last].stop for m in analysis.matches if m.group == "date:field"]
 
@@ -227,12 +233,19 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
             is_deadline = True  # «отгрузка сегодня до 18:00» is a deadline
         value = m.value if m.value is None or m.value <= received else None
         background = right_before("date:background", m.start, 30)
-        result.append(DateMention(m.start, m.stop, value, is_field, is_deadline, background))
+        document = _DOCUMENT_LINK.search(text, max(0, m.start - 4), m.start) is not None and (
+            right_before("date:document", m.start, 48)
+        )
+        result.append(
+            DateMention(m.start, m.stop, value, is_field, is_deadline, background, document)
+        )
     return result
 
 
 def event_date(mentions: list[DateMention]) -> date | None:
-    usable = [m for m in mentions if m.value is not None and not m.is_deadline]
+    usable = [
+        m for m in mentions if m.value is not None and not m.is_deadline and not m.is_document
+    ]
     fields = [m for m in usable if m.is_field]
     foreground = [m for m in usable if not m.is_background]
     ranked = fields or foreground or usable

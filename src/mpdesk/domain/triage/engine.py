@@ -9,17 +9,30 @@ from collections.abc import Sequence
 from datetime import date
 
 from mpdesk.domain.triage.analysis import TextAnalyzer, analyze
-from mpdesk.domain.triage.classify import classify_category, detect_marketplace
+from mpdesk.domain.triage.classify import detect_marketplace, rank_categories
 from mpdesk.domain.triage.dates import event_date, find_dates
 from mpdesk.domain.triage.entities import extract_entities
 from mpdesk.domain.triage.lexicon import Lexicon
 from mpdesk.domain.triage.model import CategoryModel
 from mpdesk.domain.triage.normalize import normalize_text
 from mpdesk.domain.triage.questions import find_missing, is_vague
+from mpdesk.domain.triage.requests import find_problems, request_sentences
 from mpdesk.domain.triage.result import TriageResult
+from mpdesk.domain.triage.urgency import is_urgent
 
-#: only the beginning of a very long text is analysed (keeps every text under ~50 ms)
-MAX_ANALYZED_CHARS = 3000
+#: a longer text keeps its first ``HEAD_CHARS`` and last ``TAIL_CHARS`` characters: the story
+#: comes first, the request usually last (keeps every text within a few milliseconds)
+MAX_ANALYZED_CHARS = 6000
+HEAD_CHARS = 4000
+TAIL_CHARS = 2000
+
+
+def prepare_text(text: str, lexicon: Lexicon) -> str:
+    """The normalised text that is analysed (head and tail of a very long one)."""
+    if len(text) > MAX_ANALYZED_CHARS:
+        text = text[:HEAD_CHARS] + "\n\n" + text[-TAIL_CHARS:]
+    clean = normalize_text(text, lexicon.entities.glue_prefixes)
+    return clean[: MAX_ANALYZED_CHARS + MAX_ANALYZED_CHARS // 2]  # NFKC may expand
 
 
 def triage_text(
@@ -32,23 +45,33 @@ def triage_text(
     model: CategoryModel | None = None,
 ) -> TriageResult:
     truncated = len(text) > MAX_ANALYZED_CHARS
-    clean = normalize_text(text[:MAX_ANALYZED_CHARS], lexicon.entities.glue_prefixes)
-    clean = clean[: MAX_ANALYZED_CHARS + MAX_ANALYZED_CHARS // 2]  # NFKC may expand
+    clean = prepare_text(text, lexicon)
     analysis = analyze(clean, lexicon, analyzer)
     marketplace = detect_marketplace(analysis, lexicon, marketplace_hint)
     dates = find_dates(analysis, received_at, lexicon.dates)
     entities = extract_entities(clean, analysis, dates, lexicon.entities, marketplace)
     when = event_date(dates)
-    category, scores = classify_category(analysis, lexicon, model)
-    vague = is_vague(analysis, lexicon)
+    ranking = rank_categories(analysis, lexicon, model)
+    vague = is_vague(analysis, lexicon, entities, when)
+    problems = find_problems(clean, analysis, lexicon, ranking.category)
+    alternatives = list(ranking.alternatives)
+    for problem in problems[1:]:  # a second problem is always offered as an alternative
+        if problem.category != ranking.category and problem.category not in alternatives:
+            alternatives.append(problem.category)
     return TriageResult(
         marketplace=marketplace,
-        category=category,
+        category=ranking.category,
         entities=entities,
         event_date=when,
         missing=find_missing(entities, when, vague, attachments),
         vague=vague,
-        category_scores=scores.values,
-        evidence=scores.evidence,
+        category_scores=ranking.scores.values,
+        evidence=ranking.scores.evidence,
         truncated=truncated,
+        needs_confirmation=ranking.needs_confirmation,
+        category_alternatives=alternatives,
+        category_probabilities=ranking.probabilities,
+        urgent=is_urgent(analysis),
+        requests=request_sentences(clean, analysis),
+        problems=problems,
     )

@@ -20,18 +20,20 @@ from mpdesk.domain.triage.analysis import Analysis
 from mpdesk.domain.triage.dates import DateMention
 from mpdesk.domain.triage.lexicon import EntityWords
 
+_DIGIT = re.compile(r"\d")
 _CHUNK = re.compile(r"[^\W_]+(?:[-_/.][^\W_]+)*|\S")
 _POSTING = re.compile(r"^\d{8,10}-\d{4}(?:-\d{1,2})?$")
-_WB_FBS_SUPPLY = re.compile(r"^WB-GI-\d+$", re.IGNORECASE)
+_WB_FBS_SUPPLY = re.compile(r"^WB[-_]GI[-_]\d+$", re.IGNORECASE)
 _CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
 _AMOUNT = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
-    r"(?:\s*(тыс\.?|тысяч[аи]?|тыщ[аи]?|к|млн\.?|миллион(?:а|ов)?)(?![^\W\d_]))?"
+    r"(?:\s*(тыс\.?|тысяч[аи]?|тыщ[аи]?|к|млн\.?|миллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?)"
+    r"(?![^\W\d_]))?"
     r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
 )
 PHONE = re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
-_RANGE_START = re.compile(r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)\s*[-—]\s*$")
+_RANGE_START = re.compile(r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)\s*(?:[-—]|\sдо)\s*$")
 _MASKS = (
     re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%"),
     re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)"),
@@ -51,7 +53,10 @@ class Chunk:
 
     @property
     def is_value(self) -> bool:
-        return any(c.isdigit() for c in self.raw) or bool(_CODE_SHAPE.match(self.raw))
+        raw = self.raw
+        if raw.isalpha():  # a word: no digit, and a code needs a hyphen
+            return False
+        return _DIGIT.search(raw) is not None or _CODE_SHAPE.match(raw) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,13 @@ def _amounts(text: str, cased: str, words: EntityWords) -> list[tuple[int, int, 
             continue
         factor = 1
         if scale:
-            factor = 1_000_000 if scale.startswith(("млн", "милл")) else 1000
+            factor = (
+                1_000_000_000
+                if scale.startswith(("млрд", "миллиард"))
+                else 1_000_000
+                if scale.startswith(("млн", "милл"))
+                else 1000
+            )
         if factor == 1:
             raw = f"{int(digits)}.{(cents or '0').ljust(2, '0')}"
         else:  # «1,5 тыс» = 1500.00
@@ -182,6 +193,9 @@ def extract_entities(
         masked[start:stop] = b"\x01" * (stop - start)
     labels = _labels(analysis)
     label_ends = [lb.end for lb in labels]
+    money_ends = sorted(
+        analysis.tokens[m.last].stop for m in analysis.matches if m.group == "money"
+    )
     starts = [sent.start for sent in analysis.sentences]
 
     def sentence_of(pos: int) -> int:
@@ -279,6 +293,18 @@ def extract_entities(
                         i += 1
                     continue
         if id_type is None:
+            amount = amount_at.get(ch.start)
+            floor = max(last_value_end, label.end if label is not None else -1)
+            if amount is not None and _money_context(money_ends, low, amount, floor, words,
+                                                     sentence_of):  # fmt: skip
+                digits = _plain_amount(low[amount[0] : amount[1]])
+                if digits and add(IdType.AMOUNT, digits):
+                    carry = IdType.AMOUNT
+                    last_value_end = amount[1]
+                    while i < n and chunks[i].start < amount[1]:
+                        i += 1
+                    continue
+        if id_type is None:
             id_type = _shape_type(raw, marketplace)
         if id_type is not None and add(id_type, raw):
             carry = id_type
@@ -287,6 +313,44 @@ def extract_entities(
         last_value_end = last_id_end = chunks[j - 1].stop
         i = j
     return result
+
+
+_PLAIN_NUMBER = re.compile(r"^(\d{1,3}(?:[ .]\d{3})+|\d{1,7})(?:,(\d{1,2}))?$")
+
+
+def _plain_amount(raw: str) -> str:
+    """«4300» → «4300.00», «43.654» (dot thousands) → «43654.00», «1 250,5» → «1250.50»;
+    empty for anything else (long digit runs are identifiers, not sums)."""
+    m = _PLAIN_NUMBER.match(raw.strip())
+    if m is None:
+        return ""
+    whole = int(m.group(1).replace(" ", "").replace(".", ""))
+    cents = (m.group(2) or "0").ljust(2, "0")
+    return f"{whole}.{cents}" if whole or int(cents) else ""
+
+
+def _money_context(
+    money_ends: list[int],
+    low: str,
+    amount: tuple[int, int, str, bool],
+    floor: int,
+    words: EntityWords,
+    sentence_of: Callable[[int], int],
+) -> bool:
+    """A money word («штраф», «удержали», «на сумму») ends at most ``money_gap`` words before
+    the number, in the same sentence, after ``floor`` (the last value or a nearer identifier
+    label), and the number does not count something («списано 72 упаковки»)."""
+    after = _WORD_AFTER.match(low, amount[1])
+    if after is not None and len(after.group(1)) > 3 and after.group(1) not in words.links:
+        return False
+    k = bisect_right(money_ends, amount[0]) - 1
+    if k < 0:
+        return False
+    end = money_ends[k]
+    if end <= floor or sentence_of(end - 1) != sentence_of(amount[0]):
+        return False
+    between = [w for w in _CHUNK.findall(low[end : amount[0]]) if w.isalnum()]
+    return len(between) <= words.money_gap
 
 
 def _next_word(low: str, chunks: list[Chunk], j: int) -> str:

@@ -31,6 +31,9 @@ class EntityWords:
     millions: frozenset[str]
     stop_labels: tuple[str, ...]
     glue_prefixes: tuple[str, ...]
+    money_words: tuple[str, ...] = ()
+    money_gap: int = 3
+    billions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,31 @@ class DateWords:
     property_words: tuple[str, ...]
     field_labels: tuple[str, ...]
     max_past_days_without_year: int
+    document: tuple[str, ...] = ()
+
+    @property
+    def relative_lookup(self) -> tuple[dict[str, int], tuple[tuple[str, int], ...]]:
+        """``relative_days`` split into exact words and prefix stems (``вчерашн*``), in the
+        lexicon's order (the first matching key wins)."""
+        found = self.__dict__.get("_relative_lookup")
+        if found is None:
+            exact: dict[str, int] = {}
+            for key, back in self.relative_days.items():
+                if not key.endswith("*"):
+                    exact.setdefault(key, back)
+            stems = tuple((k[:-1], b) for k, b in self.relative_days.items() if k.endswith("*"))
+            found = (exact, stems)
+            self.__dict__["_relative_lookup"] = found
+        return found
+
+    @property
+    def weekday_initials(self) -> frozenset[str]:
+        """First letters of the weekday stems (a quick test before the stems are tried)."""
+        found = self.__dict__.get("_weekday_initials")
+        if found is None:
+            found = frozenset(stem[:1] for stem in self.weekdays)
+            self.__dict__["_weekday_initials"] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -71,16 +99,22 @@ class Lexicon:
     cat_default: str
     cat_priority: tuple[str, ...]
     cat_terms: dict[str, CategoryTerms]
-    model_weight: float
     how_to_words: frozenset[str]
     how_to_category: str
     how_to_weight: float
-    model_min_probability: float
     vague_min_informative: int
     vague_terms: tuple[str, ...]
     vague_signature: tuple[str, ...]
     entities: EntityWords
     dates: DateWords
+    confirm_below: float = 0.6
+    alternative_min: float = 0.05
+    question_words: frozenset[str] = frozenset()
+    urgent_terms: tuple[str, ...] = ()
+    urgent_against: tuple[str, ...] = ()
+    vague_general: tuple[str, ...] = ()
+    vague_general_min: int = 2
+    vague_concrete: tuple[str, ...] = ()
     index: TermIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -263,6 +297,18 @@ class TermIndex:
             index.add(term, "vague")
         for term in lex.vague_signature:
             index.add(term, "vague:signature")
+        for term in lex.vague_general:
+            index.add(term, "vague:general")
+        for term in lex.vague_concrete:
+            index.add(term, "vague:concrete")
+        for term in lex.urgent_terms:
+            index.add(term, "urgent")
+        for term in lex.urgent_against:
+            index.add(term, "urgent:against")
+        for term in lex.entities.money_words:
+            index.add(term, "money")
+        for term in lex.dates.document:
+            index.add(term, "date:document")
         for id_type, labels in lex.entities.labels.items():
             for term in labels:
                 index.add(term, f"label:{id_type}")

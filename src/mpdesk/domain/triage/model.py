@@ -1,71 +1,99 @@
-"""A small multinomial naive Bayes over lemmas: the second opinion of category triage.
+"""The learned category model: a multinomial logistic regression over hashed features.
 
-Trained by ``scripts/train_triage_model.py`` from the labelled sets in ``tests/data`` and
-shipped as data (``knowledge/triage/model.json``). Features are the lemmas of the text and,
-prefixed ``R:``, the lemmas of request sentences. The rules stay in charge (classify.py): the
-model decides alone only when no lexicon term speaks for any category, and otherwise nudges
-close calls.
+Trained by ``scripts/train_triage_model.py`` (numpy, never at run time) and shipped as data
+(``knowledge/triage/category_model.json``). Inference is pure Python: the weights of every
+feature a token gives are summed once per distinct token and cached, so a text costs one vector
+addition per distinct token. The softmax is divided by a temperature fitted on held-out
+predictions, so the probabilities mean what they say (``mpdesk eval triage`` prints the
+reliability table).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from mpdesk.domain.triage.analysis import Analysis
-from mpdesk.domain.triage.lexicon import Lexicon
+from mpdesk.domain.triage.features import (
+    TextFeatures,
+    feature_bucket,
+    request_feature_names,
+    token_feature_names,
+)
 
-REQUEST_PREFIX = "R:"
-
-
-def model_features(analysis: Analysis, lexicon: Lexicon) -> list[str]:
-    """Lemmas of content words; lemmas in request sentences also as ``R:lemma``."""
-    found = []
-    for token in analysis.tokens:
-        if len(token.text) < 2 or not token.text.isalpha() or token.lemma in lexicon.stopwords:
-            continue
-        found.append(token.lemma)
-        if analysis.sentences[token.sentence].is_request:
-            found.append(REQUEST_PREFIX + token.lemma)
-    return found
+#: distinct tokens whose summed weights are kept per model
+_CACHE_LIMIT = 200_000
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class CategoryModel:
     classes: tuple[str, ...]
-    log_prior: Mapping[str, float]
-    log_likelihood: Mapping[str, Mapping[str, float]]  # class -> feature -> log P(f | class)
-    log_unseen: Mapping[str, float]  # class -> log P(f | class) of a feature never seen there
-    vocabulary: frozenset[str]
+    buckets: int
+    weights: Sequence[float]  # buckets × classes, row-major
+    dense_weights: Sequence[float]  # dense features × classes, row-major
+    bias: tuple[float, ...]
+    temperature: float = 1.0
+    _token_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, repr=False)
+    _request_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
 
-    @classmethod
-    def from_counts(
-        cls,
-        class_counts: Mapping[str, int],
-        feature_counts: Mapping[str, Mapping[str, int]],
-        alpha: float,
-    ) -> CategoryModel:
-        vocabulary = frozenset(f for counts in feature_counts.values() for f in counts)
-        total_docs = sum(class_counts.values()) or 1
-        size = len(vocabulary) or 1
-        log_prior, log_likelihood, log_unseen = {}, {}, {}
-        for c in class_counts:
-            counts = feature_counts.get(c, {})
-            denominator = sum(counts.values()) + alpha * size
-            log_prior[c] = math.log(max(class_counts[c], 1) / total_docs)
-            log_likelihood[c] = {f: math.log((n + alpha) / denominator) for f, n in counts.items()}
-            log_unseen[c] = math.log(alpha / denominator)
-        return cls(tuple(class_counts), log_prior, log_likelihood, log_unseen, vocabulary)
+    def __post_init__(self) -> None:
+        k = len(self.classes)
+        if len(self.weights) != self.buckets * k or len(self.bias) != k:
+            raise ValueError("weights do not match the classes and buckets")
+        if len(self.dense_weights) % k:
+            raise ValueError("dense weights do not match the classes")
+        if self.temperature <= 0:
+            raise ValueError("temperature must be positive")
 
-    def predict(self, features: list[str]) -> dict[str, float]:
-        """Probability of each class (features unknown to the model are ignored)."""
-        known = {f for f in features if f in self.vocabulary}
-        scores = {}
-        for c in self.classes:
-            table, unseen = self.log_likelihood[c], self.log_unseen[c]
-            scores[c] = self.log_prior[c] + sum(table.get(f, unseen) for f in known)
-        top = max(scores.values(), default=0.0)
-        exp = {c: math.exp(s - top) for c, s in scores.items()}
-        total = sum(exp.values()) or 1.0
-        return {c: v / total for c, v in exp.items()}
+    @property
+    def dense_size(self) -> int:
+        return len(self.dense_weights) // len(self.classes)
+
+    def _sum(self, names: list[str]) -> tuple[float, ...]:
+        k, weights, buckets = len(self.classes), self.weights, self.buckets
+        total = [0.0] * k
+        for name in names:
+            row = feature_bucket(name, buckets) * k
+            for c in range(k):
+                total[c] += weights[row + c]
+        return tuple(total)
+
+    def token_scores(self, surface: str, lemma: str) -> tuple[float, ...]:
+        key = (surface, lemma)
+        found = self._token_cache.get(key)
+        if found is None:
+            found = self._sum(token_feature_names(surface, lemma))
+            if len(self._token_cache) < _CACHE_LIMIT:
+                self._token_cache[key] = found
+        return found
+
+    def request_scores(self, lemma: str) -> tuple[float, ...]:
+        found = self._request_cache.get(lemma)
+        if found is None:
+            found = self._sum(request_feature_names(lemma))
+            if len(self._request_cache) < _CACHE_LIMIT:
+                self._request_cache[lemma] = found
+        return found
+
+    def logits(self, features: TextFeatures) -> list[float]:
+        k = len(self.classes)
+        vectors = [self.bias]
+        vectors.extend(self.token_scores(surface, lemma) for surface, lemma in features.tokens)
+        vectors.extend(self.request_scores(lemma) for lemma in features.request_lemmas)
+        logits = [sum(column) for column in zip(*vectors, strict=True)]
+        dense, size = features.dense, self.dense_size
+        for d in range(min(len(dense), size)):
+            value = dense[d]
+            if value:
+                row = d * k
+                for c in range(k):
+                    logits[c] += value * self.dense_weights[row + c]
+        return logits
+
+    def predict(self, features: TextFeatures) -> dict[str, float]:
+        """Calibrated probability of each class."""
+        scaled = [v / self.temperature for v in self.logits(features)]
+        top = max(scaled)
+        exp = [math.exp(v - top) for v in scaled]
+        total = sum(exp)
+        return {c: e / total for c, e in zip(self.classes, exp, strict=True)}

@@ -42,6 +42,7 @@ _TRANSLATE = str.maketrans(
     }
 )
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
+_MIXED = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _SPACES = re.compile(r" {2,}")
 _NUMERO = re.compile(r"№(?=\S)")
 
@@ -88,7 +89,8 @@ def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     if not text.isprintable():  # control, format, private-use or unassigned characters
         text = "".join(ch if ch == "\n" or ch.isprintable() or ch == " " else " " for ch in text)
-    text = _LETTER_RUN.sub(_fix_run, text)
+    if _MIXED.search(text):  # a run mixing scripts has a Latin letter next to a Cyrillic one
+        text = _LETTER_RUN.sub(_fix_run, text)
     prefixes = tuple(glue_prefixes)
     if prefixes:
         text = _glue_pattern(prefixes).sub(_split_glued, text)

@@ -16,10 +16,37 @@ from mpdesk.domain.triage.entities import PHONE
 from mpdesk.domain.triage.lexicon import Lexicon
 
 
-def is_vague(analysis: Analysis, lex: Lexicon) -> bool:
-    """True when the text does not say concretely what happened: after dropping stop words,
-    filler («помогите», «что-то не так»), topic-only words, names and numbers, fewer than
-    ``min_informative`` words remain."""
+def is_vague(
+    analysis: Analysis,
+    lex: Lexicon,
+    entities: Sequence[Identifier] = (),
+    event_date: date | None = None,
+) -> bool:
+    """True when the text does not say concretely what happened: too few informative words
+    (``_is_uninformative``), or a general complaint about the rules that names no goods, sum or
+    day (``_is_general_complaint``)."""
+    return _is_uninformative(analysis, lex) or _is_general_complaint(
+        analysis, lex, entities, event_date
+    )
+
+
+def _is_general_complaint(
+    analysis: Analysis, lex: Lexicon, entities: Sequence[Identifier], event_date: date | None
+) -> bool:
+    """«Сколько можно, маркетплейсы меняют правила …»: at least ``vague.general_min`` signs of
+    a general complaint, no ``vague.concrete`` word (a supply, an order, a card …), and no
+    identifier, amount or day."""
+    if event_date is not None or entities:
+        return False
+    general = {m.first for m in analysis.matches if m.group == "vague:general"}
+    if len(general) < lex.vague_general_min:
+        return False
+    return not any(m.group == "vague:concrete" for m in analysis.matches)
+
+
+def _is_uninformative(analysis: Analysis, lex: Lexicon) -> bool:
+    """After dropping stop words, filler («помогите», «что-то не так»), topic-only words,
+    names and numbers, fewer than ``min_informative`` words remain."""
     covered: set[int] = set()
     signature_sentences: dict[int, int] = {}  # sentence -> first token of a signature
     for m in analysis.matches:

@@ -68,7 +68,7 @@ def cmd_triage(
         raise UserInputError("triage_text_empty")
     result = triage_case(ctx, source, _received(received_at) or ctx.clock.today(),
                          [p.name for p in attach or []], marketplace)  # fmt: skip
-    emit(result.contract() | {"vague": result.vague}, as_json,
+    emit(result.contract() | result.details() | {"vague": result.vague}, as_json,
          lambda c: print_triage(c, ctx, result))  # fmt: skip
 
 
@@ -108,9 +108,12 @@ def print_triage(console: Console, ctx: Any, result: Any) -> None:
     if channel is not None and result.marketplace:  # unknown marketplace: no channel to name
         lines.append(m("triage_channel", value=channel.name_ru))
     console.print(f"[bold]{m('triage_heading')}[/]")
+    if result.urgent:
+        console.print(f"[bold red]{m('triage_urgent')}[/]")
     console.print(lines[0])
     for line in lines[1:]:
         console.print("  " + line, markup=False)
+    print_choices(console, ctx, result)
     if result.truncated:
         console.print(m("triage_truncated"))
     if not result.missing:
@@ -123,6 +126,28 @@ def print_triage(console: Console, ctx: Any, result: Any) -> None:
         console.print(m("triage_questions"))
         for n, question in enumerate(result.questions, 1):
             console.print(f"  {n}. {question}", markup=False)
+
+
+def print_choices(console: Console, ctx: Any, result: Any) -> None:
+    """When unsure: the two best categories and the question; with several requests: each
+    request as a separate problem."""
+    m, kb = ctx.message, ctx.kb
+
+    def label(category: str) -> str:
+        found = kb.categories.get(category)
+        return found.label_ru if found else category
+
+    if result.needs_confirmation and result.category_alternatives:
+        best_two = [result.category, *result.category_alternatives[:1]]
+        choices = ", ".join(f"«{label(c)}»" for c in best_two)
+        console.print(m("triage_unsure", value=label(result.category), choices=choices),
+                      markup=False)  # fmt: skip
+        console.print("  " + result.confirmation_question, markup=False)
+    if len(result.problems) > 1:
+        console.print(m("triage_problems"))
+        for problem in result.problems:
+            text = m("triage_problem", category=label(problem.category), sentence=problem.sentence)
+            console.print("  — " + text, markup=False)
 
 
 eval_app = typer.Typer(help="Оценка качества на размеченных данных.", no_args_is_help=True)
@@ -152,14 +177,21 @@ def cmd_eval_triage(file: FileArg, show_misses: MissesOpt = 50, as_json: JsonOpt
 
 
 def print_eval(console: Console, ctx: Any, report: dict[str, Any], show_misses: int) -> None:
-    summary, targets = report["summary"], report["targets"]
+    summary, targets, most = report["summary"], report["targets"], report["max_targets"]
     console.print(f"[bold]{ctx.message('eval_heading', cases=summary['cases'])}[/]")
     for name, value in summary.items():
         if name == "cases":
             continue
-        target = targets.get(name)
-        mark = "" if target is None else (" ✓" if value >= target else " ✗")
-        console.print(f"  {name:<22} {value:.4f}" + (f"  (≥ {target}){mark}" if target else ""))
+        line = f"  {name:<22} {value:.4f}"
+        if name in targets:
+            line += f"  (≥ {targets[name]})" + (" ✓" if value >= targets[name] else " ✗")
+        elif name in most:
+            line += f"  (≤ {most[name]})" + (" ✓" if value <= most[name] else " ✗")
+        console.print(line)
+    console.print("\n  reliability: confidence bin, cases, mean confidence, accuracy")
+    for row in report["reliability"]:
+        console.print(f"  {row['from']:.1f}–{row['to']:.1f} {row['cases']:>6} "
+                      f"{row['mean_confidence']:.3f} {row['accuracy']:.3f}")  # fmt: skip
     cats = list(report["confusion"])
     console.print("\n  confusion (rows: gold, columns: predicted)")
     console.print("  " + " " * 12 + "".join(f"{c[:6]:>8}" for c in cats))

@@ -1,4 +1,4 @@
-"""The shipped triage lexicon and the real analyzer (razdel + pymorphy3), loaded once."""
+"""The shipped triage lexicon and the real analyzer (regex tokens, pymorphy3), loaded once."""
 
 from __future__ import annotations
 
