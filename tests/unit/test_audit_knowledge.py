@@ -150,6 +150,13 @@ FILLED = {
     "report_bad_encoding": {"file", "encoding"},
     "report_duplicate_file": {"file", "other"},
     "report_unreadable": {"file", "error"},
+    "report_bad_json": {"file", "row", "column"},
+    "json_syntax": {"file", "line", "column"},
+    "json_encoding": {"file", "line", "column"},
+    "json_too_deep": {"file", "line", "column", "limit"},
+    "json_long_number": {"file", "line", "column", "digits"},
+    "json_not_finite": {"file", "line", "column", "value"},
+    "json_bad_char": {"file", "line", "column"},
     "audit_saved": {"added", "updated", "unchanged", "new_files"},
     "audit_title_acceptance_shortfall": {
         "supply_id",

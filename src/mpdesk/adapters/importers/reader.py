@@ -26,6 +26,7 @@ from mpdesk.adapters.importers.wb import incomes, realization, supply_goods
 from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile, ReportKind
 from mpdesk.domain.audit.rows import AuditInput
 from mpdesk.domain.errors import AttachmentError
+from mpdesk.domain.json_text import JsonInputError
 from mpdesk.services.ports import ReadProgress
 
 log = logging.getLogger(__name__)
@@ -95,8 +96,13 @@ class FileReportReader:
         except AttachmentError as exc:  # zip bomb, broken zip
             problem = FileProblem(exc.code, {**exc.fields, "file": report.name})
             return self._failed(report, digest, problem), None
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            log.debug("cannot read %s", path, exc_info=True)
+        except JsonInputError as exc:
+            problem = _json_problem(exc, report.name)
+            return self._failed(report, digest, problem), None
+        except MemoryError:
+            raise  # the isolated reader marks the file and reads the others again
+        except Exception as exc:  # one file's surprise must not cost the audit the others
+            log.warning("cannot read %s", path, exc_info=True)
             fields = {"file": report.name, "error": type(exc).__name__}
             problem = FileProblem("report_unreadable", fields)
             return self._failed(report, digest, problem), None
@@ -125,11 +131,13 @@ class FileReportReader:
         if sniffed.media_type == _XLSX:
             report.format = "xlsx"
             return self._xlsx(path, report, source)
-        if sniffed.family != "text":
-            raise ReportProblem("report_not_table", media_type=sniffed.media_type)
         with path.open("rb") as fh:
             head = fh.read(csv_text.HEAD_BYTES)
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        utf16 = csv_text.utf16_codec(head)
+        if sniffed.family != "text" and utf16 is None:
+            raise ReportProblem("report_not_table", media_type=sniffed.media_type)
+        start = csv_text.decode_head(head[:64], utf16 or "utf-8").lstrip(" \t\r\n")[:1]
+        if start in ("{", "["):
             report.format = "json"
             return self._json(path, report, source)
         report.format = "csv"
@@ -170,7 +178,7 @@ class FileReportReader:
         match: HeaderMatch | None = None
         separator = ";"
         if encoding is not None:
-            text = head.decode(encoding, errors="ignore")
+            text = csv_text.decode_head(head, encoding)
             for separator in csv_text.SEPARATORS:
                 match = best_header(TABLE_SPECS, csv_text.head_rows(text, separator))
                 if match is not None:
@@ -198,12 +206,7 @@ class FileReportReader:
     # --- JSON -----------------------------------------------------------------------------
 
     def _json(self, path: Path, report: ReportFile, source: Source) -> Extract:
-        try:
-            data = jsondoc.load(path)
-        except jsondoc.JsonError as exc:
-            raise ReportProblem(
-                "report_bad_json", row=exc.line or "?", column=exc.column or "?"
-            ) from exc
+        data = jsondoc.load(path, report.name)
         if isinstance(data, list) and not data:
             raise ReportProblem("report_empty")
         goods = supply_goods.wrappers(data)
@@ -232,6 +235,14 @@ class FileReportReader:
         columns = {i: c for i, c in enumerate(frame.columns) if c != ROW}
         _check_needs(HeaderMatch(spec, 0, columns, 1))
         return _EXTRACT[spec.kind](frame, source)
+
+
+def _json_problem(exc: JsonInputError, name: str) -> FileProblem:
+    fields = {k: v for k, v in exc.fields.items() if k != "file"}
+    if exc.code == "json_syntax":  # the audit's own wording (row = line of the file)
+        return FileProblem("report_bad_json", {"file": name, "row": fields["line"],
+                                               "column": fields["column"]})  # fmt: skip
+    return FileProblem(exc.code, {"file": name, **fields})
 
 
 def _match(head: list[tuple[int, dict[int, str]]]) -> HeaderMatch:

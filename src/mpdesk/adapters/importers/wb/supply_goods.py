@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
-from mpdesk.adapters.importers.values import iso_date
+from mpdesk.adapters.importers.values import is_sane_number, iso_date
 from mpdesk.domain.audit.rows import SupplyGoodsRow
 from mpdesk.domain.identifiers import IdType, normalize_identifier
 
@@ -35,11 +35,14 @@ def _int(value: Any, where: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ReportProblem("report_bad_value", row=where, column="quantity", value=str(value))
     try:
-        return int(float(value))
+        number = float(value)
     except ValueError as exc:
         raise ReportProblem(
             "report_bad_value", row=where, column="quantity", value=str(value)
         ) from exc
+    if not is_sane_number(number):
+        raise ReportProblem("report_bad_value", row=where, column="quantity", value=str(value))
+    return int(number)
 
 
 def extract(items: list[dict[str, Any]], source: Source) -> Extract:
