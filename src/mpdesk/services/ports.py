@@ -526,7 +526,9 @@ class FindingTotal:
 class AuditRepository(Protocol):
     """Saved findings and the fingerprints of the audited files."""
 
-    def known_files(self, sha256s: Sequence[str]) -> set[str]: ...
+    def known_files(self, shop_id: int, sha256s: Sequence[str]) -> set[str]:
+        """The fingerprints among ``sha256s`` that the shop has audited before."""
+        ...
 
     def add_file(self, file: ReportFile, shop_id: int | None, now: datetime) -> None: ...
 

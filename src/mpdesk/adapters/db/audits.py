@@ -103,12 +103,13 @@ class SqlAuditRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def known_files(self, sha256s: Sequence[str]) -> set[str]:
+    def known_files(self, shop_id: int, sha256s: Sequence[str]) -> set[str]:
         known: set[str] = set()
+        c = audit_files.c
         for start in range(0, len(sha256s), _CHUNK):
             chunk = list(sha256s[start : start + _CHUNK])
             rows = self.conn.execute(
-                select(audit_files.c.sha256).where(audit_files.c.sha256.in_(chunk))
+                select(c.sha256).where(c.shop_id == shop_id, c.sha256.in_(chunk))
             )
             known.update(r[0] for r in rows)
         return known
