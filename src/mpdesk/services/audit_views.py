@@ -75,6 +75,7 @@ def file_public(ctx: ServiceContext, file: ReportFile) -> dict[str, Any]:
         "problem_code": file.problem.code if file.problem else None,
         "usable": file.usable,
         "sha256": file.sha256 or None,
+        "archive": file.archive,
     }
 
 

@@ -111,9 +111,11 @@ class IsolatedReportReader:
                 position = positions.pop(died.index)
                 path = active.pop(died.index)
                 failed[position] = _too_big(path)
-        files = list(batch.files)
-        for position in sorted(failed):
-            files.insert(position, failed[position])
+        for file in batch.files:  # the child numbered the files it was given
+            file.source = positions[file.source]
+        for position, file in failed.items():
+            file.source = position
+        files = sorted([*batch.files, *failed.values()], key=lambda f: f.source)
         return ReportBatch(files, batch.data)
 
     def _read_in_child(self, paths: list[Path], progress: ReadProgress | None) -> ReportBatch:

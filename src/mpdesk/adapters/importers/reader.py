@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 import polars as pl
 
 from mpdesk.adapters.file_store import sniff_path
-from mpdesk.adapters.importers import csv_text, jsondoc, shipment_list, xlsx
+from mpdesk.adapters.importers import archive, csv_text, jsondoc, shipment_list, xlsx
 from mpdesk.adapters.importers.columns import HeaderMatch, TableSpec, best_header
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
 from mpdesk.adapters.importers.ozon import transactions
@@ -61,24 +61,48 @@ class FileReportReader:
         logistics: list[pl.DataFrame] = []
         seen: dict[str, str] = {}
         with ThreadPoolExecutor(max_workers=1) as pool:  # each file's sha256 while Polars reads
-            for path, size in zip(paths, sizes, strict=True):
+            for index, (path, size) in enumerate(zip(paths, sizes, strict=True)):
                 if progress is not None:
                     progress.file(path.name)
-                report, extract = self._read_one(path, seen, pool)
-                files.append(report)
-                if extract is not None:
-                    data.extend(extract.data)
-                    if extract.logistics is not None:
-                        logistics.append(extract.logistics)
+                for report, extract in self._read_source(path, seen, pool):
+                    report.source = index
+                    files.append(report)
+                    if extract is not None:
+                        data.extend(extract.data)
+                        if extract.logistics is not None:
+                            logistics.append(extract.logistics)
                 if progress is not None:
                     progress.advance(size)
         data.logistics = realization.logistics_rows(logistics)
         return ReportBatch(files, data)
 
-    def _read_one(
+    def _read_source(
         self, path: Path, seen: dict[str, str], pool: ThreadPoolExecutor
+    ) -> Iterator[tuple[ReportFile, Extract | None]]:
+        """One given file, or each member of a ZIP archive as its own file."""
+        if not _is_archive(path):
+            yield self._read_one(path, ReportFile(str(path), path.name, "", 0), seen, pool)
+            return
+        try:
+            with archive.unpacked(path) as members:
+                for member in members:
+                    report = ReportFile(
+                        path=f"{path}/{member.name}",
+                        name=f"{path.name} → {member.name}",
+                        sha256="",
+                        size=0,
+                        archive=path.name,
+                        member=member.name,
+                    )
+                    yield self._read_one(member.path, report, seen, pool)
+        except ReportProblem as exc:
+            report = ReportFile(str(path), path.name, _digest(path), path.stat().st_size)
+            report.problem = FileProblem(exc.code, {"file": path.name, **exc.fields})
+            yield report, None
+
+    def _read_one(
+        self, path: Path, report: ReportFile, seen: dict[str, str], pool: ThreadPoolExecutor
     ) -> tuple[ReportFile, Extract | None]:
-        report = ReportFile(path=str(path), name=path.name, sha256="", size=0)
         digest: Future[str] | None = None
         try:
             if not path.is_file():
@@ -128,6 +152,8 @@ class FileReportReader:
     def _extract(self, path: Path, report: ReportFile, digest: Future[str]) -> Extract:
         sniffed = sniff_path(path, MAX_UNPACKED)
         source = Source(report.name, digest)
+        if sniffed.family == "zip":  # only a member can get here: an archive inside an archive
+            raise ReportProblem("report_archive_nested")
         if sniffed.media_type == _XLSX:
             report.format = "xlsx"
             return self._xlsx(path, report, source)
@@ -235,6 +261,14 @@ class FileReportReader:
         columns = {i: c for i, c in enumerate(frame.columns) if c != ROW}
         _check_needs(HeaderMatch(spec, 0, columns, 1))
         return _EXTRACT[spec.kind](frame, source)
+
+
+def _is_archive(path: Path) -> bool:
+    """A ZIP that is not an office document (those are ZIP containers too)."""
+    try:
+        return path.is_file() and sniff_path(path, MAX_UNPACKED).family == "zip"
+    except AttachmentError:
+        return False  # a broken or bomb-like ZIP: ``_read_one`` reports it
 
 
 def _json_problem(exc: JsonInputError, name: str) -> FileProblem:

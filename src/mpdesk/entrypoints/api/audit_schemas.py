@@ -35,6 +35,9 @@ class AuditFilePublic(BaseModel):
     problem_code: str | None
     usable: bool
     sha256: str | None
+    archive: str | None = Field(
+        default=None, description="For a member of a ZIP archive: the archive's name."
+    )
 
 
 class EvidencePublic(BaseModel):

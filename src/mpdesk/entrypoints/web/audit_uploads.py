@@ -69,6 +69,6 @@ def run_uploaded_audit(
         result = audit_desk.audit_for_shop(ctx, principal, paths, shop_id, save=save)
     read = iter(result.files)
     merged = [refused[i] if i in refused else next(read) for i in range(len(files))]
-    for file in merged:
-        file.path = file.name  # never show the server's temporary paths
+    for file in merged:  # never show the server's temporary paths
+        file.path = f"{file.archive}/{file.member}" if file.archive else file.name
     return replace(result, files=merged)
