@@ -21,6 +21,8 @@ from mpdesk.domain.audit.findings import (
 )
 from mpdesk.domain.audit.report import ReportFile, ReportKind
 from mpdesk.domain.audit.run import KindTotal, objection_deadline, run_audit, summarize
+from mpdesk.domain.errors import IdentifierFormatError
+from mpdesk.domain.identifiers import IdType, identifier_problem, normalize_identifier
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports import (
     AuditPorts,
@@ -75,15 +77,19 @@ def audit_reports(
     save: bool = False,
     shop_name: str | None = None,
     progress: ReadProgress | None = None,
+    supply_id: str | None = None,
 ) -> AuditResult:
     """Read the files, run every rule, and with ``save`` store fingerprints and findings in
-    one transaction (all or nothing; the same files again add nothing).
+    one transaction (all or nothing; the same files again add nothing). ``supply_id`` is the
+    supply of the bare goods answer of the supplies API (checked like a typed WB supply
+    number).
 
     Finding ids are the shop's own (``for_shop``): those of ``shop_name``, else of each
     marketplace's default shop. Without ``save`` nothing is written; a default shop that does
     not exist yet gets the name mpdesk would create it under."""
     ports = audit_ports(ctx)
-    batch = ports.reader.read(paths, progress)
+    supply = checked_supply(supply_id)
+    batch = ports.reader.read(paths, progress, supply)
     found = run_audit(batch.data)
     marketplaces = _marketplaces(batch.files, found)
     if save and batch.usable:
@@ -99,6 +105,17 @@ def audit_reports(
         saved = None
     by_kind, total = summarize(findings)
     return AuditResult(batch.files, findings, deadlines, by_kind, total, saved)
+
+
+def checked_supply(raw: str | None) -> str | None:
+    """A WB supply number the person typed, normalised; ``IdentifierFormatError`` (field
+    ``supply``) when it cannot be one."""
+    if raw is None or not raw.strip():
+        return None
+    expected = identifier_problem("wb", IdType.SUPPLY_ID, raw)
+    if expected is not None:
+        raise IdentifierFormatError("supply", raw, expected)
+    return normalize_identifier(IdType.SUPPLY_ID, raw)
 
 
 def _marketplaces(files: Sequence[ReportFile], findings: Sequence[Finding]) -> list[str]:

@@ -496,9 +496,15 @@ class ReadProgress(Protocol):
 
 
 class ReportReader(Protocol):
-    def read(self, paths: Sequence[Path], progress: ReadProgress | None = None) -> ReportBatch:
+    def read(
+        self,
+        paths: Sequence[Path],
+        progress: ReadProgress | None = None,
+        supply_id: str | None = None,
+    ) -> ReportBatch:
         """Recognise and read every file; a file that cannot be used gets a problem, the
-        others are still read."""
+        others are still read. ``supply_id`` is the supply of files that lack one (the bare
+        goods answer of the supplies API)."""
         ...
 
 

@@ -52,7 +52,16 @@ def _digest(path: Path) -> str:
 
 
 class FileReportReader:
-    def read(self, paths: Sequence[Path], progress: ReadProgress | None = None) -> ReportBatch:
+    def __init__(self) -> None:
+        self.supply_id: str | None = None
+
+    def read(
+        self,
+        paths: Sequence[Path],
+        progress: ReadProgress | None = None,
+        supply_id: str | None = None,
+    ) -> ReportBatch:
+        self.supply_id = supply_id
         sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
         if progress is not None:
             progress.start(sum(sizes))
@@ -236,6 +245,10 @@ class FileReportReader:
         if isinstance(data, list) and not data:
             raise ReportProblem("report_empty")
         goods = supply_goods.wrappers(data)
+        bare = supply_goods.bare_goods(data)
+        if bare is not None:
+            report.kind = ReportKind.WB_SUPPLY_GOODS
+            goods = supply_goods.wrap(bare, self.supply_id)
         if goods is not None:
             report.kind = ReportKind.WB_SUPPLY_GOODS
             return supply_goods.extract(goods, source)

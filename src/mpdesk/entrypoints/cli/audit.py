@@ -91,6 +91,10 @@ class RichReadProgress:
 Files = Annotated[list[Path], typer.Argument(help="Отчёты: XLSX, CSV или JSON (сколько угодно).")]
 Save = Annotated[bool, typer.Option("--save", help="Сохранить находки в журнал.")]
 Shop = Annotated[str | None, typer.Option("--shop", help="Магазин (по умолчанию основной).")]
+Supply = Annotated[
+    str | None,
+    typer.Option("--supply", help="Номер поставки WB для файла с товарами поставки из API."),
+]
 Kinds = Annotated[
     list[str] | None, typer.Option("--kind", "-k", help="Вид находки (можно несколько).")
 ]
@@ -101,13 +105,17 @@ Statuses = Annotated[
 
 
 def cmd_audit(
-    files: Files, save: Save = False, shop: Shop = None, as_json: JsonOpt = False
+    files: Files,
+    save: Save = False,
+    shop: Shop = None,
+    supply: Supply = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Аудит отчётов маркетплейсов: недостачи при приёмке, двойная логистика, штрафы, списания."""
     ctx = current_ctx(with_journal=save)
     progress = RichReadProgress(ctx)
     try:
-        result = audit_reports(ctx, files, save=save, shop_name=shop, progress=progress)
+        result = audit_reports(ctx, files, save, shop, progress, supply)
     finally:
         progress.stop()
     emit(audit_public(ctx, result), as_json, lambda c: print_audit(c, ctx, result))

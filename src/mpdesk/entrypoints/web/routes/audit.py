@@ -186,10 +186,13 @@ async def run_audit(request: Request) -> Response:
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     raw_shop = str(form.get("shop_id", "") or "")
     shop_id = int(raw_shop) if raw_shop.isdigit() and len(raw_shop) < 10 else None
+    supply = str(form.get("supply_id", "") or "").strip()[:40] or None
     ctx = wctx_of(request).ctx
     principal = visitor.principal
     try:
-        result = await run_in_threadpool(run_uploaded_audit, request, principal, uploads, shop_id)
+        result = await run_in_threadpool(
+            run_uploaded_audit, request, principal, uploads, shop_id, True, supply
+        )
     except UserInputError as exc:
         context = _list_context(request, ctx, principal, AuditQuery.parse({}))
         context["error"] = message_for(request, exc.code, exc.fields)
@@ -198,6 +201,7 @@ async def run_audit(request: Request) -> Response:
         **_base_context(ctx, principal),
         "run": await run_in_threadpool(_run_view, ctx, principal, result),
         "chosen_shop": shop_id,
+        "chosen_supply": supply,
         "limit_mb": report_limit_mb(request),
         "back": "",
     }
