@@ -151,6 +151,8 @@ FILLED = {
     "report_duplicate_file": {"file", "other"},
     "report_unreadable": {"file", "error"},
     "report_bad_json": {"file", "row", "column"},
+    "report_copy_of": {"file", "other"},
+    "report_goods_need_supply": {"file"},
     "json_syntax": {"file", "line", "column"},
     "json_encoding": {"file", "line", "column"},
     "json_too_deep": {"file", "line", "column", "limit"},

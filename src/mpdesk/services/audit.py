@@ -90,7 +90,9 @@ def audit_reports(
     ports = audit_ports(ctx)
     supply = checked_supply(supply_id)
     batch = ports.reader.read(paths, progress, supply)
-    found = run_audit(batch.data)
+    copies: dict[str, str] = {}
+    found = run_audit(batch.data, copies)
+    _mark_copies(batch.files, copies)
     marketplaces = _marketplaces(batch.files, found)
     if save and batch.usable:
         with ports.uow() as uow:
@@ -105,6 +107,15 @@ def audit_reports(
         saved = None
     by_kind, total = summarize(findings)
     return AuditResult(batch.files, findings, deadlines, by_kind, total, saved)
+
+
+def _mark_copies(files: Sequence[ReportFile], copies: dict[str, str]) -> None:
+    """Say which file's rows were left out as already present in which other file."""
+    names = {f.sha256: f.name for f in files if f.sha256}
+    for file in files:
+        other = copies.get(file.sha256)
+        if other is not None and other in names:
+            file.copy_of = names[other]
 
 
 def checked_supply(raw: str | None) -> str | None:

@@ -66,16 +66,20 @@ def problem_text(ctx: ServiceContext, problem: FileProblem | None) -> str | None
 
 
 def file_public(ctx: ServiceContext, file: ReportFile) -> dict[str, Any]:
+    problems = [file.problem] if file.problem else []
+    if file.copy_of:
+        problems.append(FileProblem("report_copy_of", {"file": file.name, "other": file.copy_of}))
     return {
         "path": file.path,
         "kind": file.kind.value if file.kind else None,
         "format": file.format,
         "rows": file.rows,
-        "problem": problem_text(ctx, file.problem),
-        "problem_code": file.problem.code if file.problem else None,
+        "problem": " ".join(problem_text(ctx, p) or "" for p in problems) or None,
+        "problem_code": problems[0].code if problems else None,
         "usable": file.usable,
         "sha256": file.sha256 or None,
         "archive": file.archive,
+        "copy_of": file.copy_of,
     }
 
 

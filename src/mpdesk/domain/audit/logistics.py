@@ -45,9 +45,12 @@ def _net_charges(rows: list[LogisticsRow]) -> list[LogisticsRow]:
     return charges
 
 
-def find_duplicate_logistics(rows: Iterable[LogisticsRow]) -> list[Finding]:
+def find_duplicate_logistics(
+    rows: Iterable[LogisticsRow], copies: dict[str, str] | None = None
+) -> list[Finding]:
+    """``copies`` receives the files whose charges another file already has (``overlap``)."""
     by_order: dict[str, list[LogisticsRow]] = defaultdict(list)
-    for row in merge_overlapping(rows, _signature):
+    for row in merge_overlapping(rows, _signature, copies):
         if row.srid and row.kind is not Operation.OTHER:
             by_order[row.srid].append(row)
     findings = []

@@ -35,9 +35,12 @@ def _uncancelled(rows: list[PenaltyRow]) -> list[PenaltyRow]:
     return fines
 
 
-def find_penalties(rows: Iterable[PenaltyRow]) -> list[Finding]:
+def find_penalties(
+    rows: Iterable[PenaltyRow], copies: dict[str, str] | None = None
+) -> list[Finding]:
+    """``copies`` receives the files whose fines another file already has (``overlap``)."""
     by_order: dict[str, list[PenaltyRow]] = defaultdict(list)
-    for row in merge_overlapping(rows, _signature):
+    for row in merge_overlapping(rows, _signature, copies):
         if row.amount:
             by_order[row.srid].append(row)
     findings = []

@@ -43,6 +43,7 @@ class ReportFile:
     archive: str | None = None
     member: str | None = None
     source: int = 0  # position of the file (or of its archive) among the files given
+    copy_of: str | None = None  # the file that already has this file's rows (counted once)
 
 
 @dataclass

@@ -19,12 +19,13 @@ from mpdesk.domain.knowledge import DeadlineRule
 KIND_ORDER = tuple(FindingKind)
 
 
-def run_audit(data: AuditInput) -> list[Finding]:
-    """Findings sorted by kind, then money at stake (largest first), then id."""
+def run_audit(data: AuditInput, copies: dict[str, str] | None = None) -> list[Finding]:
+    """Findings sorted by kind, then money at stake (largest first), then id. ``copies``
+    receives each file whose rows another file already has (sha256 → that file's sha256)."""
     findings = [
         *find_acceptance(data.shipped, data.accepted, data.supply_goods),
-        *find_duplicate_logistics(data.logistics),
-        *find_penalties(data.penalties),
+        *find_duplicate_logistics(data.logistics, copies),
+        *find_penalties(data.penalties, copies),
         *find_ozon_writeoffs(data.ozon_operations),
     ]
     return sort_findings(findings)

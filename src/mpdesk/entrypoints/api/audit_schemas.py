@@ -38,6 +38,9 @@ class AuditFilePublic(BaseModel):
     archive: str | None = Field(
         default=None, description="For a member of a ZIP archive: the archive's name."
     )
+    copy_of: str | None = Field(
+        default=None, description="The file that already has this file's rows (counted once)."
+    )
 
 
 class EvidencePublic(BaseModel):
