@@ -184,9 +184,10 @@ class FileReportReader:
         self, report: ReportFile, source: Source, match: HeaderMatch, frame: pl.DataFrame
     ) -> Extract:
         report.kind = match.spec.kind
-        frame = frame.with_columns(
-            pl.int_range(pl.len(), dtype=pl.Int64).add(match.header_index + 2).alias(ROW)
-        )
+        if ROW not in frame.columns:
+            frame = frame.with_columns(
+                pl.int_range(pl.len(), dtype=pl.Int64).add(match.header_index + 2).alias(ROW)
+            )
         data_columns = [c for c in frame.columns if c != ROW]
         frame = frame.filter(~pl.all_horizontal(pl.col(data_columns).is_null()))
         return _EXTRACT[match.spec.kind](frame, source)
