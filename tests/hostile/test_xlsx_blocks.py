@@ -47,7 +47,7 @@ def test_rows_out_of_order_are_read_the_whole_way(
     rows = detail_rows(60, start=100) + detail_rows(3, start=10)  # row 10 after row 159
     book = write_workbook(tmp_path / "odd.xlsx", rows)
     with pytest.raises(xlsx_blocks.NeedsWholeSheet):
-        xlsx_blocks.read_blocks(book, "xl/worksheets/sheet1.xml", 0, COLUMNS)
+        xlsx_blocks.read_blocks(book, "xl/worksheets/sheet1.xml", 0, COLUMNS, lambda e: None)
     blocks, whole = both(book)
     assert blocks.height == 63 and blocks.to_dicts() == whole.to_dicts()
 

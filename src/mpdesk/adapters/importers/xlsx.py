@@ -170,7 +170,7 @@ def load_columns(path: Path, header_row: int, columns: dict[int, str]) -> pl.Dat
     try:
         with zipfile.ZipFile(path) as zf:
             sheet = _first_sheet(zf)
-        frame, extent = read_blocks(path, sheet, header_row, columns)
+        return read_blocks(path, sheet, header_row, columns, _refuse_sparse)
     except NeedsWholeSheet:
         return _load_whole(path, header_row, columns)
     except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
@@ -179,9 +179,11 @@ def load_columns(path: Path, header_row: int, columns: dict[int, str]) -> pl.Dat
         if isinstance(exc, MemoryError | XlsxError):
             raise
         raise XlsxError(str(exc)) from exc
+
+
+def _refuse_sparse(extent: Extent) -> None:
     if is_far_beyond_content(extent):
         raise SheetTooSparseError(extent)
-    return frame
 
 
 def _load_whole(path: Path, header_row: int, columns: dict[int, str]) -> pl.DataFrame:

@@ -2,14 +2,17 @@
 
 calamine (under fastexcel) builds the whole sheet as a dense grid before returning anything:
 about 1.2 GB for a 300,000-row × 69-column WB detail. Here the sheet XML is streamed once; each
-run of rows up to ``BLOCK_SLOTS`` grid cells is written, as it is, into a small workbook of its
-own (stored uncompressed in a temporary file, with the original shared strings and styles) and
-loaded by fastexcel with only the needed columns. The same pass measures the sheet's extent
-(``sheet_extent.FastScan``); a sheet far larger than its content is still refused, by the
-caller, with ``SheetTooSparseError``.
+run of rows up to ``BLOCK_SLOTS`` grid cells is written, as it is, as a sheet of its own
+(stored uncompressed, with the original shared strings and styles) and loaded by fastexcel with
+only the needed columns. The same pass measures the sheet's extent (``sheet_extent.FastScan``);
+a sheet far larger than its content is still refused (``check``, ``SheetTooSparseError``)
+before anything is loaded.
 
-Row numbers: every block starts with a marker row just above its first row (one inline-string
-cell in the first needed column), so the block's grid starts at a known row. The fast path
+All blocks go, one sheet each, into one temporary workbook (so calamine parses the shared
+strings once), written as the sheet is streamed; the sheets are loaded only after the extent
+check has passed. Row numbers: every block starts with a marker row just above its first row
+(one inline-string cell in the first needed column), so the block's grid starts at a known
+row. The fast path
 needs what Excel, LibreOffice and the marketplaces write — cells with ``r`` references in UTF-8
 without a namespace prefix, rows in ascending order; anything else raises ``NeedsWholeSheet``
 and the caller reads the sheet the old way (an exact extent scan, then one fastexcel load).
@@ -20,8 +23,7 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import fromstring
@@ -45,8 +47,7 @@ _PARTS = {
         '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
         'ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="'
         'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
-        'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" '
+        'PartName="/xl/styles.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
         '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
         'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
@@ -57,22 +58,22 @@ _PARTS = {
         'http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
         'Target="xl/workbook.xml"/></Relationships>'
     ),
-    "xl/workbook.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.'
-        'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships"><sheets><sheet name="block" sheetId="1" r:id="rId1"/>'
-        "</sheets></workbook>"
-    ),
-    "xl/_rels/workbook.xml.rels": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
-        'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
-        'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="'
-        'worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId3" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
-        'Target="sharedStrings.xml"/></Relationships>'
-    ),
 }
+_REL_SHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.'
+    'openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships"><sheets>{sheets}</sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+    'schemas.openxmlformats.org/package/2006/relationships">{sheets}<Relationship Id="rIdS" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+    'Target="styles.xml"/><Relationship Id="rIdT" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+    "</Relationships>"
+)
 _EMPTY_STYLES = (
     b'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
     b'spreadsheetml/2006/main"/>'
@@ -85,16 +86,6 @@ _EMPTY_STRINGS = (
 
 class NeedsWholeSheet(Exception):
     """The sheet is not written the way the block reader expects; read it whole."""
-
-
-@dataclass
-class _Block:
-    first: int = 0  # the first row of the block (1-based)
-    pieces: list[bytes] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not self.pieces
 
 
 def _parts_of(zf: zipfile.ZipFile, kind: str) -> bytes | None:
@@ -151,50 +142,110 @@ def _has_row_below(piece: bytes, row: int) -> bool:
     return bool(text.str.contains(f'<c r="[A-Z]+{below(row)}"')[0]) if row > 1 else False
 
 
+class _Book:
+    """The temporary workbook the blocks are written into, one sheet per block, stored
+    uncompressed: calamine parses its shared strings once and each sheet on its own."""
+
+    def __init__(self, path: Path, marker: str) -> None:
+        self.zip = zipfile.ZipFile(path, "w", zipfile.ZIP_STORED)
+        self.marker = marker
+        self.firsts: list[int] = []  # the first row of each block
+        self._sheet: IO[bytes] | None = None
+
+    def open_block(self, first: int, prolog: bytes) -> None:
+        """A new sheet, starting with the marker row just above ``first``."""
+        self._close_sheet()
+        self.firsts.append(first)
+        name = f"xl/worksheets/sheet{len(self.firsts)}.xml"
+        self._sheet = self.zip.open(name, "w", force_zip64=True)
+        top = first - 1
+        cell = f'<c r="{self.marker}{top}" t="inlineStr"><is><t>.</t></is></c>'
+        self._sheet.write(prolog + f'<row r="{top}">{cell}</row>'.encode())
+
+    def write(self, piece: bytes) -> None:
+        assert self._sheet is not None
+        self._sheet.write(piece)
+
+    def _close_sheet(self) -> None:
+        if self._sheet is not None:
+            self._sheet.write(b"</sheetData></worksheet>")
+            self._sheet.close()
+            self._sheet = None
+
+    def close(self, styles: bytes, strings: bytes) -> None:
+        self._close_sheet()
+        count = len(self.firsts)
+        sheets = "".join(
+            f'<sheet name="b{n}" sheetId="{n}" r:id="rId{n}"/>' for n in range(1, count + 1)
+        )
+        rels = "".join(
+            f'<Relationship Id="rId{n}" Type="{_REL_SHEET}" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, count + 1)
+        )
+        overrides = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{_SHEET_TYPE}"/>'
+            for n in range(1, count + 1)
+        )
+        self.zip.writestr("[Content_Types].xml", _PARTS["[Content_Types].xml"].replace(
+            "</Types>", overrides + "</Types>"))  # fmt: skip
+        self.zip.writestr("_rels/.rels", _PARTS["_rels/.rels"])
+        self.zip.writestr("xl/workbook.xml", _WORKBOOK.format(sheets=sheets))
+        self.zip.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.format(sheets=rels))
+        self.zip.writestr("xl/styles.xml", styles)
+        self.zip.writestr("xl/sharedStrings.xml", strings)
+        self.zip.close()
+
+
 def read_blocks(
-    path: Path, sheet: str, header_row: int, columns: dict[int, str]
-) -> tuple[pl.DataFrame, Extent]:
+    path: Path,
+    sheet: str,
+    header_row: int,
+    columns: dict[int, str],
+    check: Callable[[Extent], None],
+) -> pl.DataFrame:
     """The rows below ``header_row`` (0-based), the ``columns`` (absolute index → name) only,
-    every value as text, with ``ROW`` (1-based sheet row); and the sheet's extent."""
+    every value as text, with ``ROW`` (1-based sheet row). ``check`` sees the sheet's extent
+    once the pass is over and before any block is loaded (it raises to refuse the sheet)."""
     scan = FastScan()
-    frames: list[pl.DataFrame] = []
-    marker = column_letters(min(columns) + 1)
-    started = False
+    names = list(dict.fromkeys(columns.values()))
+    empty = pl.DataFrame(schema={**dict.fromkeys(names, pl.String), ROW: pl.Int64})
     with tempfile.TemporaryDirectory(prefix="mpdesk-xlsx-") as tmp, zipfile.ZipFile(path) as zf:
-        styles = _parts_of(zf, "styles") or _EMPTY_STYLES
-        strings = _parts_of(zf, "sharedStrings") or _EMPTY_STRINGS
-        book = Path(tmp) / "block.xlsx"
-        block = _Block()
-        prolog = b""
+        book = _Book(Path(tmp) / "blocks.xlsx", column_letters(min(columns) + 1))
+        first_of_block = 0
         with zf.open(sheet) as fh:
             for prolog, piece in _pieces(fh):
-                scan.floor = block.first if started else 0
+                scan.floor = first_of_block
                 scan.feed(piece)
                 if scan.exact_needed or scan.below_floor:
                     raise NeedsWholeSheet("a cell without a reference, or rows out of order")
                 first = _first_row(piece)
                 if first is None:
                     continue
-                opens = not block.pieces
-                if not started:  # the title and header rows are not data
-                    started = True
-                    block.first = header_row + 2
-                    piece = _after_header(piece, header_row + 1) if first <= block.first else piece
-                elif block.pieces and (scan.rows - block.first + 1) * scan.columns > BLOCK_SLOTS:
-                    frames.append(_load(book, prolog, block, marker, columns, styles, strings))
-                    block = _Block(first=first)
+                if not first_of_block:  # the title and header rows are not data
+                    first_of_block = header_row + 2
+                    if first < first_of_block:
+                        piece = _after_header(piece, header_row + 1)
+                    book.open_block(first_of_block, prolog)
                     opens = True
-                if opens and _has_row_below(piece, block.first):  # later pieces: the floor
+                elif (scan.rows - first_of_block + 1) * scan.columns > BLOCK_SLOTS:
+                    first_of_block = first
+                    book.open_block(first, prolog)
+                    opens = True
+                else:
+                    opens = False
+                if opens and _has_row_below(piece, first_of_block):  # later pieces: the floor
                     raise NeedsWholeSheet("rows out of order")
-                if (scan.rows - block.first + 1) * scan.columns > 4 * BLOCK_SLOTS:
+                if (scan.rows - first_of_block + 1) * scan.columns > 4 * BLOCK_SLOTS:
                     raise NeedsWholeSheet("one run of rows spans too many cells")
-                block.pieces.append(piece)
-            if block.pieces:
-                frames.append(_load(book, prolog, block, marker, columns, styles, strings))
-    names = list(dict.fromkeys(columns.values()))
-    if not frames:
-        return pl.DataFrame(schema={**dict.fromkeys(names, pl.String), ROW: pl.Int64}), scan.extent
-    return pl.concat(frames, how="diagonal_relaxed"), scan.extent
+                book.write(piece)
+        book.close(_parts_of(zf, "styles") or _EMPTY_STYLES,
+                   _parts_of(zf, "sharedStrings") or _EMPTY_STRINGS)  # fmt: skip
+        check(scan.extent)
+        if not book.firsts:
+            return empty
+        reader = fastexcel.read_excel(str(book.zip.filename))
+        frames = [_load(reader, n, first, columns) for n, first in enumerate(book.firsts)]
+    return pl.concat(frames, how="diagonal_relaxed")
 
 
 def _after_header(piece: bytes, header: int) -> bytes:
@@ -206,31 +257,11 @@ def _after_header(piece: bytes, header: int) -> bytes:
 
 
 def _load(
-    book: Path,
-    prolog: bytes,
-    block: _Block,
-    marker: str,
-    columns: dict[int, str],
-    styles: bytes,
-    strings: bytes,
+    reader: fastexcel.ExcelReader, index: int, first: int, columns: dict[int, str]
 ) -> pl.DataFrame:
-    """Write the block as its own workbook and load the needed columns of it."""
-    top = block.first - 1
-    row = f'<row r="{top}"><c r="{marker}{top}" t="inlineStr"><is><t>.</t></is></c></row>'
-    with zipfile.ZipFile(book, "w", zipfile.ZIP_STORED) as out:
-        for name, text in _PARTS.items():
-            out.writestr(name, text)
-        out.writestr("xl/styles.xml", styles)
-        out.writestr("xl/sharedStrings.xml", strings)
-        with out.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            sheet.write(prolog)
-            sheet.write(row.encode())
-            for piece in block.pieces:
-                sheet.write(piece)
-            sheet.write(b"</sheetData></worksheet>")
-    block.pieces.clear()
-    loaded = fastexcel.read_excel(str(book)).load_sheet(
-        0,
+    """The needed columns of one block, its marker row dropped, with sheet row numbers."""
+    loaded = reader.load_sheet(
+        index,
         header_row=None,
         use_columns=lambda info: info.absolute_index in columns,
         dtypes="string",
@@ -238,7 +269,4 @@ def _load(
     frame = loaded.to_polars()
     indices = [c.absolute_index for c in loaded.selected_columns]
     frame = frame.rename({old: columns[i] for old, i in zip(frame.columns, indices, strict=True)})
-    frame = frame.slice(1).with_columns(
-        pl.int_range(pl.len(), dtype=pl.Int64).add(block.first).alias(ROW)
-    )
-    return frame
+    return frame.slice(1).with_columns(pl.int_range(pl.len(), dtype=pl.Int64).add(first).alias(ROW))
