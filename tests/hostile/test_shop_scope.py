@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import column, create_engine, insert, select, table
 from sqlalchemy.exc import IntegrityError
 
 from mpdesk.adapters.db.migrate import upgrade
@@ -94,12 +94,18 @@ def test_migration_moves_saved_findings_into_their_shop(db_url: str) -> None:
                 insert(messages).values(ticket_id=ticket_id, direction="note", channel="",
                                         author="cli", body=f"Находки: {old}.", at=now)
             )  # fmt: skip
+            old_findings = table(  # the findings table as 0005 made it (no currency yet)
+                "findings", *(column(name) for name in (
+                    "id", "kind", "marketplace", "category", "shop_id", "status", "amount",
+                    "finding_keys", "details", "evidence", "group_key", "ticket_id", "comment",
+                    "created_at", "updated_at"))
+            )  # fmt: skip
             conn.execute(
-                insert(findings).values(
+                insert(old_findings).values(
                     id=old, kind=FindingKind.PENALTY.value, marketplace="wb", category="finance",
-                    shop_id=shop_id, status="drafted", amount="100.00", finding_keys={},
-                    details={}, evidence=[], group_key="", ticket_id=ticket_id, comment="",
-                    created_at=now, updated_at=now,
+                    shop_id=shop_id, status="drafted", amount=10000, finding_keys="{}",
+                    details="{}", evidence="[]", group_key="", ticket_id=ticket_id, comment="",
+                    created_at=now.replace(tzinfo=None), updated_at=now.replace(tzinfo=None),
                 )
             )  # fmt: skip
             conn.execute(
@@ -110,6 +116,7 @@ def test_migration_moves_saved_findings_into_their_shop(db_url: str) -> None:
         new = shop_finding_id(old, "Склад")
         with engine.begin() as conn:
             assert conn.execute(select(findings.c.id)).scalars().all() == [new]
+            assert conn.execute(select(findings.c.currency)).scalar_one() == "RUB"
             assert conn.execute(select(messages.c.body)).scalar_one() == f"Находки: {new}."
             other = conn.execute(
                 insert(shops).values(name="Другой", marketplace="wb", is_default=False,

@@ -68,6 +68,8 @@ def test_api_takes_the_supply_number_as_a_form_field(app: App, tmp_path: Path) -
     answer = api.post("/api/v1/audits", files=files, data=data)
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert body["summary"]["by_kind"] == {"acceptance_shortfall": {"count": 1, "amount": "0.00"}}
+    assert body["summary"]["by_kind"] == {
+        "acceptance_shortfall": {"count": 1, "amount": "0.00", "by_currency": {"RUB": "0.00"}}
+    }
     (finding,) = body["findings"]
     assert finding["keys"] == {"supply_id": "24567894", "barcode": "2039876543272"}

@@ -7,7 +7,7 @@ UI-agnostic: the CLI and the web page call ``audit_reports`` and render ``AuditR
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +20,13 @@ from mpdesk.domain.audit.findings import (
     for_shop,
 )
 from mpdesk.domain.audit.report import ReportFile, ReportKind
-from mpdesk.domain.audit.run import KindTotal, objection_deadline, run_audit, summarize
+from mpdesk.domain.audit.run import (
+    KindTotal,
+    by_currency,
+    objection_deadline,
+    run_audit,
+    summarize,
+)
 from mpdesk.domain.errors import IdentifierFormatError
 from mpdesk.domain.identifiers import IdType, identifier_problem, normalize_identifier
 from mpdesk.services.context import ServiceContext
@@ -57,8 +63,9 @@ class AuditResult:
     findings: list[Finding]
     deadlines: dict[str, date | None]  # finding id → last day to object
     by_kind: dict[FindingKind, KindTotal]
-    total: Decimal
+    total: Decimal  # roubles only
     saved: SaveStats | None = None
+    by_currency: dict[str, Decimal] = field(default_factory=dict)  # every currency's sum
 
     @property
     def usable(self) -> bool:
@@ -106,7 +113,8 @@ def audit_reports(
         deadlines = {f.id: objection_deadline(f, ctx.kb.deadlines) for f in findings}
         saved = None
     by_kind, total = summarize(findings)
-    return AuditResult(batch.files, findings, deadlines, by_kind, total, saved)
+    sums = by_currency(findings)
+    return AuditResult(batch.files, findings, deadlines, by_kind, total, saved, sums)
 
 
 def _mark_copies(files: Sequence[ReportFile], copies: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Self
 
-from sqlalchemy import BigInteger, Connection, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, Connection, case, func, insert, select, type_coerce, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from mpdesk.adapters.db.tables_audit import audit_files, findings
@@ -48,6 +48,7 @@ def _values(saved: SavedFinding) -> dict[str, Any]:
         "shop_id": saved.shop_id,
         "status": saved.status.value,
         "amount": None if f.amount is None else str(f.amount),
+        "currency": f.currency,
         "amount_recovered": (
             None if saved.amount_recovered is None else str(saved.amount_recovered)
         ),
@@ -79,6 +80,7 @@ def _from_row(row: Any) -> SavedFinding:
         ),
         event_date=m["event_date"],
         group=m["group_key"],
+        currency=m["currency"],
     )
     return SavedFinding(
         finding=finding,
@@ -164,8 +166,9 @@ class SqlAuditRepository:
 
     def totals(self, flt: FindingFilter) -> Sequence[FindingTotal]:
         c = findings.c
+        rub = c.currency == "RUB"  # money totals in roubles: currencies are never added
         kopecks = (
-            func.coalesce(func.sum(type_coerce(col, BigInteger)), 0)
+            func.coalesce(func.sum(case((rub, type_coerce(col, BigInteger)))), 0)
             for col in (c.amount, c.amount_recovered)
         )
         conds = self._conditions(flt)

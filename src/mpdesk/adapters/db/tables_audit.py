@@ -36,6 +36,7 @@ findings = Table(
     Column("status", String(16), nullable=False),
     Column("amount", Money),
     Column("amount_recovered", Money),
+    Column("currency", String(3), nullable=False, default="RUB", server_default="RUB"),
     Column("finding_keys", JSON, nullable=False),
     Column("details", JSON, nullable=False),
     Column("evidence", JSON, nullable=False),

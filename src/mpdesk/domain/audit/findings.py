@@ -90,6 +90,7 @@ class Finding:
     evidence: tuple[Evidence, ...]
     event_date: date | None = None  # when the objection clock starts (acceptance, report)
     group: str = ""  # findings of one group go into one appeal (a supply, a report)
+    currency: str = "RUB"  # ISO 4217 code of ``amount`` (the report's currency)
 
     @property
     def category(self) -> str:
@@ -106,7 +107,12 @@ def make_finding(
     event_date: date | None,
     group: str,
     scope: str = "",
+    currency: str = "RUB",
 ) -> Finding:
+    """A finding; a currency other than roubles joins the id's scope (the same order may be
+    charged in two reports of different currencies), so rouble ids stay as they were."""
+    if currency != "RUB":
+        scope = f"{scope}|{currency}"
     return Finding(
         id=finding_id(kind, keys, scope),
         kind=kind,
@@ -117,6 +123,7 @@ def make_finding(
         evidence=tuple(evidence),
         event_date=event_date,
         group=group,
+        currency=currency,
     )
 
 

@@ -32,6 +32,7 @@ from mpdesk.services.audit_views import (
     file_public,
     finding_title,
     kind_label,
+    money_by_currency,
     money_text,
     saved_finding_public,
 )
@@ -157,9 +158,10 @@ def print_audit(console: Console, ctx: ServiceContext, result: AuditResult) -> N
         _money_column(ctx), title=ctx.message("audit_summary_title"),
     )  # fmt: skip
     for kind, total in result.by_kind.items():
-        summary.add_row(kind_label(ctx, kind), str(total.count), money_text(total.amount))
+        summary.add_row(kind_label(ctx, kind), str(total.count),
+                        money_by_currency(total.by_currency))  # fmt: skip
     summary.add_row(ctx.message("audit_total"), str(len(result.findings)),
-                    money_text(result.total), style="bold")  # fmt: skip
+                    money_by_currency(result.by_currency), style="bold")  # fmt: skip
     console.print(summary)
     top = sorted(result.findings, key=lambda f: -(f.amount or Decimal(0)))[:TOP]
     table = Table(
@@ -169,7 +171,7 @@ def print_audit(console: Console, ctx: ServiceContext, result: AuditResult) -> N
     )  # fmt: skip
     for f in top:
         deadline = result.deadlines.get(f.id)
-        table.add_row(f.id, finding_title(ctx, f), money_text(f.amount),
+        table.add_row(f.id, finding_title(ctx, f), money_text(f.amount, f.currency),
                       deadline.strftime("%d.%m.%Y") if deadline else "—")  # fmt: skip
     console.print(table)
     if result.saved is not None:
@@ -211,7 +213,8 @@ def print_findings(console: Console, ctx: ServiceContext, found: list[SavedFindi
         if s.ticket_id:
             status.append(ctx.message("finding_ticket", ticket_id=s.ticket_id))
         table.add_row(
-            s.id, finding_title(ctx, s.finding), money_text(s.finding.amount), "; ".join(status),
+            s.id, finding_title(ctx, s.finding), money_text(s.finding.amount, s.finding.currency),
+            "; ".join(status),
             s.deadline.strftime("%d.%m.%Y") if s.deadline else "—",
         )  # fmt: skip
     console.print(table)

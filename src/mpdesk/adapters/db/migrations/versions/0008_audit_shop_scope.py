@@ -1,6 +1,7 @@
 """audits scoped by shop: every finding's id becomes its shop's own (a hash of the shop's name
 and the old id), the notes that list finding ids follow, and file fingerprints are unique per
-shop instead of across the journal
+shop instead of across the journal; findings carry their report's currency (``RUB`` for those
+saved before)
 
 Revision ID: 0008_audit_shop_scope
 Revises: 0005_audit
@@ -51,11 +52,16 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_files") as batch:
         batch.drop_constraint("uq_audit_files_sha256", type_="unique")
         batch.create_unique_constraint("uq_audit_files_shop_sha256", ["shop_id", "sha256"])
+    op.add_column(
+        "findings", sa.Column("currency", sa.String(3), nullable=False, server_default="RUB")
+    )
 
 
 def downgrade() -> None:
     """Fingerprints unique across the journal again (fails if two shops share a file); the
     scoped ids stay (they cannot be turned back, and the old code takes any id)."""
+    with op.batch_alter_table("findings") as batch:
+        batch.drop_column("currency")
     with op.batch_alter_table("audit_files") as batch:
         batch.drop_constraint("uq_audit_files_shop_sha256", type_="unique")
         batch.create_unique_constraint("uq_audit_files_sha256", ["sha256"])
