@@ -20,7 +20,7 @@ from mpdesk.adapters.file_store import sniff_path
 from mpdesk.adapters.importers import archive, csv_text, jsondoc, shipment_list, xlsx
 from mpdesk.adapters.importers.columns import HeaderMatch, TableSpec, best_header
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
-from mpdesk.adapters.importers.ozon import transactions
+from mpdesk.adapters.importers.ozon import accruals, transactions
 from mpdesk.adapters.importers.values import ROW
 from mpdesk.adapters.importers.wb import incomes, realization, supply_goods
 from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile, ReportKind
@@ -32,11 +32,14 @@ from mpdesk.services.ports import ReadProgress
 log = logging.getLogger(__name__)
 
 #: table kinds, most specific first (a detail also has «Номер поставки», «Баркод», «Кол-во»)
-TABLE_SPECS: tuple[TableSpec, ...] = (realization.SPEC, incomes.SPEC, shipment_list.SPEC)
+TABLE_SPECS: tuple[TableSpec, ...] = (
+    realization.SPEC, incomes.SPEC, shipment_list.SPEC, accruals.SPEC
+)  # fmt: skip
 _EXTRACT = {
     ReportKind.WB_REALIZATION_DETAIL: realization.extract,
     ReportKind.WB_INCOMES: incomes.extract,
     ReportKind.SHIPMENT_LIST: shipment_list.extract,
+    ReportKind.OZON_TRANSACTIONS: accruals.extract,
 }
 #: a report unpacks to far more than an attachment may; the compression ratio still guards
 MAX_UNPACKED = 8 * 1024**3
