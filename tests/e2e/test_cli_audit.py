@@ -58,13 +58,22 @@ def test_audit_json_follows_the_contract(cli_env: Path) -> None:
     assert short["title"].startswith("Поставка 24567891, баркод 2039876543210")
     assert data["summary"] == {
         "by_kind": {
-            "acceptance_shortfall": {"count": 2, "amount": "2050.00"},
-            "acceptance_surplus": {"count": 1, "amount": "0.00"},
-            "duplicate_logistics": {"count": 3, "amount": "285.00"},
-            "penalty": {"count": 2, "amount": "800.00"},
-            "ozon_writeoff": {"count": 2, "amount": "1770.50"},
+            "acceptance_shortfall": {
+                "count": 2,
+                "amount": "2050.00",
+                "by_currency": {"RUB": "2050.00"},
+            },
+            "acceptance_surplus": {"count": 1, "amount": "0.00", "by_currency": {"RUB": "0.00"}},
+            "duplicate_logistics": {
+                "count": 3,
+                "amount": "285.00",
+                "by_currency": {"RUB": "285.00"},
+            },
+            "penalty": {"count": 2, "amount": "800.00", "by_currency": {"RUB": "800.00"}},
+            "ozon_writeoff": {"count": 2, "amount": "1770.50", "by_currency": {"RUB": "1770.50"}},
         },
         "total_amount": "4905.50",
+        "by_currency": {"RUB": "4905.50"},
     }
 
 

@@ -74,6 +74,7 @@ def audit_for_shop(
     shop_id: int | None,
     save: bool = True,
     progress: ReadProgress | None = None,
+    supply_id: str | None = None,
 ) -> AuditResult:
     """Audit the files into one of the person's shops (``shop_id``, or their only one)."""
     if shop_id is None:
@@ -83,7 +84,7 @@ def audit_for_shop(
         shop = shops[0]
     else:
         shop = editable_shop(ctx, principal, shop_id)
-    return audit_reports(ctx, paths, save=save, shop_name=shop.name, progress=progress)
+    return audit_reports(ctx, paths, save, shop.name, progress, supply_id)
 
 
 def _choices(field_name: str, values: Sequence[str], allowed: Sequence[str]) -> list[str]:

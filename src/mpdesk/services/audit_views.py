@@ -9,6 +9,7 @@ from typing import Any
 
 from mpdesk.domain.audit.findings import Finding, FindingKind, SavedFinding
 from mpdesk.domain.audit.report import FileProblem, ReportFile
+from mpdesk.domain.audit.run import KindTotal
 from mpdesk.services.audit import AuditResult
 from mpdesk.services.context import ServiceContext
 
@@ -19,11 +20,18 @@ OZON_WRITEOFF_LABEL = {
 }
 
 
-def money_text(amount: Decimal | None) -> str:
-    """``Decimal('12345.5')`` → ``'12 345,50 ₽'``; None → ``'—'``."""
+def money_text(amount: Decimal | None, currency: str = "RUB") -> str:
+    """``Decimal('12345.5')`` → ``'12 345,50 ₽'``; in another currency its ISO code
+    (``'100,00 KGS'``); None → ``'—'``."""
     if amount is None:
         return "—"
-    return f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",") + "\u00a0₽"
+    sign = "₽" if currency == "RUB" else currency
+    return f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",") + f"\u00a0{sign}"
+
+
+def money_by_currency(sums: dict[str, Decimal]) -> str:
+    """Sums in several currencies, side by side and never added: ``'1 000,00 ₽; 100,00 KGS'``."""
+    return "; ".join(money_text(v, c) for c, v in sums.items()) or money_text(Decimal("0.00"))
 
 
 def kind_label(ctx: ServiceContext, kind: FindingKind | str) -> str:
@@ -33,7 +41,7 @@ def kind_label(ctx: ServiceContext, kind: FindingKind | str) -> str:
 def finding_title(ctx: ServiceContext, finding: Finding) -> str:
     """One Russian line that says what is wrong and how much."""
     keys, details = finding.keys, finding.details
-    amount = money_text(finding.amount)
+    amount = money_text(finding.amount, finding.currency)
     kind = finding.kind
     if kind in (FindingKind.ACCEPTANCE_SHORTFALL, FindingKind.ACCEPTANCE_SURPLUS):
         return ctx.message(f"audit_title_{kind.value}", **keys, **details, amount=amount)
@@ -66,15 +74,20 @@ def problem_text(ctx: ServiceContext, problem: FileProblem | None) -> str | None
 
 
 def file_public(ctx: ServiceContext, file: ReportFile) -> dict[str, Any]:
+    problems = [file.problem] if file.problem else []
+    if file.copy_of:
+        problems.append(FileProblem("report_copy_of", {"file": file.name, "other": file.copy_of}))
     return {
         "path": file.path,
         "kind": file.kind.value if file.kind else None,
         "format": file.format,
         "rows": file.rows,
-        "problem": problem_text(ctx, file.problem),
-        "problem_code": file.problem.code if file.problem else None,
+        "problem": " ".join(problem_text(ctx, p) or "" for p in problems) or None,
+        "problem_code": problems[0].code if problems else None,
         "usable": file.usable,
         "sha256": file.sha256 or None,
+        "archive": file.archive,
+        "copy_of": file.copy_of,
     }
 
 
@@ -89,6 +102,7 @@ def finding_public(ctx: ServiceContext, finding: Finding, deadline: date | None)
         "marketplace": finding.marketplace,
         "category": finding.category,
         "amount": _amount(finding.amount),
+        "currency": finding.currency,
         "keys": dict(finding.keys),
         "details": dict(finding.details),
         "evidence": [
@@ -106,16 +120,23 @@ def audit_public(ctx: ServiceContext, result: AuditResult) -> dict[str, Any]:
         "files": [file_public(ctx, f) for f in result.files],
         "findings": [finding_public(ctx, f, result.deadlines.get(f.id)) for f in result.findings],
         "summary": {
-            "by_kind": {
-                kind.value: {"count": t.count, "amount": _amount(t.amount)}
-                for kind, t in result.by_kind.items()
-            },
+            "by_kind": {kind.value: _kind_total(t) for kind, t in result.by_kind.items()},
             "total_amount": _amount(result.total),
+            "by_currency": {c: f"{v:.2f}" for c, v in result.by_currency.items()},
         },
     }
     if result.saved is not None:
         data["saved"] = result.saved.__dict__
     return data
+
+
+def _kind_total(total: KindTotal) -> dict[str, Any]:
+    """``amount`` in roubles, ``by_currency`` every currency's sum."""
+    return {
+        "count": total.count,
+        "amount": _amount(total.amount),
+        "by_currency": {c: f"{v:.2f}" for c, v in total.by_currency.items()},
+    }
 
 
 def saved_finding_public(ctx: ServiceContext, saved: SavedFinding) -> dict[str, Any]:

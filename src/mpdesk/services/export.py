@@ -11,6 +11,7 @@ from typing import Any
 
 from mpdesk.domain.errors import ImportFormatError, UnknownValueError
 from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.json_text import parse_json
 from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports import TicketFilter
@@ -197,19 +198,13 @@ def _ticket_from_public(data: dict[str, Any], shop_id: int, where: str) -> Ticke
 
 
 def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
-    """All or nothing: any bad record aborts the import with its position."""
+    """All or nothing: any bad record aborts the import with its position. The file is parsed
+    by ``parse_json`` (``JsonInputError`` names the line and column of what is wrong)."""
     try:
-        doc = json.loads(source.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ImportFormatError(
-            "import_bad_json",
-            file=str(source),
-            line=exc.lineno,
-            column=exc.colno,
-            problem=exc.msg,
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
+        data = source.read_bytes()
+    except OSError as exc:
         raise ImportFormatError("import_unreadable", file=str(source)) from exc
+    doc = parse_json(data, str(source))
     if not isinstance(doc, dict) or doc.get("format") != "mpdesk-journal":
         raise ImportFormatError("import_not_export", file=str(source))
     added = skipped = 0

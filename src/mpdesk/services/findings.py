@@ -123,17 +123,20 @@ def draft_appeals(ctx: ServiceContext, ids: Sequence[str]) -> list[DraftedAppeal
                             finding_id=saved.id,
                             status=ctx.message(f"finding_status_{saved.status.value}"),
                         )
-                groups: dict[tuple[int, str, str], list[SavedFinding]] = {}
-                for saved in chosen:
-                    groups.setdefault((saved.shop_id, *appeal_key(saved.finding)), []).append(saved)
-                for (shop_id, family, group), members in groups.items():
+                groups: dict[tuple[int, str, str, str], list[SavedFinding]] = {}
+                for saved in chosen:  # one appeal per supply or report, and per currency
+                    key = (saved.shop_id, *appeal_key(saved.finding), saved.finding.currency)
+                    groups.setdefault(key, []).append(saved)
+                for (shop_id, family, group, _currency), members in groups.items():
                     shop = uow.shops.get(shop_id)
                     evidence = write_evidence(ctx, Path(tmp), family, group, members)
                     draft, extra = _appeal_draft(ctx, family, group, members, evidence.name)
                     total = _total(members)
+                    rub = members[0].finding.currency == "RUB"  # the journal keeps roubles
                     opened = add_ticket(
                         ctx, uow, draft, [evidence], shop.name if shop else None,
-                        None if total is None else f"{total:.2f}", f"audit_{family}", extra,
+                        None if total is None or not rub else f"{total:.2f}", f"audit_{family}",
+                        extra,
                     )  # fmt: skip
                     deadline = min((m.deadline for m in members if m.deadline), default=None)
                     _add_note(ctx, uow, opened.ticket, members, deadline)
@@ -189,6 +192,7 @@ def _appeal_draft(
 ) -> tuple[AppealDraft, dict[str, Any]]:
     findings = [m.finding for m in members]
     first = findings[0]
+    currency = first.currency  # one per appeal (``appeal_key``)
     total = _total(members)
     dates = [f.event_date for f in findings if f.event_date]
     deadlines = [m.deadline for m in members if m.deadline]
@@ -196,7 +200,7 @@ def _appeal_draft(
     audit: dict[str, Any] = {
         "kind": family,
         "count": len(findings),
-        "total": money_text(total) if total is not None else "",
+        "total": money_text(total, currency) if total is not None else "",
         "attachment": attachment,
         "files": files,
         "deadline": min(deadlines).strftime("%d.%m.%Y") if deadlines else "",
@@ -219,11 +223,11 @@ def _appeal_draft(
         srids = [r["srid"] for r in audit["rows"] if r["srid"]]
         identifiers += [Identifier(IdType.ORDER_ID, s) for s in srids[:MAX_IDENTIFIERS]]
         audit["more_orders"] = max(0, len(srids) - MAX_IDENTIFIERS)
-    if total:
+    if total and currency == "RUB":
         identifiers.append(Identifier(IdType.AMOUNT, f"{total:.2f}"))
     description = ctx.message(
         "audit_draft_description", kind=kind_label(ctx, first.kind).lower(),
-        count=len(findings), amount=money_text(total),
+        count=len(findings), amount=money_text(total, currency),
     )  # fmt: skip
     draft = AppealDraft(
         marketplace=first.marketplace,
@@ -248,7 +252,7 @@ def _acceptance_context(findings: Sequence[Any]) -> dict[str, Any]:
                 "shipped": d["shipped"],
                 "accepted": d["accepted"],
                 "diff": f"{diff:+d}".replace("-", "−"),
-                "amount": money_text(f.amount) if f.amount is not None else "",
+                "amount": money_text(f.amount, f.currency) if f.amount is not None else "",
             }
         )
     return {
@@ -266,7 +270,7 @@ def _finance_row(f: Any) -> dict[str, Any]:
         "charges": d.get("charges", ""),
         "reason": d.get("reason", ""),
         "nm_id": d.get("nm_id", ""),
-        "amount": money_text(f.amount),
+        "amount": money_text(f.amount, f.currency),
         "date": f.evidence[-1].values.get("sale_date", "") if f.evidence else "",
     }
 
@@ -279,7 +283,7 @@ def _ozon_row(ctx: ServiceContext, f: Any) -> dict[str, Any]:
         "operation": operation,
         "sku": d.get("sku", ""),
         "posting_number": d.get("posting_number", ""),
-        "amount": money_text(f.amount),
+        "amount": money_text(f.amount, f.currency),
         "date": f.event_date.strftime("%d.%m.%Y") if f.event_date else "",
     }
 

@@ -496,9 +496,15 @@ class ReadProgress(Protocol):
 
 
 class ReportReader(Protocol):
-    def read(self, paths: Sequence[Path], progress: ReadProgress | None = None) -> ReportBatch:
+    def read(
+        self,
+        paths: Sequence[Path],
+        progress: ReadProgress | None = None,
+        supply_id: str | None = None,
+    ) -> ReportBatch:
         """Recognise and read every file; a file that cannot be used gets a problem, the
-        others are still read."""
+        others are still read. ``supply_id`` is the supply of files that lack one (the bare
+        goods answer of the supplies API)."""
         ...
 
 
@@ -526,7 +532,9 @@ class FindingTotal:
 class AuditRepository(Protocol):
     """Saved findings and the fingerprints of the audited files."""
 
-    def known_files(self, sha256s: Sequence[str]) -> set[str]: ...
+    def known_files(self, shop_id: int, sha256s: Sequence[str]) -> set[str]:
+        """The fingerprints among ``sha256s`` that the shop has audited before."""
+        ...
 
     def add_file(self, file: ReportFile, shop_id: int | None, now: datetime) -> None: ...
 

@@ -23,9 +23,15 @@ def resolve_shop(ctx: ServiceContext, uow: UnitOfWork, marketplace: str, name: s
         return shop
     shop = uow.shops.default_for(marketplace)
     if shop is None:
-        label = ctx.kb.marketplaces[marketplace].name_ru
-        shop = uow.shops.add(f"{label} (основной)", marketplace, True, ctx.clock.now())
+        shop = uow.shops.add(
+            default_shop_name(ctx, marketplace), marketplace, True, ctx.clock.now()
+        )
     return shop
+
+
+def default_shop_name(ctx: ServiceContext, marketplace: str) -> str:
+    """The name of the marketplace's default shop when mpdesk creates it."""
+    return ctx.message("shop_default_name", label=ctx.kb.marketplaces[marketplace].name_ru)
 
 
 def add_shop(ctx: ServiceContext, name: str, marketplace: str) -> Shop:

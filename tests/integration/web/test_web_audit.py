@@ -14,10 +14,10 @@ WB = IMPORTERS / "wb" / "fixtures"
 OZON = IMPORTERS / "ozon" / "fixtures" / "transactions.json"
 WB_FILES = [WB / "detail_2025.xlsx", WB / "incomes.json", WB / "shipment_list.xlsx"]
 WB_SUMMARY = {
-    "acceptance_shortfall": {"count": 2, "amount": "2050.00"},
-    "acceptance_surplus": {"count": 1, "amount": "0.00"},
-    "duplicate_logistics": {"count": 3, "amount": "285.00"},
-    "penalty": {"count": 2, "amount": "800.00"},
+    "acceptance_shortfall": {"count": 2, "amount": "2050.00", "by_currency": {"RUB": "2050.00"}},
+    "acceptance_surplus": {"count": 1, "amount": "0.00", "by_currency": {"RUB": "0.00"}},
+    "duplicate_logistics": {"count": 3, "amount": "285.00", "by_currency": {"RUB": "285.00"}},
+    "penalty": {"count": 2, "amount": "800.00", "by_currency": {"RUB": "800.00"}},
 }
 
 
@@ -52,7 +52,11 @@ def test_api_audit_counts_money_and_saves_once(world: World) -> None:
         ("incomes.json", "wb_incomes", "json", 4, None),
         ("shipment_list.xlsx", "shipment_list", "xlsx", 4, None),
     ]
-    assert body["summary"] == {"by_kind": WB_SUMMARY, "total_amount": "3135.00"}
+    assert body["summary"] == {
+        "by_kind": WB_SUMMARY,
+        "total_amount": "3135.00",
+        "by_currency": {"RUB": "3135.00"},
+    }
     assert body["saved"] == {"added": 8, "updated": 0, "unchanged": 0, "new_files": 3}
     assert body["usable"] is True
     short = next(f for f in body["findings"] if f["keys"].get("barcode") == "2039876543210")
@@ -68,7 +72,9 @@ def test_api_audit_counts_money_and_saves_once(world: World) -> None:
     }
 
     ozon = audit(world, world.admin_token, [OZON], world.shop_b)
-    assert ozon.json()["summary"]["by_kind"] == {"ozon_writeoff": {"count": 2, "amount": "1770.50"}}
+    assert ozon.json()["summary"]["by_kind"] == {
+        "ozon_writeoff": {"count": 2, "amount": "1770.50", "by_currency": {"RUB": "1770.50"}}
+    }
     again = api.post(
         "/api/v1/audits",
         files=multipart(list(reversed(WB_FILES)), list(reversed(names))),

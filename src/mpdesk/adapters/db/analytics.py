@@ -594,6 +594,8 @@ class SqlAnalyticsRepository:
             conds.append(table.c.shop_id.in_(flt.shop_ids))
         if flt.marketplace and "marketplace" in columns:
             conds.append(table.c.marketplace == flt.marketplace)
+        if "currency" in columns:  # money in roubles only: other currencies are never added
+            conds.append(table.c.currency == "RUB")
         query = select(
             func.count(),
             func.coalesce(func.sum(_kopecks(table.c[amount])), 0),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Self
 
-from sqlalchemy import BigInteger, Connection, func, insert, select, type_coerce, update
+from sqlalchemy import BigInteger, Connection, case, func, insert, select, type_coerce, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from mpdesk.adapters.db.tables_audit import audit_files, findings
@@ -48,6 +48,7 @@ def _values(saved: SavedFinding) -> dict[str, Any]:
         "shop_id": saved.shop_id,
         "status": saved.status.value,
         "amount": None if f.amount is None else str(f.amount),
+        "currency": f.currency,
         "amount_recovered": (
             None if saved.amount_recovered is None else str(saved.amount_recovered)
         ),
@@ -79,6 +80,7 @@ def _from_row(row: Any) -> SavedFinding:
         ),
         event_date=m["event_date"],
         group=m["group_key"],
+        currency=m["currency"],
     )
     return SavedFinding(
         finding=finding,
@@ -103,12 +105,13 @@ class SqlAuditRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def known_files(self, sha256s: Sequence[str]) -> set[str]:
+    def known_files(self, shop_id: int, sha256s: Sequence[str]) -> set[str]:
         known: set[str] = set()
+        c = audit_files.c
         for start in range(0, len(sha256s), _CHUNK):
             chunk = list(sha256s[start : start + _CHUNK])
             rows = self.conn.execute(
-                select(audit_files.c.sha256).where(audit_files.c.sha256.in_(chunk))
+                select(c.sha256).where(c.shop_id == shop_id, c.sha256.in_(chunk))
             )
             known.update(r[0] for r in rows)
         return known
@@ -163,8 +166,9 @@ class SqlAuditRepository:
 
     def totals(self, flt: FindingFilter) -> Sequence[FindingTotal]:
         c = findings.c
+        rub = c.currency == "RUB"  # money totals in roubles: currencies are never added
         kopecks = (
-            func.coalesce(func.sum(type_coerce(col, BigInteger)), 0)
+            func.coalesce(func.sum(case((rub, type_coerce(col, BigInteger)))), 0)
             for col in (c.amount, c.amount_recovered)
         )
         conds = self._conditions(flt)

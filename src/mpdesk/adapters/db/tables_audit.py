@@ -1,8 +1,9 @@
 """Tables of audits (issue 5): ``findings`` and ``audit_files``.
 
-A finding's primary key is its stable id (a hash of kind and keys), so saving the same files
-again adds nothing. Keys, details and evidence are JSON; money is integer kopecks (``Money``).
-``audit_files`` keeps the sha256 fingerprint of every file an audit saved findings from.
+A finding's primary key is its stable id (a hash of the shop, the kind and the keys), so saving
+the same files again adds nothing and another shop's audit never meets the row. Keys, details
+and evidence are JSON; money is integer kopecks (``Money``). ``audit_files`` keeps, per shop,
+the sha256 fingerprint of every file an audit saved findings from.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from mpdesk.adapters.db.tables import metadata
@@ -34,6 +36,7 @@ findings = Table(
     Column("status", String(16), nullable=False),
     Column("amount", Money),
     Column("amount_recovered", Money),
+    Column("currency", String(3), nullable=False, default="RUB", server_default="RUB"),
     Column("finding_keys", JSON, nullable=False),
     Column("details", JSON, nullable=False),
     Column("evidence", JSON, nullable=False),
@@ -53,7 +56,7 @@ audit_files = Table(
     "audit_files",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("sha256", String(64), nullable=False, unique=True),
+    Column("sha256", String(64), nullable=False),
     Column("name", String(255), nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("format", String(16)),
@@ -61,4 +64,5 @@ audit_files = Table(
     Column("rows", Integer, nullable=False, default=0),
     Column("shop_id", ForeignKey("shops.id")),
     Column("audited_at", UtcDateTime, nullable=False),
+    UniqueConstraint("shop_id", "sha256", name="uq_audit_files_shop_sha256"),
 )

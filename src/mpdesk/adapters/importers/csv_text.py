@@ -1,9 +1,10 @@
 """CSV: encoding, separator and header line found from the first 64 KiB, then one Polars read.
 
-UTF-8 (with or without BOM) is read in place; Windows-1251 is re-encoded to a temporary UTF-8
-file first (Polars reads UTF-8 only). The separator (``;``, tab or ``,``) is the one under which
-a known header row appears. A file in another encoding (KOI8-R, CP866, UTF-16) is recognised
-so that the seller can be told what to do, but not read.
+UTF-8 (with or without BOM) is read in place; Windows-1251 and UTF-16 (Excel's «Текст в
+Юникоде», tab-separated) are re-encoded to a temporary UTF-8 file first (Polars reads UTF-8
+only). The separator (``;``, tab or ``,``) is the one under which a known header row appears.
+A file in another encoding (KOI8-R, CP866) is recognised so that the seller can be told what to
+do, but not read.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ HEAD_ROWS = 30
 SEPARATORS = (";", "\t", ",")
 #: encodings we read; then those we only recognise to explain the problem
 READ_ENCODINGS = ("utf-8", "cp1251")
-FOREIGN_ENCODINGS = {"koi8_r": "KOI8-R", "cp866": "CP866 (DOS)", "utf_16": "UTF-16"}
+FOREIGN_ENCODINGS = {"koi8_r": "KOI8-R", "cp866": "CP866 (DOS)"}
 
 
 class CsvError(Exception):
@@ -37,11 +38,35 @@ class CsvError(Exception):
         self.line = line
 
 
+def utf16_codec(head: bytes) -> str | None:
+    """``utf-16`` (with a BOM), or ``utf-16-le`` / ``utf-16-be`` without one when every other
+    byte is the high byte of Latin or Cyrillic text (0x00 or 0x04); None for anything else."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = head[: min(len(head), 1024) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    for codec, high, low in (("utf-16-le", sample[1::2], sample[0::2]),
+                             ("utf-16-be", sample[0::2], sample[1::2])):  # fmt: skip
+        if high.count(0) + high.count(4) > len(high) * 0.9 and high.count(0) and not low.count(0):
+            return codec
+    return None
+
+
+def decode_head(head: bytes, encoding: str) -> str:
+    """The first bytes as text (a character cut at the end is dropped)."""
+    return head.decode(encoding, errors="ignore").lstrip("\ufeff")
+
+
 def detect_encoding(head: bytes) -> str | None:
-    """``utf-8``, ``utf-8-sig`` or ``cp1251``; None when neither decodes the head."""
+    """``utf-8``, ``utf-8-sig``, ``cp1251`` or a UTF-16 codec; None when none of them decodes
+    the head."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head[:1024]:
+    utf16 = utf16_codec(head)
+    if utf16 is not None:
+        return utf16
+    if b"\x00" in head[:1024]:
         return None
     sample = head[:-4] if len(head) >= HEAD_BYTES else head  # a character may be cut
     for encoding in READ_ENCODINGS:

@@ -46,7 +46,7 @@ class _PipeProgress:
         self.conn.send(("advance", done_bytes))
 
 
-def _child(conn: Connection, paths: list[Path], memory_bytes: int) -> None:
+def _child(conn: Connection, paths: list[Path], memory_bytes: int, supply_id: str | None) -> None:
     # what the spreadsheet engine prints when it aborts is not for the person at the terminal
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
@@ -55,7 +55,7 @@ def _child(conn: Connection, paths: list[Path], memory_bytes: int) -> None:
     from mpdesk.adapters.importers.reader import FileReportReader
 
     try:
-        batch = FileReportReader().read(paths, _PipeProgress(conn))
+        batch = FileReportReader().read(paths, _PipeProgress(conn), supply_id)
     except MemoryError:
         conn.send(("out_of_memory", None))
     except BaseException:
@@ -97,13 +97,18 @@ class IsolatedReportReader:
     def __init__(self, memory_mb: int) -> None:
         self.memory_bytes = memory_mb * 1024 * 1024
 
-    def read(self, paths: Sequence[Path], progress: ReadProgress | None = None) -> ReportBatch:
+    def read(
+        self,
+        paths: Sequence[Path],
+        progress: ReadProgress | None = None,
+        supply_id: str | None = None,
+    ) -> ReportBatch:
         active = list(paths)
         failed: dict[int, ReportFile] = {}  # position in ``paths`` → the file that was too big
         positions = list(range(len(active)))
         while True:
             try:
-                batch = self._read_in_child(active, progress)
+                batch = self._read_in_child(active, progress, supply_id)
                 break
             except _ChildDied as died:
                 if died.index is None:
@@ -111,15 +116,20 @@ class IsolatedReportReader:
                 position = positions.pop(died.index)
                 path = active.pop(died.index)
                 failed[position] = _too_big(path)
-        files = list(batch.files)
-        for position in sorted(failed):
-            files.insert(position, failed[position])
+        for file in batch.files:  # the child numbered the files it was given
+            file.source = positions[file.source]
+        for position, file in failed.items():
+            file.source = position
+        files = sorted([*batch.files, *failed.values()], key=lambda f: f.source)
         return ReportBatch(files, batch.data)
 
-    def _read_in_child(self, paths: list[Path], progress: ReadProgress | None) -> ReportBatch:
+    def _read_in_child(
+        self, paths: list[Path], progress: ReadProgress | None, supply_id: str | None
+    ) -> ReportBatch:
         ctx = _context()
         receiver, sender = ctx.Pipe(duplex=False)
-        child = ctx.Process(target=_child, args=(sender, paths, self.memory_bytes), daemon=True)
+        args = (sender, paths, self.memory_bytes, supply_id)
+        child = ctx.Process(target=_child, args=args, daemon=True)
         child.start()
         sender.close()
         current: int | None = None

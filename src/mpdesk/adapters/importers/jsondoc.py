@@ -12,23 +12,13 @@ import polars as pl
 
 from mpdesk.adapters.importers.columns import Column, json_key
 from mpdesk.adapters.importers.values import ROW
+from mpdesk.domain.json_text import parse_json
 
 
-class JsonError(Exception):
-    def __init__(self, problem: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(problem)
-        self.line = line
-        self.column = column
-
-
-def load(path: Path) -> Any:
-    try:
-        with path.open(encoding="utf-8-sig") as fh:
-            return json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise JsonError(exc.msg, exc.lineno, exc.colno) from exc
-    except UnicodeDecodeError as exc:
-        raise JsonError("not UTF-8") from exc
+def load(path: Path, name: str) -> Any:
+    """The parsed file; ``JsonInputError`` (naming ``name``, the line and the column) when it
+    is not JSON or holds what the readers must not get (``domain/json_text.py``)."""
+    return parse_json(path.read_bytes(), name)
 
 
 def is_records(value: Any) -> bool:

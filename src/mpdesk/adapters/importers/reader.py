@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -17,25 +17,29 @@ from typing import Any
 import polars as pl
 
 from mpdesk.adapters.file_store import sniff_path
-from mpdesk.adapters.importers import csv_text, jsondoc, shipment_list, xlsx
+from mpdesk.adapters.importers import archive, csv_text, jsondoc, shipment_list, xlsx
 from mpdesk.adapters.importers.columns import HeaderMatch, TableSpec, best_header
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
-from mpdesk.adapters.importers.ozon import transactions
+from mpdesk.adapters.importers.ozon import accruals, transactions
 from mpdesk.adapters.importers.values import ROW
 from mpdesk.adapters.importers.wb import incomes, realization, supply_goods
 from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile, ReportKind
 from mpdesk.domain.audit.rows import AuditInput
 from mpdesk.domain.errors import AttachmentError
+from mpdesk.domain.json_text import JsonInputError
 from mpdesk.services.ports import ReadProgress
 
 log = logging.getLogger(__name__)
 
 #: table kinds, most specific first (a detail also has «Номер поставки», «Баркод», «Кол-во»)
-TABLE_SPECS: tuple[TableSpec, ...] = (realization.SPEC, incomes.SPEC, shipment_list.SPEC)
+TABLE_SPECS: tuple[TableSpec, ...] = (
+    realization.SPEC, incomes.SPEC, shipment_list.SPEC, accruals.SPEC
+)  # fmt: skip
 _EXTRACT = {
     ReportKind.WB_REALIZATION_DETAIL: realization.extract,
     ReportKind.WB_INCOMES: incomes.extract,
     ReportKind.SHIPMENT_LIST: shipment_list.extract,
+    ReportKind.OZON_TRANSACTIONS: accruals.extract,
 }
 #: a report unpacks to far more than an attachment may; the compression ratio still guards
 MAX_UNPACKED = 8 * 1024**3
@@ -51,7 +55,16 @@ def _digest(path: Path) -> str:
 
 
 class FileReportReader:
-    def read(self, paths: Sequence[Path], progress: ReadProgress | None = None) -> ReportBatch:
+    def __init__(self) -> None:
+        self.supply_id: str | None = None
+
+    def read(
+        self,
+        paths: Sequence[Path],
+        progress: ReadProgress | None = None,
+        supply_id: str | None = None,
+    ) -> ReportBatch:
+        self.supply_id = supply_id
         sizes = [p.stat().st_size if p.is_file() else 0 for p in paths]
         if progress is not None:
             progress.start(sum(sizes))
@@ -60,24 +73,48 @@ class FileReportReader:
         logistics: list[pl.DataFrame] = []
         seen: dict[str, str] = {}
         with ThreadPoolExecutor(max_workers=1) as pool:  # each file's sha256 while Polars reads
-            for path, size in zip(paths, sizes, strict=True):
+            for index, (path, size) in enumerate(zip(paths, sizes, strict=True)):
                 if progress is not None:
                     progress.file(path.name)
-                report, extract = self._read_one(path, seen, pool)
-                files.append(report)
-                if extract is not None:
-                    data.extend(extract.data)
-                    if extract.logistics is not None:
-                        logistics.append(extract.logistics)
+                for report, extract in self._read_source(path, seen, pool):
+                    report.source = index
+                    files.append(report)
+                    if extract is not None:
+                        data.extend(extract.data)
+                        if extract.logistics is not None:
+                            logistics.append(extract.logistics)
                 if progress is not None:
                     progress.advance(size)
         data.logistics = realization.logistics_rows(logistics)
         return ReportBatch(files, data)
 
-    def _read_one(
+    def _read_source(
         self, path: Path, seen: dict[str, str], pool: ThreadPoolExecutor
+    ) -> Iterator[tuple[ReportFile, Extract | None]]:
+        """One given file, or each member of a ZIP archive as its own file."""
+        if not _is_archive(path):
+            yield self._read_one(path, ReportFile(str(path), path.name, "", 0), seen, pool)
+            return
+        try:
+            with archive.unpacked(path) as members:
+                for member in members:
+                    report = ReportFile(
+                        path=f"{path}/{member.name}",
+                        name=f"{path.name} → {member.name}",
+                        sha256="",
+                        size=0,
+                        archive=path.name,
+                        member=member.name,
+                    )
+                    yield self._read_one(member.path, report, seen, pool)
+        except ReportProblem as exc:
+            report = ReportFile(str(path), path.name, _digest(path), path.stat().st_size)
+            report.problem = FileProblem(exc.code, {"file": path.name, **exc.fields})
+            yield report, None
+
+    def _read_one(
+        self, path: Path, report: ReportFile, seen: dict[str, str], pool: ThreadPoolExecutor
     ) -> tuple[ReportFile, Extract | None]:
-        report = ReportFile(path=str(path), name=path.name, sha256="", size=0)
         digest: Future[str] | None = None
         try:
             if not path.is_file():
@@ -95,8 +132,13 @@ class FileReportReader:
         except AttachmentError as exc:  # zip bomb, broken zip
             problem = FileProblem(exc.code, {**exc.fields, "file": report.name})
             return self._failed(report, digest, problem), None
-        except (pl.exceptions.PolarsError, OSError) as exc:
-            log.debug("cannot read %s", path, exc_info=True)
+        except JsonInputError as exc:
+            problem = _json_problem(exc, report.name)
+            return self._failed(report, digest, problem), None
+        except MemoryError:
+            raise  # the isolated reader marks the file and reads the others again
+        except Exception as exc:  # one file's surprise must not cost the audit the others
+            log.warning("cannot read %s", path, exc_info=True)
             fields = {"file": report.name, "error": type(exc).__name__}
             problem = FileProblem("report_unreadable", fields)
             return self._failed(report, digest, problem), None
@@ -122,14 +164,18 @@ class FileReportReader:
     def _extract(self, path: Path, report: ReportFile, digest: Future[str]) -> Extract:
         sniffed = sniff_path(path, MAX_UNPACKED)
         source = Source(report.name, digest)
+        if sniffed.family == "zip":  # only a member can get here: an archive inside an archive
+            raise ReportProblem("report_archive_nested")
         if sniffed.media_type == _XLSX:
             report.format = "xlsx"
             return self._xlsx(path, report, source)
-        if sniffed.family != "text":
-            raise ReportProblem("report_not_table", media_type=sniffed.media_type)
         with path.open("rb") as fh:
             head = fh.read(csv_text.HEAD_BYTES)
-        if head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        utf16 = csv_text.utf16_codec(head)
+        if sniffed.family != "text" and utf16 is None:
+            raise ReportProblem("report_not_table", media_type=sniffed.media_type)
+        start = csv_text.decode_head(head[:64], utf16 or "utf-8").lstrip(" \t\r\n")[:1]
+        if start in ("{", "["):
             report.format = "json"
             return self._json(path, report, source)
         report.format = "csv"
@@ -141,9 +187,10 @@ class FileReportReader:
         self, report: ReportFile, source: Source, match: HeaderMatch, frame: pl.DataFrame
     ) -> Extract:
         report.kind = match.spec.kind
-        frame = frame.with_columns(
-            pl.int_range(pl.len(), dtype=pl.Int64).add(match.header_index + 2).alias(ROW)
-        )
+        if ROW not in frame.columns:
+            frame = frame.with_columns(
+                pl.int_range(pl.len(), dtype=pl.Int64).add(match.header_index + 2).alias(ROW)
+            )
         data_columns = [c for c in frame.columns if c != ROW]
         frame = frame.filter(~pl.all_horizontal(pl.col(data_columns).is_null()))
         return _EXTRACT[match.spec.kind](frame, source)
@@ -170,7 +217,7 @@ class FileReportReader:
         match: HeaderMatch | None = None
         separator = ";"
         if encoding is not None:
-            text = head.decode(encoding, errors="ignore")
+            text = csv_text.decode_head(head, encoding)
             for separator in csv_text.SEPARATORS:
                 match = best_header(TABLE_SPECS, csv_text.head_rows(text, separator))
                 if match is not None:
@@ -198,15 +245,14 @@ class FileReportReader:
     # --- JSON -----------------------------------------------------------------------------
 
     def _json(self, path: Path, report: ReportFile, source: Source) -> Extract:
-        try:
-            data = jsondoc.load(path)
-        except jsondoc.JsonError as exc:
-            raise ReportProblem(
-                "report_bad_json", row=exc.line or "?", column=exc.column or "?"
-            ) from exc
+        data = jsondoc.load(path, report.name)
         if isinstance(data, list) and not data:
             raise ReportProblem("report_empty")
         goods = supply_goods.wrappers(data)
+        bare = supply_goods.bare_goods(data)
+        if bare is not None:
+            report.kind = ReportKind.WB_SUPPLY_GOODS
+            goods = supply_goods.wrap(bare, self.supply_id)
         if goods is not None:
             report.kind = ReportKind.WB_SUPPLY_GOODS
             return supply_goods.extract(goods, source)
@@ -232,6 +278,22 @@ class FileReportReader:
         columns = {i: c for i, c in enumerate(frame.columns) if c != ROW}
         _check_needs(HeaderMatch(spec, 0, columns, 1))
         return _EXTRACT[spec.kind](frame, source)
+
+
+def _is_archive(path: Path) -> bool:
+    """A ZIP that is not an office document (those are ZIP containers too)."""
+    try:
+        return path.is_file() and sniff_path(path, MAX_UNPACKED).family == "zip"
+    except AttachmentError:
+        return False  # a broken or bomb-like ZIP: ``_read_one`` reports it
+
+
+def _json_problem(exc: JsonInputError, name: str) -> FileProblem:
+    fields = {k: v for k, v in exc.fields.items() if k != "file"}
+    if exc.code == "json_syntax":  # the audit's own wording (row = line of the file)
+        return FileProblem("report_bad_json", {"file": name, "row": fields["line"],
+                                               "column": fields["column"]})  # fmt: skip
+    return FileProblem(exc.code, {"file": name, **fields})
 
 
 def _match(head: list[tuple[int, dict[int, str]]]) -> HeaderMatch:

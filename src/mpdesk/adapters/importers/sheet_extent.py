@@ -83,24 +83,46 @@ def beyond(limit: str, alphabet: str) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-class _FastScan:
-    """Chunks of a sheet whose cells all start ``<c r="``, in UTF-8, without a prefix."""
+def below(limit: int) -> str:
+    """A regex for the row numbers smaller than ``limit`` (≥ 1): fewer digits, or as many
+    with a smaller digit at the first difference."""
+    text = str(limit)
+    parts = [f"[1-9][0-9]{{0,{len(text) - 2}}}"] if len(text) > 1 else []
+    for i, ch in enumerate(text):
+        if ch == "0" or (i == 0 and ch == "1"):
+            continue
+        first = "1" if i == 0 else "0"
+        rest = len(text) - i - 1
+        tail = f"[0-9]{{{rest}}}" if rest else ""
+        parts.append(f"{text[:i]}[{first}-{chr(ord(ch) - 1)}]{tail}")
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+class FastScan:
+    """Chunks of a sheet whose cells all start ``<c r="``, in UTF-8, without a prefix.
+
+    ``floor`` (when set) is the lowest row the current chunks may reference: a reference below
+    it sets ``below_floor`` (a sheet whose rows go backwards)."""
 
     def __init__(self) -> None:
         self.cells = 0
         self.rows = 0
         self.columns = 0
         self.exact_needed = False
+        self.floor = 0
+        self.below_floor = False
         self._pattern = ""
-        self._pattern_for = (-1, -1)
+        self._pattern_for = (-1, -1, -1)
 
     def _outside(self) -> str:
-        """References beyond the current rows or columns, or a cell without a reference."""
-        if (self.rows, self.columns) != self._pattern_for:
+        """References beyond the current rows or columns or below the floor, or a cell without
+        a reference."""
+        if (self.rows, self.columns, self.floor) != self._pattern_for:
             col = beyond(column_letters(self.columns), _LETTERS) if self.columns else "[A-Z]+"
             row = beyond(str(self.rows), _DIGITS) if self.rows else "[0-9]+"
-            self._pattern = rf'<c r="(?:{col}[0-9]+|[A-Z]+{row})"|<c(?:>|/>| [^r]| r=[^"])'
-            self._pattern_for = (self.rows, self.columns)
+            low = f'|<c r="[A-Z]+{below(self.floor)}"' if self.floor > 1 else ""
+            self._pattern = rf'<c r="(?:{col}[0-9]+|[A-Z]+{row})"{low}|<c(?:>|/>| [^r]| r=[^"])'
+            self._pattern_for = (self.rows, self.columns, self.floor)
         return self._pattern
 
     def feed(self, data: bytes) -> None:
@@ -112,8 +134,14 @@ class _FastScan:
         for letters, digits in _CELL_REF.findall(data):
             self.columns = max(self.columns, column_number(letters))
             self.rows = max(self.rows, int(digits))
+            if int(digits) < self.floor:
+                self.below_floor = True
         if text.str.contains(r"<c(?:>|/>| [^r]| r=[^\"])")[0]:
             self.exact_needed = True
+
+    @property
+    def extent(self) -> Extent:
+        return Extent(self.cells, self.rows, self.columns)
 
 
 def _last_row(data: bytes) -> int:
@@ -130,7 +158,7 @@ def _last_row(data: bytes) -> int:
 
 def sheet_extent(zf: zipfile.ZipFile, sheet: str) -> Extent:
     """Stream the worksheet ``sheet`` of an open package and measure it."""
-    scan = _FastScan()
+    scan = FastScan()
     tail = b""
     first = True
     with zf.open(sheet) as fh:

@@ -8,6 +8,7 @@ both read, a Unicode minus accepted. Dates: ``2026-11-02``, ``2026-11-02 00:00:0
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,9 @@ import polars as pl
 
 ROW = "__row"  # 1-based row (XLSX) or line (CSV) number, or the position in a JSON array
 _EXCEL_EPOCH = date(1899, 12, 30)
+#: no amount or count in a seller's report comes near this; a larger number, NaN or an
+#: infinity is a broken value (the money arithmetic would fail on it)
+MAX_NUMBER = 1e13
 
 
 def clean_number(name: str) -> pl.Expr:
@@ -70,6 +74,22 @@ def to_float(name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64, strict=False)
 
 
+def is_broken_number(name: str) -> pl.Expr:
+    """Text that is not a number mpdesk can count with: not a number at all, NaN, an infinity
+    or beyond ``MAX_NUMBER``."""
+    value = to_float(name)
+    return pl.col(name).is_not_null() & (
+        value.is_null() | value.is_nan() | (value.abs() >= MAX_NUMBER)
+    )
+
+
+def is_sane_number(value: float | Decimal) -> bool:
+    """The Python-side twin of ``is_broken_number``, for values read from JSON one by one."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and abs(value) < Decimal(MAX_NUMBER)
+    return math.isfinite(value) and abs(value) < MAX_NUMBER
+
+
 def to_int(name: str) -> pl.Expr:
     """Counts; a missing value is 0."""
     return to_float(name).fill_null(0).round(0).cast(pl.Int64)
@@ -110,9 +130,7 @@ def first_broken(frame: pl.DataFrame, numeric: Sequence[str]) -> BrokenValue | N
     for name in numeric:
         if name not in frame.columns:
             continue
-        bad = frame.select(pl.col(ROW), pl.col(name)).filter(
-            pl.col(name).is_not_null() & to_float(name).is_null()
-        )
+        bad = frame.select(pl.col(ROW), pl.col(name)).filter(is_broken_number(name))
         if bad.height:
             row = bad.row(0, named=True)
             if best is None or row[ROW] < best.row:

@@ -1,9 +1,10 @@
-"""XLSX: a cheap look at the first rows, then one load of the needed columns with fastexcel.
+"""XLSX: a cheap look at the first rows, then the needed columns read in blocks of rows.
 
 calamine (under fastexcel) reads the whole sheet into memory before returning anything, even
 for ``n_rows=30`` (research/deps.md §3). So the header is found by streaming the first rows of
-the sheet XML with the standard library (plus the shared strings they use), and fastexcel is
-called once, with the header row and only the columns the audit needs, all as text.
+the sheet XML with the standard library (plus the shared strings they use), and the data is
+read by ``xlsx_blocks``: fastexcel on one block of rows at a time, only the columns the audit
+needs, all as text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import fastexcel
 import polars as pl
 
 from mpdesk.adapters.importers.sheet_extent import Extent, is_far_beyond_content, sheet_extent
+from mpdesk.adapters.importers.values import ROW
+from mpdesk.adapters.importers.xlsx_blocks import NeedsWholeSheet, read_blocks
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -158,10 +161,34 @@ def check_extent(path: Path) -> Extent:
 
 def load_columns(path: Path, header_row: int, columns: dict[int, str]) -> pl.DataFrame:
     """Data rows below ``header_row`` (0-based sheet row), the given absolute column indices
-    only, renamed to ``columns[index]``, every value as text.
+    only, renamed to ``columns[index]``, every value as text, with ``ROW`` (1-based sheet row).
 
-    The sheet's real extent is measured first: one whose cells span far more than it holds
-    is refused before the loader allocates for it (``SheetTooSparseError``)."""
+    The sheet is read in blocks of rows (``xlsx_blocks``), measuring its extent in the same
+    pass; a sheet whose cells span far more than it holds is refused
+    (``SheetTooSparseError``). A sheet written in a way the block reader does not take is
+    measured exactly first and then loaded whole."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            sheet = _first_sheet(zf)
+        return read_blocks(path, sheet, header_row, columns, _refuse_sparse)
+    except NeedsWholeSheet:
+        return _load_whole(path, header_row, columns)
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError) as exc:
+        raise XlsxError(str(exc)) from exc
+    except Exception as exc:  # fastexcel raises its own error types for broken workbooks
+        if isinstance(exc, MemoryError | XlsxError):
+            raise
+        raise XlsxError(str(exc)) from exc
+
+
+def _refuse_sparse(extent: Extent) -> None:
+    if is_far_beyond_content(extent):
+        raise SheetTooSparseError(extent)
+
+
+def _load_whole(path: Path, header_row: int, columns: dict[int, str]) -> pl.DataFrame:
+    """The old way: the exact extent first (refusing a far-too-sparse sheet before calamine
+    allocates for it), then one fastexcel load of the needed columns."""
     check_extent(path)
     try:
         reader = fastexcel.read_excel(str(path))
@@ -175,6 +202,7 @@ def load_columns(path: Path, header_row: int, columns: dict[int, str]) -> pl.Dat
     except Exception as exc:  # fastexcel raises its own error types for broken workbooks
         raise XlsxError(str(exc)) from exc
     selected = [c.absolute_index for c in sheet.selected_columns]
-    return frame.rename(
+    frame = frame.rename(
         {old: columns[idx] for old, idx in zip(frame.columns, selected, strict=True)}
     )
+    return frame.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).add(header_row + 2).alias(ROW))

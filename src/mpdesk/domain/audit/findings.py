@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -56,12 +56,20 @@ def money(value: Decimal) -> Decimal:
 
 
 def finding_id(kind: FindingKind, keys: Mapping[str, str], scope: str = "") -> str:
-    """Stable id: the same kind and keys give the same id in every run and on every machine.
+    """The id of a finding before it is given to a shop: the same kind and keys give the same
+    id in every run and on every machine (``for_shop`` then makes it the shop's own).
 
     ``scope`` separates findings whose keys are only unique inside one file (a penalty keyed by
     a file row number)."""
     text = "|".join([kind.value, *(f"{k}={keys[k]}" for k in sorted(keys)), scope])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def shop_finding_id(base_id: str, shop: str) -> str:
+    """A finding's id in one shop (``shop`` is the shop's name, unique in a journal): the same
+    files audited for another shop give other ids, so nothing saved for one shop can touch
+    another's findings."""
+    return hashlib.sha256(f"{shop}|{base_id}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Finding:
     evidence: tuple[Evidence, ...]
     event_date: date | None = None  # when the objection clock starts (acceptance, report)
     group: str = ""  # findings of one group go into one appeal (a supply, a report)
+    currency: str = "RUB"  # ISO 4217 code of ``amount`` (the report's currency)
 
     @property
     def category(self) -> str:
@@ -98,7 +107,12 @@ def make_finding(
     event_date: date | None,
     group: str,
     scope: str = "",
+    currency: str = "RUB",
 ) -> Finding:
+    """A finding; a currency other than roubles joins the id's scope (the same order may be
+    charged in two reports of different currencies), so rouble ids stay as they were."""
+    if currency != "RUB":
+        scope = f"{scope}|{currency}"
     return Finding(
         id=finding_id(kind, keys, scope),
         kind=kind,
@@ -109,7 +123,13 @@ def make_finding(
         evidence=tuple(evidence),
         event_date=event_date,
         group=group,
+        currency=currency,
     )
+
+
+def for_shop(finding: Finding, shop: str) -> Finding:
+    """The finding as it belongs to ``shop`` (its id scoped by ``shop_finding_id``)."""
+    return replace(finding, id=shop_finding_id(finding.id, shop))
 
 
 def appeal_key(finding: Finding) -> tuple[str, str]:

@@ -26,7 +26,7 @@ _ROLE = {
 
 
 def _signature(row: LogisticsRow) -> Hashable:
-    return (row.srid, row.kind, row.amount, row.sale_date, row.bonus_type.casefold())
+    return (row.srid, row.kind, row.amount, row.sale_date, row.bonus_type.casefold(), row.currency)
 
 
 def _order_key(row: LogisticsRow) -> tuple[date, str, int]:
@@ -45,13 +45,16 @@ def _net_charges(rows: list[LogisticsRow]) -> list[LogisticsRow]:
     return charges
 
 
-def find_duplicate_logistics(rows: Iterable[LogisticsRow]) -> list[Finding]:
-    by_order: dict[str, list[LogisticsRow]] = defaultdict(list)
-    for row in merge_overlapping(rows, _signature):
+def find_duplicate_logistics(
+    rows: Iterable[LogisticsRow], copies: dict[str, str] | None = None
+) -> list[Finding]:
+    """``copies`` receives the files whose charges another file already has (``overlap``)."""
+    by_order: dict[tuple[str, str], list[LogisticsRow]] = defaultdict(list)
+    for row in merge_overlapping(rows, _signature, copies):
         if row.srid and row.kind is not Operation.OTHER:
-            by_order[row.srid].append(row)
+            by_order[(row.srid, row.currency)].append(row)  # never add two currencies
     findings = []
-    for srid, order_rows in by_order.items():
+    for (srid, currency), order_rows in by_order.items():
         charges = _net_charges(order_rows)
         if len(charges) < 2:
             continue
@@ -77,6 +80,7 @@ def find_duplicate_logistics(rows: Iterable[LogisticsRow]) -> list[Finding]:
                 amount=amount,
                 event_date=last.report_date,
                 group=last.report,
+                currency=currency,
             )
         )
     return findings

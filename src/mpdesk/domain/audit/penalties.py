@@ -16,7 +16,7 @@ from mpdesk.domain.audit.rows import PenaltyRow
 
 
 def _signature(row: PenaltyRow) -> Hashable:
-    return (row.srid, row.amount, row.sale_date, row.reason.casefold())
+    return (row.srid, row.amount, row.sale_date, row.reason.casefold(), row.currency)
 
 
 def _content_scope(fine: PenaltyRow) -> str:
@@ -35,11 +35,14 @@ def _uncancelled(rows: list[PenaltyRow]) -> list[PenaltyRow]:
     return fines
 
 
-def find_penalties(rows: Iterable[PenaltyRow]) -> list[Finding]:
-    by_order: dict[str, list[PenaltyRow]] = defaultdict(list)
-    for row in merge_overlapping(rows, _signature):
+def find_penalties(
+    rows: Iterable[PenaltyRow], copies: dict[str, str] | None = None
+) -> list[Finding]:
+    """``copies`` receives the files whose fines another file already has (``overlap``)."""
+    by_order: dict[tuple[str, str], list[PenaltyRow]] = defaultdict(list)
+    for row in merge_overlapping(rows, _signature, copies):
         if row.amount:
-            by_order[row.srid].append(row)
+            by_order[(row.srid, row.currency)].append(row)
     findings = []
     for order_rows in by_order.values():
         for fine in _uncancelled(order_rows):
@@ -55,6 +58,7 @@ def find_penalties(rows: Iterable[PenaltyRow]) -> list[Finding]:
                     event_date=fine.report_date,
                     group=fine.report,
                     scope="" if fine.rrd_id else _content_scope(fine),
+                    currency=fine.currency,
                 )
             )
     return findings

@@ -38,6 +38,12 @@ class ReportFile:
     rows: int = 0
     problem: FileProblem | None = None
     usable: bool = False  # at least one rule could use the file
+    #: a member of a ZIP archive: the archive's name and the member's path inside it (``name``
+    #: is then «archive.zip → member.xlsx»)
+    archive: str | None = None
+    member: str | None = None
+    source: int = 0  # position of the file (or of its archive) among the files given
+    copy_of: str | None = None  # the file that already has this file's rows (counted once)
 
 
 @dataclass

@@ -80,6 +80,7 @@ class LogisticsRow:
     rrd_id: str = ""
     report: str = ""  # report number, or "file:<sha12>" when the file does not carry it
     report_date: date | None = None
+    currency: str = "RUB"  # ISO 4217 code of the report
 
     @property
     def kind(self) -> Operation:
@@ -109,6 +110,7 @@ class PenaltyRow:
     rrd_id: str = ""
     report: str = ""
     report_date: date | None = None
+    currency: str = "RUB"
 
     def evidence_values(self) -> dict[str, str]:
         return _values(

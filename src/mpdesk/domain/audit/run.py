@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,12 +19,13 @@ from mpdesk.domain.knowledge import DeadlineRule
 KIND_ORDER = tuple(FindingKind)
 
 
-def run_audit(data: AuditInput) -> list[Finding]:
-    """Findings sorted by kind, then money at stake (largest first), then id."""
+def run_audit(data: AuditInput, copies: dict[str, str] | None = None) -> list[Finding]:
+    """Findings sorted by kind, then money at stake (largest first), then id. ``copies``
+    receives each file whose rows another file already has (sha256 → that file's sha256)."""
     findings = [
         *find_acceptance(data.shipped, data.accepted, data.supply_goods),
-        *find_duplicate_logistics(data.logistics),
-        *find_penalties(data.penalties),
+        *find_duplicate_logistics(data.logistics, copies),
+        *find_penalties(data.penalties, copies),
         *find_ozon_writeoffs(data.ozon_operations),
     ]
     return sort_findings(findings)
@@ -40,17 +41,32 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 @dataclass(frozen=True)
 class KindTotal:
     count: int
-    amount: Decimal
+    amount: Decimal  # roubles only
+    #: money per currency (ISO code → sum); amounts in different currencies are never added
+    by_currency: dict[str, Decimal] = field(default_factory=dict)
+
+
+def by_currency(findings: Iterable[Finding]) -> dict[str, Decimal]:
+    """Money at stake per currency, roubles first, then by code."""
+    sums: dict[str, Decimal] = {}
+    for f in findings:
+        sums[f.currency] = sums.get(f.currency, Decimal(0)) + (f.amount or Decimal(0))
+    order = sorted(sums, key=lambda c: (c != "RUB", c))
+    return {c: money(sums[c]) for c in order}
 
 
 def summarize(findings: Iterable[Finding]) -> tuple[dict[FindingKind, KindTotal], Decimal]:
-    """Count and money per kind (in ``KIND_ORDER``), and the total money at stake."""
-    counts: dict[FindingKind, int] = {}
-    amounts: dict[FindingKind, Decimal] = {}
+    """Count and money per kind (in ``KIND_ORDER``; ``amount`` in roubles, every currency in
+    ``by_currency``), and the total money at stake in roubles."""
+    per_kind: dict[FindingKind, list[Finding]] = {}
     for f in findings:
-        counts[f.kind] = counts.get(f.kind, 0) + 1
-        amounts[f.kind] = amounts.get(f.kind, Decimal(0)) + (f.amount or Decimal(0))
-    by_kind = {k: KindTotal(counts[k], money(amounts[k])) for k in KIND_ORDER if k in counts}
+        per_kind.setdefault(f.kind, []).append(f)
+    by_kind = {}
+    for kind in KIND_ORDER:
+        if kind in per_kind:
+            sums = by_currency(per_kind[kind])
+            rub = sums.get("RUB", money(Decimal(0)))
+            by_kind[kind] = KindTotal(len(per_kind[kind]), rub, sums)
     total = money(sum((t.amount for t in by_kind.values()), Decimal(0)))
     return by_kind, total
 

@@ -35,6 +35,12 @@ class AuditFilePublic(BaseModel):
     problem_code: str | None
     usable: bool
     sha256: str | None
+    archive: str | None = Field(
+        default=None, description="For a member of a ZIP archive: the archive's name."
+    )
+    copy_of: str | None = Field(
+        default=None, description="The file that already has this file's rows (counted once)."
+    )
 
 
 class EvidencePublic(BaseModel):
@@ -50,6 +56,7 @@ class AuditFindingPublic(BaseModel):
     marketplace: str
     category: str
     amount: str | None = Field(description="Money at stake, or null when no price is known.")
+    currency: str = Field(default="RUB", description="ISO 4217 code of `amount`.")
     keys: dict[str, str]
     details: dict[str, Any]
     evidence: list[EvidencePublic]
@@ -59,12 +66,18 @@ class AuditFindingPublic(BaseModel):
 
 class KindSummaryPublic(BaseModel):
     count: int
-    amount: str | None
+    amount: str | None = Field(description="Money at stake in roubles (RUB findings only).")
+    by_currency: dict[str, str] = Field(
+        default_factory=dict, description="ISO 4217 code → sum; currencies are never added."
+    )
 
 
 class AuditSummaryPublic(BaseModel):
     by_kind: dict[FindingKindName, KindSummaryPublic]
-    total_amount: str | None
+    total_amount: str | None = Field(description="Roubles only (RUB findings).")
+    by_currency: dict[str, str] = Field(
+        default_factory=dict, description="ISO 4217 code → sum; currencies are never added."
+    )
 
 
 class AuditSavedPublic(BaseModel):

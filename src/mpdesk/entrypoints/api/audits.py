@@ -51,9 +51,13 @@ def create_audit(
     files: Annotated[list[UploadFile], File(description="Report files")],
     shop_id: Annotated[int, Form(ge=1, le=s.INT32, description="Shop to save findings to.")],
     save: Annotated[bool, Form(description="Save the findings (default true).")] = True,
+    supply_id: Annotated[
+        str | None,
+        Form(max_length=40, description="WB supply number of a bare supply-goods answer."),
+    ] = None,
 ) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
-    result = run_uploaded_audit(request, principal, files, shop_id, save=save)
+    result = run_uploaded_audit(request, principal, files, shop_id, save, supply_id)
     if not result.usable:
         raise UserInputError(
             "audit_no_usable_files", files=[file_public(ctx, f) for f in result.files]

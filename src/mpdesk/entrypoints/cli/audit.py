@@ -32,6 +32,7 @@ from mpdesk.services.audit_views import (
     file_public,
     finding_title,
     kind_label,
+    money_by_currency,
     money_text,
     saved_finding_public,
 )
@@ -91,6 +92,10 @@ class RichReadProgress:
 Files = Annotated[list[Path], typer.Argument(help="Отчёты: XLSX, CSV или JSON (сколько угодно).")]
 Save = Annotated[bool, typer.Option("--save", help="Сохранить находки в журнал.")]
 Shop = Annotated[str | None, typer.Option("--shop", help="Магазин (по умолчанию основной).")]
+Supply = Annotated[
+    str | None,
+    typer.Option("--supply", help="Номер поставки WB для файла с товарами поставки из API."),
+]
 Kinds = Annotated[
     list[str] | None, typer.Option("--kind", "-k", help="Вид находки (можно несколько).")
 ]
@@ -101,13 +106,17 @@ Statuses = Annotated[
 
 
 def cmd_audit(
-    files: Files, save: Save = False, shop: Shop = None, as_json: JsonOpt = False
+    files: Files,
+    save: Save = False,
+    shop: Shop = None,
+    supply: Supply = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Аудит отчётов маркетплейсов: недостачи при приёмке, двойная логистика, штрафы, списания."""
     ctx = current_ctx(with_journal=save)
     progress = RichReadProgress(ctx)
     try:
-        result = audit_reports(ctx, files, save=save, shop_name=shop, progress=progress)
+        result = audit_reports(ctx, files, save, shop, progress, supply)
     finally:
         progress.stop()
     emit(audit_public(ctx, result), as_json, lambda c: print_audit(c, ctx, result))
@@ -149,9 +158,10 @@ def print_audit(console: Console, ctx: ServiceContext, result: AuditResult) -> N
         _money_column(ctx), title=ctx.message("audit_summary_title"),
     )  # fmt: skip
     for kind, total in result.by_kind.items():
-        summary.add_row(kind_label(ctx, kind), str(total.count), money_text(total.amount))
+        summary.add_row(kind_label(ctx, kind), str(total.count),
+                        money_by_currency(total.by_currency))  # fmt: skip
     summary.add_row(ctx.message("audit_total"), str(len(result.findings)),
-                    money_text(result.total), style="bold")  # fmt: skip
+                    money_by_currency(result.by_currency), style="bold")  # fmt: skip
     console.print(summary)
     top = sorted(result.findings, key=lambda f: -(f.amount or Decimal(0)))[:TOP]
     table = Table(
@@ -161,7 +171,7 @@ def print_audit(console: Console, ctx: ServiceContext, result: AuditResult) -> N
     )  # fmt: skip
     for f in top:
         deadline = result.deadlines.get(f.id)
-        table.add_row(f.id, finding_title(ctx, f), money_text(f.amount),
+        table.add_row(f.id, finding_title(ctx, f), money_text(f.amount, f.currency),
                       deadline.strftime("%d.%m.%Y") if deadline else "—")  # fmt: skip
     console.print(table)
     if result.saved is not None:
@@ -203,7 +213,8 @@ def print_findings(console: Console, ctx: ServiceContext, found: list[SavedFindi
         if s.ticket_id:
             status.append(ctx.message("finding_ticket", ticket_id=s.ticket_id))
         table.add_row(
-            s.id, finding_title(ctx, s.finding), money_text(s.finding.amount), "; ".join(status),
+            s.id, finding_title(ctx, s.finding), money_text(s.finding.amount, s.finding.currency),
+            "; ".join(status),
             s.deadline.strftime("%d.%m.%Y") if s.deadline else "—",
         )  # fmt: skip
     console.print(table)

@@ -50,6 +50,7 @@ def run_uploaded_audit(
     uploads: Sequence[Any],
     shop_id: int | None,
     save: bool = True,
+    supply_id: str | None = None,
 ) -> AuditResult:
     """Audit the uploaded files into the shop; the files' verdicts keep the upload order."""
     files = chosen_files(uploads)
@@ -66,9 +67,11 @@ def run_uploaded_audit(
             accepted.append(upload)
     ctx = wctx_of(request).acting(principal)
     with saved_uploads(accepted) as paths, _ONE_AT_A_TIME:
-        result = audit_desk.audit_for_shop(ctx, principal, paths, shop_id, save=save)
+        result = audit_desk.audit_for_shop(
+            ctx, principal, paths, shop_id, save=save, supply_id=supply_id
+        )
     read = iter(result.files)
     merged = [refused[i] if i in refused else next(read) for i in range(len(files))]
-    for file in merged:
-        file.path = file.name  # never show the server's temporary paths
+    for file in merged:  # never show the server's temporary paths
+        file.path = f"{file.archive}/{file.member}" if file.archive else file.name
     return replace(result, files=merged)

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
-from mpdesk.adapters.importers.values import iso_date
+from mpdesk.adapters.importers.values import is_sane_number, iso_date
 from mpdesk.domain.audit.rows import OzonOperation
 from mpdesk.domain.identifiers import IdType, normalize_identifier
 
@@ -38,11 +38,14 @@ def operations(data: Any) -> list[Any] | None:
 
 def _amount(value: Any, position: int) -> Decimal:
     try:
-        return Decimal(str(value if value is not None else 0))
+        amount = Decimal(str(value if value is not None else 0))
     except InvalidOperation as exc:
         raise ReportProblem(
             "report_bad_value", row=position, column="amount", value=str(value)
         ) from exc
+    if not is_sane_number(amount):
+        raise ReportProblem("report_bad_value", row=position, column="amount", value=str(value))
+    return amount
 
 
 def extract(ops: list[Any], source: Source) -> Extract:

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from mpdesk.adapters.importers.columns import Column, TableSpec
+from mpdesk.adapters.importers.currency import currency_expr
 from mpdesk.adapters.importers.extract import Extract, Source, check_numbers
 from mpdesk.adapters.importers.jsondoc import records_frame
 from mpdesk.adapters.importers.values import (
@@ -62,6 +63,7 @@ COLUMNS = (
            ("retail_amount", "retailAmount")),
     Column("for_pay", ("К перечислению Продавцу за реализованный Товар",),
            ("ppvz_for_pay", "forPay")),
+    Column("currency", ("Валюта", "Код валюты"), ("currency_name", "currency")),
 )  # fmt: skip
 
 _MARKERS = frozenset(
@@ -160,6 +162,7 @@ def _logistics(frame: pl.DataFrame, source: Source, latest: date | None) -> pl.D
         to_int("deliveries").alias("deliveries"),
         (to_int("returns") if has("returns") else pl.lit(0, pl.Int64)).alias("returns"),
         pl.col("logistics").fill_null("0").alias("amount"),
+        currency_expr(has("currency")),
         *((pl.col(c) if has(c) else pl.lit(None, pl.String)).alias(c) for c in _DEFERRED),
         pl.lit(latest, dtype=pl.Date).alias("latest"),
         pl.lit(source.report_key).alias("file_key"),
@@ -178,6 +181,7 @@ def _penalties(frame: pl.DataFrame, source: Source, report: list[pl.Expr]) -> li
         _text(frame, "nm_id", id_text("nm_id")),
         _text(frame, "barcode", id_text("barcode")),
         _text(frame, "rrd_id", id_text("rrd_id")),
+        currency_expr("currency" in frame.columns),
         *report,
         pl.col(ROW),
     )
@@ -194,6 +198,7 @@ def _penalties(frame: pl.DataFrame, source: Source, report: list[pl.Expr]) -> li
             rrd_id=r["rrd_id"],
             report=r["report"],
             report_date=r["report_date"],
+            currency=r["currency"],
         )
         for r in fines.iter_rows(named=True)
     ]
@@ -245,6 +250,7 @@ def logistics_rows(frames: Sequence[pl.DataFrame]) -> list[LogisticsRow]:
             rrd_id=r["rrd_id"],
             report=r["report"],
             report_date=_date(r["report_date"]),
+            currency=r["currency"],
         )
         for r in rows.iter_rows(named=True)
     ]

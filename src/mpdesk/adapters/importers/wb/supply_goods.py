@@ -1,15 +1,17 @@
 """WB supplies API, goods of one supply (``GET /api/v1/supplies/{ID}/goods``), saved wrapped as
-``{"supplyID": N, "goods": [...]}`` — or a list of such objects. Each good has the declared
-``quantity`` and ``acceptedQuantity`` (null until accepted). Optional wrapper keys from the
-supply details (``GET /api/v1/supplies/{ID}``): ``statusID`` (5 = «Принято») and
-``factDate``."""
+``{"supplyID": N, "goods": [...]}`` — or a list of such objects, or the bare array the API
+returns (``bare_goods``; it has no supply number, which then comes from the person: ``--supply``
+on the CLI, a field on the web). Each good has the declared ``quantity`` and
+``acceptedQuantity`` (null until accepted), schema ``models.GoodInSupply`` of
+``07-orders-fbw.yaml`` (WB API 2026-08). Optional wrapper keys from the supply details
+(``GET /api/v1/supplies/{ID}``): ``statusID`` (5 = «Принято») and ``factDate``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
-from mpdesk.adapters.importers.values import iso_date
+from mpdesk.adapters.importers.values import is_sane_number, iso_date
 from mpdesk.domain.audit.rows import SupplyGoodsRow
 from mpdesk.domain.identifiers import IdType, normalize_identifier
 
@@ -29,17 +31,46 @@ def wrappers(data: Any) -> list[dict[str, Any]] | None:
     return None
 
 
+#: keys only a good of a supply has (an incomes row has ``incomeId`` instead)
+_GOOD_KEYS = frozenset({"acceptedQuantity", "readyForSaleQuantity", "unloadingQuantity",
+                        "supplierBoxAmount"})  # fmt: skip
+
+
+def bare_goods(data: Any) -> list[dict[str, Any]] | None:
+    """The goods of the bare API answer (a list of goods without the supply), or None."""
+    if not isinstance(data, list) or not data:
+        return None
+    sample = data[:50]
+    if all(
+        isinstance(g, dict) and "barcode" in g and "quantity" in g and _GOOD_KEYS & g.keys()
+        for g in sample
+    ):
+        return data
+    return None
+
+
+def wrap(goods: list[dict[str, Any]], supply_id: str | None) -> list[dict[str, Any]]:
+    """The bare goods under the supply number the person gave; without one the file cannot
+    be used: say exactly what is missing."""
+    if not supply_id:
+        raise ReportProblem("report_goods_need_supply")
+    return [{"supplyID": supply_id, "goods": goods}]
+
+
 def _int(value: Any, where: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ReportProblem("report_bad_value", row=where, column="quantity", value=str(value))
     try:
-        return int(float(value))
+        number = float(value)
     except ValueError as exc:
         raise ReportProblem(
             "report_bad_value", row=where, column="quantity", value=str(value)
         ) from exc
+    if not is_sane_number(number):
+        raise ReportProblem("report_bad_value", row=where, column="quantity", value=str(value))
+    return int(number)
 
 
 def extract(items: list[dict[str, Any]], source: Source) -> Extract:

@@ -27,7 +27,7 @@ from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
 from mpdesk.services import audit_desk, desk
 from mpdesk.services.audit import AuditResult
-from mpdesk.services.audit_views import file_public, kind_label
+from mpdesk.services.audit_views import file_public, kind_label, money_by_currency
 from mpdesk.services.context import ServiceContext
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -169,10 +169,16 @@ def _run_view(ctx: ServiceContext, principal: Principal, result: AuditResult) ->
         "files": files,
         "usable": result.usable,
         "summary": [
-            {"kind_label": kind_label(ctx, kind), "count": t.count, "amount": t.amount}
+            {
+                "kind_label": kind_label(ctx, kind),
+                "count": t.count,
+                "amount": t.amount,
+                "amount_text": money_by_currency(t.by_currency),
+            }
             for kind, t in result.by_kind.items()
         ],
         "total": result.total,
+        "total_text": money_by_currency(result.by_currency),
         "count": len(result.findings),
         "saved_text": ctx.message("audit_saved", **result.saved.__dict__) if result.saved else "",
         "rows": audit_desk.run_rows(ctx, principal, result, ctx.clock.today()),
@@ -186,10 +192,13 @@ async def run_audit(request: Request) -> Response:
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     raw_shop = str(form.get("shop_id", "") or "")
     shop_id = int(raw_shop) if raw_shop.isdigit() and len(raw_shop) < 10 else None
+    supply = str(form.get("supply_id", "") or "").strip()[:40] or None
     ctx = wctx_of(request).ctx
     principal = visitor.principal
     try:
-        result = await run_in_threadpool(run_uploaded_audit, request, principal, uploads, shop_id)
+        result = await run_in_threadpool(
+            run_uploaded_audit, request, principal, uploads, shop_id, True, supply
+        )
     except UserInputError as exc:
         context = _list_context(request, ctx, principal, AuditQuery.parse({}))
         context["error"] = message_for(request, exc.code, exc.fields)
@@ -198,6 +207,7 @@ async def run_audit(request: Request) -> Response:
         **_base_context(ctx, principal),
         "run": await run_in_threadpool(_run_view, ctx, principal, result),
         "chosen_shop": shop_id,
+        "chosen_supply": supply,
         "limit_mb": report_limit_mb(request),
         "back": "",
     }

@@ -57,7 +57,23 @@
       list.appendChild(item);
     });
     if (names) { names.value = collected.join("\n"); }
+    suggestSupply(collected);
     document.body.dispatchEvent(new CustomEvent("mpdesk:files"));
+  }
+
+  // a supply number in a file name («goods_24567891.json») is offered in the empty «Номер
+  // поставки» field; the person sees it before sending and can change or clear it
+  function suggestSupply(names) {
+    var field = document.getElementById("supply_id");
+    if (!field || field.value) { return; }
+    for (var i = 0; i < names.length; i++) {
+      var found = /(?:^|\D)(\d{6,12})(?!\d)/.exec(names[i]);
+      if (found) {
+        field.value = found[1];
+        field.dataset.suggested = "1";
+        return;
+      }
+    }
   }
 
   document.addEventListener("change", function (event) {
