@@ -86,7 +86,10 @@ def test_429_asking_for_more_than_the_allowed_wait_fails_at_once(
 
 
 def test_5xx_then_success_is_retried_with_backoff(
-    wb_server: SpecServer, wb_transport: ApiTransport, fake_time: FakeTime
+    wb_server: SpecServer,
+    wb_transport: ApiTransport,
+    fake_time: FakeTime,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     wb_server.answer("POST", FINANCE, 502, raw=b"<html>bad gateway</html>")
     wb_server.answer("POST", FINANCE, 503, raw=b"")
@@ -97,6 +100,9 @@ def test_5xx_then_success_is_retried_with_backoff(
     assert all(0 <= s <= 4.0 for s in backoff)  # jittered backoff, capped by the policy
     # each retry still waits for its slot in the bucket: one request a minute
     assert [b + w for b, w in zip(backoff, limiter, strict=True)] == pytest.approx([60.0, 60.0])
+    retries = [r.getMessage() for r in caplog.records if "retrying" in r.getMessage()]
+    assert retries[0].startswith("wb.realization_finance: http_502 on attempt 1, retrying in")
+    assert len(retries) == 2 and all(WB_TOKEN not in r.getMessage() for r in caplog.records)
 
 
 def test_5xx_on_every_attempt_raises_server_error(

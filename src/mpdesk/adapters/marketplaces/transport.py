@@ -16,6 +16,7 @@ pinned WB specs) and answers 429 with ``X-Ratelimit-Retry`` seconds (WB knowledg
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from mpdesk.domain.api_errors import (
 )
 from mpdesk.domain.credentials import Credentials, WbCredentials
 
+log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 
@@ -90,6 +92,15 @@ def retry_after_seconds(headers: httpx.Headers, now: float) -> float | None:
         except (TypeError, ValueError, IndexError):
             continue
     return None
+
+
+def _log_retry(endpoint: Endpoint, state: RetryCallState) -> None:
+    exc = state.outcome.exception() if state.outcome else None
+    wait = state.next_action.sleep if state.next_action else 0.0
+    problem = exc.problem if isinstance(exc, _Retryable) else type(exc).__name__
+    log.warning(
+        "%s: %s on attempt %d, retrying in %.1f s", endpoint.id, problem, state.attempt_number, wait
+    )
 
 
 def _detail(body: bytes) -> str:
@@ -152,6 +163,7 @@ class ApiTransport:
             stop=stop_after_attempt(self._policy.max_attempts),
             wait=self._wait,
             sleep=self._sleep,
+            before_sleep=lambda state: _log_retry(endpoint, state),
             reraise=True,
         )
         url = self.url(endpoint, path_params)
