@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -132,3 +135,39 @@ def test_workers_with_their_own_connections_share_one_postgres_bucket(pg_url: st
     finally:
         for engine in [*engines, admin]:
             engine.dispose()
+
+
+_WORKER = """
+import json, sys
+from sqlalchemy import create_engine
+from mpdesk.adapters.marketplaces.endpoints import RateLimit
+from mpdesk.adapters.marketplaces.ratelimit import PostgresTokenBucket
+engine = create_engine(sys.argv[1])
+bucket = PostgresTokenBucket(engine)
+limit = RateLimit(requests=10, period_s=1.0, burst=2, source="test")
+print(json.dumps([bucket.reserve("shared", limit).slot for _ in range(int(sys.argv[2]))]))
+engine.dispose()
+"""
+
+
+@pytest.mark.postgres
+def test_separate_processes_share_one_postgres_bucket(pg_url: str) -> None:
+    admin = create_engine(pg_url)
+    upgrade(admin, "0008_api_rate_buckets")
+    admin.dispose()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WORKER, pg_url, "8"], stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    slots: list[float] = []
+    for worker in workers:
+        out, _ = worker.communicate(timeout=120)
+        assert worker.returncode == 0
+        slots += json.loads(out)
+    limit = RateLimit(requests=10, period_s=1.0, burst=2, source="test")
+    assert len(slots) == 16
+    assert_within_limit(slots, limit)
+    # 16 reservations at 10/s with a burst of 2 span at least 1.4 s of slots
+    assert max(slots) - min(slots) >= (16 - 2) / 10 - 1e-6
