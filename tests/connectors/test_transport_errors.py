@@ -81,8 +81,18 @@ def test_429_asking_for_more_than_the_allowed_wait_fails_at_once(
     wb_server.answer("POST", FINANCE, 429, PROBLEM, headers={"X-Ratelimit-Retry": "3600"})
     with pytest.raises(ApiRateLimitedError) as caught:
         fetch(wb_transport)
-    assert caught.value.fields["retry_after"] == 3600
+    assert caught.value.fields["retry_after"] == 3600 and caught.value.fields["attempts"] == 1
     assert len(wb_server.seen) == 1 and fake_time.sleeps == []
+
+
+def test_a_too_long_wait_after_a_retry_reports_both_attempts(
+    wb_server: SpecServer, wb_transport: ApiTransport
+) -> None:
+    wb_server.answer("POST", FINANCE, 503, raw=b"")
+    wb_server.answer("POST", FINANCE, 429, PROBLEM, headers={"Retry-After": "900"})
+    with pytest.raises(ApiRateLimitedError) as caught:
+        fetch(wb_transport)
+    assert caught.value.fields["attempts"] == 2 and caught.value.fields["retry_after"] == 900
 
 
 def test_5xx_then_success_is_retried_with_backoff(

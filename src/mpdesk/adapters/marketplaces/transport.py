@@ -24,7 +24,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 from tenacity.wait import wait_random_exponential
 
 from mpdesk import __version__
@@ -64,11 +64,20 @@ class RetryPolicy:
 
 
 class _Retryable(Exception):
-    def __init__(self, status: int | None, retry_after: float | None, problem: str) -> None:
+    """A failed attempt worth another try, unless ``give_up`` (a 429 asking for too long)."""
+
+    def __init__(
+        self, status: int | None, retry_after: float | None, problem: str, give_up: bool = False
+    ) -> None:
         super().__init__(problem)
         self.status = status
         self.retry_after = retry_after
         self.problem = problem
+        self.give_up = give_up
+
+
+def _worth_retrying(exc: BaseException) -> bool:
+    return isinstance(exc, _Retryable) and not exc.give_up
 
 
 def auth_headers(credentials: Credentials) -> dict[str, str]:
@@ -158,8 +167,9 @@ class ApiTransport:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
     ) -> Reply:
+        attempts: list[int] = []
         retrying = Retrying(
-            retry=retry_if_exception_type(_Retryable),
+            retry=retry_if_exception(_worth_retrying),
             stop=stop_after_attempt(self._policy.max_attempts),
             wait=self._wait,
             sleep=self._sleep,
@@ -168,9 +178,9 @@ class ApiTransport:
         )
         url = self.url(endpoint, path_params)
         try:
-            return retrying(self._attempt, endpoint, url, params, json_body)
+            return retrying(self._attempt, endpoint, url, params, json_body, attempts)
         except _Retryable as exc:
-            raise self._exhausted(endpoint, exc) from None
+            raise self._exhausted(endpoint, exc, len(attempts)) from None
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -178,8 +188,7 @@ class ApiTransport:
             return exc.retry_after
         return float(self._backoff(state))
 
-    def _exhausted(self, endpoint: Endpoint, exc: _Retryable) -> Exception:
-        attempts = self._policy.max_attempts
+    def _exhausted(self, endpoint: Endpoint, exc: _Retryable, attempts: int) -> Exception:
         mp, ep = endpoint.marketplace, endpoint.id
         if exc.status == 429:
             return ApiRateLimitedError(mp, ep, attempts, round(exc.retry_after or 0))
@@ -188,8 +197,14 @@ class ApiTransport:
         return ApiNetworkError(mp, ep, exc.problem, attempts)
 
     def _attempt(
-        self, endpoint: Endpoint, url: str, params: Mapping[str, Any] | None, json_body: Any
+        self,
+        endpoint: Endpoint,
+        url: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        attempts: list[int],
     ) -> Reply:
+        attempts.append(1)
         bucket_key = f"{self.marketplace}:{self._credentials.fingerprint}:{endpoint.bucket}"
         wait_for(self._limiter, bucket_key, endpoint.limit, self._sleep)
         headers = {**auth_headers(self._credentials), "User-Agent": f"mpdesk/{__version__}"}
@@ -223,9 +238,8 @@ class ApiTransport:
             raise ApiForbiddenError(mp, ep)
         wait = retry_after_seconds(response.headers, time.time())
         if status == 429:
-            if wait is not None and wait > self._policy.max_wait_s:
-                raise ApiRateLimitedError(mp, ep, 1, round(wait))
-            raise _Retryable(429, wait, "rate_limited")
+            too_long = wait is not None and wait > self._policy.max_wait_s
+            raise _Retryable(429, wait, "rate_limited", give_up=too_long)
         if status >= 500:
             raise _Retryable(
                 status,
