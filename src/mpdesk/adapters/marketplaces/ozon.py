@@ -1,0 +1,153 @@
+"""Ozon Seller API: finance transactions, supply orders, FBO and FBS postings.
+
+Every listing yields ``Page`` objects and takes ``cursor`` to resume. Request shapes and paging
+rules follow the pinned ``ozon-2025-08/swagger.json`` (``tests/connectors/specs``):
+
+- ``/v3/finance/transaction/list``: ``page`` from 1 to ``result.page_count``.
+- ``/v2/supply-order/list``: ``paging.from_supply_order_id`` = the previous
+  ``last_supply_order_id``, up to 100 ids a page; an empty page is the end.
+  ``/v2/supply-order/get`` returns the orders for a list of ids.
+- ``/v2/posting/fbo/list``: ``limit``/``offset`` (max 1000); a short page is the last.
+- ``/v3/posting/fbs/list``: ``limit``/``offset``; ``result.has_next`` says whether more follow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from mpdesk.adapters.marketplaces.endpoints import (
+    OZON_FBO_POSTINGS,
+    OZON_FBS_POSTINGS,
+    OZON_SUPPLY_ORDER_GET,
+    OZON_SUPPLY_ORDER_LIST,
+    OZON_TRANSACTIONS,
+)
+from mpdesk.adapters.marketplaces.pages import (
+    Cursor,
+    Page,
+    field_bool,
+    field_int,
+    field_list,
+    field_object,
+)
+from mpdesk.adapters.marketplaces.paging import Call, walk
+from mpdesk.adapters.marketplaces.transport import ApiTransport, Reply
+
+PAGE_SIZE = 1000
+SUPPLY_ORDER_PAGE = 100
+#: the states listed in GetSupplyOrdersListRequestFilter of the pinned spec
+SUPPLY_ORDER_STATES = (
+    "ORDER_STATE_DATA_FILLING",
+    "ORDER_STATE_READY_TO_SUPPLY",
+    "ORDER_STATE_ACCEPTED_AT_SUPPLY_WAREHOUSE",
+    "ORDER_STATE_IN_TRANSIT",
+    "ORDER_STATE_ACCEPTANCE_AT_STORAGE_WAREHOUSE",
+    "ORDER_STATE_REPORTS_CONFIRMATION_AWAITING",
+    "ORDER_STATE_REPORT_REJECTED",
+    "ORDER_STATE_COMPLETED",
+    "ORDER_STATE_REJECTED_AT_SUPPLY_WAREHOUSE",
+    "ORDER_STATE_CANCELLED",
+)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _next_transactions(call: Call, reply: Reply) -> Call | None:
+    ep = call.endpoint
+    result = field_object(ep, field_object(ep, reply.data, "$").get("result"), "result")
+    page_count = field_int(ep, result, "page_count", "result")
+    field_list(ep, result.get("operations"), "result.operations")
+    if call.body["page"] >= page_count:
+        return None
+    return Call(ep, body={**call.body, "page": call.body["page"] + 1})
+
+
+def _next_supply_orders(call: Call, reply: Reply) -> Call | None:
+    ep = call.endpoint
+    data = field_object(ep, reply.data, "$")
+    ids = field_list(ep, data.get("supply_order_id"), "supply_order_id")
+    if not ids:
+        return None
+    last = field_int(ep, data, "last_supply_order_id")
+    if last == call.body["paging"].get("from_supply_order_id"):
+        return None
+    paging = {**call.body["paging"], "from_supply_order_id": last}
+    return Call(ep, body={**call.body, "paging": paging})
+
+
+def _next_fbo(call: Call, reply: Reply) -> Call | None:
+    ep = call.endpoint
+    rows = field_list(ep, field_object(ep, reply.data, "$").get("result"), "result")
+    if len(rows) < call.body["limit"]:
+        return None
+    return Call(ep, body={**call.body, "offset": call.body["offset"] + len(rows)})
+
+
+def _next_fbs(call: Call, reply: Reply) -> Call | None:
+    ep = call.endpoint
+    result = field_object(ep, field_object(ep, reply.data, "$").get("result"), "result")
+    postings = field_list(ep, result.get("postings"), "result.postings")
+    if not field_bool(ep, result, "has_next", "result"):
+        return None
+    return Call(ep, body={**call.body, "offset": call.body["offset"] + len(postings)})
+
+
+class OzonClient:
+    def __init__(self, transport: ApiTransport) -> None:
+        self._transport = transport
+
+    def finance_transactions(
+        self, since: datetime, to: datetime, *, cursor: Cursor | None = None
+    ) -> Iterator[Page]:
+        """All operations of the period (the spec allows at most one month per request)."""
+        # no "posting_number": the spec's filter is oneOf {posting_number} | {date}
+        period = {"from": _iso(since), "to": _iso(to)}
+        body = {
+            "filter": {"date": period, "operation_type": [], "transaction_type": "all"},
+            "page": 1,
+            "page_size": PAGE_SIZE,
+        }
+        return walk(self._transport, Call(OZON_TRANSACTIONS, body=body), _next_transactions, cursor)
+
+    def supply_order_ids(
+        self, states: Sequence[str] = SUPPLY_ORDER_STATES, *, cursor: Cursor | None = None
+    ) -> Iterator[Page]:
+        body = {
+            "filter": {"states": list(states)},
+            "paging": {"from_supply_order_id": 0, "limit": SUPPLY_ORDER_PAGE},
+        }
+        first = Call(OZON_SUPPLY_ORDER_LIST, body=body)
+        return walk(self._transport, first, _next_supply_orders, cursor)
+
+    def supply_orders(self, order_ids: Sequence[int | str]) -> Page:
+        """The supply orders with these ids, one page."""
+        call = Call(OZON_SUPPLY_ORDER_GET, body={"order_ids": [str(i) for i in order_ids]})
+        return next(walk(self._transport, call, lambda _call, _reply: None))
+
+    def fbo_postings(
+        self, since: datetime, to: datetime, *, cursor: Cursor | None = None
+    ) -> Iterator[Page]:
+        body = {
+            "dir": "ASC",
+            "filter": {"since": _iso(since), "to": _iso(to), "status": ""},
+            "limit": PAGE_SIZE,
+            "offset": 0,
+            "translit": False,
+            "with": {"analytics_data": True, "financial_data": True},
+        }
+        return walk(self._transport, Call(OZON_FBO_POSTINGS, body=body), _next_fbo, cursor)
+
+    def fbs_postings(
+        self, since: datetime, to: datetime, *, cursor: Cursor | None = None
+    ) -> Iterator[Page]:
+        body = {
+            "dir": "ASC",
+            "filter": {"since": _iso(since), "to": _iso(to)},
+            "limit": PAGE_SIZE,
+            "offset": 0,
+            "with": {"analytics_data": True, "financial_data": True},
+        }
+        return walk(self._transport, Call(OZON_FBS_POSTINGS, body=body), _next_fbs, cursor)
