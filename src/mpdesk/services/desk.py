@@ -27,7 +27,6 @@ from mpdesk.services import journal
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports import Shop, TicketFilter, UnitOfWork
-from mpdesk.services.recent import RecentCache
 
 #: the journal shows «more than N» instead of counting millions of rows on every page
 COUNT_CAP = 1_000
@@ -76,38 +75,15 @@ def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> P
 
 
 def journal_page(
-    ctx: ServiceContext,
-    principal: Principal,
-    flt: TicketFilter,
-    known_shops: RecentCache | None = None,
+    ctx: ServiceContext, principal: Principal, flt: TicketFilter
 ) -> tuple[Page, list[Shop]]:
-    """A page of the journal and the shops its filters offer, in one unit of work (the web
-    journal asks on every keystroke of a search); another shop's id answers «not found».
-
-    ``known_shops`` keeps the list of shops for a few seconds; a shop it does not know yet
-    (asked for, or owning a ticket on the page) makes it read the list again, so a new shop
-    is never missing."""
+    """A page of the journal and the shops its filters offer, in one unit of work; another
+    shop's id answers «not found»."""
     with ctx.reads() as uow:
-        every = _shops(uow, known_shops, fresh=False)
-        if flt.shop_id is not None and all(s.id != flt.shop_id for s in every):
-            every = _shops(uow, known_shops, fresh=True)
-        shops = [s for s in every if principal.can_view(s.id)]
+        shops = [s for s in uow.shops.list() if principal.can_view(s.id)]
         if flt.shop_id is not None and all(s.id != flt.shop_id for s in shops):
             raise NotFoundError("shop_not_found", name=str(flt.shop_id))
-        page = _page(uow, scoped(principal, flt))
-        ids = {s.id for s in every}
-        if any(t.shop_id not in ids for t in page.tickets):
-            shops = [s for s in _shops(uow, known_shops, fresh=True) if principal.can_view(s.id)]
-        return page, shops
-
-
-def _shops(uow: UnitOfWork, known: RecentCache | None, fresh: bool) -> list[Shop]:
-    found: list[Shop] | None = None if known is None or fresh else known.get("shops")
-    if found is None:
-        found = uow.shops.list()
-        if known is not None:
-            known.put("shops", found)
-    return found
+        return _page(uow, scoped(principal, flt)), shops
 
 
 def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:

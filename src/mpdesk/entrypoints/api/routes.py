@@ -114,7 +114,7 @@ def create_shop(request: Request, principal: PrincipalDep, body: s.ShopCreate) -
 
 
 @router.get("/tickets", response_model=s.TicketListPublic, summary="List and search tickets")
-async def list_tickets(
+def list_tickets(
     request: Request,
     principal: PrincipalDep,
     status: Annotated[list[Status], Query()] = [],  # noqa: B006 - FastAPI copies it
@@ -178,7 +178,7 @@ def create_ticket(request: Request, principal: PrincipalDep, body: s.TicketCreat
 
 
 @router.get("/tickets/{ticket_id}", response_model=s.TicketPublic, summary="One ticket in full")
-async def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
     return ticket_out(desk.get_visible(acting(request, principal), principal, ticket_id))
 
 

@@ -8,7 +8,6 @@ optional context function) to ``api.state.dashboard_partials``.
 
 from __future__ import annotations
 
-import gc
 import importlib
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -108,19 +107,6 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
         api.include_router(module.router, include_in_schema=False)
     _register_optional(api)
     return api
-
-
-def settle_heap() -> None:
-    """Call once the worker is ready to serve. Everything created so far (routes, templates,
-    the knowledge base, SQLAlchemy metadata, dictionaries: ~150,000 objects) lives as long as
-    the process; frozen, it is left out of the cyclic collector's full passes, which otherwise
-    walked it all about once a second under load and stalled every request for ~100 ms.
-    A request frees nearly everything it allocates by reference counting, but briefly holds
-    more than the default 700 new objects, so the youngest generation was collected about
-    once per request for nothing; at 20,000 it runs only when objects really pile up."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 10, 10)
 
 
 def _register_optional(api: FastAPI) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from mpdesk.domain.accounts import Role
@@ -10,6 +11,7 @@ from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.entrypoints.web.errors import message_for
 from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import (
+    FormDep,
     Visitor,
     require_admin,
     require_visitor,
@@ -51,8 +53,7 @@ def account_page(request: Request, done: str = "") -> Response:
     return _page(request, require_visitor(request), done=done if done.isidentifier() else "")
 
 
-async def _handle(request: Request, visitor: Visitor, action: str) -> Response:
-    form = await request.form()
+def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> Response:
     wctx = wctx_of(request)
 
     def field(name: str, limit: int = 200) -> str:
@@ -107,30 +108,30 @@ async def _handle(request: Request, visitor: Visitor, action: str) -> Response:
 
 
 @router.post("/account/password")
-async def change_password(request: Request) -> Response:
-    return await _handle(request, require_visitor(request), "password")
+def change_password(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "password")
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request) -> Response:
-    return await _handle(request, require_visitor(request), "token")
+def create_token(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "token")
 
 
 @router.post("/account/tokens/revoke")
-async def revoke_token(request: Request) -> Response:
-    return await _handle(request, require_visitor(request), "revoke")
+def revoke_token(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "revoke")
 
 
 @router.post("/account/users")
-async def add_user(request: Request) -> Response:
-    return await _handle(request, require_admin(request), "user")
+def add_user(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_admin(request), "user")
 
 
 @router.post("/account/roles")
-async def set_role(request: Request) -> Response:
-    return await _handle(request, require_admin(request), "role")
+def set_role(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_admin(request), "role")
 
 
 @router.post("/account/shops")
-async def create_shop(request: Request) -> Response:
-    return await _handle(request, require_admin(request), "shop")
+def create_shop(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_admin(request), "shop")

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
@@ -24,7 +23,7 @@ from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, report_limit_mb, run
 from mpdesk.entrypoints.web.errors import message_for
 from mpdesk.entrypoints.web.forms import parse_amount
 from mpdesk.entrypoints.web.rendering import is_htmx, render
-from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
+from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
 from mpdesk.services import audit_desk, desk
 from mpdesk.services.audit import AuditResult
 from mpdesk.services.audit_views import file_public, kind_label
@@ -180,23 +179,22 @@ def _run_view(ctx: ServiceContext, principal: Principal, result: AuditResult) ->
 
 
 @router.post("/audit")
-async def run_audit(request: Request) -> Response:
+def run_audit(request: Request, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     raw_shop = str(form.get("shop_id", "") or "")
     shop_id = int(raw_shop) if raw_shop.isdigit() and len(raw_shop) < 10 else None
     ctx = wctx_of(request).ctx
     principal = visitor.principal
     try:
-        result = await run_in_threadpool(run_uploaded_audit, request, principal, uploads, shop_id)
+        result = run_uploaded_audit(request, principal, uploads, shop_id)
     except UserInputError as exc:
         context = _list_context(request, ctx, principal, AuditQuery.parse({}))
         context["error"] = message_for(request, exc.code, exc.fields)
         return render(request, "audit.html", context, status_code=422)
     context = {
         **_base_context(ctx, principal),
-        "run": await run_in_threadpool(_run_view, ctx, principal, result),
+        "run": _run_view(ctx, principal, result),
         "chosen_shop": shop_id,
         "limit_mb": report_limit_mb(request),
         "back": "",
@@ -215,23 +213,21 @@ def _list_with_error(
 
 
 @router.post("/audit/findings/draft")
-async def draft(request: Request) -> Response:
+def draft(request: Request, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     ids = [str(i)[:16] for i in form.getlist("ids") if isinstance(i, str)][:500]
     ctx = wctx_of(request).acting(visitor.principal)
     try:
-        drafted = await run_in_threadpool(audit_desk.draft, ctx, visitor.principal, ids)
+        drafted = audit_desk.draft(ctx, visitor.principal, ids)
     except UserInputError as exc:
-        return await run_in_threadpool(_list_with_error, request, visitor.principal, form, exc)
+        return _list_with_error(request, visitor.principal, form, exc)
     tickets = ",".join(str(d.ticket.id) for d in drafted)
     return RedirectResponse(_back(form.get("back"), drafted=tickets), status_code=303)
 
 
 @router.post("/audit/findings/{finding_id}/status")
-async def change_status(request: Request, finding_id: FindingId) -> Response:
+def change_status(request: Request, finding_id: FindingId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     target = str(form.get("to", ""))
     if target not in FindingStatus._value2member_map_ or target == "drafted":
         raise UserInputError("invalid_input")
@@ -240,8 +236,7 @@ async def change_status(request: Request, finding_id: FindingId) -> Response:
     ctx = wctx_of(request).acting(visitor.principal)
     try:
         amount = Decimal(parse_amount(raw_amount, "amount")) if raw_amount else None
-        await run_in_threadpool(
-            audit_desk.change_status,
+        audit_desk.change_status(
             ctx,
             visitor.principal,
             finding_id,
@@ -250,7 +245,7 @@ async def change_status(request: Request, finding_id: FindingId) -> Response:
             comment,
         )
     except UserInputError as exc:  # a transition the status does not allow, no amount
-        return await run_in_threadpool(_list_with_error, request, visitor.principal, form, exc)
+        return _list_with_error(request, visitor.principal, form, exc)
     target_url = _back(form.get("back"), done="status") + f"#finding-{finding_id}"
     return RedirectResponse(target_url, status_code=303)
 

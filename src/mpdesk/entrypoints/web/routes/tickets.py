@@ -24,7 +24,7 @@ from mpdesk.entrypoints.web.forms import (
     saved_uploads,
 )
 from mpdesk.entrypoints.web.rendering import is_htmx, render
-from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
+from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
 from mpdesk.services import desk, live_triage
 from mpdesk.services.context import ServiceContext
 
@@ -99,10 +99,10 @@ def new_page(request: Request) -> Response:
 
 
 @router.post("/tickets/new/analyze")
-async def analyze(request: Request) -> Response:
+def analyze(request: Request, form: FormDep) -> Response:
     """The text changed: run triage and fill the fields it found."""
     visitor = require_visitor(request)
-    values = _values(await request.form())
+    values = _values(form)
     ctx = wctx_of(request).ctx
     hint = values["marketplace"] or None
     found = live_triage.suggest(ctx, values["text"], hint, _attachment_names(values))
@@ -121,10 +121,10 @@ async def analyze(request: Request) -> Response:
 
 
 @router.post("/tickets/new/preview")
-async def preview(request: Request) -> Response:
+def preview(request: Request, form: FormDep) -> Response:
     """A field changed: re-check the checklist and re-render the preview."""
     visitor = require_visitor(request)
-    values = _values(await request.form())
+    values = _values(form)
     context = _new_context(request, visitor.principal, values)
     return render(
         request, "ticket_new.html", context, block="analysis" if is_htmx(request) else None
@@ -132,9 +132,8 @@ async def preview(request: Request) -> Response:
 
 
 @router.post("/tickets")
-async def create(request: Request) -> Response:
+def create(request: Request, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     values = _values(form)
     action = form.get("action", "draft")
     wctx = wctx_of(request)
@@ -191,18 +190,13 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Respon
     )
 
 
-async def _form(request: Request) -> FormData:
-    return await request.form()
-
-
 def _back(ticket_id: int, done: str) -> Response:
     return RedirectResponse(f"/tickets/{ticket_id}?done={done}", status_code=303)
 
 
 @router.post("/tickets/{ticket_id}/status")
-async def change_status(request: Request, ticket_id: TicketId) -> Response:
+def change_status(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     target = str(form.get("to", ""))
     if target not in Status._value2member_map_:
         raise UserInputError("invalid_input")
@@ -223,9 +217,8 @@ async def change_status(request: Request, ticket_id: TicketId) -> Response:
 
 
 @router.post("/tickets/{ticket_id}/reply")
-async def reply(request: Request, ticket_id: TicketId) -> Response:
+def reply(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     ctx = wctx_of(request).acting(visitor.principal)
     with saved_uploads(uploads) as paths:
@@ -234,18 +227,16 @@ async def reply(request: Request, ticket_id: TicketId) -> Response:
 
 
 @router.post("/tickets/{ticket_id}/note")
-async def note(request: Request, ticket_id: TicketId) -> Response:
+def note(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     ctx = wctx_of(request).acting(visitor.principal)
     desk.note(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000])
     return _back(ticket_id, "note")
 
 
 @router.post("/tickets/{ticket_id}/attachments")
-async def add_attachments(request: Request, ticket_id: TicketId) -> Response:
+def add_attachments(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     ctx = wctx_of(request).acting(visitor.principal)
     with saved_uploads(uploads) as paths:
