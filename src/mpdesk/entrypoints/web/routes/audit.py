@@ -22,6 +22,7 @@ from mpdesk.entrypoints.api import audits as api_audits
 from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, report_limit_mb, run_uploaded_audit
 from mpdesk.entrypoints.web.errors import message_for
 from mpdesk.entrypoints.web.forms import parse_amount
+from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
 from mpdesk.services import audit_desk, desk
@@ -251,8 +252,6 @@ def change_status(request: Request, finding_id: FindingId, form: FormDep) -> Res
 
 
 def register(api: FastAPI) -> None:
-    from mpdesk.entrypoints.web.app import NavItem
-
     api.include_router(router, include_in_schema=False)
     api.include_router(api_audits.router)
     nav = api.state.nav

@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.sla import Bucket
 from mpdesk.entrypoints.api import dashboard as api_dashboard
+from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
 from mpdesk.services import deadline_views
@@ -80,8 +81,6 @@ def _duration(delta: timedelta | None) -> str:
 
 
 def register(api: FastAPI) -> None:
-    from mpdesk.entrypoints.web.app import DashboardPartial, NavItem
-
     api.include_router(router, include_in_schema=False)
     api.include_router(api_dashboard.router)
     nav = api.state.nav

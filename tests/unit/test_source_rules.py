@@ -1,0 +1,24 @@
+"""Rules of the source tree that review alone would miss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "mpdesk"
+
+
+def _sources() -> list[Path]:
+    return sorted(SRC.rglob("*.py"))
+
+
+def test_no_module_is_imported_by_name_at_run_time() -> None:
+    probing = [
+        p.relative_to(SRC)
+        for p in _sources()
+        if "import_module(" in (text := p.read_text(encoding="utf-8")) or "__import__(" in text
+    ]
+    assert probing == []
+
+
+def test_no_module_reads_the_process_table() -> None:
+    assert [p.relative_to(SRC) for p in _sources() if "/proc/" in p.read_text("utf-8")] == []
