@@ -20,7 +20,7 @@ from mpdesk.services.findings import (
     get_findings,
     list_findings,
 )
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 
 FIXTURES = Path(__file__).resolve().parents[1] / "importers"

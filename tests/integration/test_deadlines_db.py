@@ -24,7 +24,7 @@ from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
 from mpdesk.services import analytics, deadlines, journal, reminders
-from mpdesk.services.ports import StatsFilter
+from mpdesk.services.ports.analytics import StatsFilter
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -177,7 +177,7 @@ def test_reminders_are_sent_once_per_event(app: App) -> None:
     now = app.ctx.clock.now()
     t = add(app, wb, status=Status.SUBMITTED, submitted_at=now - timedelta(hours=49),
             reply_due_at=now - timedelta(hours=1), external_id="SD-9")  # fmt: skip
-    ports = deadlines.desk(app.ctx)
+    ports = deadlines.deadline_ports(app.ctx)
     good, broken = FakeNotifier("email"), FakeNotifier("telegram", fail=True)
     ports.notifiers = [good, broken]
     first = reminders.send_reminders(app.ctx)
@@ -435,7 +435,7 @@ def test_two_server_processes_send_a_reminder_once(
 
 def test_the_loop_stays_off_without_a_channel_or_when_turned_off(app: App) -> None:
     assert reminders.server_loop(app.ctx, enabled=True) is None  # no channel configured
-    deadlines.desk(app.ctx).notifiers = [FakeNotifier("email")]
+    deadlines.deadline_ports(app.ctx).notifiers = [FakeNotifier("email")]
     assert reminders.server_loop(app.ctx, enabled=False) is None
     assert reminders.server_loop(app.ctx, enabled=True) is not None
 

@@ -16,7 +16,7 @@ from mpdesk.domain.errors import AttachmentError, ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status
 from mpdesk.services import journal
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 
 
 def draft(supply: str = "24567891") -> AppealDraft:

@@ -15,7 +15,7 @@ from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status
 from mpdesk.services import desk, journal
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 
 TEXTS = [
     "Удержан штраф за габариты товара",

@@ -10,9 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from mpdesk.domain.accounts import (
+    ApiToken,
+    Membership,
     Principal,
     Role,
     User,
+    WebSession,
     is_password_acceptable,
     is_throttled,
     retry_after,
@@ -24,16 +27,9 @@ from mpdesk.domain.errors import (
     UserInputError,
 )
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import (
-    AccountRepository,
-    AccountsUnitOfWork,
-    ApiToken,
-    FileStore,
-    JournalStats,
-    Membership,
-    PasswordHasher,
-    WebSession,
-)
+from mpdesk.services.ports.accounts import AccountRepository, AccountsUnitOfWork, PasswordHasher
+from mpdesk.services.ports.files import FileStore
+from mpdesk.services.ports.journal import JournalStats
 
 TOKEN_PREFIX = "mpd_"
 FIRST_ADMIN_LOGIN = "admin"

@@ -16,6 +16,8 @@ from typing import Any
 
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.stats import (
+    GroupCounts,
+    JournalSummary,
     TextCluster,
     merge_histograms,
     percentile,
@@ -24,8 +26,8 @@ from mpdesk.domain.stats import (
 )
 from mpdesk.services import charts
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.deadlines import desk
-from mpdesk.services.ports import GroupCounts, JournalSummary, StatsCell, StatsFilter
+from mpdesk.services.deadlines import deadline_ports
+from mpdesk.services.ports.analytics import StatsCell, StatsFilter
 
 GROUPS = ("marketplace", "category", "channel", "shop", "week", "month")
 ID_TYPES = ("sku", "supply_id", "barcode", "vendor_code", "order_id")
@@ -50,7 +52,7 @@ def refresh(ctx: ServiceContext, full: bool = False) -> int:
     ``full`` recomputes all of it (``mpdesk stats --refresh-full``: after a restore from a
     backup, or a bulk load that bypassed ``updated_at``)."""
     reply = {c.id: c.reply_hours * 60 for c in ctx.kb.channels.values()}
-    return desk(ctx).analytics.refresh(
+    return deadline_ports(ctx).analytics.refresh(
         reply, DEFAULT_REPLY_HOURS * 60, tz_offset_minutes(ctx), ctx.clock.now(), full
     )
 
@@ -151,7 +153,7 @@ def compute_stats(
     for name in group_by:
         if name not in GROUPS:
             raise UnknownValueError("group_by", name, list(GROUPS))
-    repo = desk(ctx).analytics
+    repo = deadline_ports(ctx).analytics
     if refresh_first:
         refresh(ctx)
     now, offset = ctx.clock.now(), tz_offset_minutes(ctx)
@@ -196,7 +198,7 @@ def recurring_problems(
 ) -> tuple[list[RepeatedIdentifier], list[TextCluster]]:
     """Same identifier (SKU, supply, barcode, …) in several appeals, and similar texts
     (lemmatised, so «приёмка»/«приёмки» match) among the newest ``text_limit`` appeals."""
-    ports = desk(ctx)
+    ports = deadline_ports(ctx)
     offset = tz_offset_minutes(ctx)
     ids = [
         RepeatedIdentifier(*row)
@@ -285,7 +287,7 @@ def dashboard(
     first = _week_start(today) - timedelta(weeks=weeks - 1)
     scope = _scope(shop_ids)
     refresh(ctx)
-    cells = desk(ctx).analytics.overdue_cells(
+    cells = deadline_ports(ctx).analytics.overdue_cells(
         StatsFilter(shop_ids=scope), ctx.clock.now(), tz_offset_minutes(ctx)
     )
     once: dict[str, Any] = {"refresh_first": False, "overdue": cells}
@@ -362,7 +364,7 @@ def journal_summary(
     """The «Сводка» tiles (open, overdue, awaiting, due before ``soon``, money) of the shops
     ``shop_ids``: open counts and money from the refreshed rollup, reply clocks live."""
     refresh(ctx)
-    return desk(ctx).analytics.summary(shop_ids, now, soon)
+    return deadline_ports(ctx).analytics.summary(shop_ids, now, soon)
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -420,4 +422,4 @@ def monthly_report(
             ),
         },
     }
-    return desk(ctx).reports.render_html("monthly", "ru", context)
+    return deadline_ports(ctx).reports.render_html("monthly", "ru", context)

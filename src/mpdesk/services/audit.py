@@ -16,7 +16,7 @@ from mpdesk.domain.audit.findings import Finding, FindingKind, FindingStatus, Sa
 from mpdesk.domain.audit.report import ReportFile, ReportKind
 from mpdesk.domain.audit.run import KindTotal, objection_deadline, run_audit, summarize
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import AuditPorts, ReadProgress
+from mpdesk.services.ports.audit import AuditPorts, ReadProgress
 from mpdesk.services.shops import resolve_shop
 
 #: the marketplace a file kind belongs to (the seller's shipment list serves WB acceptance)

@@ -24,12 +24,14 @@ from mpdesk.domain.audit.findings import (
     SavedFinding,
     money,
 )
+from mpdesk.domain.audit.totals import FindingTotal
 from mpdesk.domain.errors import ForbiddenError, UnknownValueError, UserInputError
+from mpdesk.domain.shops import Shop
 from mpdesk.services import desk, findings
 from mpdesk.services.audit import AuditResult, audit_ports, audit_reports
 from mpdesk.services.audit_views import finding_public, kind_label, saved_finding_public
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import FindingFilter, FindingTotal, ReadProgress, Shop
+from mpdesk.services.ports.audit import FindingFilter, ReadProgress
 
 #: the order of the status filter and of the action buttons
 STATUS_ORDER = tuple(FindingStatus)

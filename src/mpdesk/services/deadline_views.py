@@ -14,11 +14,11 @@ from typing import Any
 
 from mpdesk.domain.accounts import Principal, Role
 from mpdesk.domain.sla import Bucket, Deadline, Ladder, Step
+from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Ticket
 from mpdesk.services import analytics, deadlines, desk
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import OpenedTicket
-from mpdesk.services.ports import JournalSummary
 
 SOON = timedelta(hours=24)
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import cast
 
 from mpdesk.domain.appeal import AppealDraft, AttachmentInfo
 from mpdesk.domain.errors import TicketNotFoundError, UserInputError
 from mpdesk.domain.sla import (
     Bucket,
-    BusinessCalendar,
     Deadline,
     Ladder,
     Links,
@@ -26,38 +24,15 @@ from mpdesk.domain.sla import (
 )
 from mpdesk.domain.tickets import Attachment, Direction, Ticket
 from mpdesk.services.compose_appeal import compose_appeal
-from mpdesk.services.context import ServiceContext
+from mpdesk.services.context import DeadlinePorts, ServiceContext
 from mpdesk.services.journal import OpenedTicket, add_linked_ticket
-from mpdesk.services.ports import (
-    AnalyticsRepository,
-    Lemmatizer,
-    Notifier,
-    ReminderLog,
-    ReportRenderer,
-    UnitOfWork,
-)
+from mpdesk.services.ports.journal import UnitOfWork
 
 
-@dataclass
-class DeskPorts:
-    """Ports of deadlines, reminders and analytics; bootstrap puts them in
-    ``ctx.extras["desk"]``."""
-
-    calendar: BusinessCalendar
-    analytics: AnalyticsRepository
-    reminders: ReminderLog
-    lemmatizer: Lemmatizer
-    reports: ReportRenderer
-    notifiers: list[Notifier] = field(default_factory=list)
-    remind_horizon_days: int = 7
-    remind_interval_minutes: int = 60
-
-
-def desk(ctx: ServiceContext) -> DeskPorts:
-    ports = ctx.extras.get("desk")
-    if ports is None:
+def deadline_ports(ctx: ServiceContext) -> DeadlinePorts:
+    if ctx.deadlines is None:
         raise RuntimeError("deadline ports are not wired (bootstrap with a journal)")
-    return cast(DeskPorts, ports)
+    return ctx.deadlines
 
 
 def display_tz(ctx: ServiceContext) -> tzinfo:
@@ -75,7 +50,7 @@ def links_for(ctx: ServiceContext, tickets: list[Ticket]) -> dict[int, Links]:
     """Role and children of each linked ticket, from the ``follow_up``/``claim`` events; a
     ticket without parent and children (most of them) is left out: ``Links()`` applies."""
     parents = {t.id: t.parent_id for t in tickets if t.id is not None}
-    raw = desk(ctx).analytics.links(parents)
+    raw = deadline_ports(ctx).analytics.links(parents)
     claims = {child for _, (_, claim_ids) in raw.items() for child in claim_ids}
     result = {}
     for tid, parent in parents.items():
@@ -131,10 +106,12 @@ def _running_clocks(
     horizon. Tickets are read without texts and correspondence, and only those that may have
     a clock (awaiting a reply, unsent with an event date, linked to a parent)."""
     tz = display_tz(ctx)
-    calendar = desk(ctx).calendar
+    calendar = deadline_ports(ctx).calendar
     rules = ctx.kb.deadlines
     # in batches: a few thousand tickets at a time stay cheap for the garbage collector
-    for batch in desk(ctx).analytics.iter_clock_tickets(scope, with_identifiers=with_identifiers):
+    for batch in deadline_ports(ctx).analytics.iter_clock_tickets(
+        scope, with_identifiers=with_identifiers
+    ):
         links = links_for(ctx, batch)
         for ticket in batch:
             link = links.get(ticket.id or 0)
@@ -296,7 +273,7 @@ def case_clocks(ctx: ServiceContext, ticket_id: int) -> CaseClocks:
     """The escalation ladder of the ticket's case and every clock of its tickets."""
     now = ctx.clock.now()
     tz = display_tz(ctx)
-    calendar = desk(ctx).calendar
+    calendar = deadline_ports(ctx).calendar
     with ctx.uow() as uow:
         case = load_case(uow, ticket_id)
     links = links_for(ctx, case.tickets)

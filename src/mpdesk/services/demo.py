@@ -12,7 +12,7 @@ from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Attachment, Status, Ticket
 from mpdesk.services import journal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 
 DEMO_SHOPS = (("Демо-магазин WB", "wb"), ("Демо-магазин Ozon", "ozon"))

@@ -22,11 +22,12 @@ from mpdesk.domain.errors import (
     UserInputError,
 )
 from mpdesk.domain.identifiers import Identifier
+from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import Attachment, Status, Ticket
 from mpdesk.services import journal
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import Shop, TicketFilter, UnitOfWork
+from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 
 #: the journal shows «more than N» instead of counting millions of rows on every page
 COUNT_CAP = 1_000

@@ -33,7 +33,7 @@ from mpdesk.services.audit_views import OZON_WRITEOFF_LABEL, kind_label, money_t
 from mpdesk.services.compose_appeal import Appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import add_ticket
-from mpdesk.services.ports import AuditUnitOfWork, FindingFilter
+from mpdesk.services.ports.audit import AuditUnitOfWork, FindingFilter
 
 #: at most this many orders / SKUs are listed as identifiers; all are in the attachment
 MAX_IDENTIFIERS = 20

@@ -26,7 +26,8 @@ from mpdesk.domain.tickets import (
 )
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import StoredFile, TicketFilter, UnitOfWork
+from mpdesk.services.ports.files import StoredFile
+from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.shops import resolve_shop
 
 

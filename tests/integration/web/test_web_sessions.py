@@ -19,7 +19,7 @@ from mpdesk.domain.accounts import Role
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import NotFoundError
 from mpdesk.services import accounts, desk, journal
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 
 

@@ -51,9 +51,9 @@ from mpdesk.adapters.db import tables as t
 from mpdesk.adapters.db import tables_deadlines as td
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.sla import UNSENT
-from mpdesk.domain.stats import BUCKET_EDGES, bucket_index
+from mpdesk.domain.stats import BUCKET_EDGES, GroupCounts, JournalSummary, bucket_index
 from mpdesk.domain.tickets import AWAITING_REPLY, OPEN_STATUSES, Status, Ticket
-from mpdesk.services.ports import GroupCounts, JournalSummary, StatsCell, StatsFilter
+from mpdesk.services.ports.analytics import StatsCell, StatsFilter
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 _AWAITING = [s.value for s in AWAITING_REPLY]

@@ -28,6 +28,7 @@ from mpdesk.adapters.db import search
 from mpdesk.adapters.db import tables as t
 from mpdesk.domain.errors import ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import (
     AWAITING_REPLY,
     Attachment,
@@ -37,7 +38,7 @@ from mpdesk.domain.tickets import (
     Status,
     Ticket,
 )
-from mpdesk.services.ports import Shop, TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 
 _SCALARS = (
     "shop_id",

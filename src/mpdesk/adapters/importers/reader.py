@@ -26,7 +26,7 @@ from mpdesk.adapters.importers.wb import incomes, realization, supply_goods
 from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile, ReportKind
 from mpdesk.domain.audit.rows import AuditInput
 from mpdesk.domain.errors import AttachmentError
-from mpdesk.services.ports import ReadProgress
+from mpdesk.services.ports.audit import ReadProgress
 
 log = logging.getLogger(__name__)
 

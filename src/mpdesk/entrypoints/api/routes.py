@@ -27,7 +27,7 @@ from mpdesk.entrypoints.web.security import api_principal, wctx_of
 from mpdesk.services import desk, live_triage
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 from mpdesk.services.views import appeal_public, ticket_public
 

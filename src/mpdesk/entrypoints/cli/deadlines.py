@@ -164,7 +164,7 @@ def cmd_remind(
 ) -> None:
     """Отправить сводку сроков по e-mail и в Telegram (повторно одно событие не отправляется)."""
     ctx = current_ctx()
-    if not dry_run and not deadlines.desk(ctx).notifiers:
+    if not dry_run and not deadlines.deadline_ports(ctx).notifiers:
         raise UserInputError("remind_no_channels")
     result = reminders.send_reminders(ctx, dry_run=dry_run)
     data = {

@@ -16,7 +16,7 @@ from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.services import analytics
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import StatsFilter
+from mpdesk.services.ports.analytics import StatsFilter
 from mpdesk.services.shops import list_shops
 
 report_app = typer.Typer(help="Отчёты для партнёров и руководителя.", no_args_is_help=True)

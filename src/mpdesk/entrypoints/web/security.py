@@ -21,11 +21,10 @@ from fastapi import Depends, Request, Response
 from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mpdesk.domain.accounts import Principal
+from mpdesk.domain.accounts import Principal, WebSession
 from mpdesk.domain.errors import AuthRequiredError, MpdeskError
 from mpdesk.services import accounts
 from mpdesk.services.accounts import WebContext
-from mpdesk.services.ports import WebSession
 
 SESSION_COOKIE = "mpdesk_session"
 PRE_COOKIE = "mpdesk_pre"

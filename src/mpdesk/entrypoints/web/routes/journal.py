@@ -22,7 +22,7 @@ from mpdesk.entrypoints.web.security import require_visitor, wctx_of
 from mpdesk.services import desk
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.export import export_journal
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 
 router = APIRouter()
 PAGE_SIZE = 50
