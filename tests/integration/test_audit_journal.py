@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.audit.findings import FindingKind, FindingStatus
 from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.domain.tickets import Status
@@ -73,9 +74,9 @@ def test_drafting_makes_one_appeal_per_supply_and_per_report_and_kind(app: App) 
     (attachment,) = acceptance.ticket.attachments
     evidence = app.ctx.files.open(attachment.sha256)
     assert evidence.read_bytes()[:2] == b"PK"
-    tickets = journal.list_tickets(app.ctx, TicketFilter())
+    tickets = journal.list_tickets(app.ctx, OWNER, TicketFilter())
     assert len(tickets) == 4
-    note = journal.get_ticket(app.ctx, acceptance.ticket.id or 0).messages[0].body
+    note = journal.get_ticket(app.ctx, OWNER, acceptance.ticket.id or 0).messages[0].body
     assert "20.11.2026" in note and all(f.id in note for f in acceptance.findings)
     for saved in list_findings(app.ctx):
         assert saved.status is FindingStatus.DRAFTED and saved.ticket_id is not None
@@ -88,7 +89,9 @@ def test_a_finding_is_drafted_only_once(app: App) -> None:
     with pytest.raises(UserInputError) as err:
         draft_appeals(app.ctx, ids)
     assert err.value.code == "finding_not_draftable"
-    assert len(journal.list_tickets(app.ctx, TicketFilter())) == 1  # the second call: nothing
+    assert (
+        len(journal.list_tickets(app.ctx, OWNER, TicketFilter())) == 1
+    )  # the second call: nothing
     with pytest.raises(MpdeskError) as missing:
         draft_appeals(app.ctx, ["0000000000000000"])
     assert missing.value.code == "finding_not_found"

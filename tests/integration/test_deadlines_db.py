@@ -20,10 +20,11 @@ from tests.cli import run
 
 from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
-from mpdesk.services import analytics, deadlines, journal, reminders
+from mpdesk.services import analytics, deadlines, reminders, ticket_actions
 from mpdesk.services.ports.analytics import StatsFilter
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -116,7 +117,7 @@ def test_stats_on_a_journal_with_known_answers(app: App) -> None:
     assert analytics.compute_stats(app.ctx, one_week).total.total == 2
 
     # a change is picked up by the incremental refresh
-    journal.change_status(app.ctx, 4, Status.RESOLVED, amount_recovered="30.00")
+    ticket_actions.change_status(app.ctx, OWNER, 4, Status.RESOLVED, amount_recovered="30.00")
     after = analytics.compute_stats(app.ctx, StatsFilter()).total
     assert (after.resolved, after.recovered) == (3, "80.00")
     assert analytics.refresh(app.ctx) == 0  # nothing changed since
@@ -141,21 +142,21 @@ def test_claim_records_a_linked_ticket_and_the_court_date(app: App) -> None:
     now = app.ctx.clock.now()
     root = add(app, wb, amount_claimed="12500.00", created_at=now, updated_at=now)
     with pytest.raises(UserInputError) as not_sent:
-        deadlines.draft_claim(app.ctx, root.id or 0)
+        deadlines.draft_claim(app.ctx, OWNER, root.id or 0)
     assert not_sent.value.code == "claim_needs_submission"
-    journal.submit_ticket(app.ctx, root.id or 0, "SD-1")
-    journal.record_reply(app.ctx, root.id or 0, "Отказано: недостаточно данных")
-    follow = journal.follow_up(app.ctx, root.id or 0)
+    ticket_actions.submit_ticket(app.ctx, OWNER, root.id or 0, "SD-1")
+    ticket_actions.record_reply(app.ctx, OWNER, root.id or 0, "Отказано: недостаточно данных")
+    follow = ticket_actions.follow_up(app.ctx, OWNER, root.id or 0)
     assert "SD-1" in follow.appeal.body and "20.11.2026" in follow.appeal.body
-    opened = deadlines.draft_claim(app.ctx, follow.ticket.id or 0)
+    opened = deadlines.draft_claim(app.ctx, OWNER, follow.ticket.id or 0)
     claim = opened.ticket
     assert claim.parent_id == root.id and claim.amount_claimed == "12500.00"
     assert "История обращений" in claim.body and "Отказано" in claim.body
     assert "12500.00" in opened.appeal.subject
     with pytest.raises(UserInputError):
-        deadlines.draft_claim(app.ctx, root.id or 0)
-    journal.submit_ticket(app.ctx, claim.id or 0, "CLAIM-1")
-    clocks = deadlines.case_clocks(app.ctx, root.id or 0)
+        deadlines.draft_claim(app.ctx, OWNER, root.id or 0)
+    ticket_actions.submit_ticket(app.ctx, OWNER, claim.id or 0, "CLAIM-1")
+    clocks = deadlines.case_clocks(app.ctx, OWNER, root.id or 0)
     assert [t.id for t in clocks.case.follow_ups] == [follow.ticket.id]
     assert clocks.ladder.step.value == "claim_wait"
     court = clocks.ladder.court_possible_at

@@ -77,6 +77,10 @@ class Principal:
         return [s for s in all_shop_ids if self.can(s, Role.MANAGER)]
 
 
+#: who the CLI acts as: the owner of every shop of the local journal
+LOCAL_OWNER = Principal(user_id=0, login="cli", name="", is_admin=True)
+
+
 def is_password_acceptable(password: str, login: str) -> bool:
     return len(password) >= MIN_PASSWORD_LENGTH and password.strip().lower() != login.lower()
 

@@ -27,7 +27,7 @@ from mpdesk.domain.audit.findings import (
 from mpdesk.domain.audit.totals import FindingTotal
 from mpdesk.domain.errors import ForbiddenError, UnknownValueError, UserInputError
 from mpdesk.domain.shops import Shop
-from mpdesk.services import desk, findings
+from mpdesk.services import findings, journal
 from mpdesk.services.audit import AuditResult, audit_ports, audit_reports
 from mpdesk.services.audit_views import finding_public, kind_label, saved_finding_public
 from mpdesk.services.context import ServiceContext
@@ -59,11 +59,11 @@ class FindingsPage:
 
 def audit_shops(ctx: ServiceContext, principal: Principal) -> list[Shop]:
     """Shops the person may audit into (manager or owner)."""
-    return desk.editable_shops(ctx, principal)
+    return journal.list_shops(ctx, principal, editable=True)
 
 
 def editable_shop(ctx: ServiceContext, principal: Principal, shop_id: int) -> Shop:
-    shop = desk.visible_shop(ctx, principal, shop_id)  # another shop: not found
+    shop = journal.get_shop(ctx, principal, shop_id)  # another shop: not found
     if not principal.can(shop.id, Role.MANAGER):
         raise ForbiddenError(shop_id=shop.id)
     return shop

@@ -11,7 +11,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from mpdesk.domain.appeal import AppealDraft, AttachmentInfo
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.appeal import draft_from_ticket
 from mpdesk.domain.errors import TicketNotFoundError, UserInputError
 from mpdesk.domain.sla import (
     Bucket,
@@ -23,10 +24,12 @@ from mpdesk.domain.sla import (
     ticket_deadlines,
 )
 from mpdesk.domain.tickets import Attachment, Direction, Ticket
+from mpdesk.services import access
 from mpdesk.services.compose_appeal import compose_appeal
 from mpdesk.services.context import DeadlinePorts, ServiceContext
-from mpdesk.services.journal import OpenedTicket, add_linked_ticket
+from mpdesk.services.journal import OpenedTicket
 from mpdesk.services.ports.journal import UnitOfWork
+from mpdesk.services.ticket_actions import add_linked_ticket
 
 
 def deadline_ports(ctx: ServiceContext) -> DeadlinePorts:
@@ -269,12 +272,13 @@ class CaseClocks:
     deadlines: list[Deadline]
 
 
-def case_clocks(ctx: ServiceContext, ticket_id: int) -> CaseClocks:
+def case_clocks(ctx: ServiceContext, principal: Principal, ticket_id: int) -> CaseClocks:
     """The escalation ladder of the ticket's case and every clock of its tickets."""
     now = ctx.clock.now()
     tz = display_tz(ctx)
     calendar = deadline_ports(ctx).calendar
-    with ctx.uow() as uow:
+    with ctx.reads() as uow:
+        access.visible_ticket(uow, principal, ticket_id)
         case = load_case(uow, ticket_id)
     links = links_for(ctx, case.tickets)
     deadlines = []
@@ -318,10 +322,12 @@ def _history(ctx: ServiceContext, case: Case) -> list[dict[str, str]]:
     return entries
 
 
-def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
+def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> OpenedTicket:
     """Draft the pre-trial claim of a case from the ``pretrial_claim`` template with the appeal
-    history and all evidence attached; record it as a ticket linked to the first appeal."""
+    history and all evidence attached; record it as a ticket linked to the first appeal (a
+    manager of the case's shop)."""
     with ctx.uow() as uow:
+        access.editable_ticket(uow, principal, ticket_id)
         case = load_case(uow, ticket_id)
         root = case.root
         if root.submitted_at is None or not root.external_id:
@@ -336,19 +342,8 @@ def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
             for a in t.attachments:
                 evidence.setdefault(a.sha256, a)
         identifiers = list(dict.fromkeys(i for t in case.tickets for i in t.identifiers))
-        draft = AppealDraft(
-            marketplace=root.marketplace,
-            category=root.category,
-            description=root.description,
-            identifiers=identifiers,
-            event_date=root.event_date,
-            attachments=[
-                AttachmentInfo(a.filename, a.size, a.media_type, a.sha256)
-                for a in evidence.values()
-            ],
-            channel_id=root.channel_id,
-            shop_name=shop.name if shop else "",
-            vague=False,
+        draft = draft_from_ticket(
+            root, shop.name if shop else "", identifiers, list(evidence.values()), vague=False
         )
         extra = {
             "external_id": root.external_id,
@@ -361,7 +356,8 @@ def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
             ctx.kb, ctx.renderer, draft, ctx.clock.today(), "pretrial_claim", extra
         )
         claim = add_linked_ticket(
-            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()), urgent=True
-        )
+            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()), urgent=True,
+            actor=principal.login,
+        )  # fmt: skip
         uow.commit()
         return OpenedTicket(claim, appeal)

@@ -15,10 +15,11 @@ from tests.web_support import World, fast_web_context, sign_in
 from mpdesk.adapters.db import uow
 from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import NotFoundError
-from mpdesk.services import accounts, desk, journal
+from mpdesk.services import accounts, journal, ticket_actions
 from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 
@@ -74,7 +75,7 @@ def test_a_change_made_by_another_process_is_seen_by_the_next_request(
 
 def test_journal_lines_show_status_shop_number_and_an_overdue_reply(world: World) -> None:
     ctx = world.wctx.ctx
-    submitted = journal.submit_ticket(ctx, world.ticket_a, "SD-7")
+    submitted = ticket_actions.submit_ticket(ctx, OWNER, world.ticket_a, "SD-7")
     assert submitted.reply_due_at is not None
     client = world.client()
     sign_in(client, "boss")
@@ -98,7 +99,9 @@ def test_journal_lines_show_status_shop_number_and_an_overdue_reply(world: World
 def test_journal_lines_escape_every_text(world: World) -> None:
     xss = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     add_shop(world.wctx.ctx, "Магазин " + xss, "wb")
-    journal.open_ticket(world.wctx.ctx, AppealDraft("wb", "other", xss), shop_name="Магазин " + xss)
+    journal.open_ticket(
+        world.wctx.ctx, OWNER, AppealDraft("wb", "other", xss), shop_name="Магазин " + xss
+    )
     client = world.client()
     sign_in(client, "boss")
     page = client.get("/journal").text
@@ -110,14 +113,14 @@ def test_journal_page_reads_page_and_shops_at_once_without_identifiers(world: Wo
     ctx = world.wctx.ctx
     vera = accounts.token_principal(world.wctx, world.viewer_token)  # viewer of shop A
     assert vera is not None
-    page, shops = desk.journal_page(ctx, vera, TicketFilter(limit=50, identifiers=False))
+    page, shops = journal.journal_page(ctx, vera, TicketFilter(limit=50, identifiers=False))
     assert [s.id for s in shops] == [world.shop_a]
     assert [t.id for t in page.tickets] == [world.ticket_a]
     assert page.tickets[0].identifiers == []
-    with_ids = desk.list_page(ctx, vera, TicketFilter(limit=50))
+    with_ids = journal.list_page(ctx, vera, TicketFilter(limit=50))
     assert with_ids.tickets[0].identifiers != []
     with pytest.raises(NotFoundError):
-        desk.journal_page(ctx, vera, TicketFilter(shop_id=world.shop_b))
+        journal.journal_page(ctx, vera, TicketFilter(shop_id=world.shop_b))
 
 
 def test_journal_page_sees_a_shop_another_process_added(app: App, world: World) -> None:
@@ -125,18 +128,18 @@ def test_journal_page_sees_a_shop_another_process_added(app: App, world: World) 
     boss = accounts.token_principal(world.wctx, world.admin_token)
     assert boss is not None and boss.is_admin
     flt = TicketFilter(limit=50, identifiers=False)
-    _, before = desk.journal_page(ctx, boss, flt)
+    _, before = journal.journal_page(ctx, boss, flt)
     other = bootstrap(app.settings)  # e.g. `mpdesk shop add` and `mpdesk new` from the CLI
     shop = add_shop(other.ctx, "Новый магазин", "wb")
     assert shop.id not in {s.id for s in before}
     opened = journal.open_ticket(
-        other.ctx, AppealDraft("wb", "other", "Вопрос по договору"), shop_name=shop.name
+        other.ctx, OWNER, AppealDraft("wb", "other", "Вопрос по договору"), shop_name=shop.name
     )
-    page, shops = desk.journal_page(ctx, boss, flt)
+    page, shops = journal.journal_page(ctx, boss, flt)
     assert page.tickets[0].id == opened.ticket.id
     assert shop.id in {s.id for s in shops}
     shop2 = add_shop(other.ctx, "Ещё магазин", "ozon")  # no ticket yet: asked for by its id
-    page, shops = desk.journal_page(ctx, boss, TicketFilter(limit=50, shop_id=shop2.id))
+    page, shops = journal.journal_page(ctx, boss, TicketFilter(limit=50, shop_id=shop2.id))
     assert page.tickets == [] and shop2.id in {s.id for s in shops}
     assert other.engine is not None
     other.engine.dispose()

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError, UnknownValueError
 from mpdesk.domain.identifiers import Identifier, IdType, identifier_problem, parse_identifier
@@ -24,7 +25,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket,
     print_ticket_list,
 )
-from mpdesk.services import bundle, export, journal
+from mpdesk.services import bundle, export, journal, ticket_actions
 from mpdesk.services.views import appeal_public, ticket_public
 
 TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
@@ -159,7 +160,7 @@ def cmd_new(
             lambda c: print_appeal(c, ctx, appeal),
         )
         return
-    opened = journal.open_ticket(ctx, draft, answers.attachments, shop_name=shop)
+    opened = journal.open_ticket(ctx, LOCAL_OWNER, draft, answers.attachments, shop_name=shop)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
@@ -197,7 +198,7 @@ def cmd_list(
     ctx = current_ctx()
     flt = journal.build_filter(ctx, status, marketplace, category, shop, overdue, text)
     flt.limit = limit
-    tickets = journal.list_tickets(ctx, flt)
+    tickets = journal.list_tickets(ctx, LOCAL_OWNER, flt)
     emit(
         [ticket_public(t, full=False) for t in tickets],
         as_json,
@@ -208,7 +209,7 @@ def cmd_list(
 def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Обращение целиком: статус, текст, переписка, сроки."""
     ctx = current_ctx()
-    ticket = journal.get_ticket(ctx, ticket_id)
+    ticket = journal.get_ticket(ctx, LOCAL_OWNER, ticket_id)
     emit(ticket_public(ticket), as_json, lambda c: print_ticket(c, ctx, ticket))
 
 
@@ -222,7 +223,7 @@ def cmd_submit(
 ) -> None:
     """Отметить, что обращение отправлено (с номером у маркетплейса)."""
     ctx = current_ctx()
-    ticket = journal.submit_ticket(ctx, ticket_id, external_id, channel)
+    ticket = ticket_actions.submit_ticket(ctx, LOCAL_OWNER, ticket_id, external_id, channel)
     emit(
         ticket_public(ticket),
         as_json,
@@ -258,7 +259,7 @@ def cmd_reply(
             body = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise AttachmentError("reply_file_unreadable", file=str(file)) from exc
-    ticket = journal.record_reply(ctx, ticket_id, body, attach or [])
+    ticket = ticket_actions.record_reply(ctx, LOCAL_OWNER, ticket_id, body, attach or [])
     emit(
         ticket_public(ticket),
         as_json,
@@ -273,7 +274,7 @@ def cmd_note(
 ) -> None:
     """Добавить внутреннюю заметку."""
     ctx = current_ctx()
-    ticket = journal.add_note(ctx, ticket_id, text)
+    ticket = ticket_actions.add_note(ctx, LOCAL_OWNER, ticket_id, text)
     emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message("note_added", id=ticket.id)))
 
 
@@ -290,7 +291,7 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
         amount = None
         if recovered is not None:
             amount = parse_identifiers("", {IdType.AMOUNT: [recovered]})[0].value
-        ticket = journal.change_status(ctx, ticket_id, target, comment, amount)
+        ticket = ticket_actions.change_status(ctx, LOCAL_OWNER, ticket_id, target, comment, amount)
         emit(
             ticket_public(ticket),
             as_json,
@@ -306,7 +307,7 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
 def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Повторное обращение со ссылкой на номер у маркетплейса и дату первой отправки."""
     ctx = current_ctx()
-    opened = journal.follow_up(ctx, ticket_id)
+    opened = ticket_actions.follow_up(ctx, LOCAL_OWNER, ticket_id)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
@@ -334,7 +335,7 @@ def cmd_bundle(
     """Собрать пакет доказательств: вложения, текст и manifest.json в zip."""
     ctx = current_ctx()
     dest = output or Path(f"mpdesk-{ticket_id}-bundle.zip")
-    data = bundle.build_bundle(ctx, ticket_id, dest)
+    data = bundle.build_bundle(ctx, LOCAL_OWNER, ticket_id, dest)
     emit(data, as_json, lambda c: c.print(ctx.message("bundle_written", path=str(dest))))
 
 

@@ -18,7 +18,7 @@ from mpdesk.entrypoints.web.security import (
     verify_csrf,
     wctx_of,
 )
-from mpdesk.services import accounts, desk
+from mpdesk.services import accounts, journal
 from mpdesk.services.shops import add_shop, list_shops
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -40,7 +40,7 @@ def _page(
         "new_token": new_token,
         "error": error,
         "done": done,
-        "my_shops": desk.visible_shops(wctx.ctx, principal),
+        "my_shops": journal.list_shops(wctx.ctx, principal),
         "users": accounts.list_users(wctx) if principal.is_admin else [],
         "all_shops": list_shops(wctx.ctx) if principal.is_admin else [],
         "roles": list(Role),

@@ -25,7 +25,7 @@ from mpdesk.entrypoints.web.forms import parse_amount
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
-from mpdesk.services import audit_desk, desk
+from mpdesk.services import audit_desk, journal
 from mpdesk.services.audit import AuditResult
 from mpdesk.services.audit_views import file_public, kind_label
 from mpdesk.services.context import ServiceContext
@@ -110,10 +110,10 @@ def _list_context(
     request: Request, ctx: ServiceContext, principal: Principal, query: AuditQuery
 ) -> dict[str, Any]:
     if query.shop.isdigit():
-        desk.visible_shop(ctx, principal, int(query.shop))  # another shop: not found
+        journal.get_shop(ctx, principal, int(query.shop))  # another shop: not found
     page = audit_desk.list_visible(ctx, principal, query.to_query())
     today = ctx.clock.today()
-    visible = desk.visible_shops(ctx, principal)
+    visible = journal.list_shops(ctx, principal)
     return {
         **_base_context(ctx, principal),
         "query": query,
@@ -136,7 +136,7 @@ def _drafted(ctx: ServiceContext, principal: Principal, raw: str) -> list[Any]:
     tickets = []
     for ticket_id in ids:
         try:
-            tickets.append(desk.get_visible(ctx, principal, ticket_id))
+            tickets.append(journal.get_ticket(ctx, principal, ticket_id))
         except MpdeskError:
             continue  # an edited URL: show only the person's own tickets
     return tickets

@@ -20,7 +20,7 @@ from mpdesk.entrypoints.api import dashboard as api_dashboard
 from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import deadline_views
+from mpdesk.services import deadline_views, deadlines
 from mpdesk.services.reminders import duration_ru
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -72,7 +72,7 @@ def ticket_deadlines(request: Request, ticket_id: TicketId) -> Response:
 def draft_claim(request: Request, ticket_id: TicketId) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    opened = deadline_views.draft_claim(ctx, visitor.principal, ticket_id)
+    opened = deadlines.draft_claim(ctx, visitor.principal, ticket_id)
     return RedirectResponse(f"/tickets/{opened.ticket.id}?done=claim", status_code=303)
 
 

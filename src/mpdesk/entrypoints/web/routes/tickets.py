@@ -25,7 +25,7 @@ from mpdesk.entrypoints.web.forms import (
 )
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
-from mpdesk.services import desk, live_triage
+from mpdesk.services import journal, live_triage, ticket_actions
 from mpdesk.services.context import ServiceContext
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -73,11 +73,12 @@ def _new_context(
     try:
         draft = _draft(ctx, values)
         if draft is not None:
-            appeal = desk.preview(ctx, draft, _attachment_names(values))
+            appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
     except MpdeskError as exc:
         problem = message_for(request, exc.code, exc.fields)
     mp, cat = values["marketplace"], values["category"]
-    shops = [s for s in desk.editable_shops(ctx, principal) if not mp or s.marketplace == mp]
+    editable = journal.list_shops(ctx, principal, editable=True)
+    shops = [s for s in editable if not mp or s.marketplace == mp]
     return {
         "values": values,
         "appeal": appeal,
@@ -146,15 +147,14 @@ def create(request: Request, form: FormDep) -> Response:
         if action == "submit" and not values["external_id"].strip():
             raise UserInputError("external_id_required", ticket_id="(новое)")
         shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
-        with saved_uploads(uploads) as paths:
-            opened = desk.open_for_shop(ctx, visitor.principal, draft, paths, shop_id)
-        ticket_id = opened.ticket.id
-        assert ticket_id is not None
+        submission = None
         if action == "submit":
-            desk.transition(
-                ctx, visitor.principal, ticket_id, Status.SUBMITTED,
-                external_id=values["external_id"][:64], channel_id=opened.appeal.channel.id,
-            )  # fmt: skip
+            submission = journal.Submission(values["external_id"][:64])
+        with saved_uploads(uploads) as paths:
+            opened = journal.open_ticket(
+                ctx, visitor.principal, draft, paths, shop_id=shop_id, submission=submission
+            )
+        ticket_id = opened.ticket.id
     except MpdeskError as exc:
         context = _new_context(request, visitor.principal, values)
         context["error"] = message_for(request, exc.code, exc.fields)
@@ -170,8 +170,8 @@ def create(request: Request, form: FormDep) -> Response:
 def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
-    ticket = desk.get_visible(ctx, visitor.principal, ticket_id)
-    shop = desk.visible_shop(ctx, visitor.principal, ticket.shop_id)
+    ticket = journal.get_ticket(ctx, visitor.principal, ticket_id)
+    shop = journal.get_shop(ctx, visitor.principal, ticket.shop_id)
     now = ctx.clock.now()
     return render(
         request,
@@ -202,7 +202,7 @@ def change_status(request: Request, ticket_id: TicketId, form: FormDep) -> Respo
         raise UserInputError("invalid_input")
     version = str(form.get("version", ""))
     amount = str(form.get("amount_recovered", "") or "").strip()
-    desk.transition(
+    ticket_actions.change_status(
         wctx_of(request).acting(visitor.principal),
         visitor.principal,
         ticket_id,
@@ -222,7 +222,9 @@ def reply(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     ctx = wctx_of(request).acting(visitor.principal)
     with saved_uploads(uploads) as paths:
-        desk.reply(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000], paths)
+        ticket_actions.record_reply(
+            ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000], paths
+        )
     return _back(ticket_id, "reply")
 
 
@@ -230,7 +232,7 @@ def reply(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
 def note(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    desk.note(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000])
+    ticket_actions.add_note(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000])
     return _back(ticket_id, "note")
 
 
@@ -240,7 +242,7 @@ def add_attachments(request: Request, ticket_id: TicketId, form: FormDep) -> Res
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     ctx = wctx_of(request).acting(visitor.principal)
     with saved_uploads(uploads) as paths:
-        desk.attach(ctx, visitor.principal, ticket_id, paths)
+        ticket_actions.attach(ctx, visitor.principal, ticket_id, paths)
     return _back(ticket_id, "attached")
 
 
@@ -248,7 +250,7 @@ def add_attachments(request: Request, ticket_id: TicketId, form: FormDep) -> Res
 def follow_up(request: Request, ticket_id: TicketId) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    opened = desk.follow_up(ctx, visitor.principal, ticket_id)
+    opened = ticket_actions.follow_up(ctx, visitor.principal, ticket_id)
     return RedirectResponse(f"/tickets/{opened.ticket.id}?done=follow_up", status_code=303)
 
 
@@ -259,7 +261,7 @@ def download(
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
     return attachment_response(
-        *desk.get_attachment(ctx, visitor.principal, ticket_id, attachment_id)
+        *journal.get_attachment(ctx, visitor.principal, ticket_id, attachment_id)
     )
 
 
@@ -267,5 +269,4 @@ def download(
 def bundle(request: Request, ticket_id: TicketId) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    desk.get_visible(ctx, visitor.principal, ticket_id)
-    return bundle_response(ctx, ticket_id)
+    return bundle_response(ctx, visitor.principal, ticket_id)
