@@ -24,7 +24,7 @@ from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
-from mpdesk.services import analytics, deadlines, reminders, ticket_actions
+from mpdesk.services import analytics, deadlines, monthly_report, reminders, ticket_actions
 from mpdesk.services.ports.analytics import StatsFilter
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -130,11 +130,11 @@ def test_dashboard_and_monthly_report_are_self_contained(app: App, tmp_path: Pat
     assert board.total.total == 7 and len(board.weeks) == 4
     assert all(svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg
                for svg in board.charts.values())  # fmt: skip
-    html = analytics.monthly_report(app.ctx, "2026-11")
+    html = monthly_report.monthly_report(app.ctx, "2026-11")
     assert "<svg" in html and "12345678" in html and "cdn" not in html.lower()
     assert "<script" not in html
     with pytest.raises(UserInputError):
-        analytics.monthly_report(app.ctx, "2026-13")
+        monthly_report.monthly_report(app.ctx, "2026-13")
 
 
 def test_claim_records_a_linked_ticket_and_the_court_date(app: App) -> None:

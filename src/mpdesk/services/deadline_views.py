@@ -18,6 +18,7 @@ from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Ticket
 from mpdesk.services import analytics, deadlines, journal
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.monthly_report import monthly_report as render_monthly_report
 
 SOON = timedelta(hours=24)
 
@@ -75,7 +76,7 @@ def due_summary(
 
 
 def monthly_report(ctx: ServiceContext, principal: Principal, month: str) -> str:
-    return analytics.monthly_report(ctx, month, shop_ids=principal.shop_ids)
+    return render_monthly_report(ctx, month, shop_ids=principal.shop_ids)
 
 
 # --- one ticket: clocks and the escalation ladder -------------------------------------------------

@@ -14,7 +14,7 @@ from rich.table import Table
 from mpdesk.domain.errors import InvalidDateError, UnknownValueError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
-from mpdesk.services import analytics
+from mpdesk.services import analytics, monthly_report
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.analytics import StatsFilter
 from mpdesk.services.shops import list_shops
@@ -137,7 +137,7 @@ def cmd_monthly(
 ) -> None:
     """Отчёт за месяц в HTML (графики внутри файла, без интернета) для партнёра."""
     ctx = current_ctx()
-    html = analytics.monthly_report(ctx, month, _shop_id(ctx, shop))
+    html = monthly_report.monthly_report(ctx, month, _shop_id(ctx, shop))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     emit(

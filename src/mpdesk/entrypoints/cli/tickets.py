@@ -26,7 +26,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket_list,
 )
 from mpdesk.services import bundle, export, journal, ticket_actions
-from mpdesk.services.views import appeal_public, ticket_public
+from mpdesk.services.views import appeal_public, status_label, ticket_public
 
 TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
 
@@ -165,7 +165,9 @@ def cmd_new(
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
         console.print(
-            ctx.message("ticket_saved", id=opened.ticket.id, status=opened.ticket.status.value)
+            ctx.message(
+                "ticket_saved", id=opened.ticket.id, status=status_label(ctx, opened.ticket.status)
+            )
         )
 
     emit(
@@ -296,7 +298,7 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
             ticket_public(ticket),
             as_json,
             lambda c: c.print(
-                ctx.message("status_changed", id=ticket.id, status=ticket.status.value)
+                ctx.message("status_changed", id=ticket.id, status=status_label(ctx, ticket.status))
             ),
         )
 
@@ -312,7 +314,9 @@ def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
         console.print(
-            ctx.message("ticket_saved", id=opened.ticket.id, status=opened.ticket.status.value)
+            ctx.message(
+                "ticket_saved", id=opened.ticket.id, status=status_label(ctx, opened.ticket.status)
+            )
         )
 
     emit(

@@ -4,7 +4,6 @@ Moscow, money in roubles and ids as Russian labels; ``render`` adds the common c
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -14,21 +13,14 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
 from mpdesk import __version__
+from mpdesk.domain.accounts import Role
+from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.web.security import csrf_token, current_visitor, remember_pre_seed
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.views import role_label, status_label
 
 HERE = Path(__file__).resolve().parent
-
-STATUS_LABELS = {
-    "draft": "Черновик",
-    "ready": "Готово к отправке",
-    "submitted": "Отправлено, ждём ответа",
-    "answered": "Получен ответ",
-    "resolved": "Решено",
-    "rejected": "Отклонено",
-    "reopened": "Открыто повторно",
-}
-ROLE_LABELS = {"viewer": "наблюдатель", "manager": "менеджер", "owner": "владелец"}
 
 
 def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
@@ -45,16 +37,6 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     def ru_date(day: date | None) -> str:
         return day.strftime("%d.%m.%Y") if day else ""
 
-    def money(value: str | None) -> str:
-        if value in (None, ""):
-            return ""
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            return str(value)
-        text = f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
-        return f"{text}\u00a0₽"
-
     def category_label(cid: str) -> str:
         cat = ctx.kb.categories.get(cid)
         return cat.label_ru if cat else cid
@@ -67,15 +49,17 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         channel = ctx.kb.channels.get(cid)
         return channel.name_ru if channel else cid
 
+    status_labels = {s.value: status_label(ctx, s) for s in Status}
+    role_labels = {r.value: role_label(ctx, r) for r in Role}
     env.filters.update(
         msk=msk,
         ru_date=ru_date,
-        money=money,
+        money=formatting.money,
         category_label=category_label,
         marketplace_label=marketplace_label,
         channel_name=channel_name,
-        status_label=lambda s: STATUS_LABELS.get(str(s), str(s)),
-        role_label=lambda r: ROLE_LABELS.get(str(r), str(r)),
+        status_label=lambda s: status_labels.get(str(s), str(s)),
+        role_label=lambda r: role_labels.get(str(r), str(r)),
         is_image=lambda media_type: (
             str(media_type) in ("image/png", "image/jpeg", "image/gif", "image/webp")
         ),
@@ -85,8 +69,8 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     env.globals.update(
         version=__version__,
         kb=ctx.kb,
-        STATUS_LABELS=STATUS_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
+        STATUS_LABELS=status_labels,
+        ROLE_LABELS=role_labels,
         msg=ctx.message,
         qs=lambda params, **changes: _query(params, changes),
     )

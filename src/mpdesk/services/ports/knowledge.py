@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from mpdesk.domain.charts import Chart
 from mpdesk.domain.knowledge import KnowledgeBase
 
 
@@ -19,6 +20,10 @@ class TemplateRenderer(Protocol):
 
 
 class ReportRenderer(Protocol):
+    def render_chart(self, chart: Chart) -> str:
+        """The chart as a self-contained ``<svg>`` (every text escaped)."""
+        ...
+
     def render_html(self, name: str, locale: str, context: Mapping[str, Any]) -> str:
         """Render ``reports/<locale>/<name>.html.j2`` with autoescaping."""
         ...

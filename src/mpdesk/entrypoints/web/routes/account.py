@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import MpdeskError, UserInputError
-from mpdesk.entrypoints.web.errors import message_for
+from mpdesk.entrypoints.web.errors import message_for, status_for
 from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import (
     FormDep,
@@ -98,7 +98,7 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
             request,
             visitor,
             error=message_for(request, exc.code, exc.fields),
-            status_code=404 if exc.code.endswith("not_found") else 422,
+            status_code=status_for(exc),
         )
     except ValueError:
         return _page(

@@ -25,9 +25,15 @@ from mpdesk.entrypoints.web.forms import parse_amount
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
-from mpdesk.services import audit_desk, journal
+from mpdesk.services import findings, journal
 from mpdesk.services.audit import AuditResult
-from mpdesk.services.audit_views import file_public, kind_label
+from mpdesk.services.audit_views import (
+    file_public,
+    finding_row,
+    kind_label,
+    run_rows,
+    status_label,
+)
 from mpdesk.services.context import ServiceContext
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -61,8 +67,8 @@ class AuditQuery:
 
     @classmethod
     def parse(cls, params: Any) -> AuditQuery:
-        kinds = {k.value for k in audit_desk.KIND_ORDER}
-        statuses = {s.value for s in audit_desk.STATUS_ORDER}
+        kinds = {k.value for k in findings.KIND_ORDER}
+        statuses = {s.value for s in findings.STATUS_ORDER}
         page = str(params.get("page", "1"))
         return cls(
             kind=params.get("kind", "") if params.get("kind") in kinds else "",
@@ -71,8 +77,8 @@ class AuditQuery:
             page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
         )
 
-    def to_query(self) -> audit_desk.FindingQuery:
-        return audit_desk.FindingQuery(
+    def to_query(self) -> findings.FindingQuery:
+        return findings.FindingQuery(
             kinds=[self.kind] if self.kind else [],
             statuses=[self.status] if self.status else [],
             shop_id=int(self.shop) if self.shop.isdigit() else None,
@@ -96,7 +102,7 @@ def _back(raw: Any, **extra: str) -> str:
 
 def _base_context(ctx: ServiceContext, principal: Principal) -> dict[str, Any]:
     return {
-        "shops": audit_desk.audit_shops(ctx, principal),
+        "shops": findings.audit_shops(ctx, principal),
         "max_files": MAX_FILES,
         "ACTION_LABELS": ACTION_LABELS,
         "KEY_LABELS": KEY_LABELS,
@@ -111,7 +117,7 @@ def _list_context(
 ) -> dict[str, Any]:
     if query.shop.isdigit():
         journal.get_shop(ctx, principal, int(query.shop))  # another shop: not found
-    page = audit_desk.list_visible(ctx, principal, query.to_query())
+    page = findings.list_page(ctx, principal, query.to_query())
     today = ctx.clock.today()
     visible = journal.list_shops(ctx, principal)
     return {
@@ -121,12 +127,12 @@ def _list_context(
         "back": urlencode(query.params()),
         "page": page,
         "pages": max(1, -(-page.count // PAGE_SIZE)),
-        "rows": [audit_desk.finding_row(ctx, principal, s, today) for s in page.findings],
+        "rows": [finding_row(ctx, principal, s, today) for s in page.findings],
         "totals": [{"kind_label": kind_label(ctx, t.kind), **t.__dict__} for t in page.totals],
         "visible_shops": visible,
         "shop_names": {s.id: s.name for s in visible},
-        "kinds": [(k.value, kind_label(ctx, k)) for k in audit_desk.KIND_ORDER],
-        "statuses": [(s.value, audit_desk.status_label(ctx, s)) for s in audit_desk.STATUS_ORDER],
+        "kinds": [(k.value, kind_label(ctx, k)) for k in findings.KIND_ORDER],
+        "statuses": [(s.value, status_label(ctx, s)) for s in findings.STATUS_ORDER],
         "limit_mb": report_limit_mb(request),
     }
 
@@ -175,7 +181,7 @@ def _run_view(ctx: ServiceContext, principal: Principal, result: AuditResult) ->
         "total": result.total,
         "count": len(result.findings),
         "saved_text": ctx.message("audit_saved", **result.saved.__dict__) if result.saved else "",
-        "rows": audit_desk.run_rows(ctx, principal, result, ctx.clock.today()),
+        "rows": run_rows(ctx, principal, result, ctx.clock.today()),
     }
 
 
@@ -219,7 +225,7 @@ def draft(request: Request, form: FormDep) -> Response:
     ids = [str(i)[:16] for i in form.getlist("ids") if isinstance(i, str)][:500]
     ctx = wctx_of(request).acting(visitor.principal)
     try:
-        drafted = audit_desk.draft(ctx, visitor.principal, ids)
+        drafted = findings.draft_appeals(ctx, visitor.principal, ids)
     except UserInputError as exc:
         return _list_with_error(request, visitor.principal, form, exc)
     tickets = ",".join(str(d.ticket.id) for d in drafted)
@@ -237,7 +243,7 @@ def change_status(request: Request, finding_id: FindingId, form: FormDep) -> Res
     ctx = wctx_of(request).acting(visitor.principal)
     try:
         amount = Decimal(parse_amount(raw_amount, "amount")) if raw_amount else None
-        audit_desk.change_status(
+        findings.change_finding_status(
             ctx,
             visitor.principal,
             finding_id,

@@ -14,7 +14,7 @@ from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.domain.tickets import TRANSITIONS, Status
 from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
-from mpdesk.entrypoints.web.errors import message_for
+from mpdesk.entrypoints.web.errors import message_for, status_for
 from mpdesk.entrypoints.web.forms import (
     ID_FIELDS,
     identifiers_from_form,
@@ -145,7 +145,7 @@ def create(request: Request, form: FormDep) -> Response:
         if draft is None:
             raise UserInputError("choose_marketplace_category")
         if action == "submit" and not values["external_id"].strip():
-            raise UserInputError("external_id_required", ticket_id="(новое)")
+            raise UserInputError("external_id_required_form")
         shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
         submission = None
         if action == "submit":
@@ -158,8 +158,7 @@ def create(request: Request, form: FormDep) -> Response:
     except MpdeskError as exc:
         context = _new_context(request, visitor.principal, values)
         context["error"] = message_for(request, exc.code, exc.fields)
-        status = 404 if exc.code.endswith("not_found") else 422
-        return render(request, "ticket_new.html", context, status_code=status)
+        return render(request, "ticket_new.html", context, status_code=status_for(exc))
     return RedirectResponse(f"/tickets/{ticket_id}?done=created", status_code=303)
 
 
