@@ -19,10 +19,10 @@ from mpdesk.entrypoints.api import audit_schemas as a
 from mpdesk.entrypoints.api import schemas as s
 from mpdesk.entrypoints.api.routes import ERRORS
 from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, run_uploaded_audit
-from mpdesk.entrypoints.web.forms import parse_amount
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
 from mpdesk.services import findings
 from mpdesk.services.audit_views import audit_public, file_public, finding_row
+from mpdesk.services.user_input import parse_amount
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_principal)], responses=ERRORS)
 PrincipalDep = Annotated[Principal, Depends(api_principal)]

@@ -22,13 +22,14 @@ from mpdesk.domain.errors import ForbiddenError, NotFoundError, UnknownValueErro
 from mpdesk.domain.tickets import TRANSITIONS, Status, Ticket
 from mpdesk.entrypoints.api import schemas as s
 from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
-from mpdesk.entrypoints.web.forms import parse_amount, parse_identifiers, saved_uploads
+from mpdesk.entrypoints.web.forms import saved_uploads
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
 from mpdesk.services import journal, live_triage, ticket_actions
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
 from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
+from mpdesk.services.user_input import parse_amount, parse_identifiers
 from mpdesk.services.views import appeal_public, ticket_public
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -4,7 +4,6 @@ follow-up, bundle, export, import-journal."""
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +12,8 @@ from rich.console import Console
 
 from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.appeal import AppealDraft
-from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError, UnknownValueError
-from mpdesk.domain.identifiers import Identifier, IdType, identifier_problem, parse_identifier
+from mpdesk.domain.errors import UnknownValueError
+from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.cli import wizard
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
@@ -25,7 +24,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket,
     print_ticket_list,
 )
-from mpdesk.services import bundle, export, journal, ticket_actions
+from mpdesk.services import bundle, export, journal, ticket_actions, user_input
 from mpdesk.services.views import appeal_public, status_label, ticket_public
 
 TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
@@ -39,26 +38,6 @@ _ID_OPTIONS = {
     IdType.TICKET_ID: "ticket_ref",
     IdType.AMOUNT: "amount",
 }
-
-
-def parse_date(value: str, field: str = "date") -> date:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
-        try:
-            return datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise InvalidDateError("invalid_date", field=field, value=value)
-
-
-def parse_identifiers(marketplace: str, raw: dict[IdType, list[str]]) -> list[Identifier]:
-    result = []
-    for id_type, values in raw.items():
-        for value in values:
-            problem = identifier_problem(marketplace, id_type, value)
-            if problem is not None:
-                raise IdentifierFormatError(_ID_OPTIONS[id_type], value, problem)
-            result.append(parse_identifier(id_type, value))
-    return result
 
 
 def cmd_new(
@@ -128,7 +107,7 @@ def cmd_new(
         marketplace=marketplace,
         category=category,
         text=text,
-        event_date=parse_date(event_date) if event_date else None,
+        event_date=user_input.parse_date(ctx, event_date, "date"),
         raw_identifiers=raw,
         attachments=list(attach or []),
     )
@@ -148,7 +127,11 @@ def cmd_new(
         marketplace=answers.marketplace,
         category=answers.category,
         description=answers.text,
-        identifiers=parse_identifiers(answers.marketplace, answers.raw_identifiers),
+        identifiers=user_input.parse_identifiers(
+            answers.marketplace,
+            ((t, v) for t, values in answers.raw_identifiers.items() for v in values),
+            _ID_OPTIONS,
+        ),
         event_date=answers.event_date,
         channel_id=channel,
     )
@@ -292,7 +275,7 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
         ctx = current_ctx()
         amount = None
         if recovered is not None:
-            amount = parse_identifiers("", {IdType.AMOUNT: [recovered]})[0].value
+            amount = user_input.parse_amount(recovered, "recovered")
         ticket = ticket_actions.change_status(ctx, LOCAL_OWNER, ticket_id, target, comment, amount)
         emit(
             ticket_public(ticket),

@@ -21,7 +21,6 @@ from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.entrypoints.api import audits as api_audits
 from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, report_limit_mb, run_uploaded_audit
 from mpdesk.entrypoints.web.errors import message_for
-from mpdesk.entrypoints.web.forms import parse_amount
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
@@ -35,6 +34,7 @@ from mpdesk.services.audit_views import (
     status_label,
 )
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.user_input import parse_amount
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 FindingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]

@@ -19,13 +19,11 @@ from mpdesk.entrypoints.web.forms import (
     ID_FIELDS,
     identifiers_from_form,
     identifiers_to_form,
-    parse_amount,
-    parse_form_date,
     saved_uploads,
 )
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
-from mpdesk.services import journal, live_triage, ticket_actions
+from mpdesk.services import journal, live_triage, ticket_actions, user_input
 from mpdesk.services.context import ServiceContext
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -60,7 +58,7 @@ def _draft(ctx: ServiceContext, values: dict[str, str]) -> AppealDraft | None:
         category=cat,
         description=values["text"],
         identifiers=identifiers_from_form(values, mp),
-        event_date=parse_form_date(values["event_date"]),
+        event_date=user_input.parse_date(ctx, values["event_date"]),
         channel_id=channel,
     )
 
@@ -209,7 +207,7 @@ def change_status(request: Request, ticket_id: TicketId, form: FormDep) -> Respo
         comment=str(form.get("comment", ""))[:5000].strip(),
         external_id=str(form.get("external_id", ""))[:64],
         channel_id=str(form.get("channel", ""))[:64],
-        amount_recovered=parse_amount(amount, "amount_recovered") if amount else None,
+        amount_recovered=(user_input.parse_amount(amount, "amount_recovered") if amount else None),
         expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
     )
     return _back(ticket_id, "status")
