@@ -5,14 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MPDESK_KB_DIR ?=
 
-.PHONY: install run test lint bench fmt clean
+.PHONY: install run test lint bench fmt lock clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e . --group dev
+# the versions CI tested: requirements.lock pins every package (make lock rewrites it)
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -22,6 +24,7 @@ run: install
 
 lint: install
 	$(BIN)/ruff check src tests $(wildcard benchmarks scripts)
+	$(BIN)/ruff format --check src tests $(wildcard benchmarks scripts)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/mpdesk kb check
@@ -35,6 +38,13 @@ bench: install
 fmt: install
 	$(BIN)/ruff format src tests $(wildcard benchmarks scripts)
 	$(BIN)/ruff check --fix src tests $(wildcard benchmarks scripts)
+
+# re-resolve the pins from pyproject.toml (dependencies + the dev group); commit the result
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install -q pip-tools
+	$(BIN)/python scripts/lock_inputs.py | $(BIN)/pip-compile --quiet --strip-extras \
+		--allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock -
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

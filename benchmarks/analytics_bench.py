@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from mpdesk.bootstrap import bootstrap  # noqa: E402
 from mpdesk.config import Settings  # noqa: E402
 from mpdesk.services import analytics, deadlines  # noqa: E402
-from mpdesk.services.ports import StatsFilter  # noqa: E402
+from mpdesk.services.ports.analytics import StatsFilter  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
 PG_URL = os.environ.get("MPDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -196,7 +196,7 @@ def run(kind: str, url: str, home: Path, count: int) -> dict[str, object]:
         "rollup_full_build_s": round(build, 2),
         "rollup_days": days,
         "clock_tickets": sum(
-            len(b) for b in deadlines.desk(ctx).analytics.iter_clock_tickets(None)
+            len(b) for b in deadlines.deadline_ports(ctx).analytics.iter_clock_tickets(None)
         ),
         "clocks_overdue_today_week": [s.clocks for s in board.sections],
         "refresh_noop": timed(lambda: analytics.refresh(ctx)),

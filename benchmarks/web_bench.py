@@ -340,8 +340,8 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
     env = {**os.environ, "MPDESK_HOME": str(home), "MPDESK_DATABASE_URL": url}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "mpdesk.entrypoints.web.asgi:create",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning",
-         "--loop", "mpdesk.entrypoints.web.loop:WorkerEventLoop"],  # as mpdesk serve does
+         "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning"],
+        # stock uvicorn workers, as docs/deploy.md runs them
         env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -423,7 +423,7 @@ def main() -> int:
         "tickets": args.tickets,
         "concurrency": 50,
         "duration_s": args.duration,
-        "server": "uvicorn, 2 workers (WorkerEventLoop, httptools), 127.0.0.1",
+        "server": "stock uvicorn, 2 workers (asyncio loop, httptools), 127.0.0.1",
         "load": "wrk -t2 -c50",
         "cpus": os.cpu_count(),
         "targets": {"list_p99_ms": 150, "search_p99_ms": 300},

@@ -12,8 +12,10 @@ from typing import Self
 from zoneinfo import ZoneInfo
 
 from mpdesk.domain.errors import AttachmentError, ConcurrentEditError
+from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import Ticket
-from mpdesk.services.ports import Shop, StoredFile, TicketFilter
+from mpdesk.services.ports.files import StoredFile
+from mpdesk.services.ports.journal import TicketFilter
 
 MSK = ZoneInfo("Europe/Moscow")
 

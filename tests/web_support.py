@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from mpdesk.adapters.passwords import Argon2PasswordHasher
 from mpdesk.bootstrap import App, web_context
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
@@ -63,6 +64,7 @@ def build_world(app: App) -> World:
     shop_b = add_shop(ctx, "Магазин Б", "ozon")
     ticket_a = journal.open_ticket(
         ctx,
+        OWNER,
         AppealDraft(
             "wb",
             "acceptance",
@@ -73,6 +75,7 @@ def build_world(app: App) -> World:
     ).ticket
     ticket_b = journal.open_ticket(
         ctx,
+        OWNER,
         AppealDraft(
             "ozon",
             "logistics",

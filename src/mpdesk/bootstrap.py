@@ -21,8 +21,9 @@ from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
-from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import AuditPorts, Clock
+from mpdesk.services.context import DeadlinePorts, ServiceContext
+from mpdesk.services.ports.audit import AuditPorts
+from mpdesk.services.ports.clock import Clock
 
 if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when it is used:
     # commands without the journal (triage, kb) start faster
@@ -31,7 +32,6 @@ if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when
     from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
     from mpdesk.adapters.db.uow import SqlUnitOfWork
     from mpdesk.services.accounts import WebContext
-    from mpdesk.services.deadlines import DeskPorts
 
 
 @dataclass
@@ -92,7 +92,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         ctx.audit = AuditPorts(
             IsolatedReportReader(settings.audit_memory_mb), partial(SqlAuditUnitOfWork, engine)
         )
-        ctx.extras["desk"] = desk_ports(settings, knowledge, engine)
+        ctx.deadlines = deadline_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)
 
 
@@ -144,7 +144,7 @@ def web_secret(settings: Settings) -> bytes:
     return path.read_text().strip().encode("utf-8")
 
 
-def desk_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) -> DeskPorts:
+def deadline_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) -> DeadlinePorts:
     """Deadlines, reminders and analytics (issue 6): calendar, ledger, rollup, notifiers."""
     from mpdesk.adapters.calendar_files import load_calendar
     from mpdesk.adapters.db.analytics import SqlAnalyticsRepository
@@ -152,8 +152,7 @@ def desk_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) ->
     from mpdesk.adapters.lemmatizer import lemmatizer
     from mpdesk.adapters.notify import SmtpNotifier, TelegramNotifier
     from mpdesk.adapters.reports import JinjaReportRenderer
-    from mpdesk.services.deadlines import DeskPorts
-    from mpdesk.services.ports import Notifier
+    from mpdesk.services.ports.reminders import Notifier
 
     notifiers: list[Notifier] = []
     recipients = [a.strip() for a in settings.remind_email_to.split(",") if a.strip()]
@@ -174,7 +173,7 @@ def desk_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) ->
         notifiers.append(
             TelegramNotifier(token, settings.telegram_chat_id, settings.telegram_api_url)
         )
-    return DeskPorts(
+    return DeadlinePorts(
         calendar=load_calendar(knowledge),
         analytics=SqlAnalyticsRepository(engine),
         reminders=SqlReminderLog(engine),

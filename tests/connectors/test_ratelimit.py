@@ -115,7 +115,7 @@ def test_postgres_bucket_refuses_other_databases(tmp_path) -> None:  # type: ign
 @pytest.mark.postgres
 def test_workers_with_their_own_connections_share_one_postgres_bucket(pg_url: str) -> None:
     admin = create_engine(pg_url)
-    upgrade(admin, "0008_api_rate_buckets")
+    upgrade(admin, "0010_api_rate_buckets")
     limit = RateLimit(requests=20, period_s=1.0, burst=3, source="test")
     engines = []
 
@@ -153,7 +153,7 @@ engine.dispose()
 @pytest.mark.postgres
 def test_separate_processes_share_one_postgres_bucket(pg_url: str) -> None:
     admin = create_engine(pg_url)
-    upgrade(admin, "0008_api_rate_buckets")
+    upgrade(admin, "0010_api_rate_buckets")
     admin.dispose()
     workers = [
         subprocess.Popen(

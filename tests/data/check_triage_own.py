@@ -1,6 +1,7 @@
 """Validate tests/data/triage-own.jsonl against the triage contract and print its statistics.
 
 Run:  .venv/bin/python tests/data/check_triage_own.py [path]     (exit code 1 on any error)
+      MPDESK_TRIAGE_DEV=path/to/triage-dev.jsonl also checks for near-copies of the dev set.
 
 Checks: valid JSON; unique sequential ids; allowed labels; entity value formats (EAN-13 check
 digits via python-stdnum when available); each entity traceable in the text; every long number in
@@ -13,6 +14,7 @@ signs in the text; no duplicate texts; no near-copies of the public dev set; per
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -36,7 +38,8 @@ except ImportError:  # pragma: no cover - fallback without python-stdnum
 
 HERE = Path(__file__).resolve().parent
 DEFAULT = HERE / "triage-own.jsonl"
-DEV = Path("/work/shared/eval/triage-dev.jsonl")
+#: the public dev set, to check that no case is a near-copy of one of its texts (optional)
+DEV = Path(os.environ.get("MPDESK_TRIAGE_DEV", "triage-dev.jsonl"))
 
 CATEGORIES = {"acceptance", "logistics", "listing", "inventory", "compliance", "finance", "other"}
 MARKETPLACES = {"wb", "ozon", None}

@@ -11,7 +11,7 @@ Two sources, both deterministic:
   marker; the gold labels are derived only from markers that ended up in the final text, so a
   template can drop a piece without leaving a stale label.
 
-Labels follow /work/shared/spec/triage-contract.md.  Run:  python tests/data/make_triage_own.py
+Labels follow the triage contract (shared/spec/triage-contract.md).  Run:  python tests/data/make_triage_own.py
 """
 
 from __future__ import annotations

@@ -20,11 +20,12 @@ from tests.cli import run
 
 from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
-from mpdesk.services import analytics, deadlines, journal, reminders
-from mpdesk.services.ports import StatsFilter
+from mpdesk.services import analytics, deadlines, monthly_report, reminders, ticket_actions
+from mpdesk.services.ports.analytics import StatsFilter
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -116,7 +117,7 @@ def test_stats_on_a_journal_with_known_answers(app: App) -> None:
     assert analytics.compute_stats(app.ctx, one_week).total.total == 2
 
     # a change is picked up by the incremental refresh
-    journal.change_status(app.ctx, 4, Status.RESOLVED, amount_recovered="30.00")
+    ticket_actions.change_status(app.ctx, OWNER, 4, Status.RESOLVED, amount_recovered="30.00")
     after = analytics.compute_stats(app.ctx, StatsFilter()).total
     assert (after.resolved, after.recovered) == (3, "80.00")
     assert analytics.refresh(app.ctx) == 0  # nothing changed since
@@ -129,11 +130,11 @@ def test_dashboard_and_monthly_report_are_self_contained(app: App, tmp_path: Pat
     assert board.total.total == 7 and len(board.weeks) == 4
     assert all(svg.startswith("<svg") and "http://www.w3.org/2000/svg" in svg
                for svg in board.charts.values())  # fmt: skip
-    html = analytics.monthly_report(app.ctx, "2026-11")
+    html = monthly_report.monthly_report(app.ctx, "2026-11")
     assert "<svg" in html and "12345678" in html and "cdn" not in html.lower()
     assert "<script" not in html
     with pytest.raises(UserInputError):
-        analytics.monthly_report(app.ctx, "2026-13")
+        monthly_report.monthly_report(app.ctx, "2026-13")
 
 
 def test_claim_records_a_linked_ticket_and_the_court_date(app: App) -> None:
@@ -141,21 +142,21 @@ def test_claim_records_a_linked_ticket_and_the_court_date(app: App) -> None:
     now = app.ctx.clock.now()
     root = add(app, wb, amount_claimed="12500.00", created_at=now, updated_at=now)
     with pytest.raises(UserInputError) as not_sent:
-        deadlines.draft_claim(app.ctx, root.id or 0)
+        deadlines.draft_claim(app.ctx, OWNER, root.id or 0)
     assert not_sent.value.code == "claim_needs_submission"
-    journal.submit_ticket(app.ctx, root.id or 0, "SD-1")
-    journal.record_reply(app.ctx, root.id or 0, "Отказано: недостаточно данных")
-    follow = journal.follow_up(app.ctx, root.id or 0)
+    ticket_actions.submit_ticket(app.ctx, OWNER, root.id or 0, "SD-1")
+    ticket_actions.record_reply(app.ctx, OWNER, root.id or 0, "Отказано: недостаточно данных")
+    follow = ticket_actions.follow_up(app.ctx, OWNER, root.id or 0)
     assert "SD-1" in follow.appeal.body and "20.11.2026" in follow.appeal.body
-    opened = deadlines.draft_claim(app.ctx, follow.ticket.id or 0)
+    opened = deadlines.draft_claim(app.ctx, OWNER, follow.ticket.id or 0)
     claim = opened.ticket
     assert claim.parent_id == root.id and claim.amount_claimed == "12500.00"
     assert "История обращений" in claim.body and "Отказано" in claim.body
     assert "12500.00" in opened.appeal.subject
     with pytest.raises(UserInputError):
-        deadlines.draft_claim(app.ctx, root.id or 0)
-    journal.submit_ticket(app.ctx, claim.id or 0, "CLAIM-1")
-    clocks = deadlines.case_clocks(app.ctx, root.id or 0)
+        deadlines.draft_claim(app.ctx, OWNER, root.id or 0)
+    ticket_actions.submit_ticket(app.ctx, OWNER, claim.id or 0, "CLAIM-1")
+    clocks = deadlines.case_clocks(app.ctx, OWNER, root.id or 0)
     assert [t.id for t in clocks.case.follow_ups] == [follow.ticket.id]
     assert clocks.ladder.step.value == "claim_wait"
     court = clocks.ladder.court_possible_at
@@ -177,7 +178,7 @@ def test_reminders_are_sent_once_per_event(app: App) -> None:
     now = app.ctx.clock.now()
     t = add(app, wb, status=Status.SUBMITTED, submitted_at=now - timedelta(hours=49),
             reply_due_at=now - timedelta(hours=1), external_id="SD-9")  # fmt: skip
-    ports = deadlines.desk(app.ctx)
+    ports = deadlines.deadline_ports(app.ctx)
     good, broken = FakeNotifier("email"), FakeNotifier("telegram", fail=True)
     ports.notifiers = [good, broken]
     first = reminders.send_reminders(app.ctx)
@@ -435,7 +436,7 @@ def test_two_server_processes_send_a_reminder_once(
 
 def test_the_loop_stays_off_without_a_channel_or_when_turned_off(app: App) -> None:
     assert reminders.server_loop(app.ctx, enabled=True) is None  # no channel configured
-    deadlines.desk(app.ctx).notifiers = [FakeNotifier("email")]
+    deadlines.deadline_ports(app.ctx).notifiers = [FakeNotifier("email")]
     assert reminders.server_loop(app.ctx, enabled=False) is None
     assert reminders.server_loop(app.ctx, enabled=True) is not None
 

@@ -11,12 +11,13 @@ from tests.conftest import make_jpeg
 
 from mpdesk.adapters.db import tables
 from mpdesk.bootstrap import App, bootstrap
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import AttachmentError, ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status
-from mpdesk.services import journal
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services import journal, ticket_actions
+from mpdesk.services.ports.journal import TicketFilter
 
 
 def draft(supply: str = "24567891") -> AppealDraft:
@@ -37,14 +38,14 @@ def count(app: App, table: object) -> int:
 
 def test_full_lifecycle_round_trips_through_the_database(app: App, tmp_path: Path) -> None:
     ctx = app.ctx
-    opened = journal.open_ticket(ctx, draft(), [make_jpeg(tmp_path / "box.jpg")])
+    opened = journal.open_ticket(ctx, OWNER, draft(), [make_jpeg(tmp_path / "box.jpg")])
     tid = opened.ticket.id
     assert tid is not None
-    journal.submit_ticket(ctx, tid, "SD-100")
-    journal.record_reply(ctx, tid, "Проверяем приёмку")
-    journal.add_note(ctx, tid, "позвонить менеджеру")
-    journal.change_status(ctx, tid, Status.RESOLVED, amount_recovered="1000.00")
-    t = journal.get_ticket(ctx, tid)
+    ticket_actions.submit_ticket(ctx, OWNER, tid, "SD-100")
+    ticket_actions.record_reply(ctx, OWNER, tid, "Проверяем приёмку")
+    ticket_actions.add_note(ctx, OWNER, tid, "позвонить менеджеру")
+    ticket_actions.change_status(ctx, OWNER, tid, Status.RESOLVED, amount_recovered="1000.00")
+    t = journal.get_ticket(ctx, OWNER, tid)
     assert t.status is Status.RESOLVED
     assert t.external_id == "SD-100"
     assert t.amount_claimed == "1234.50" and t.amount_recovered == "1000.00"
@@ -65,10 +66,10 @@ def test_full_lifecycle_round_trips_through_the_database(app: App, tmp_path: Pat
 
 def test_stale_version_is_detected_not_overwritten(app: App) -> None:
     ctx = app.ctx
-    tid = journal.open_ticket(ctx, draft()).ticket.id
+    tid = journal.open_ticket(ctx, OWNER, draft()).ticket.id
     assert tid is not None
     with pytest.raises(ConcurrentEditError):
-        journal.change_status(ctx, tid, Status.READY, expected_version=99)
+        ticket_actions.change_status(ctx, OWNER, tid, Status.READY, expected_version=99)
     with ctx.uow() as uow1, ctx.uow() as uow2:
         a, b = uow1.tickets.get(tid), uow2.tickets.get(tid)
         assert a is not None and b is not None
@@ -78,7 +79,7 @@ def test_stale_version_is_detected_not_overwritten(app: App) -> None:
         b.description = "second"
         with pytest.raises(ConcurrentEditError):
             uow2.tickets.save(b)
-    assert journal.get_ticket(ctx, tid).description == "first"
+    assert journal.get_ticket(ctx, OWNER, tid).description == "first"
 
 
 def test_failed_open_leaves_database_and_file_store_unchanged(app: App, tmp_path: Path) -> None:
@@ -87,7 +88,7 @@ def test_failed_open_leaves_database_and_file_store_unchanged(app: App, tmp_path
     exe.write_bytes(b"MZ\x90\x00" + bytes(200))
     good = make_jpeg(tmp_path / "ok.jpg")
     with pytest.raises(AttachmentError):
-        journal.open_ticket(ctx, draft(), [good, exe])
+        journal.open_ticket(ctx, OWNER, draft(), [good, exe])
     assert count(app, tables.tickets) == 0
     assert count(app, tables.shops) == 0
     assert not any(p.is_file() for p in (app.settings.home / "files").rglob("*"))
@@ -95,16 +96,16 @@ def test_failed_open_leaves_database_and_file_store_unchanged(app: App, tmp_path
 
 def test_filters_text_search_overdue_and_counts(app: App) -> None:
     ctx = app.ctx
-    ids = [journal.open_ticket(ctx, draft(str(24567890 + i))).ticket.id for i in range(3)]
+    ids = [journal.open_ticket(ctx, OWNER, draft(str(24567890 + i))).ticket.id for i in range(3)]
     ozon = AppealDraft(
         "ozon",
         "listing",
         description="Неверные фото в карточке товара SKU",
         identifiers=[Identifier(IdType.SKU, "1100526203")],
     )
-    journal.open_ticket(ctx, ozon)
+    journal.open_ticket(ctx, OWNER, ozon)
     assert ids[0] is not None
-    journal.submit_ticket(ctx, ids[0], "SD-1")
+    ticket_actions.submit_ticket(ctx, OWNER, ids[0], "SD-1")
     with ctx.uow() as uow:
         assert uow.tickets.count(TicketFilter(marketplace="wb")) == 3
         assert [t.id for t in uow.tickets.list(TicketFilter(text="24567891"))] == [ids[1]]
@@ -118,8 +119,8 @@ def test_filters_text_search_overdue_and_counts(app: App) -> None:
 
 def test_default_shop_is_created_once_per_marketplace(app: App) -> None:
     ctx = app.ctx
-    journal.open_ticket(ctx, draft("1"))
-    journal.open_ticket(ctx, draft("2"))
+    journal.open_ticket(ctx, OWNER, draft("1"))
+    journal.open_ticket(ctx, OWNER, draft("2"))
     with ctx.uow() as uow:
         shops = uow.shops.list()
     assert [(s.marketplace, s.is_default) for s in shops] == [("wb", True)]

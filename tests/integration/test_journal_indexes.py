@@ -11,7 +11,7 @@ from mpdesk.adapters.db.repositories import SqlTicketRepository
 from mpdesk.adapters.db.tables_web import JOURNAL_INDEXES
 from mpdesk.bootstrap import App
 from mpdesk.domain.tickets import Status
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 
 
 def test_migration_creates_the_journal_indexes(app: App) -> None:

@@ -10,12 +10,13 @@ import pytest
 
 from mpdesk.adapters.db import search
 from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status
-from mpdesk.services import desk, journal
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services import journal, ticket_actions
+from mpdesk.services.ports.journal import TicketFilter
 
 TEXTS = [
     "Удержан штраф за габариты товара",
@@ -30,11 +31,13 @@ TEXTS = [
 def journal_ids(app: App) -> list[int]:
     ids = []
     for i in range(25):
-        opened = journal.open_ticket(app.ctx, AppealDraft("wb", "other", TEXTS[i % len(TEXTS)]))
+        opened = journal.open_ticket(
+            app.ctx, OWNER, AppealDraft("wb", "other", TEXTS[i % len(TEXTS)])
+        )
         assert opened.ticket.id is not None
         ids.append(opened.ticket.id)
         if i % 3 == 0:
-            journal.submit_ticket(app.ctx, opened.ticket.id, f"SD-{i}")
+            ticket_actions.submit_ticket(app.ctx, OWNER, opened.ticket.id, f"SD-{i}")
     return ids
 
 
@@ -115,16 +118,16 @@ def test_page_totals_are_exact_up_to_the_cap(
     """The page's total is exact up to the cap (a search has its own, smaller one), then
     «more than the cap»; the page itself never depends on the count."""
     admin = Principal(user_id=1, login="a", name="a", is_admin=True)
-    monkeypatch.setattr(desk, "COUNT_CAP", 1000)
-    monkeypatch.setattr(desk, "SEARCH_COUNT_CAP", 1000)
-    exact = desk.list_page(app.ctx, admin, replace(flt, limit=4))
+    monkeypatch.setattr(journal, "COUNT_CAP", 1000)
+    monkeypatch.setattr(journal, "SEARCH_COUNT_CAP", 1000)
+    exact = journal.list_page(app.ctx, admin, replace(flt, limit=4))
     assert (exact.total, exact.capped, exact.has_next) == (matching, False, True)
-    monkeypatch.setattr(desk, cap_name, matching - 1)
-    capped = desk.list_page(app.ctx, admin, replace(flt, limit=4))
+    monkeypatch.setattr(journal, cap_name, matching - 1)
+    capped = journal.list_page(app.ctx, admin, replace(flt, limit=4))
     assert (capped.total, capped.capped) == (matching - 1, True)
     assert [t.id for t in capped.tickets] == [t.id for t in exact.tickets]
-    monkeypatch.setattr(desk, cap_name, matching)
-    at_cap = desk.list_page(app.ctx, admin, replace(flt, limit=4, offset=4))
+    monkeypatch.setattr(journal, cap_name, matching)
+    at_cap = journal.list_page(app.ctx, admin, replace(flt, limit=4, offset=4))
     assert (at_cap.total, at_cap.capped) == (matching, False)
 
 
@@ -165,7 +168,7 @@ def test_a_word_being_typed_matches_as_a_prefix_a_finished_word_by_its_forms(
     fines = [tid for i, tid in enumerate(journal_ids) if i % len(TEXTS) in (0, 2)]
     assert pages(app, TicketFilter(text="штра"), 50) == fines[::-1]  # not a word: a prefix
     assert pages(app, TicketFilter(text="штрафами"), 50) == fines[::-1]  # any form
-    opened = journal.open_ticket(app.ctx, AppealDraft("wb", "other", "Штрафной коэффициент"))
+    opened = journal.open_ticket(app.ctx, OWNER, AppealDraft("wb", "other", "Штрафной коэффициент"))
     # a finished word does not also look for longer words (the index would walk every
     # document with «штраф» for it); while it is being typed, it does
     assert opened.ticket.id not in pages(app, TicketFilter(text="штраф"), 50)
@@ -182,7 +185,7 @@ def test_listed_tickets_carry_their_identifiers_in_order(app: App, journal_ids: 
         Identifier(IdType.AMOUNT, "4300.50"),
     ]
     draft = AppealDraft("wb", "acceptance", "Недостача по поставке", identifiers=idents)
-    opened = journal.open_ticket(app.ctx, draft)
+    opened = journal.open_ticket(app.ctx, OWNER, draft)
     with app.ctx.uow() as uow:
         stored = uow.tickets.get(opened.ticket.id or 0)
         assert stored is not None and len(stored.identifiers) == 4

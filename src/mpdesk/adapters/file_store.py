@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mpdesk.domain.errors import AttachmentError
 from mpdesk.domain.filetypes import Sniffed, is_confirmed, sniff
-from mpdesk.services.ports import StoredFile
+from mpdesk.services.ports.files import StoredFile
 
 HEAD_BYTES = 8192
 #: a zip whose members unpack to more than this is refused (zip bomb)

@@ -2,16 +2,15 @@
 
 «приёмке», «приёмку», «приёмки» all become «приемка» (ё is folded to е), so a search for any
 form finds every other. An ambiguous word yields all its normal forms («стали» → сталь, стать).
-When ``mpdesk.adapters.morphology`` exists and offers ``normal_forms(word)``, it is reused.
-The analyser is created on first use, never at import.
+The pymorphy3 analyser is the one shared with triage (``adapters/morphology.py``), created on
+first use, never at import.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
+
+from mpdesk.adapters.morphology import is_known, normal_forms
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
@@ -29,15 +28,8 @@ def tokens(text: str) -> list[str]:
 
 class Lemmatizer:
     def __init__(self) -> None:
-        self._normal_forms: Callable[[str], Iterable[str]] | None = None
-        self._is_known: Callable[[str], bool] | None = None
         self._cache: dict[str, tuple[str, ...]] = {}
         self._known: dict[str, bool] = {}
-
-    def _backend(self) -> Callable[[str], Iterable[str]]:
-        if self._normal_forms is None:
-            self._normal_forms = _shared_backend() or _pymorphy_backend()
-        return self._normal_forms
 
     def forms(self, token: str) -> tuple[str, ...]:
         """All normal forms of one lowercased token (the token itself when not Russian)."""
@@ -45,7 +37,7 @@ class Lemmatizer:
         if cached is not None:
             return cached
         if _CYRILLIC.search(token):
-            found = dict.fromkeys(f.replace("ё", "е") for f in self._backend()(token))
+            found = dict.fromkeys(f.replace("ё", "е") for f in normal_forms(token))
             result = tuple(found) or (token,)
         else:
             result = (token,)
@@ -58,9 +50,7 @@ class Lemmatizer:
         """Whether a lowercased Russian token is a dictionary word (False for other tokens)."""
         found = self._known.get(token)
         if found is None:
-            if self._is_known is None:
-                self._is_known = _shared_is_known() or _pymorphy_is_known()
-            found = bool(_CYRILLIC.search(token)) and self._is_known(token)
+            found = bool(_CYRILLIC.search(token)) and is_known(token)
             if len(self._known) >= _CACHE_LIMIT:
                 self._known.clear()
             self._known[token] = found
@@ -72,44 +62,6 @@ class Lemmatizer:
         for token in tokens(text):
             out.extend(self.forms(token))
         return " ".join(out)
-
-
-def _morphology(name: str) -> Callable[..., Any] | None:
-    """``name`` from ``mpdesk.adapters.morphology`` (its shared analyser), or None."""
-    try:
-        module: Any = importlib.import_module("mpdesk.adapters.morphology")
-    except ModuleNotFoundError:
-        return None
-    func = getattr(module, name, None)
-    return func if callable(func) else None
-
-
-def _pymorphy() -> Any:
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer()
-
-
-def _shared_backend() -> Callable[[str], Iterable[str]] | None:
-    return _morphology("normal_forms")
-
-
-def _shared_is_known() -> Callable[[str], bool] | None:
-    return _morphology("is_known")
-
-
-def _pymorphy_is_known() -> Callable[[str], bool]:
-    morph = _pymorphy()
-    return lambda word: bool(morph.word_is_known(word))
-
-
-def _pymorphy_backend() -> Callable[[str], Iterable[str]]:
-    morph = _pymorphy()
-
-    def normal_forms(word: str) -> list[str]:
-        return [p.normal_form for p in morph.parse(word)]
-
-    return normal_forms
 
 
 _shared: list[Lemmatizer] = []

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from mpdesk.domain.charts import Chart
 from mpdesk.domain.errors import KnowledgeBaseError
 
 
@@ -25,7 +26,16 @@ class JinjaReportRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters["svg"] = lambda value: Markup(value)  # charts are built by mpdesk
+        # a chart is markup drawn by ``render_chart`` from an autoescaped template
+        self.env.filters["svg"] = lambda value: Markup(value)
+
+    def render_chart(self, chart: Chart) -> str:
+        """A chart's ``<svg>``, from ``reports/charts/<template>.svg.j2`` (autoescaped)."""
+        path = f"charts/{chart.template}.svg.j2"
+        try:
+            return self.env.get_template(path).render(chart=chart)
+        except jinja2.TemplateError as exc:
+            raise KnowledgeBaseError(path, getattr(exc, "lineno", "") or "", str(exc)) from exc
 
     def render_html(self, name: str, locale: str, context: Mapping[str, Any]) -> str:
         path = f"{locale}/{name}.html.j2"

@@ -77,6 +77,10 @@ class Principal:
         return [s for s in all_shop_ids if self.can(s, Role.MANAGER)]
 
 
+#: who the CLI acts as: the owner of every shop of the local journal
+LOCAL_OWNER = Principal(user_id=0, login="cli", name="", is_admin=True)
+
+
 def is_password_acceptable(password: str, login: str) -> bool:
     return len(password) >= MIN_PASSWORD_LENGTH and password.strip().lower() != login.lower()
 
@@ -91,3 +95,31 @@ def retry_after(oldest_failure: datetime | None, window: timedelta, now: datetim
     if oldest_failure is None:
         return 1
     return max(1, int((oldest_failure + window - now).total_seconds()) + 1)
+
+
+@dataclass(frozen=True)
+class Membership:
+    user_id: int
+    shop_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass(frozen=True)
+class WebSession:
+    id: int
+    user_id: int
+    csrf: str
+    created_at: datetime
+    expires_at: datetime
+    last_seen_at: datetime

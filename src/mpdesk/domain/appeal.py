@@ -17,6 +17,7 @@ from mpdesk.domain.identifiers import (
     is_valid_ean,
 )
 from mpdesk.domain.knowledge import Channel, Checklist, KnowledgeBase
+from mpdesk.domain.tickets import Attachment, Ticket
 
 #: a description shorter than this many words is too vague to act on
 MIN_DESCRIPTION_WORDS = 6
@@ -44,6 +45,31 @@ class AppealDraft:
 
     def first(self, id_type: IdType) -> str:
         return next((i.value for i in self.identifiers if i.type is id_type), "")
+
+
+def draft_from_ticket(
+    ticket: Ticket,
+    shop_name: str = "",
+    identifiers: list[Identifier] | None = None,
+    attachments: list[Attachment] | None = None,
+    vague: bool | None = None,
+) -> AppealDraft:
+    """The draft a saved ticket stands for (to re-render it, or to continue it in a follow-up
+    or a claim with more identifiers and evidence)."""
+    return AppealDraft(
+        marketplace=ticket.marketplace,
+        category=ticket.category,
+        description=ticket.description,
+        identifiers=list(ticket.identifiers if identifiers is None else identifiers),
+        event_date=ticket.event_date,
+        attachments=[
+            AttachmentInfo(a.filename, a.size, a.media_type, a.sha256)
+            for a in (ticket.attachments if attachments is None else attachments)
+        ],
+        channel_id=ticket.channel_id,
+        shop_name=shop_name,
+        vague=vague,
+    )
 
 
 @dataclass(frozen=True)

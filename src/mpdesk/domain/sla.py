@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
 from mpdesk.domain.knowledge import DeadlineRule
-from mpdesk.domain.tickets import AWAITING_REPLY, Status, Ticket
+from mpdesk.domain.tickets import AWAITING_REPLY, Status, Ticket, reply_due_after
 
 #: statuses in which the appeal has not been sent yet
 UNSENT = frozenset({Status.DRAFT, Status.READY})
@@ -168,7 +168,7 @@ def reply_due(ticket: Ticket, rules: tuple[DeadlineRule, ...], reply_hours: int 
         return ticket.reply_due_at
     sent = ticket.submitted_at or ticket.created_at
     if reply_hours:
-        return sent + timedelta(hours=reply_hours)
+        return reply_due_after(sent, reply_hours)
     rule = find_rule(rules, DeadlineKind.REPLY, ticket)
     return sent + timedelta(days=rule.days if rule else 2)
 

@@ -124,3 +124,30 @@ def similar_text_clusters(
         clusters.append(TextCluster(tuple(sorted(members)), mp, cat, top))
     clusters.sort(key=lambda c: (-len(c.ticket_ids), c.ticket_ids))
     return clusters
+
+
+@dataclass(frozen=True)
+class JournalSummary:
+    open: int
+    overdue: int
+    awaiting: int
+    due_soon: int
+    by_category: dict[str, int]
+    by_marketplace: dict[str, int]
+    claimed_open: str  # money at stake in open tickets, decimal string
+    recovered: str  # money recovered over all tickets, decimal string
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    keys: tuple[str, ...]
+    total: int
+    open: int
+    submitted: int
+    answered: int
+    resolved: int
+    rejected: int
+    late_answers: int  # first answer later than the channel's reply time
+    overdue: int  # awaiting a reply that is overdue now
+    claimed_kopecks: int
+    recovered_kopecks: int

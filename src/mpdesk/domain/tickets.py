@@ -160,7 +160,7 @@ class Ticket:
             self.channel_id = channel_id
         if self.submitted_at is None:
             self.submitted_at = now
-        self.reply_due_at = now + timedelta(hours=reply_hours)
+        self.reply_due_at = reply_due_after(now, reply_hours)
 
     def record_answer(self, message: Message, actor: str = "") -> None:
         """Log the marketplace's reply; the ticket becomes ``answered``."""
@@ -183,3 +183,9 @@ class Ticket:
             and self.reply_due_at is not None
             and now > self.reply_due_at
         )
+
+
+def reply_due_after(sent: datetime, reply_hours: int) -> datetime:
+    """When the marketplace's answer is due: the channel's reply time after sending (the one
+    rule for submitting, re-sending and tickets stored without a due time)."""
+    return sent + timedelta(hours=reply_hours)

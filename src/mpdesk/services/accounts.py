@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from mpdesk.domain.accounts import (
+    ApiToken,
+    Membership,
     Principal,
     Role,
     User,
+    WebSession,
     is_password_acceptable,
     is_throttled,
     retry_after,
@@ -24,17 +27,9 @@ from mpdesk.domain.errors import (
     UserInputError,
 )
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import (
-    AccountRepository,
-    AccountsUnitOfWork,
-    ApiToken,
-    FileStore,
-    JournalStats,
-    Membership,
-    PasswordHasher,
-    WebSession,
-)
-from mpdesk.services.recent import RecentCache
+from mpdesk.services.ports.accounts import AccountRepository, AccountsUnitOfWork, PasswordHasher
+from mpdesk.services.ports.files import FileStore
+from mpdesk.services.ports.journal import JournalStats
 
 TOKEN_PREFIX = "mpd_"
 FIRST_ADMIN_LOGIN = "admin"
@@ -61,12 +56,6 @@ class WebContext:
     new_file_store: Callable[[], FileStore]
     policy: AccountPolicy
     secret: bytes = b""  # signs the CSRF tokens of forms shown before sign-in
-    #: sessions and API tokens this process resolved in the last few seconds, by secret hash
-    #: (checking who is asking costs three queries); every accounts change made through this
-    #: module clears it in this process; unknown secrets are never kept
-    principals: RecentCache = field(default_factory=RecentCache)
-    #: the journal's shops (the journal page asks on every keystroke of a search)
-    shops: RecentCache = field(default_factory=RecentCache)
 
     def acting(self, principal: Principal) -> ServiceContext:
         """A context whose actor is the principal, with its own pending-file list."""
@@ -146,7 +135,6 @@ def set_password(wctx: WebContext, login: str, password: str) -> User:
         assert user.id is not None
         uow.accounts.delete_user_sessions(user.id)
         uow.commit()
-    wctx.principals.clear()
     return user
 
 
@@ -162,7 +150,6 @@ def change_own_password(wctx: WebContext, principal: Principal, current: str, ne
         user.password_hash = wctx.hasher.hash(new)
         uow.accounts.save_user(user)
         uow.commit()
-    wctx.principals.clear()
 
 
 def list_users(wctx: WebContext) -> list[tuple[User, list[Membership]]]:
@@ -180,7 +167,6 @@ def grant_role(wctx: WebContext, login: str, shop_id: int, role: Role | None) ->
         assert user.id is not None
         uow.accounts.set_membership(user.id, shop_id, role)
         uow.commit()
-    wctx.principals.clear()
 
 
 def accounts_configured(wctx: WebContext) -> bool:
@@ -273,13 +259,9 @@ def session_principal(wctx: WebContext, token: str) -> tuple[Principal, WebSessi
     if not token:
         return None
     now = wctx.ctx.clock.now()
-    key = "s:" + hash_secret(token)
-    cached: tuple[Principal, WebSession] | None = wctx.principals.get(key)
-    if cached is not None and cached[1].expires_at > now:
-        return cached
     with wctx.accounts() as uow:
         repo = uow.accounts
-        session = repo.find_session(key[2:])
+        session = repo.find_session(hash_secret(token))
         if session is None or session.expires_at <= now:
             return None
         user = repo.get_user(session.user_id)
@@ -290,16 +272,13 @@ def session_principal(wctx: WebContext, token: str) -> tuple[Principal, WebSessi
             repo.touch_session(session.id, now, expires)
             uow.commit()
             session = replace(session, last_seen_at=now, expires_at=expires)
-        found = _principal(repo, user), session
-    wctx.principals.put(key, found)
-    return found
+        return _principal(repo, user), session
 
 
 def sign_out(wctx: WebContext, token: str) -> None:
     with wctx.accounts() as uow:
         uow.accounts.delete_session(hash_secret(token))
         uow.commit()
-    wctx.principals.clear()
 
 
 def create_login_link(wctx: WebContext, login: str) -> str:
@@ -354,14 +333,10 @@ def create_token(wctx: WebContext, login: str, name: str = "") -> tuple[str, Api
 def token_principal(wctx: WebContext, secret: str) -> Principal | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    key = "t:" + hash_secret(secret)
-    cached: Principal | None = wctx.principals.get(key)
-    if cached is not None:
-        return cached
     now = wctx.ctx.clock.now()
     with wctx.accounts() as uow:
         repo = uow.accounts
-        token = repo.find_token(key[2:])
+        token = repo.find_token(hash_secret(secret))
         if token is None or token.revoked:
             return None
         user = repo.get_user(token.user_id)
@@ -370,9 +345,7 @@ def token_principal(wctx: WebContext, secret: str) -> Principal | None:
         if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
             repo.touch_token(token.id, now)
             uow.commit()
-        principal = _principal(repo, user, via_token=True)
-    wctx.principals.put(key, principal)
-    return principal
+        return _principal(repo, user, via_token=True)
 
 
 def list_tokens(wctx: WebContext, principal: Principal) -> list[ApiToken]:
@@ -387,4 +360,3 @@ def revoke_token(wctx: WebContext, principal: Principal, token_id: int) -> None:
             raise NotFoundError("token_not_found", token_id=token_id)
         uow.accounts.revoke_token(token_id)
         uow.commit()
-    wctx.principals.clear()

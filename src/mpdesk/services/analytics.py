@@ -16,6 +16,8 @@ from typing import Any
 
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.stats import (
+    GroupCounts,
+    JournalSummary,
     TextCluster,
     merge_histograms,
     percentile,
@@ -24,8 +26,8 @@ from mpdesk.domain.stats import (
 )
 from mpdesk.services import charts
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.deadlines import desk
-from mpdesk.services.ports import GroupCounts, JournalSummary, StatsCell, StatsFilter
+from mpdesk.services.deadlines import deadline_ports
+from mpdesk.services.ports.analytics import StatsCell, StatsFilter
 
 GROUPS = ("marketplace", "category", "channel", "shop", "week", "month")
 ID_TYPES = ("sku", "supply_id", "barcode", "vendor_code", "order_id")
@@ -50,7 +52,7 @@ def refresh(ctx: ServiceContext, full: bool = False) -> int:
     ``full`` recomputes all of it (``mpdesk stats --refresh-full``: after a restore from a
     backup, or a bulk load that bypassed ``updated_at``)."""
     reply = {c.id: c.reply_hours * 60 for c in ctx.kb.channels.values()}
-    return desk(ctx).analytics.refresh(
+    return deadline_ports(ctx).analytics.refresh(
         reply, DEFAULT_REPLY_HOURS * 60, tz_offset_minutes(ctx), ctx.clock.now(), full
     )
 
@@ -151,7 +153,7 @@ def compute_stats(
     for name in group_by:
         if name not in GROUPS:
             raise UnknownValueError("group_by", name, list(GROUPS))
-    repo = desk(ctx).analytics
+    repo = deadline_ports(ctx).analytics
     if refresh_first:
         refresh(ctx)
     now, offset = ctx.clock.now(), tz_offset_minutes(ctx)
@@ -196,7 +198,7 @@ def recurring_problems(
 ) -> tuple[list[RepeatedIdentifier], list[TextCluster]]:
     """Same identifier (SKU, supply, barcode, …) in several appeals, and similar texts
     (lemmatised, so «приёмка»/«приёмки» match) among the newest ``text_limit`` appeals."""
-    ports = desk(ctx)
+    ports = deadline_ports(ctx)
     offset = tz_offset_minutes(ctx)
     ids = [
         RepeatedIdentifier(*row)
@@ -271,7 +273,7 @@ class Dashboard:
     period_from: date | None = None  # the Monday the period starts on
 
 
-def _scope(shop_ids: Sequence[int] | None) -> tuple[int, ...] | None:
+def stats_scope(shop_ids: Sequence[int] | None) -> tuple[int, ...] | None:
     return None if shop_ids is None else tuple(sorted(shop_ids))
 
 
@@ -283,9 +285,9 @@ def dashboard(
     is refreshed once and the live "overdue now" cells are read once for all five questions."""
     today = ctx.clock.today()
     first = _week_start(today) - timedelta(weeks=weeks - 1)
-    scope = _scope(shop_ids)
+    scope = stats_scope(shop_ids)
     refresh(ctx)
-    cells = desk(ctx).analytics.overdue_cells(
+    cells = deadline_ports(ctx).analytics.overdue_cells(
         StatsFilter(shop_ids=scope), ctx.clock.now(), tz_offset_minutes(ctx)
     )
     once: dict[str, Any] = {"refresh_first": False, "overdue": cells}
@@ -339,7 +341,7 @@ def dashboard_charts(
         for r in by_channel
         if r.first_answer_median_h is not None
     ]
-    return {
+    drawn = {
         "appeals_per_week": charts.bar_chart(
             [(d[8:10] + "." + d[5:7], n) for d, n in series],
             ctx.message("stats_chart_weekly"),
@@ -354,6 +356,8 @@ def dashboard_charts(
             ctx.message("stats_chart_reply_medians"),
         ),
     }
+    render = deadline_ports(ctx).reports.render_chart
+    return {name: render(chart) for name, chart in drawn.items()}
 
 
 def journal_summary(
@@ -362,62 +366,4 @@ def journal_summary(
     """The «Сводка» tiles (open, overdue, awaiting, due before ``soon``, money) of the shops
     ``shop_ids``: open counts and money from the refreshed rollup, reply clocks live."""
     refresh(ctx)
-    return desk(ctx).analytics.summary(shop_ids, now, soon)
-
-
-def month_bounds(month: str) -> tuple[date, date]:
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as exc:
-        raise UnknownValueError("month", month, ["ГГГГ-ММ"]) from exc
-    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, nxt
-
-
-def monthly_report(
-    ctx: ServiceContext,
-    month: str,
-    shop_id: int | None = None,
-    shop_ids: Sequence[int] | None = None,
-) -> str:
-    """A self-contained HTML report of one month (inline SVG charts, no external resources);
-    ``shop_ids`` limits it to a person's shops."""
-    first, nxt = month_bounds(month)
-    flt = StatsFilter(day_from=first, day_to=nxt, shop_id=shop_id, shop_ids=_scope(shop_ids))
-    by_mp = compute_stats(ctx, flt, ["marketplace"], recurring=True)
-    by_cat = compute_stats(ctx, flt, ["category"])
-    by_channel = compute_stats(ctx, flt, ["channel"])
-    weekly = compute_stats(ctx, flt, ["week"])
-    labels = {c.id: c.label_ru for c in ctx.kb.categories.values()}
-    mps = {m.id: m.name_ru for m in ctx.kb.marketplaces.values()}
-    channels = {c.id: c.name_ru for c in ctx.kb.channels.values()}
-    context = {
-        "month": month,
-        "generated": ctx.clock.local(ctx.clock.now()).strftime("%d.%m.%Y %H:%M"),
-        "total": by_mp.total,
-        "by_marketplace": by_mp.rows,
-        "by_category": by_cat.rows,
-        "by_channel": by_channel.rows,
-        "findings": by_mp.findings,
-        "repeated": by_mp.repeated_identifiers,
-        "similar": by_mp.similar_texts,
-        "labels": {"category": labels, "marketplace": mps, "channel": channels},
-        "charts": {
-            "weekly": charts.bar_chart(
-                [(r.keys["week"][8:10] + "." + r.keys["week"][5:7], r.total) for r in weekly.rows],
-                ctx.message("stats_chart_weekly"),
-            ),
-            "categories": charts.horizontal_bars(
-                [(labels.get(r.keys["category"], "?"), r.total) for r in by_cat.rows],
-                ctx.message("stats_chart_categories"),
-            ),
-            "money": charts.horizontal_bars(
-                [
-                    (ctx.message("stats_col_claimed"), float(by_mp.total.claimed)),
-                    (ctx.message("stats_col_recovered"), float(by_mp.total.recovered)),
-                ],
-                ctx.message("stats_chart_money"),
-            ),
-        },
-    }
-    return desk(ctx).reports.render_html("monthly", "ru", context)
+    return deadline_ports(ctx).analytics.summary(shop_ids, now, soon)

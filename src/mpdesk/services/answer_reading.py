@@ -13,8 +13,8 @@ from mpdesk.domain.answers.next_step import NextStep, propose_next_step
 from mpdesk.domain.answers.reading import AnswerReading, read_answer
 from mpdesk.domain.errors import UserInputError
 from mpdesk.domain.mail import ParsedMail
-from mpdesk.services.answers_port import AnswerResources
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.ports.answers import AnswerResources
 
 #: answers above this size (UTF-8 bytes) are refused
 MAX_ANSWER_BYTES = 1_000_000

@@ -29,14 +29,9 @@ from mpdesk.domain.audit.run import (
 )
 from mpdesk.domain.errors import IdentifierFormatError
 from mpdesk.domain.identifiers import IdType, identifier_problem, normalize_identifier
+from mpdesk.domain.shops import Shop
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import (
-    AuditPorts,
-    AuditUnitOfWork,
-    FindingFilter,
-    ReadProgress,
-    Shop,
-)
+from mpdesk.services.ports.audit import AuditPorts, AuditUnitOfWork, FindingFilter, ReadProgress
 from mpdesk.services.shops import default_shop_name, resolve_shop
 
 #: the marketplace a file kind belongs to (the seller's shipment list serves WB acceptance)

@@ -7,11 +7,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from mpdesk.domain.audit.findings import Finding, FindingKind, SavedFinding
+from mpdesk.domain.accounts import Principal, Role
+from mpdesk.domain.audit.findings import (
+    FINDING_TRANSITIONS,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    SavedFinding,
+)
 from mpdesk.domain.audit.report import FileProblem, ReportFile
 from mpdesk.domain.audit.run import KindTotal
-from mpdesk.services.audit import AuditResult
+from mpdesk.services.audit import AuditResult, audit_ports
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.formatting import money
 
 #: message code of the label of each Ozon write-off type
 OZON_WRITEOFF_LABEL = {
@@ -23,10 +31,7 @@ OZON_WRITEOFF_LABEL = {
 def money_text(amount: Decimal | None, currency: str = "RUB") -> str:
     """``Decimal('12345.5')`` → ``'12 345,50 ₽'``; in another currency its ISO code
     (``'100,00 KGS'``); None → ``'—'``."""
-    if amount is None:
-        return "—"
-    sign = "₽" if currency == "RUB" else currency
-    return f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",") + f"\u00a0{sign}"
+    return money(amount, empty="—", currency=currency)
 
 
 def money_by_currency(sums: dict[str, Decimal]) -> str:
@@ -152,3 +157,72 @@ def saved_finding_public(ctx: ServiceContext, saved: SavedFinding) -> dict[str, 
         comment=saved.comment or None,
     )
     return data
+
+
+# --- rows of the «Аудит» page and the API -------------------------------------------------
+
+
+def status_label(ctx: ServiceContext, status: FindingStatus | str) -> str:
+    return ctx.message(f"finding_status_{FindingStatus(status).value}")
+
+
+def _evidence_by_file(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    files: dict[str, list[int]] = {}
+    for item in evidence:
+        files.setdefault(item["file"], []).append(item["row"])
+    return [{"file": name, "rows": sorted(set(rows))} for name, rows in files.items()]
+
+
+def finding_row(
+    ctx: ServiceContext, principal: Principal, saved: SavedFinding, today: date
+) -> dict[str, Any]:
+    """A saved finding for the table: the API fields plus labels, days left and actions."""
+    row = saved_finding_public(ctx, saved)
+    can_edit = principal.can(saved.shop_id, Role.MANAGER)
+    allowed = FINDING_TRANSITIONS[saved.status] - {FindingStatus.DRAFTED}
+    row.update(
+        kind_label=kind_label(ctx, saved.finding.kind),
+        status_label=status_label(ctx, saved.status),
+        deadline_date=saved.deadline,
+        days_left=(saved.deadline - today).days if saved.deadline else None,
+        evidence_files=_evidence_by_file(row["evidence"]),
+        can_edit=can_edit,
+        can_draft=can_edit and saved.status is FindingStatus.NEW,
+        actions=[s.value for s in FindingStatus if s in allowed] if can_edit else [],
+    )
+    return row
+
+
+def run_rows(
+    ctx: ServiceContext, principal: Principal, result: AuditResult, today: date
+) -> list[dict[str, Any]]:
+    """The findings of one audit run: saved ones with their status and actions; ones not
+    saved (no ``--save``, or kept in a shop the person cannot see) without."""
+    ids = [f.id for f in result.findings]
+    saved: dict[str, SavedFinding] = {}
+    if ids and result.saved is not None:
+        with audit_ports(ctx).uow() as uow:
+            found = uow.audits.get_many(ids).items()
+        saved = {i: s for i, s in found if principal.can_view(s.shop_id)}
+    rows = []
+    for finding in result.findings:
+        if finding.id in saved:
+            rows.append(finding_row(ctx, principal, saved[finding.id], today))
+            continue
+        deadline = result.deadlines.get(finding.id)
+        row = finding_public(ctx, finding, deadline)
+        row.update(
+            kind_label=kind_label(ctx, finding.kind),
+            status=None,
+            status_label="",
+            deadline_date=deadline,
+            days_left=(deadline - today).days if deadline else None,
+            evidence_files=_evidence_by_file(row["evidence"]),
+            ticket_id=None,
+            amount_recovered=None,
+            can_edit=False,
+            can_draft=False,
+            actions=[],
+        )
+        rows.append(row)
+    return rows

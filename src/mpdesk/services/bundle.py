@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from mpdesk.domain.accounts import Principal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import get_ticket
 
@@ -26,8 +27,10 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def build_bundle(ctx: ServiceContext, ticket_id: int, dest: Path) -> dict[str, object]:
-    ticket = get_ticket(ctx, ticket_id)
+def build_bundle(
+    ctx: ServiceContext, principal: Principal, ticket_id: int, dest: Path
+) -> dict[str, object]:
+    ticket = get_ticket(ctx, principal, ticket_id)
     appeal_text = f"Тема: {ticket.subject}\n\n{ticket.body}\n"
     appeal_bytes = appeal_text.encode("utf-8")
     taken = {"appeal.txt", "manifest.json"}

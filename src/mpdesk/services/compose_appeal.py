@@ -17,7 +17,7 @@ from mpdesk.domain.appeal import (
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.knowledge import Channel, KnowledgeBase
-from mpdesk.services.ports import TemplateRenderer
+from mpdesk.services.ports.knowledge import TemplateRenderer
 
 
 @dataclass(frozen=True)

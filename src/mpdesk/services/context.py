@@ -7,16 +7,31 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mpdesk.domain.knowledge import KnowledgeBase
-from mpdesk.services.answers_port import AnswerResources
-from mpdesk.services.ports import (
-    AuditPorts,
-    Clock,
-    FileStore,
-    TableWriter,
-    TemplateRenderer,
-    TriageResources,
-    UnitOfWork,
-)
+from mpdesk.domain.sla import BusinessCalendar
+from mpdesk.services.ports.analytics import AnalyticsRepository
+from mpdesk.services.ports.answers import AnswerResources
+from mpdesk.services.ports.audit import AuditPorts
+from mpdesk.services.ports.clock import Clock
+from mpdesk.services.ports.files import FileStore, TableWriter
+from mpdesk.services.ports.journal import UnitOfWork
+from mpdesk.services.ports.knowledge import ReportRenderer, TemplateRenderer
+from mpdesk.services.ports.reminders import Notifier, ReminderLog
+from mpdesk.services.ports.search import Lemmatizer
+from mpdesk.services.ports.triage import TriageResources
+
+
+@dataclass
+class DeadlinePorts:
+    """Ports of deadlines, reminders and analytics (only with a journal)."""
+
+    calendar: BusinessCalendar
+    analytics: AnalyticsRepository
+    reminders: ReminderLog
+    lemmatizer: Lemmatizer
+    reports: ReportRenderer
+    notifiers: list[Notifier] = field(default_factory=list)
+    remind_horizon_days: int = 7
+    remind_interval_minutes: int = 60
 
 
 @dataclass
@@ -28,10 +43,10 @@ class ServiceContext:
     uow: Callable[[], UnitOfWork]
     tables: TableWriter
     actor: str = "cli"
-    extras: dict[str, Any] = field(default_factory=dict)
     triage: TriageResources | None = None
     audit: AuditPorts | None = None  # report reader and findings (audits)
     answers: AnswerResources | None = None  # the lexicon for reading support answers
+    deadlines: DeadlinePorts | None = None  # deadlines, reminders, analytics
     #: a unit of work for reads only (on PostgreSQL without a transaction); ``uow`` when None
     read_uow: Callable[[], UnitOfWork] | None = None
 

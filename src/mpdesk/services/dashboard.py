@@ -7,9 +7,9 @@ awaiting tickets (live), so the page stays fast on a journal of a million ticket
 from __future__ import annotations
 
 from mpdesk.domain.accounts import Principal
+from mpdesk.domain.stats import JournalSummary
 from mpdesk.services import deadline_views
 from mpdesk.services.accounts import WebContext
-from mpdesk.services.ports import JournalSummary
 
 
 def journal_summary(wctx: WebContext, principal: Principal) -> JournalSummary:

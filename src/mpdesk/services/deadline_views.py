@@ -3,7 +3,7 @@
 Every read is scoped to the person's shops (``Principal.shop_ids``; an administrator sees
 all): the «Сводка» numbers, the due board, the clocks and the escalation ladder of a ticket,
 and the monthly report. Another shop's ticket or shop answers *not found*, as in
-``services/desk.py``. The ``*_public`` functions give the plain dicts of the API.
+``services/access.py``. The ``*_public`` functions give the plain dicts of the API.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any
 
 from mpdesk.domain.accounts import Principal, Role
 from mpdesk.domain.sla import Bucket, Deadline, Ladder, Step
+from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Ticket
-from mpdesk.services import analytics, deadlines, desk
+from mpdesk.services import analytics, deadlines, journal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.journal import OpenedTicket
-from mpdesk.services.ports import JournalSummary
+from mpdesk.services.monthly_report import monthly_report as render_monthly_report
 
 SOON = timedelta(hours=24)
 
@@ -26,7 +26,7 @@ SOON = timedelta(hours=24)
 def shop_scope(ctx: ServiceContext, principal: Principal, shop_id: int | None) -> list[int] | None:
     """The shops a view covers: one visible shop, or every shop the person may see."""
     if shop_id is not None:
-        desk.visible_shop(ctx, principal, shop_id)  # not found when not visible
+        journal.get_shop(ctx, principal, shop_id)  # not found when not visible
         return [shop_id]
     return principal.shop_ids
 
@@ -76,7 +76,7 @@ def due_summary(
 
 
 def monthly_report(ctx: ServiceContext, principal: Principal, month: str) -> str:
-    return analytics.monthly_report(ctx, month, shop_ids=principal.shop_ids)
+    return render_monthly_report(ctx, month, shop_ids=principal.shop_ids)
 
 
 # --- one ticket: clocks and the escalation ladder -------------------------------------------------
@@ -111,9 +111,9 @@ def ladder_text(ctx: ServiceContext, ladder: Ladder) -> str:
 def ticket_clocks(ctx: ServiceContext, principal: Principal, ticket_id: int) -> TicketClocks:
     """The clocks of the ticket's case and where it stands on the ladder (appeal → follow-up →
     pre-trial claim → 30 days → court), with what the person may draft next."""
-    ticket = desk.get_visible(ctx, principal, ticket_id)
-    clocks = deadlines.case_clocks(ctx, ticket_id)
+    clocks = deadlines.case_clocks(ctx, principal, ticket_id)
     case, ladder = clocks.case, clocks.ladder
+    ticket = next((t for t in case.tickets if t.id == ticket_id), case.root)
     latest = case.follow_ups[-1] if case.follow_ups else case.root
     open_case = ladder.step is not Step.DONE and case.claim is None
     may_edit = principal.can(ticket.shop_id, Role.MANAGER)
@@ -122,12 +122,6 @@ def ticket_clocks(ctx: ServiceContext, principal: Principal, ticket_id: int) -> 
     root_sent = case.root.submitted_at is not None and bool(case.root.external_id)
     can_claim = may_edit and open_case and ladder.is_money_claim and root_sent
     return TicketClocks(ticket, clocks, ladder_text(ctx, ladder), follow_up_from, can_claim)
-
-
-def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> OpenedTicket:
-    """Draft the pre-trial claim of the ticket's case (a manager of its shop)."""
-    desk.get_editable(ctx, principal, ticket_id)
-    return deadlines.draft_claim(ctx, ticket_id)
 
 
 # --- plain dicts for the API -------------------------------------------------------------------

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import cast
 
-from mpdesk.domain.appeal import AppealDraft, AttachmentInfo
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.appeal import draft_from_ticket
 from mpdesk.domain.errors import TicketNotFoundError, UserInputError
 from mpdesk.domain.sla import (
     Bucket,
-    BusinessCalendar,
     Deadline,
     Ladder,
     Links,
@@ -25,39 +24,18 @@ from mpdesk.domain.sla import (
     ticket_deadlines,
 )
 from mpdesk.domain.tickets import Attachment, Direction, Ticket
+from mpdesk.services import access
 from mpdesk.services.compose_appeal import compose_appeal
-from mpdesk.services.context import ServiceContext
-from mpdesk.services.journal import OpenedTicket, add_linked_ticket
-from mpdesk.services.ports import (
-    AnalyticsRepository,
-    Lemmatizer,
-    Notifier,
-    ReminderLog,
-    ReportRenderer,
-    UnitOfWork,
-)
+from mpdesk.services.context import DeadlinePorts, ServiceContext
+from mpdesk.services.journal import OpenedTicket
+from mpdesk.services.ports.journal import UnitOfWork
+from mpdesk.services.ticket_actions import add_linked_ticket
 
 
-@dataclass
-class DeskPorts:
-    """Ports of deadlines, reminders and analytics; bootstrap puts them in
-    ``ctx.extras["desk"]``."""
-
-    calendar: BusinessCalendar
-    analytics: AnalyticsRepository
-    reminders: ReminderLog
-    lemmatizer: Lemmatizer
-    reports: ReportRenderer
-    notifiers: list[Notifier] = field(default_factory=list)
-    remind_horizon_days: int = 7
-    remind_interval_minutes: int = 60
-
-
-def desk(ctx: ServiceContext) -> DeskPorts:
-    ports = ctx.extras.get("desk")
-    if ports is None:
+def deadline_ports(ctx: ServiceContext) -> DeadlinePorts:
+    if ctx.deadlines is None:
         raise RuntimeError("deadline ports are not wired (bootstrap with a journal)")
-    return cast(DeskPorts, ports)
+    return ctx.deadlines
 
 
 def display_tz(ctx: ServiceContext) -> tzinfo:
@@ -75,7 +53,7 @@ def links_for(ctx: ServiceContext, tickets: list[Ticket]) -> dict[int, Links]:
     """Role and children of each linked ticket, from the ``follow_up``/``claim`` events; a
     ticket without parent and children (most of them) is left out: ``Links()`` applies."""
     parents = {t.id: t.parent_id for t in tickets if t.id is not None}
-    raw = desk(ctx).analytics.links(parents)
+    raw = deadline_ports(ctx).analytics.links(parents)
     claims = {child for _, (_, claim_ids) in raw.items() for child in claim_ids}
     result = {}
     for tid, parent in parents.items():
@@ -131,10 +109,12 @@ def _running_clocks(
     horizon. Tickets are read without texts and correspondence, and only those that may have
     a clock (awaiting a reply, unsent with an event date, linked to a parent)."""
     tz = display_tz(ctx)
-    calendar = desk(ctx).calendar
+    calendar = deadline_ports(ctx).calendar
     rules = ctx.kb.deadlines
     # in batches: a few thousand tickets at a time stay cheap for the garbage collector
-    for batch in desk(ctx).analytics.iter_clock_tickets(scope, with_identifiers=with_identifiers):
+    for batch in deadline_ports(ctx).analytics.iter_clock_tickets(
+        scope, with_identifiers=with_identifiers
+    ):
         links = links_for(ctx, batch)
         for ticket in batch:
             link = links.get(ticket.id or 0)
@@ -292,12 +272,13 @@ class CaseClocks:
     deadlines: list[Deadline]
 
 
-def case_clocks(ctx: ServiceContext, ticket_id: int) -> CaseClocks:
+def case_clocks(ctx: ServiceContext, principal: Principal, ticket_id: int) -> CaseClocks:
     """The escalation ladder of the ticket's case and every clock of its tickets."""
     now = ctx.clock.now()
     tz = display_tz(ctx)
-    calendar = desk(ctx).calendar
-    with ctx.uow() as uow:
+    calendar = deadline_ports(ctx).calendar
+    with ctx.reads() as uow:
+        access.visible_ticket(uow, principal, ticket_id)
         case = load_case(uow, ticket_id)
     links = links_for(ctx, case.tickets)
     deadlines = []
@@ -341,10 +322,12 @@ def _history(ctx: ServiceContext, case: Case) -> list[dict[str, str]]:
     return entries
 
 
-def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
+def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> OpenedTicket:
     """Draft the pre-trial claim of a case from the ``pretrial_claim`` template with the appeal
-    history and all evidence attached; record it as a ticket linked to the first appeal."""
+    history and all evidence attached; record it as a ticket linked to the first appeal (a
+    manager of the case's shop)."""
     with ctx.uow() as uow:
+        access.editable_ticket(uow, principal, ticket_id)
         case = load_case(uow, ticket_id)
         root = case.root
         if root.submitted_at is None or not root.external_id:
@@ -359,19 +342,8 @@ def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
             for a in t.attachments:
                 evidence.setdefault(a.sha256, a)
         identifiers = list(dict.fromkeys(i for t in case.tickets for i in t.identifiers))
-        draft = AppealDraft(
-            marketplace=root.marketplace,
-            category=root.category,
-            description=root.description,
-            identifiers=identifiers,
-            event_date=root.event_date,
-            attachments=[
-                AttachmentInfo(a.filename, a.size, a.media_type, a.sha256)
-                for a in evidence.values()
-            ],
-            channel_id=root.channel_id,
-            shop_name=shop.name if shop else "",
-            vague=False,
+        draft = draft_from_ticket(
+            root, shop.name if shop else "", identifiers, list(evidence.values()), vague=False
         )
         extra = {
             "external_id": root.external_id,
@@ -384,7 +356,8 @@ def draft_claim(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
             ctx.kb, ctx.renderer, draft, ctx.clock.today(), "pretrial_claim", extra
         )
         claim = add_linked_ticket(
-            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()), urgent=True
-        )
+            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()), urgent=True,
+            actor=principal.login,
+        )  # fmt: skip
         uow.commit()
         return OpenedTicket(claim, appeal)

@@ -7,12 +7,13 @@ import struct
 import zlib
 from datetime import timedelta
 
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Attachment, Status, Ticket
-from mpdesk.services import journal
+from mpdesk.services import journal, ticket_actions
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 
 DEMO_SHOPS = (("Демо-магазин WB", "wb"), ("Демо-магазин Ozon", "ozon"))
@@ -69,7 +70,7 @@ def seed_demo(ctx: ServiceContext) -> int:
             identifiers=ids,
             event_date=today - timedelta(days=days) if days >= 0 else None,
         )
-        opened = journal.open_ticket(ctx, draft, shop_name=shops[marketplace])
+        opened = journal.open_ticket(ctx, OWNER, draft, shop_name=shops[marketplace])
         made.append(opened.ticket)
         return opened.ticket
 
@@ -84,13 +85,16 @@ def seed_demo(ctx: ServiceContext) -> int:
     )
     assert t1.id is not None
     _attach_photo(ctx, t1.id)
-    journal.submit_ticket(ctx, t1.id, "SD-1045567")
-    journal.record_reply(
+    ticket_actions.submit_ticket(ctx, OWNER, t1.id, "SD-1045567")
+    ticket_actions.record_reply(
         ctx,
+        OWNER,
         t1.id,
         "Здравствуйте! По результатам проверки 25 единиц найдены и оприходованы на склад.",
     )
-    journal.change_status(ctx, t1.id, Status.RESOLVED, "Товар оприходован", "18750.00")
+    ticket_actions.change_status(
+        ctx, OWNER, t1.id, Status.RESOLVED, "Товар оприходован", "18750.00"
+    )
     # 2. WB finance: submitted, the answer is overdue
     t2 = open_(
         "wb",
@@ -101,7 +105,7 @@ def seed_demo(ctx: ServiceContext) -> int:
         20,
     )
     assert t2.id is not None
-    journal.submit_ticket(ctx, t2.id, "SD-1049902")
+    ticket_actions.submit_ticket(ctx, OWNER, t2.id, "SD-1049902")
     _shift_due(ctx, t2.id, timedelta(hours=-60))
     # 3. WB inventory: submitted, answer due within a day
     t3 = open_(
@@ -113,7 +117,7 @@ def seed_demo(ctx: ServiceContext) -> int:
         5,
     )
     assert t3.id is not None
-    journal.submit_ticket(ctx, t3.id, "SD-1050114")
+    ticket_actions.submit_ticket(ctx, OWNER, t3.id, "SD-1050114")
     _shift_due(ctx, t3.id, timedelta(hours=-40))
     # 4. Ozon logistics: a draft still missing evidence
     open_(

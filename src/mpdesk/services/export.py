@@ -14,7 +14,7 @@ from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.json_text import parse_json
 from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.views import ticket_public
 
 FORMAT_VERSION = 1

@@ -1,43 +1,60 @@
-"""Use cases of the appeals journal: open, submit, log replies, change status, follow up."""
+"""Use cases of the appeals journal, as one principal sees it: open a ticket (and submit it in
+the same transaction), read one, list pages of the journal, build a filter from user input.
+
+Every use case takes the acting ``Principal`` (the CLI acts as ``LOCAL_OWNER``) and checks
+access in the unit of work it reads or writes with (``services/access.py``). Changes of an
+existing ticket are ``services/ticket_actions.py``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mpdesk.domain.appeal import AppealDraft, AttachmentInfo, is_complete
-from mpdesk.domain.errors import (
-    ConcurrentEditError,
-    TicketNotFoundError,
-    UnknownValueError,
-    UserInputError,
-)
-from mpdesk.domain.identifiers import Identifier, IdType
-from mpdesk.domain.tickets import (
-    Attachment,
-    Direction,
-    Event,
-    Message,
-    Status,
-    Ticket,
-)
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.appeal import AppealDraft, AttachmentInfo
+from mpdesk.domain.errors import NotFoundError, UnknownValueError, UserInputError
+from mpdesk.domain.identifiers import IdType
+from mpdesk.domain.shops import Shop
+from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
+from mpdesk.services import access
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import StoredFile, TicketFilter, UnitOfWork
+from mpdesk.services.ports.files import StoredFile
+from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.shops import resolve_shop
 
+#: the journal shows «more than N» instead of counting millions of rows on every page
+COUNT_CAP = 1_000
+#: a full-text search counts its matches one document at a time: it stops earlier
+SEARCH_COUNT_CAP = 200
 
-def _store_files(ctx: ServiceContext, paths: Sequence[Path]) -> list[tuple[Path, StoredFile]]:
-    # check every file before storing any, so a bad file leaves the store untouched
+
+@dataclass(frozen=True)
+class OpenedTicket:
+    ticket: Ticket
+    appeal: Appeal
+
+
+@dataclass(frozen=True)
+class Page:
+    tickets: list[Ticket]
+    total: int  # exact up to COUNT_CAP (SEARCH_COUNT_CAP with a text search)
+    capped: bool  # True when there are more matches than that
+    has_next: bool
+
+
+def store_files(ctx: ServiceContext, paths: Sequence[Path]) -> list[tuple[Path, StoredFile]]:
+    """Check every file before storing any, so a bad file leaves the store untouched."""
     for path in paths:
         ctx.files.inspect(path)
     return [(p, ctx.files.put(p)) for p in paths]
 
 
-def _attachments(stored: list[tuple[Path, StoredFile]], now: datetime) -> list[Attachment]:
+def as_attachments(stored: list[tuple[Path, StoredFile]], now: datetime) -> list[Attachment]:
     return [Attachment(s.sha256, p.name, s.size, s.media_type, now) for p, s in stored]
 
 
@@ -47,45 +64,80 @@ def is_urgent(ctx: ServiceContext, draft: AppealDraft) -> bool:
     return bool(category and category.urgent) or has_money
 
 
-def _load(uow: UnitOfWork, ticket_id: int) -> Ticket:
-    ticket = uow.tickets.get(ticket_id)
-    if ticket is None:
-        raise TicketNotFoundError(ticket_id)
-    return ticket
-
-
-@dataclass(frozen=True)
-class OpenedTicket:
-    ticket: Ticket
-    appeal: Appeal
-
-
-def preview_appeal(ctx: ServiceContext, draft: AppealDraft, files: Sequence[Path] = ()) -> Appeal:
-    """Compose without saving anything (files are only inspected)."""
+def preview_appeal(
+    ctx: ServiceContext,
+    draft: AppealDraft,
+    files: Sequence[Path] = (),
+    attachment_names: Sequence[str] = (),
+) -> Appeal:
+    """Compose without saving anything: files are only inspected, and attachment names stand
+    for files not uploaded yet."""
     infos = [
         AttachmentInfo(p.name, s.size, s.media_type, s.sha256)
         for p, s in ((p, ctx.files.inspect(p)) for p in files)
     ]
-    draft.attachments = [*draft.attachments, *infos]
+    names = [AttachmentInfo(name, 0, "", "") for name in attachment_names if name]
+    draft.attachments = [*draft.attachments, *infos, *names]
     return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today())
+
+
+@dataclass(frozen=True)
+class Submission:
+    """«Create and submit»: the number the marketplace gave, and the channel it went to."""
+
+    external_id: str
+    channel_id: str = ""
 
 
 def open_ticket(
     ctx: ServiceContext,
+    principal: Principal,
     draft: AppealDraft,
     files: Sequence[Path] = (),
+    shop_id: int | None = None,
     shop_name: str | None = None,
     amount_claimed: str | None = None,
+    submission: Submission | None = None,
 ) -> OpenedTicket:
+    """Save a new ticket in a shop where the principal is at least a manager (the shop given by
+    id or name, else the default one of the marketplace); with ``submission`` it is marked
+    submitted in the same transaction, so a refused submission leaves no draft behind."""
     try:
         with ctx.uow() as uow:
-            opened = add_ticket(ctx, uow, draft, files, shop_name, amount_claimed)
+            shop = _target_shop(ctx, uow, principal, draft.marketplace, shop_id, shop_name)
+            opened = add_ticket(
+                ctx, uow, draft, files, shop.name, amount_claimed, actor=principal.login
+            )
+            if submission is not None:
+                ticket = opened.ticket
+                submit(ctx, ticket, submission.external_id, submission.channel_id, principal.login)
+                uow.tickets.save(ticket)
             uow.commit()
     except BaseException:
         ctx.files.discard_pending()
         raise
     ctx.files.commit_pending()
     return opened
+
+
+def _target_shop(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    principal: Principal,
+    marketplace: str,
+    shop_id: int | None,
+    shop_name: str | None,
+) -> Shop:
+    if shop_id is not None:
+        return access.editable_shop(uow, principal, shop_id)
+    if shop_name or principal.is_admin:  # the named shop, or the default (made on first use)
+        shop = resolve_shop(ctx, uow, marketplace, shop_name)
+        access.require_manager(principal, shop.id)
+        return shop
+    candidates = [s for s in access.editable_shops(uow, principal) if s.marketplace == marketplace]
+    if not candidates:
+        raise UserInputError("no_shop_for_marketplace", marketplace=marketplace)
+    return next((s for s in candidates if s.is_default), candidates[0])
 
 
 def add_ticket(
@@ -97,14 +149,16 @@ def add_ticket(
     amount_claimed: str | None = None,
     template_id: str | None = None,
     extra_context: dict[str, Any] | None = None,
+    actor: str | None = None,
 ) -> OpenedTicket:
     """Create a ticket inside the caller's unit of work. The caller commits, then commits or
     discards the files stored pending (``ctx.files``). ``template_id`` and ``extra_context``
     choose another appeal template than the category's (audits use their own)."""
+    actor = actor or ctx.actor
     now = ctx.clock.now()
     shop = resolve_shop(ctx, uow, draft.marketplace, shop_name)
     draft.shop_name = shop.name
-    stored = _store_files(ctx, files)
+    stored = store_files(ctx, files)
     draft.attachments = [
         *draft.attachments,
         *(AttachmentInfo(p.name, s.size, s.media_type, s.sha256) for p, s in stored),
@@ -130,201 +184,98 @@ def add_ticket(
         urgent=is_urgent(ctx, draft),
         amount_claimed=amount_claimed,
         identifiers=list(dict.fromkeys(draft.identifiers)),
-        attachments=_attachments(stored, now),
-        events=[Event("created", now, ctx.actor, "", "draft")],
+        attachments=as_attachments(stored, now),
+        events=[Event("created", now, actor, "", "draft")],
     )
     if ticket.status is Status.READY:
-        ticket.events.append(Event("status", now, ctx.actor, "draft", "ready"))
+        ticket.events.append(Event("status", now, actor, "draft", "ready"))
     uow.tickets.add(ticket)
     return OpenedTicket(ticket, appeal)
 
 
-def get_ticket(ctx: ServiceContext, ticket_id: int) -> Ticket:
-    with ctx.uow() as uow:
-        return _load(uow, ticket_id)
-
-
-def list_tickets(ctx: ServiceContext, flt: TicketFilter) -> list[Ticket]:
-    with ctx.uow() as uow:
-        return uow.tickets.list(flt)
-
-
-def submit_ticket(
-    ctx: ServiceContext, ticket_id: int, external_id: str, channel_id: str = ""
-) -> Ticket:
-    with ctx.uow() as uow:
-        ticket = _load(uow, ticket_id)
-        channel_id = channel_id or ticket.channel_id
-        channel = ctx.kb.channels.get(channel_id)
-        if channel is None or channel.marketplace not in (ticket.marketplace, "*"):
-            allowed = sorted(
-                c.id for c in ctx.kb.channels.values() if c.marketplace == ticket.marketplace
-            )
-            raise UnknownValueError("channel", channel_id, allowed)
-        now = ctx.clock.now()
-        ticket.submit(external_id, channel.id, now, channel.reply_hours, ctx.actor)
-        ticket.messages.append(Message(Direction.OUT, ticket.body, now, channel.id, ctx.actor))
-        uow.tickets.save(ticket)
-        uow.commit()
-        return ticket
-
-
-def record_reply(
-    ctx: ServiceContext,
-    ticket_id: int,
-    text: str,
-    files: Sequence[Path] = (),
-    at: datetime | None = None,
-) -> Ticket:
-    """Log the marketplace's answer (with optional attachments)."""
-    if not text.strip():
-        raise UserInputError("reply_text_required", ticket_id=ticket_id)
-    now = ctx.clock.now()
-    try:
-        with ctx.uow() as uow:
-            ticket = _load(uow, ticket_id)
-            stored = _store_files(ctx, files)
-            ticket.attachments.extend(_attachments(stored, now))
-            message = Message(Direction.IN, text.strip(), at or now, ticket.channel_id, ctx.actor)
-            ticket.record_answer(message, ctx.actor)
-            uow.tickets.save(ticket)
-            uow.commit()
-    except BaseException:
-        ctx.files.discard_pending()
-        raise
-    ctx.files.commit_pending()
-    return ticket
-
-
-def add_note(ctx: ServiceContext, ticket_id: int, text: str) -> Ticket:
-    if not text.strip():
-        raise UserInputError("note_text_required", ticket_id=ticket_id)
-    with ctx.uow() as uow:
-        ticket = _load(uow, ticket_id)
-        ticket.add_note(Message(Direction.NOTE, text.strip(), ctx.clock.now(), "", ctx.actor))
-        uow.tickets.save(ticket)
-        uow.commit()
-        return ticket
-
-
-def change_status(
-    ctx: ServiceContext,
-    ticket_id: int,
-    target: Status,
-    comment: str = "",
-    amount_recovered: str | None = None,
-    expected_version: int | None = None,
-) -> Ticket:
-    with ctx.uow() as uow:
-        ticket = _load(uow, ticket_id)
-        if expected_version is not None and expected_version != ticket.version:
-            raise ConcurrentEditError(ticket_id, expected_version, ticket.version)
-        now = ctx.clock.now()
-        ticket.transition(target, now, ctx.actor, comment)
-        if target is Status.SUBMITTED and ticket.channel_id in ctx.kb.channels:
-            hours = ctx.kb.channels[ticket.channel_id].reply_hours
-            ticket.reply_due_at = now + timedelta(hours=hours)
-        if comment:
-            ticket.messages.append(Message(Direction.NOTE, comment, now, "", ctx.actor))
-        if amount_recovered is not None:
-            ticket.events.append(
-                Event(
-                    "amount_recovered",
-                    now,
-                    ctx.actor,
-                    ticket.amount_recovered or "",
-                    amount_recovered,
-                )
-            )
-            ticket.amount_recovered = amount_recovered
-        uow.tickets.save(ticket)
-        uow.commit()
-        return ticket
-
-
-def refresh_readiness(ticket: Ticket, appeal: Appeal, now: datetime, actor: str) -> None:
-    """Move draft ⇄ ready when the checklist became complete or incomplete."""
-    complete = is_complete(appeal.checklist)
-    if ticket.status is Status.DRAFT and complete:
-        ticket.transition(Status.READY, now, actor)
-    elif ticket.status is Status.READY and not complete:
-        ticket.transition(Status.DRAFT, now, actor)
-
-
-def add_linked_ticket(
-    ctx: ServiceContext,
-    uow: UnitOfWork,
-    parent: Ticket,
-    appeal: Appeal,
-    kind: str,
-    identifiers: Sequence[Identifier],
-    attachments: Sequence[Attachment],
-    urgent: bool | None = None,
-) -> Ticket:
-    """Add a ticket that continues ``parent`` (a follow-up or a claim) and note it on the parent.
-
-    The caller commits the unit of work."""
-    now = ctx.clock.now()
-    ticket = Ticket(
-        shop_id=parent.shop_id,
-        marketplace=parent.marketplace,
-        category=parent.category,
-        subject=appeal.subject,
-        body=appeal.body,
-        description=parent.description,
-        created_at=now,
-        updated_at=now,
-        event_date=parent.event_date,
-        status=Status.READY,
-        channel_id=parent.channel_id,
-        urgent=parent.urgent if urgent is None else urgent,
-        parent_id=parent.id,
-        amount_claimed=parent.amount_claimed,
-        identifiers=list(identifiers),
-        attachments=[
-            Attachment(a.sha256, a.filename, a.size, a.media_type, now) for a in attachments
-        ],
-        events=[Event("created", now, ctx.actor, "", "ready", f"{kind} of {parent.id}")],
-    )
-    uow.tickets.add(ticket)
-    parent.events.append(Event(kind, now, ctx.actor, "", str(ticket.id)))
-    parent.updated_at = now
-    uow.tickets.save(parent)
-    return ticket
-
-
-def follow_up(ctx: ServiceContext, ticket_id: int) -> OpenedTicket:
-    """Draft a follow-up linked to the ticket, referencing its external number."""
-    with ctx.uow() as uow:
-        parent = _load(uow, ticket_id)
-        if not parent.external_id or parent.submitted_at is None:
-            raise UserInputError("follow_up_needs_submission", ticket_id=ticket_id)
-        shop = uow.shops.get(parent.shop_id)
-        draft = AppealDraft(
-            marketplace=parent.marketplace,
-            category=parent.category,
-            description=parent.description,
-            identifiers=list(parent.identifiers),
-            event_date=parent.event_date,
-            attachments=[
-                AttachmentInfo(a.filename, a.size, a.media_type, a.sha256)
-                for a in parent.attachments
-            ],
-            channel_id=parent.channel_id,
-            shop_name=shop.name if shop else "",
-            vague=False,
+def submit(
+    ctx: ServiceContext, ticket: Ticket, external_id: str, channel_id: str, actor: str
+) -> None:
+    """Mark ``ticket`` submitted through a channel of its marketplace (the caller saves it)."""
+    channel_id = channel_id or ticket.channel_id
+    channel = ctx.kb.channels.get(channel_id)
+    if channel is None or channel.marketplace not in (ticket.marketplace, "*"):
+        allowed = sorted(
+            c.id for c in ctx.kb.channels.values() if c.marketplace == ticket.marketplace
         )
-        extra = {
-            "external_id": parent.external_id,
-            "first_submitted": ctx.clock.local(parent.submitted_at).strftime("%d.%m.%Y"),
-            "parent_subject": parent.subject,
-        }
-        appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra)
-        ticket = add_linked_ticket(
-            ctx, uow, parent, appeal, "follow_up", parent.identifiers, parent.attachments
-        )
-        uow.commit()
-        return OpenedTicket(ticket, appeal)
+        raise UnknownValueError("channel", channel_id, allowed)
+    now = ctx.clock.now()
+    ticket.submit(external_id, channel.id, now, channel.reply_hours, actor)
+    ticket.messages.append(Message(Direction.OUT, ticket.body, now, channel.id, actor))
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def get_ticket(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ticket:
+    with ctx.reads() as uow:
+        return access.visible_ticket(uow, principal, ticket_id)
+
+
+def get_attachment(
+    ctx: ServiceContext, principal: Principal, ticket_id: int, attachment_id: int
+) -> tuple[Attachment, Path]:
+    ticket = get_ticket(ctx, principal, ticket_id)
+    for att in ticket.attachments:
+        if att.id == attachment_id:
+            return att, ctx.files.open(att.sha256)
+    raise NotFoundError("attachment_not_found", attachment_id=attachment_id)
+
+
+def list_shops(ctx: ServiceContext, principal: Principal, editable: bool = False) -> list[Shop]:
+    """The shops the principal sees (``editable``: where they may open tickets)."""
+    with ctx.reads() as uow:
+        if editable:
+            return access.editable_shops(uow, principal)
+        return access.visible_shops(uow, principal)
+
+
+def get_shop(ctx: ServiceContext, principal: Principal, shop_id: int) -> Shop:
+    with ctx.reads() as uow:
+        return access.visible_shop(uow, principal, shop_id)
+
+
+def list_tickets(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> list[Ticket]:
+    with ctx.reads() as uow:
+        return uow.tickets.list(access.scoped(principal, flt))
+
+
+def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> Page:
+    """One page of the journal (``flt.limit``/``flt.offset``) and a capped total; another
+    shop's id matches nothing."""
+    with ctx.reads() as uow:
+        return _page(uow, access.scoped(principal, flt))
+
+
+def journal_page(
+    ctx: ServiceContext, principal: Principal, flt: TicketFilter
+) -> tuple[Page, list[Shop]]:
+    """A page of the journal and the shops its filters offer, in one unit of work; another
+    shop's id answers «not found»."""
+    with ctx.reads() as uow:
+        shops = access.visible_shops(uow, principal)
+        if flt.shop_id is not None and all(s.id != flt.shop_id for s in shops):
+            raise NotFoundError("shop_not_found", name=str(flt.shop_id))
+        return _page(uow, access.scoped(principal, flt)), shops
+
+
+def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:
+    limit = flt.limit or 50
+    cap = SEARCH_COUNT_CAP if flt.text else COUNT_CAP
+    rows, counted = uow.tickets.list_counted(replace(flt, limit=limit + 1), cap + 1)
+    if flt.offset == 0 and len(rows) <= limit:
+        total = len(rows)
+    elif counted is not None:
+        total = counted
+    else:
+        total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), cap + 1)
+    capped = total > cap
+    return Page(rows[:limit], min(total, cap), capped, len(rows) > limit)
 
 
 def build_filter(
@@ -349,7 +300,7 @@ def build_filter(
         raise UnknownValueError("category", category, sorted(ctx.kb.categories))
     shop_id = None
     if shop_name:
-        with ctx.uow() as uow:
+        with ctx.reads() as uow:
             shops = uow.shops.list()
         found = next((s for s in shops if s.name == shop_name), None)
         if found is None:

@@ -16,9 +16,10 @@ from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.domain.marketplaces import CategoryId
-from mpdesk.services.answers_port import AnswerResources
 from mpdesk.services.compose_appeal import template_context
-from mpdesk.services.ports import TemplateRenderer, TriageResources
+from mpdesk.services.ports.answers import AnswerResources
+from mpdesk.services.ports.knowledge import TemplateRenderer
+from mpdesk.services.ports.triage import TriageResources
 
 #: templates that must exist besides the per-category ones
 REQUIRED_TEMPLATES = ("generic", "follow_up", "pretrial_claim")

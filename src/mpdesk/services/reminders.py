@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from mpdesk.domain.errors import NotificationError
 from mpdesk.domain.sla import Bucket, DeadlineKind, reminder_key
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.deadlines import DueItem, desk, due_board
+from mpdesk.services.deadlines import DueItem, deadline_ports, due_board
 
 log = logging.getLogger(__name__)
 JOB = "remind"
@@ -87,7 +87,7 @@ class RemindResult:
 
 
 def send_reminders(ctx: ServiceContext, dry_run: bool = False) -> RemindResult:
-    ports = desk(ctx)
+    ports = deadline_ports(ctx)
     started = ctx.clock.now()
     result = RemindResult()
     with ports.reminders.exclusive(JOB) as acquired:
@@ -124,7 +124,7 @@ def send_reminders(ctx: ServiceContext, dry_run: bool = False) -> RemindResult:
 
 def run_scheduled(ctx: ServiceContext) -> RemindResult | None:
     """One tick of the periodic job: run unless any process ran it within the interval."""
-    ports = desk(ctx)
+    ports = deadline_ports(ctx)
     interval = timedelta(minutes=ports.remind_interval_minutes)
     if ports.remind_interval_minutes <= 0 or not ports.notifiers:
         return None
@@ -179,7 +179,7 @@ def server_loop(
     """The reminder loop of a web server process, or ``None`` when it has nothing to do: turned
     off (``MPDESK_REMIND_IN_SERVER=false``, ``mpdesk serve --no-remind``), an interval of 0,
     or no delivery channel configured."""
-    ports = desk(ctx)
+    ports = deadline_ports(ctx)
     if not enabled or ports.remind_interval_minutes <= 0 or not ports.notifiers:
         return None
     return ReminderLoop(ctx, tick_seconds)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from mpdesk.domain.errors import NotFoundError, UnknownValueError, UserInputError
+from mpdesk.domain.shops import Shop
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import Shop, UnitOfWork
+from mpdesk.services.ports.journal import UnitOfWork
 
 
 def resolve_shop(ctx: ServiceContext, uow: UnitOfWork, marketplace: str, name: str | None) -> Shop:

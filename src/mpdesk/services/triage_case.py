@@ -14,7 +14,7 @@ from mpdesk.domain.triage.engine import triage_text
 from mpdesk.domain.triage.questions import questions_for
 from mpdesk.domain.triage.result import TriageResult
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import TriageResources
+from mpdesk.services.ports.triage import TriageResources
 
 
 def _resources(ctx: ServiceContext) -> TriageResources:

@@ -6,10 +6,21 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mpdesk.domain.tickets import Ticket
+from mpdesk.domain.accounts import Role
+from mpdesk.domain.tickets import Status, Ticket
 from mpdesk.services.compose_appeal import Appeal
+from mpdesk.services.context import ServiceContext
 
 Localize = Callable[[datetime], datetime]
+
+
+def status_label(ctx: ServiceContext, status: Status | str) -> str:
+    """The Russian name of a ticket status (the one place: pages, CLI, exports)."""
+    return ctx.message(f"ticket_status_{Status(status).value}")
+
+
+def role_label(ctx: ServiceContext, role: Role | str) -> str:
+    return ctx.message(f"role_{Role(role).value}")
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -1,7 +1,7 @@
 """Copy the API schemas the audit reads from the pinned specifications into
 ``api_schemas.json`` (the specs live outside the repository, in shared/specs):
 
-    .venv/bin/python tests/importers/specs/extract_schemas.py /work/shared/specs
+    .venv/bin/python tests/importers/specs/extract_schemas.py PATH/TO/shared/specs
 """
 
 from __future__ import annotations

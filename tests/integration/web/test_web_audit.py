@@ -124,7 +124,7 @@ def test_api_drafts_appeals_and_tracks_money(world: World) -> None:
     no_amount = api.post(url, json={"to": "claimed"})
     assert no_amount.json()["status"] == "claimed"
     missing = api.post(url, json={"to": "recovered"})
-    assert (missing.status_code, missing.json()["code"]) == (422, "audit_amount_required")
+    assert (missing.status_code, missing.json()["code"]) == (422, "finding_amount_required")
     paid = api.post(url, json={"to": "recovered", "amount": "250,50", "comment": "вернули"})
     assert paid.status_code == 200, paid.text
     assert (paid.json()["status"], paid.json()["amount_recovered"]) == ("recovered", "250.50")

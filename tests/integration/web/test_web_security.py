@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from tests.web_support import PASSWORD, World, csrf_of, sign_in
 
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
-from mpdesk.services import accounts, journal
+from mpdesk.services import accounts, journal, ticket_actions
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -14,10 +15,10 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 def test_xss_payload_in_a_ticket_is_rendered_escaped(world: World) -> None:
     ctx = world.wctx.ctx
     opened = journal.open_ticket(
-        ctx, AppealDraft("wb", "other", f"Описание {XSS} конец"), shop_name="Магазин А"
+        ctx, OWNER, AppealDraft("wb", "other", f"Описание {XSS} конец"), shop_name="Магазин А"
     )
     assert opened.ticket.id is not None
-    journal.add_note(ctx, opened.ticket.id, XSS)
+    ticket_actions.add_note(ctx, OWNER, opened.ticket.id, XSS)
     client = world.client()
     sign_in(client, "boss")
     for path in (f"/tickets/{opened.ticket.id}", "/journal", f"/journal?q={XSS}"):

@@ -1,24 +1,42 @@
-"""Server-side SVG charts: self-contained, escaped, proportional."""
+"""Charts: proportional bars, numbers printed the Russian way, and markup that no text can
+break out of (every title and label is escaped by the SVG template)."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.reports import JinjaReportRenderer
 from mpdesk.services import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+RENDERER = JinjaReportRenderer(KnowledgeFiles(None).dirs)
 
 
 def test_bar_chart_is_valid_self_contained_svg() -> None:
-    svg = charts.bar_chart([("16.11", 4), ("23.11", 0), ("<b>", 2.5)], "Обращения & «недели»")
+    svg = RENDERER.render_chart(
+        charts.bar_chart([("16.11", 4), ("23.11", 0), ("<b>", 2.5)], "Обращения & «недели»")
+    )
     root = ET.fromstring(svg)  # well-formed XML: labels are escaped
-    assert root.tag.endswith("svg") and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
-    heights = [float(r.get("height", 0)) for r in root.iter("{http://www.w3.org/2000/svg}rect")]
+    assert root.tag == f"{SVG}svg" and "http" not in svg.replace("http://www.w3.org/2000/svg", "")
+    heights = [float(r.get("height", 0)) for r in root.iter(f"{SVG}rect")]
     assert heights[0] == 1.6 * heights[2] and heights[1] == 0  # 4 and 2.5 of a nice max of 5
-    assert "&lt;b&gt;" in svg and "<script" not in svg
+    assert "&lt;b&gt;" in svg and "<b>" not in svg
 
 
-def test_horizontal_bars_and_empty_data() -> None:
-    svg = charts.horizontal_bars([("Под претензиями", 1500.5), ("Возвращено", 0)], "Деньги")
-    ET.fromstring(svg)
-    assert "1\u202f500.50" in svg
-    ET.fromstring(charts.bar_chart([], "Пусто"))
-    ET.fromstring(charts.horizontal_bars([], "Пусто"))
+def test_numbers_have_a_decimal_comma_like_everywhere_else() -> None:
+    chart = charts.horizontal_bars([("Под претензиями", 1500.5), ("Возвращено", 0)], "Деньги")
+    svg = RENDERER.render_chart(chart)
+    values = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert "1\u00a0500,5" in values and "0" in values
+    ET.fromstring(RENDERER.render_chart(charts.bar_chart([], "Пусто")))
+    ET.fromstring(RENDERER.render_chart(charts.horizontal_bars([], "Пусто")))
+
+
+def test_a_title_cannot_inject_an_attribute() -> None:
+    for title in ("x' onload='alert(1)", 'x" onload="alert(1)', "x\" onload='alert(1)"):
+        for chart in (charts.bar_chart([(title, 1)], title), charts.horizontal_bars([], title)):
+            root = ET.fromstring(RENDERER.render_chart(chart))
+            assert root.get("onload") is None
+            assert root.get("aria-label") == title
+            assert all("onload" not in e.attrib for e in root.iter())

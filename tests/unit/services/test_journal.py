@@ -5,11 +5,12 @@ import pytest
 from tests.fakes import FakeClock, FakeFileStore, FakeUnitOfWork, fake_now
 
 from mpdesk.adapters.table_files import FileTableWriter
+from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import AttachmentError, InvalidTransitionError, UnknownValueError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status
-from mpdesk.services import journal
+from mpdesk.services import journal, ticket_actions
 from mpdesk.services.context import ServiceContext
 
 
@@ -34,7 +35,7 @@ def complete_draft() -> AppealDraft:
 
 
 def test_open_ticket_creates_default_shop_and_draft_without_evidence(ctx: ServiceContext) -> None:
-    opened = journal.open_ticket(ctx, complete_draft())
+    opened = journal.open_ticket(ctx, OWNER, complete_draft())
     assert opened.ticket.status is Status.DRAFT  # evidence missing
     assert [s.id for s in opened.appeal.missing] == ["evidence"]
     assert opened.ticket.urgent
@@ -48,7 +49,7 @@ def test_open_ticket_creates_default_shop_and_draft_without_evidence(ctx: Servic
 def test_open_ticket_with_photo_is_ready(ctx: ServiceContext, tmp_path: Path) -> None:
     photo = tmp_path / "p.jpg"
     photo.write_bytes(b"\xff\xd8\xff data")
-    opened = journal.open_ticket(ctx, complete_draft(), [photo])
+    opened = journal.open_ticket(ctx, OWNER, complete_draft(), [photo])
     assert opened.ticket.status is Status.READY
     assert opened.ticket.attachments[0].filename == "p.jpg"
 
@@ -59,7 +60,7 @@ def test_missing_attachment_leaves_journal_and_store_untouched(
     good = tmp_path / "p.jpg"
     good.write_bytes(b"\xff\xd8\xff data")
     with pytest.raises(AttachmentError):
-        journal.open_ticket(ctx, complete_draft(), [good, tmp_path / "missing.jpg"])
+        journal.open_ticket(ctx, OWNER, complete_draft(), [good, tmp_path / "missing.jpg"])
     assert ctx.uow().commits == 0  # type: ignore[attr-defined]
     assert ctx.files.stored == {}  # type: ignore[attr-defined]
 
@@ -68,38 +69,38 @@ def test_unknown_category_lists_valid_ones(ctx: ServiceContext) -> None:
     draft = complete_draft()
     draft.category = "money"
     with pytest.raises(UnknownValueError) as err:
-        journal.open_ticket(ctx, draft)
+        journal.open_ticket(ctx, OWNER, draft)
     assert "finance" in err.value.fields["allowed"]
 
 
 def test_submit_reply_resolve_cycle(ctx: ServiceContext) -> None:
-    tid = journal.open_ticket(ctx, complete_draft()).ticket.id
+    tid = journal.open_ticket(ctx, OWNER, complete_draft()).ticket.id
     assert tid is not None
-    t = journal.submit_ticket(ctx, tid, "SD-1")
+    t = ticket_actions.submit_ticket(ctx, OWNER, tid, "SD-1")
     assert t.reply_due_at == fake_now() + timedelta(hours=48)
     ctx.clock.moment += timedelta(hours=50)  # type: ignore[attr-defined]
-    assert journal.get_ticket(ctx, tid).is_overdue(ctx.clock.now())
-    t = journal.record_reply(ctx, tid, "Проверили, вернём")
+    assert journal.get_ticket(ctx, OWNER, tid).is_overdue(ctx.clock.now())
+    t = ticket_actions.record_reply(ctx, OWNER, tid, "Проверили, вернём")
     assert t.status is Status.ANSWERED
-    t = journal.change_status(ctx, tid, Status.RESOLVED, amount_recovered="5000.00")
+    t = ticket_actions.change_status(ctx, OWNER, tid, Status.RESOLVED, amount_recovered="5000.00")
     assert t.status is Status.RESOLVED and t.amount_recovered == "5000.00"
     with pytest.raises(InvalidTransitionError):
-        journal.change_status(ctx, tid, Status.SUBMITTED)
+        ticket_actions.change_status(ctx, OWNER, tid, Status.SUBMITTED)
 
 
 def test_follow_up_references_external_number_and_first_submission(ctx: ServiceContext) -> None:
-    tid = journal.open_ticket(ctx, complete_draft()).ticket.id
+    tid = journal.open_ticket(ctx, OWNER, complete_draft()).ticket.id
     assert tid is not None
-    journal.submit_ticket(ctx, tid, "SD-42")
-    opened = journal.follow_up(ctx, tid)
+    ticket_actions.submit_ticket(ctx, OWNER, tid, "SD-42")
+    opened = ticket_actions.follow_up(ctx, OWNER, tid)
     assert opened.ticket.parent_id == tid
     assert opened.appeal.subject == "Повторное обращение по обращению № SD-42"
     assert "20.11.2026" in opened.appeal.body
 
 
 def test_follow_up_before_submission_is_refused(ctx: ServiceContext) -> None:
-    tid = journal.open_ticket(ctx, complete_draft()).ticket.id
+    tid = journal.open_ticket(ctx, OWNER, complete_draft()).ticket.id
     assert tid is not None
     with pytest.raises(Exception) as err:
-        journal.follow_up(ctx, tid)
+        ticket_actions.follow_up(ctx, OWNER, tid)
     assert getattr(err.value, "code", None) == "follow_up_needs_submission"

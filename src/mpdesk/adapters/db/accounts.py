@@ -9,8 +9,7 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
 
 from mpdesk.adapters.db import tables_web as w
-from mpdesk.domain.accounts import Role, User
-from mpdesk.services.ports import ApiToken, Membership, WebSession
+from mpdesk.domain.accounts import ApiToken, Membership, Role, User, WebSession
 
 
 def _user(row: Any) -> User:

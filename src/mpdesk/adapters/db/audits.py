@@ -22,7 +22,8 @@ from mpdesk.domain.audit.findings import (
 )
 from mpdesk.domain.audit.report import ReportFile
 from mpdesk.domain.audit.rows import RowRef
-from mpdesk.services.ports import FindingFilter, FindingTotal
+from mpdesk.domain.audit.totals import FindingTotal
+from mpdesk.services.ports.audit import FindingFilter
 
 _CHUNK = 500  # ids per IN (…) list
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import BigInteger, Engine, and_, case, func, select, type_coerce
 
 from mpdesk.adapters.db import tables as t
+from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import AWAITING_REPLY, OPEN_STATUSES
-from mpdesk.services.ports import JournalSummary
 
 
 def _money(kopecks: Any) -> str:

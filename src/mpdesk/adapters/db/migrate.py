@@ -1,7 +1,7 @@
 """Apply Alembic migrations on start (idempotent; serialised on PostgreSQL).
 
-Every part of mpdesk adds its own migration branch on top of 0001, so we upgrade to
-``heads`` (all branches)."""
+The history has one head: a new migration follows the latest one
+(``tests/integration/test_migrations.py`` upgrades from every earlier revision)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_KEY = 0x6D706465736B  # "mpdesk"
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:

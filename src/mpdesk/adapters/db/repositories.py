@@ -26,55 +26,25 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from mpdesk.adapters.db import search
 from mpdesk.adapters.db import tables as t
+from mpdesk.adapters.db.ticket_rows import TICKET_COLUMNS, ticket_from_row, ticket_values
 from mpdesk.domain.errors import ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import (
     AWAITING_REPLY,
     Attachment,
     Direction,
     Event,
     Message,
-    Status,
     Ticket,
 )
-from mpdesk.services.ports import Shop, TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 
-_SCALARS = (
-    "shop_id",
-    "marketplace",
-    "category",
-    "subject",
-    "body",
-    "description",
-    "event_date",
-    "channel_id",
-    "external_id",
-    "submitted_at",
-    "reply_due_at",
-    "first_answer_at",
-    "closed_at",
-    "urgent",
-    "parent_id",
-    "amount_claimed",
-    "amount_recovered",
-    "created_at",
-    "updated_at",
-)
-
+#: the orders a list may ask for (a leading ``-``: descending), each ending in the ticket id
 _ORDER = {
-    "id": t.tickets.c.id,
-    "created_at": t.tickets.c.created_at,
-    "updated_at": t.tickets.c.updated_at,
-    "reply_due_at": t.tickets.c.reply_due_at,
-    "status": t.tickets.c.status,
-    "event_date": t.tickets.c.event_date,
+    name: t.tickets.c[name]
+    for name in ("id", "created_at", "updated_at", "reply_due_at", "status", "event_date")
 }
-
-
-#: the columns a ``Ticket`` is built from, in this order (``_ticket_from_row``)
-_FIELDS = ("id", "status", "version", *_SCALARS)
-_TICKET_COLUMNS = tuple(t.tickets.c[name] for name in _FIELDS)
-_STATUSES = {s.value: s for s in Status}
 _ID_TYPES = {i.value: i for i in IdType}
 _ID_ARRAY = ARRAY(Integer)
 
@@ -112,20 +82,6 @@ _COUNT_ALL = select(func.count()).select_from(
 )
 
 
-def _ticket_values(ticket: Ticket) -> dict[str, Any]:
-    values = {name: getattr(ticket, name) for name in _SCALARS}
-    values["status"] = ticket.status.value
-    return values
-
-
-def _ticket_from_row(row: Any) -> Ticket:
-    """A ticket from a row of ``_TICKET_COLUMNS``."""
-    values = dict(zip(_FIELDS, row, strict=True))
-    status = values["status"]
-    values["status"] = _STATUSES.get(status) or Status(status)
-    return Ticket(**values)
-
-
 def _identifier(type_: str, value: str) -> Identifier:
     return Identifier(_ID_TYPES.get(type_) or IdType(type_), value)
 
@@ -138,7 +94,7 @@ class SqlTicketRepository:
     def add(self, ticket: Ticket) -> Ticket:
         ticket.version = 1
         result = self.conn.execute(
-            insert(t.tickets).values(version=1, **_ticket_values(ticket)).returning(t.tickets.c.id)
+            insert(t.tickets).values(version=1, **ticket_values(ticket)).returning(t.tickets.c.id)
         )
         ticket.id = int(result.scalar_one())
         self._write_children(ticket)
@@ -150,7 +106,7 @@ class SqlTicketRepository:
         result = self.conn.execute(
             update(t.tickets)
             .where(and_(t.tickets.c.id == ticket.id, t.tickets.c.version == ticket.version))
-            .values(version=ticket.version + 1, **_ticket_values(ticket))
+            .values(version=ticket.version + 1, **ticket_values(ticket))
         )
         if result.rowcount != 1:
             actual = self.conn.execute(
@@ -217,10 +173,10 @@ class SqlTicketRepository:
 
     # --- reads ----------------------------------------------------------------------------
     def get(self, ticket_id: int) -> Ticket | None:
-        row = self.conn.execute(select(*_TICKET_COLUMNS).where(t.tickets.c.id == ticket_id)).first()
+        row = self.conn.execute(select(*TICKET_COLUMNS).where(t.tickets.c.id == ticket_id)).first()
         if row is None:
             return None
-        ticket = _ticket_from_row(row)
+        ticket = ticket_from_row(row)
         self._load_children([ticket], full=True)
         return ticket
 
@@ -252,7 +208,7 @@ class SqlTicketRepository:
         return conds
 
     def _select(self, flt: TicketFilter) -> Select[Any]:
-        query = select(*_TICKET_COLUMNS).where(*self._where(flt))
+        query = select(*TICKET_COLUMNS).where(*self._where(flt))
         key = flt.order_by.lstrip("-")
         column = _ORDER.get(key, t.tickets.c.id)
         ordered = column.desc() if flt.order_by.startswith("-") else column.asc()
@@ -274,7 +230,7 @@ class SqlTicketRepository:
         if rows is None:
             # all() fetches the page at once: iterating the result fetches row by row
             rows = self.conn.execute(self._select(flt)).all()
-        tickets = [_ticket_from_row(r) for r in rows]
+        tickets = [ticket_from_row(r) for r in rows]
         if flt.identifiers:
             self._load_children(tickets, full=False)
         return tickets
@@ -290,7 +246,7 @@ class SqlTicketRepository:
             select(c.id).where(*self._where(flt)).limit(cap).subquery()
         )
         rows = self.conn.execute(self._select(flt).add_columns(counted.scalar_subquery())).all()
-        tickets = [_ticket_from_row(r[:-1]) for r in rows]
+        tickets = [ticket_from_row(r[:-1]) for r in rows]
         if flt.identifiers:
             self._load_children(tickets, full=False)
         return tickets, (int(rows[0][-1]) if rows else None)
@@ -303,7 +259,7 @@ class SqlTicketRepository:
         conditions = self._where(flt, with_text=False)
         if not flt.offset:
             return search.ordered_matches(
-                self.conn, flt.text or "", _TICKET_COLUMNS, conditions, descending, limit
+                self.conn, flt.text or "", TICKET_COLUMNS, conditions, descending, limit
             )
         found = search.ordered_matches(
             self.conn, flt.text or "", [t.tickets.c.id], conditions, descending, flt.offset + limit
@@ -313,7 +269,7 @@ class SqlTicketRepository:
         c = t.tickets.c
         ids = [row[0] for row in found[flt.offset :]]
         return self.conn.execute(
-            select(*_TICKET_COLUMNS)
+            select(*TICKET_COLUMNS)
             .where(_ids_in(c.id, ids, self.conn.dialect.name))
             .order_by(c.id.desc() if descending else c.id.asc())
         ).all()
@@ -350,14 +306,14 @@ class SqlTicketRepository:
         last = 0
         while True:
             rows = self.conn.execute(
-                select(*_TICKET_COLUMNS)
+                select(*TICKET_COLUMNS)
                 .where(t.tickets.c.id > last)
                 .order_by(t.tickets.c.id)
                 .limit(500)
             ).all()
             if not rows:
                 return
-            batch = [_ticket_from_row(r) for r in rows]
+            batch = [ticket_from_row(r) for r in rows]
             self._load_children(batch, full=True)
             yield from batch
             last = batch[-1].id or last

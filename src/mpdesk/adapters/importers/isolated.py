@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile
-from mpdesk.services.ports import ReadProgress
+from mpdesk.services.ports.audit import ReadProgress
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile, Rep
 from mpdesk.domain.audit.rows import AuditInput
 from mpdesk.domain.errors import AttachmentError
 from mpdesk.domain.json_text import JsonInputError
-from mpdesk.services.ports import ReadProgress
+from mpdesk.services.ports.audit import ReadProgress
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ sent by every worker on the key stay within ``burst + rate * t`` for any span ``
 - ``InProcessTokenBucket``: a lock and a dict, for SQLite and single-process use.
 - ``PostgresTokenBucket``: one row per key in ``api_rate_buckets`` updated by a single atomic
   ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on the database's clock, so workers on any
-  machine share the bucket. The table comes from migration ``0008_api_rate_buckets``.
+  machine share the bucket. The table comes from migration ``0010_api_rate_buckets``.
 
 Keys are built from a credential fingerprint and the endpoint's bucket, never from a token.
 """

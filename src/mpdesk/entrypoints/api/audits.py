@@ -19,10 +19,10 @@ from mpdesk.entrypoints.api import audit_schemas as a
 from mpdesk.entrypoints.api import schemas as s
 from mpdesk.entrypoints.api.routes import ERRORS
 from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, run_uploaded_audit
-from mpdesk.entrypoints.web.forms import parse_amount
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
-from mpdesk.services import audit_desk
-from mpdesk.services.audit_views import audit_public, file_public
+from mpdesk.services import findings
+from mpdesk.services.audit_views import audit_public, file_public, finding_row
+from mpdesk.services.user_input import parse_amount
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_principal)], responses=ERRORS)
 PrincipalDep = Annotated[Principal, Depends(api_principal)]
@@ -31,7 +31,7 @@ FindingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$", description="A findin
 
 def _finding_out(request: Request, principal: Principal, saved: Any) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
-    row = audit_desk.finding_row(ctx, principal, saved, ctx.clock.today())
+    row = finding_row(ctx, principal, saved, ctx.clock.today())
     return {k: v for k, v in row.items() if k in a.FindingPublic.model_fields}
 
 
@@ -83,8 +83,8 @@ def list_findings(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
-    query = audit_desk.FindingQuery(kind, status, shop_id, limit, offset)
-    page = audit_desk.list_visible(ctx, principal, query)
+    query = findings.FindingQuery(kind, status, shop_id, limit, offset)
+    page = findings.list_page(ctx, principal, query)
     return {
         "items": [_finding_out(request, principal, f) for f in page.findings],
         "total": page.count,
@@ -112,7 +112,7 @@ def list_findings(
 )
 def draft_findings(request: Request, principal: PrincipalDep, body: a.DraftCreate) -> Any:
     ctx = wctx_of(request).acting(principal)
-    drafted = audit_desk.draft(ctx, principal, body.ids)
+    drafted = findings.draft_appeals(ctx, principal, body.ids)
     return {
         "appeals": [
             {
@@ -139,7 +139,7 @@ def change_finding_status(
 ) -> Any:
     ctx = wctx_of(request).acting(principal)
     amount = Decimal(parse_amount(body.amount, "amount")) if body.amount else None
-    saved = audit_desk.change_status(
+    saved = findings.change_finding_status(
         ctx, principal, finding_id, FindingStatus(body.to), amount, body.comment
     )
     return _finding_out(request, principal, saved)

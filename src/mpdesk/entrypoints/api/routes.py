@@ -22,13 +22,14 @@ from mpdesk.domain.errors import ForbiddenError, NotFoundError, UnknownValueErro
 from mpdesk.domain.tickets import TRANSITIONS, Status, Ticket
 from mpdesk.entrypoints.api import schemas as s
 from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
-from mpdesk.entrypoints.web.forms import parse_amount, parse_identifiers, saved_uploads
+from mpdesk.entrypoints.web.forms import saved_uploads
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
-from mpdesk.services import desk, live_triage
+from mpdesk.services import journal, live_triage, ticket_actions
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
-from mpdesk.services.ports import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
+from mpdesk.services.user_input import parse_amount, parse_identifiers
 from mpdesk.services.views import appeal_public, ticket_public
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -84,7 +85,7 @@ def _shop_out(principal: Principal, shop: Any) -> dict[str, Any]:
 
 @router.get("/me", response_model=s.MePublic, summary="The signed-in user and their shops")
 def get_me(request: Request, principal: PrincipalDep) -> dict[str, Any]:
-    shops = desk.visible_shops(acting(request, principal), principal)
+    shops = journal.list_shops(acting(request, principal), principal)
     return {
         "id": principal.user_id,
         "login": principal.login,
@@ -96,7 +97,7 @@ def get_me(request: Request, principal: PrincipalDep) -> dict[str, Any]:
 
 @router.get("/shops", response_model=list[s.ShopPublic], summary="Shops you can see")
 def list_shops(request: Request, principal: PrincipalDep) -> list[dict[str, Any]]:
-    shops = desk.visible_shops(acting(request, principal), principal)
+    shops = journal.list_shops(acting(request, principal), principal)
     return [_shop_out(principal, sh) for sh in shops]
 
 
@@ -114,7 +115,7 @@ def create_shop(request: Request, principal: PrincipalDep, body: s.ShopCreate) -
 
 
 @router.get("/tickets", response_model=s.TicketListPublic, summary="List and search tickets")
-async def list_tickets(
+def list_tickets(
     request: Request,
     principal: PrincipalDep,
     status: Annotated[list[Status], Query()] = [],  # noqa: B006 - FastAPI copies it
@@ -144,7 +145,7 @@ async def list_tickets(
         limit=limit,
         offset=offset,
     )
-    page = desk.list_page(ctx, principal, flt)
+    page = journal.list_page(ctx, principal, flt)
     payload = {
         "items": [ticket_public(t, full=False) for t in page.tickets],
         "total": page.total,
@@ -173,13 +174,13 @@ def create_ticket(request: Request, principal: PrincipalDep, body: s.TicketCreat
         event_date=body.event_date,
         channel_id=body.channel,
     )
-    opened = desk.open_for_shop(ctx, principal, draft, [], body.shop_id)
+    opened = journal.open_ticket(ctx, principal, draft, shop_id=body.shop_id)
     return ticket_out(opened.ticket)
 
 
 @router.get("/tickets/{ticket_id}", response_model=s.TicketPublic, summary="One ticket in full")
-async def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
-    return ticket_out(desk.get_visible(acting(request, principal), principal, ticket_id))
+def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
+    return ticket_out(journal.get_ticket(acting(request, principal), principal, ticket_id))
 
 
 @router.patch(
@@ -189,13 +190,13 @@ def update_ticket(
     request: Request, principal: PrincipalDep, ticket_id: TicketId, body: s.TicketUpdate
 ) -> Any:
     ctx = acting(request, principal)
-    ticket = desk.get_visible(ctx, principal, ticket_id)
+    ticket = journal.get_ticket(ctx, principal, ticket_id)
     identifiers = None
     if body.identifiers is not None:
         identifiers = parse_identifiers(
             ticket.marketplace, ((i.type, i.value) for i in body.identifiers)
         )
-    changes = desk.TicketChanges(
+    changes = ticket_actions.TicketChanges(
         category=body.category,
         description=body.description,
         identifiers=identifiers,
@@ -203,7 +204,9 @@ def update_ticket(
         clear_event_date=body.clear_event_date,
         channel_id=body.channel,
     )
-    return ticket_out(desk.update_ticket(ctx, principal, ticket_id, changes, body.version))
+    return ticket_out(
+        ticket_actions.update_ticket(ctx, principal, ticket_id, changes, body.version)
+    )
 
 
 @router.post(
@@ -218,7 +221,7 @@ def transition(
     amount = (
         parse_amount(body.amount_recovered, "amount_recovered") if body.amount_recovered else None
     )
-    ticket = desk.transition(
+    ticket = ticket_actions.change_status(
         ctx,
         principal,
         ticket_id,
@@ -239,7 +242,8 @@ def transition(
     summary="Draft a follow-up that cites the marketplace's number",
 )
 def follow_up(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
-    return ticket_out(desk.follow_up(acting(request, principal), principal, ticket_id).ticket)
+    opened = ticket_actions.follow_up(acting(request, principal), principal, ticket_id)
+    return ticket_out(opened.ticket)
 
 
 @router.get(
@@ -248,7 +252,7 @@ def follow_up(request: Request, principal: PrincipalDep, ticket_id: TicketId) ->
     summary="Correspondence of a ticket",
 )
 def list_messages(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
-    ticket = desk.get_visible(acting(request, principal), principal, ticket_id)
+    ticket = journal.get_ticket(acting(request, principal), principal, ticket_id)
     return ticket_public(ticket)["messages"]
 
 
@@ -263,9 +267,9 @@ def add_message(
 ) -> Any:
     ctx = acting(request, principal)
     if body.direction == "in":
-        ticket = desk.reply(ctx, principal, ticket_id, body.body, [])
+        ticket = ticket_actions.record_reply(ctx, principal, ticket_id, body.body)
     else:
-        ticket = desk.note(ctx, principal, ticket_id, body.body)
+        ticket = ticket_actions.add_note(ctx, principal, ticket_id, body.body)
     return ticket_out(ticket)
 
 
@@ -275,7 +279,7 @@ def add_message(
     summary="Attachments of a ticket",
 )
 def list_attachments(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
-    ticket = desk.get_visible(acting(request, principal), principal, ticket_id)
+    ticket = journal.get_ticket(acting(request, principal), principal, ticket_id)
     return ticket_public(ticket)["attachments"]
 
 
@@ -292,9 +296,8 @@ def upload_attachments(
     files: Annotated[list[UploadFile], File(description="One or more files")],
 ) -> Any:
     ctx = acting(request, principal)
-    desk.get_editable(ctx, principal, ticket_id)
     with saved_uploads(files) as paths:
-        ticket = desk.attach(ctx, principal, ticket_id, paths)
+        ticket = ticket_actions.attach(ctx, principal, ticket_id, paths)
     return ticket_out(ticket)
 
 
@@ -311,7 +314,7 @@ def download_attachment(
     attachment_id: Annotated[int, Path(ge=1, le=s.INT32)],
 ) -> Any:
     ctx = acting(request, principal)
-    return attachment_response(*desk.get_attachment(ctx, principal, ticket_id, attachment_id))
+    return attachment_response(*journal.get_attachment(ctx, principal, ticket_id, attachment_id))
 
 
 @router.get(
@@ -322,8 +325,7 @@ def download_attachment(
 )
 def download_bundle(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
     ctx = acting(request, principal)
-    desk.get_visible(ctx, principal, ticket_id)
-    return bundle_response(ctx, ticket_id)
+    return bundle_response(ctx, principal, ticket_id)
 
 
 # --- triage and knowledge ----------------------------------------------------------------
@@ -344,7 +346,7 @@ def triage(request: Request, principal: PrincipalDep, body: s.TriageRequest) -> 
             identifiers=list(found.identifiers),
             event_date=found.event_date,
         )
-        preview = desk.preview(ctx, draft, body.attachments)
+        preview = journal.preview_appeal(ctx, draft, attachment_names=body.attachments)
         appeal = appeal_public(preview, ctx.message)
     return {
         "available": found.available,

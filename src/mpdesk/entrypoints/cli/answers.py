@@ -51,7 +51,7 @@ def cmd_answer(
         _run_jsonl()
         return
     from mpdesk.domain.errors import UnknownValueError
-    from mpdesk.entrypoints.cli.tickets import parse_date
+    from mpdesk.services.user_input import parse_date
     from mpdesk.services.answer_reading import marketplace_names, next_step_for
     from mpdesk.services.answer_reading import read_support_answer as read
 
@@ -60,7 +60,7 @@ def cmd_answer(
     market = names.get(marketplace.strip().lower()) if marketplace else None
     if marketplace and market is None:
         raise UnknownValueError("marketplace", marketplace, sorted(ctx.kb.marketplaces))
-    answered = parse_date(answered_at, "answered-at") if answered_at else ctx.clock.today()
+    answered = parse_date(ctx, answered_at, "answered-at") or ctx.clock.today()
     reading = read(ctx, text if text is not None else sys.stdin.read(), subject, market)
     step = next_step_for(ctx, reading, answered)
     data = reading.contract() | {"next_step": _step_json(step)}

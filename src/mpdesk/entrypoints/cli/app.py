@@ -18,7 +18,19 @@ import typer
 from mpdesk import __version__
 from mpdesk.bootstrap import shipped_messages
 from mpdesk.domain.errors import MpdeskError
-from mpdesk.entrypoints.cli import kb, shops, tickets
+from mpdesk.entrypoints.cli import (
+    answers,
+    audit,
+    config,
+    deadlines,
+    kb,
+    shops,
+    stats,
+    tickets,
+    triage,
+    users,
+    web,
+)
 from mpdesk.entrypoints.cli.output import dumps, stderr
 from mpdesk.entrypoints.cli.state import app as current_app
 from mpdesk.services.context import render_message
@@ -35,24 +47,8 @@ cli = typer.Typer(
 )
 cli.add_typer(kb.app, name="kb")
 cli.add_typer(shops.app, name="shop")
-tickets.register(cli)
-
-
-def _register_optional() -> None:
-    """Commands of optional parts register here when their modules exist."""
-    import importlib
-
-    for name in ("config", "triage", "answers", "audit", "web", "deadlines", "stats", "users"):
-        try:
-            module = importlib.import_module(f"mpdesk.entrypoints.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"mpdesk.entrypoints.cli.{name}":
-                raise
-            continue
-        module.register(cli)
-
-
-_register_optional()
+for module in (tickets, config, triage, answers, audit, web, deadlines, stats, users):
+    module.register(cli)
 
 
 @cli.callback()

@@ -22,6 +22,7 @@ from rich.progress import (
 )
 from rich.table import Column, Table
 
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.audit.findings import FindingStatus, SavedFinding
 from mpdesk.domain.errors import IdentifierFormatError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit, stderr
@@ -193,7 +194,7 @@ def cmd_findings(
     if typer_ctx.invoked_subcommand is not None:
         return
     ctx = current_ctx()
-    found = list_findings(ctx, kind or [], status or [], limit)
+    found = list_findings(ctx, LOCAL_OWNER, kind or [], status or [], limit)
     emit([saved_finding_public(ctx, f) for f in found], as_json,
          lambda c: print_findings(c, ctx, found))  # fmt: skip
 
@@ -224,7 +225,7 @@ def print_findings(console: Console, ctx: ServiceContext, found: list[SavedFindi
 def cmd_draft(ids: FindingIds, as_json: JsonOpt = False) -> None:
     """Создать обращения по находкам: по поставке или по отчёту, с выгрузкой строк-доказательств."""
     ctx = current_ctx()
-    drafted = draft_appeals(ctx, ids)
+    drafted = draft_appeals(ctx, LOCAL_OWNER, ids)
     emit([_drafted_public(d) for d in drafted], as_json,
          lambda c: print_drafted(c, ctx, drafted))  # fmt: skip
 
@@ -252,7 +253,7 @@ def print_drafted(console: Console, ctx: ServiceContext, drafted: list[DraftedAp
 def _set_status(finding_id: str, target: FindingStatus, amount: Decimal | None,
                 comment: str, as_json: bool) -> None:  # fmt: skip
     ctx = current_ctx()
-    saved = change_finding_status(ctx, finding_id, target, amount, comment)
+    saved = change_finding_status(ctx, LOCAL_OWNER, finding_id, target, amount, comment)
     emit(saved_finding_public(ctx, saved), as_json, lambda c: c.print(ctx.message(
         "finding_status_changed", finding_id=saved.id,
         status=ctx.message(f"finding_status_{saved.status.value}"))))  # fmt: skip

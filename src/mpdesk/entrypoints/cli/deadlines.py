@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.sla import Bucket, Deadline, DeadlineKind
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
@@ -94,7 +95,7 @@ def cmd_due(
 def cmd_claim(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Досудебная претензия по обращению: история обращений и доказательства приложены."""
     ctx = current_ctx()
-    opened = deadlines.draft_claim(ctx, ticket_id)
+    opened = deadlines.draft_claim(ctx, LOCAL_OWNER, ticket_id)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
@@ -115,7 +116,7 @@ def cmd_claim(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
 def cmd_escalation(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Лестница эскалации: обращение → повторное → претензия → 30 дней → суд."""
     ctx = current_ctx()
-    clocks = deadlines.case_clocks(ctx, ticket_id)
+    clocks = deadlines.case_clocks(ctx, LOCAL_OWNER, ticket_id)
     ladder = clocks.ladder
     data = {
         "root_id": clocks.case.root.id,
@@ -164,7 +165,7 @@ def cmd_remind(
 ) -> None:
     """Отправить сводку сроков по e-mail и в Telegram (повторно одно событие не отправляется)."""
     ctx = current_ctx()
-    if not dry_run and not deadlines.desk(ctx).notifiers:
+    if not dry_run and not deadlines.deadline_ports(ctx).notifiers:
         raise UserInputError("remind_no_channels")
     result = reminders.send_reminders(ctx, dry_run=dry_run)
     data = {

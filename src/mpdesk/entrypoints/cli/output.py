@@ -15,16 +15,6 @@ from rich.console import Console
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Вывод в JSON для программ.")]
 
-STATUS_RU = {
-    "draft": "черновик",
-    "ready": "готово к отправке",
-    "submitted": "отправлено, ждём ответа",
-    "answered": "получен ответ",
-    "resolved": "решено",
-    "rejected": "отклонено",
-    "reopened": "открыто повторно",
-}
-
 
 def stdout() -> Console:
     return Console(highlight=False, soft_wrap=True)

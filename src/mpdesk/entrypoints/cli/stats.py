@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,12 +11,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mpdesk.domain.errors import InvalidDateError, UnknownValueError
+from mpdesk.domain.errors import UnknownValueError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
-from mpdesk.services import analytics
+from mpdesk.services import analytics, monthly_report, user_input
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import StatsFilter
+from mpdesk.services.ports.analytics import StatsFilter
 from mpdesk.services.shops import list_shops
 
 report_app = typer.Typer(help="Отчёты для партнёров и руководителя.", no_args_is_help=True)
@@ -25,12 +25,7 @@ report_app = typer.Typer(help="Отчёты для партнёров и рук�
 def _day(value: str | None, field: str) -> date | None:
     if not value:
         return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise InvalidDateError("invalid_date", field=field, value=value)
+    return user_input.parse_date(current_ctx(), value, field)
 
 
 def _shop_id(ctx: ServiceContext, shop: str | None) -> int | None:
@@ -137,7 +132,7 @@ def cmd_monthly(
 ) -> None:
     """Отчёт за месяц в HTML (графики внутри файла, без интернета) для партнёра."""
     ctx = current_ctx()
-    html = analytics.monthly_report(ctx, month, _shop_id(ctx, shop))
+    html = monthly_report.monthly_report(ctx, month, _shop_id(ctx, shop))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")
     emit(

@@ -9,10 +9,10 @@ from rich.panel import Panel
 from rich.table import Table
 
 from mpdesk.domain.tickets import Ticket
-from mpdesk.entrypoints.cli.output import STATUS_RU
 from mpdesk.services.compose_appeal import Appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.reminders import duration_ru
+from mpdesk.services.views import status_label
 
 
 def fmt_time(ctx: ServiceContext, moment: datetime | None) -> str:
@@ -54,7 +54,7 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     now = ctx.clock.now()
     head = [
         f"[bold]Обращение №{ticket.id}[/]: {ticket.subject}",
-        f"Статус: {STATUS_RU.get(ticket.status.value, ticket.status.value)}"
+        f"Статус: {status_label(ctx, ticket.status)}"
         + (" · [red]СРОЧНО[/]" if ticket.urgent else ""),
         f"Маркетплейс: {ticket.marketplace} · категория: {_category_label(ctx, ticket.category)}",
         f"Канал: {ctx.kb.channels[ticket.channel_id].name_ru}"
@@ -102,7 +102,7 @@ def print_ticket_list(console: Console, ctx: ServiceContext, tickets: list[Ticke
             due = f"[red]{due} (просрочено)[/]"
         table.add_row(
             str(t.id),
-            STATUS_RU.get(t.status.value, t.status.value),
+            status_label(ctx, t.status),
             t.marketplace,
             t.category,
             t.subject,

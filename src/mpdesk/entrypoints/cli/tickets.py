@@ -4,16 +4,16 @@ follow-up, bundle, export, import-journal."""
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.appeal import AppealDraft
-from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError, UnknownValueError
-from mpdesk.domain.identifiers import Identifier, IdType, identifier_problem, parse_identifier
+from mpdesk.domain.errors import UnknownValueError
+from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.cli import wizard
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
@@ -24,8 +24,8 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket,
     print_ticket_list,
 )
-from mpdesk.services import bundle, export, journal
-from mpdesk.services.views import appeal_public, ticket_public
+from mpdesk.services import bundle, export, journal, ticket_actions, user_input
+from mpdesk.services.views import appeal_public, status_label, ticket_public
 
 TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
 
@@ -38,26 +38,6 @@ _ID_OPTIONS = {
     IdType.TICKET_ID: "ticket_ref",
     IdType.AMOUNT: "amount",
 }
-
-
-def parse_date(value: str, field: str = "date") -> date:
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"):
-        try:
-            return datetime.strptime(value.strip(), fmt).date()
-        except ValueError:
-            continue
-    raise InvalidDateError("invalid_date", field=field, value=value)
-
-
-def parse_identifiers(marketplace: str, raw: dict[IdType, list[str]]) -> list[Identifier]:
-    result = []
-    for id_type, values in raw.items():
-        for value in values:
-            problem = identifier_problem(marketplace, id_type, value)
-            if problem is not None:
-                raise IdentifierFormatError(_ID_OPTIONS[id_type], value, problem)
-            result.append(parse_identifier(id_type, value))
-    return result
 
 
 def cmd_new(
@@ -127,7 +107,7 @@ def cmd_new(
         marketplace=marketplace,
         category=category,
         text=text,
-        event_date=parse_date(event_date) if event_date else None,
+        event_date=user_input.parse_date(ctx, event_date, "date"),
         raw_identifiers=raw,
         attachments=list(attach or []),
     )
@@ -147,7 +127,11 @@ def cmd_new(
         marketplace=answers.marketplace,
         category=answers.category,
         description=answers.text,
-        identifiers=parse_identifiers(answers.marketplace, answers.raw_identifiers),
+        identifiers=user_input.parse_identifiers(
+            answers.marketplace,
+            ((t, v) for t, values in answers.raw_identifiers.items() for v in values),
+            _ID_OPTIONS,
+        ),
         event_date=answers.event_date,
         channel_id=channel,
     )
@@ -159,12 +143,14 @@ def cmd_new(
             lambda c: print_appeal(c, ctx, appeal),
         )
         return
-    opened = journal.open_ticket(ctx, draft, answers.attachments, shop_name=shop)
+    opened = journal.open_ticket(ctx, LOCAL_OWNER, draft, answers.attachments, shop_name=shop)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
         console.print(
-            ctx.message("ticket_saved", id=opened.ticket.id, status=opened.ticket.status.value)
+            ctx.message(
+                "ticket_saved", id=opened.ticket.id, status=status_label(ctx, opened.ticket.status)
+            )
         )
 
     emit(
@@ -197,7 +183,7 @@ def cmd_list(
     ctx = current_ctx()
     flt = journal.build_filter(ctx, status, marketplace, category, shop, overdue, text)
     flt.limit = limit
-    tickets = journal.list_tickets(ctx, flt)
+    tickets = journal.list_tickets(ctx, LOCAL_OWNER, flt)
     emit(
         [ticket_public(t, full=False) for t in tickets],
         as_json,
@@ -208,7 +194,7 @@ def cmd_list(
 def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Обращение целиком: статус, текст, переписка, сроки."""
     ctx = current_ctx()
-    ticket = journal.get_ticket(ctx, ticket_id)
+    ticket = journal.get_ticket(ctx, LOCAL_OWNER, ticket_id)
     emit(ticket_public(ticket), as_json, lambda c: print_ticket(c, ctx, ticket))
 
 
@@ -222,7 +208,7 @@ def cmd_submit(
 ) -> None:
     """Отметить, что обращение отправлено (с номером у маркетплейса)."""
     ctx = current_ctx()
-    ticket = journal.submit_ticket(ctx, ticket_id, external_id, channel)
+    ticket = ticket_actions.submit_ticket(ctx, LOCAL_OWNER, ticket_id, external_id, channel)
     emit(
         ticket_public(ticket),
         as_json,
@@ -258,7 +244,7 @@ def cmd_reply(
             body = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise AttachmentError("reply_file_unreadable", file=str(file)) from exc
-    ticket = journal.record_reply(ctx, ticket_id, body, attach or [])
+    ticket = ticket_actions.record_reply(ctx, LOCAL_OWNER, ticket_id, body, attach or [])
     emit(
         ticket_public(ticket),
         as_json,
@@ -273,7 +259,7 @@ def cmd_note(
 ) -> None:
     """Добавить внутреннюю заметку."""
     ctx = current_ctx()
-    ticket = journal.add_note(ctx, ticket_id, text)
+    ticket = ticket_actions.add_note(ctx, LOCAL_OWNER, ticket_id, text)
     emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message("note_added", id=ticket.id)))
 
 
@@ -289,13 +275,13 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
         ctx = current_ctx()
         amount = None
         if recovered is not None:
-            amount = parse_identifiers("", {IdType.AMOUNT: [recovered]})[0].value
-        ticket = journal.change_status(ctx, ticket_id, target, comment, amount)
+            amount = user_input.parse_amount(recovered, "recovered")
+        ticket = ticket_actions.change_status(ctx, LOCAL_OWNER, ticket_id, target, comment, amount)
         emit(
             ticket_public(ticket),
             as_json,
             lambda c: c.print(
-                ctx.message("status_changed", id=ticket.id, status=ticket.status.value)
+                ctx.message("status_changed", id=ticket.id, status=status_label(ctx, ticket.status))
             ),
         )
 
@@ -306,12 +292,14 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
 def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Повторное обращение со ссылкой на номер у маркетплейса и дату первой отправки."""
     ctx = current_ctx()
-    opened = journal.follow_up(ctx, ticket_id)
+    opened = ticket_actions.follow_up(ctx, LOCAL_OWNER, ticket_id)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
         console.print(
-            ctx.message("ticket_saved", id=opened.ticket.id, status=opened.ticket.status.value)
+            ctx.message(
+                "ticket_saved", id=opened.ticket.id, status=status_label(ctx, opened.ticket.status)
+            )
         )
 
     emit(
@@ -334,7 +322,7 @@ def cmd_bundle(
     """Собрать пакет доказательств: вложения, текст и manifest.json в zip."""
     ctx = current_ctx()
     dest = output or Path(f"mpdesk-{ticket_id}-bundle.zip")
-    data = bundle.build_bundle(ctx, ticket_id, dest)
+    data = bundle.build_bundle(ctx, LOCAL_OWNER, ticket_id, dest)
     emit(data, as_json, lambda c: c.print(ctx.message("bundle_written", path=str(dest))))
 
 

@@ -22,9 +22,9 @@ from mpdesk.entrypoints.cli.state import ctx as current_ctx
 def _received(value: str | None) -> Any:
     if not value:
         return None
-    from mpdesk.entrypoints.cli.tickets import parse_date
+    from mpdesk.services.user_input import parse_date
 
-    return parse_date(value, "received-at")
+    return parse_date(current_ctx(with_journal=False), value, "received-at")
 
 
 TextArg = Annotated[str | None, typer.Argument(help="Описание проблемы своими словами.")]

@@ -93,18 +93,15 @@ def cmd_serve(
         "forwarded_allow_ips": settings.forwarded_allow_ips,
         "log_level": os.environ.get("MPDESK_LOG_LEVEL", "warning"),
         "server_header": False,
-        # asyncio's loop, sharing connections among workers (see the module)
-        "loop": "mpdesk.entrypoints.web.loop:WorkerEventLoop",
     }
     if workers > 1:
         uvicorn.run("mpdesk.entrypoints.web.asgi:create", factory=True, workers=workers, **options)  # type: ignore[arg-type]
     else:
         from mpdesk.bootstrap import warm_up_search
-        from mpdesk.entrypoints.web.app import create_app, settle_heap
+        from mpdesk.entrypoints.web.app import create_app
 
         api = create_app(application)
         warm_up_search()
-        settle_heap()
         uvicorn.run(api, **options)  # type: ignore[arg-type]
 
 

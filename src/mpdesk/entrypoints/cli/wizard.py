@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
 from rich.prompt import Confirm, Prompt
 
 from mpdesk.domain.appeal import is_description_vague
+from mpdesk.domain.errors import InvalidDateError
 from mpdesk.domain.identifiers import IdType, identifier_problem
+from mpdesk.services import user_input
 from mpdesk.services.context import ServiceContext
 
 _ID_LABELS = {
@@ -123,8 +125,8 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
         if not value.strip():
             break
         try:
-            answers.event_date = datetime.strptime(value.strip(), "%d.%m.%Y").date()
-        except ValueError:
+            answers.event_date = user_input.parse_date(ctx, value, "date")
+        except InvalidDateError:
             console.print("[red]Не получилось прочитать дату. Пример: 19.11.2026.[/]")
     if "evidence" in items and not answers.attachments:
         console.print(items["evidence"].question_ru)

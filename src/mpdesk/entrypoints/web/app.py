@@ -1,19 +1,13 @@
 """``create_app``: the FastAPI application with the pages, the REST API and the static files.
 
-Optional parts (audits, deadlines, analytics) plug in by providing a module
-``mpdesk.entrypoints.web.routes.<name>`` with ``register(api: FastAPI) -> None``; it may
-include its router, append a ``NavItem`` to ``api.state.nav`` and a template name (with an
-optional context function) to ``api.state.dashboard_partials``.
+Each page module has its router; the audit, deadline and analytics modules also add their
+navigation item and their block on «Сводка» through ``register(api)``.
 """
 
 from __future__ import annotations
 
-import gc
-import importlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -22,30 +16,25 @@ from mpdesk import __version__
 from mpdesk.bootstrap import App, web_context
 from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.errors import install_error_handlers, too_large_body
+from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import HERE, make_templates
+from mpdesk.entrypoints.web.routes import (
+    account,
+    audit,
+    auth,
+    dashboard,
+    deadlines,
+    journal,
+    kb,
+    stats,
+    tickets,
+)
 from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware
 from mpdesk.services import reminders
 from mpdesk.services.accounts import WebContext
 
-OPTIONAL_PAGES = ("audit", "deadlines", "stats")
 #: how often the reminder loop wakes up; it sends every ``MPDESK_REMIND_INTERVAL_MINUTES``
 REMIND_TICK_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class NavItem:
-    href: str
-    label: str
-    key: str
-
-
-@dataclass(frozen=True)
-class DashboardPartial:
-    """A block on «Сводка»: ``template`` is rendered with ``context(request, principal)``."""
-
-    template: str
-    context: Callable[..., dict[str, Any]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @asynccontextmanager
@@ -102,34 +91,8 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.include_router(api_router)
 
-    from mpdesk.entrypoints.web.routes import account, auth, dashboard, journal, kb, tickets
-
     for module in (auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)
-    _register_optional(api)
+    for page in (audit, deadlines, stats):
+        page.register(api)
     return api
-
-
-def settle_heap() -> None:
-    """Call once the worker is ready to serve. Everything created so far (routes, templates,
-    the knowledge base, SQLAlchemy metadata, dictionaries: ~150,000 objects) lives as long as
-    the process; frozen, it is left out of the cyclic collector's full passes, which otherwise
-    walked it all about once a second under load and stalled every request for ~100 ms.
-    A request frees nearly everything it allocates by reference counting, but briefly holds
-    more than the default 700 new objects, so the youngest generation was collected about
-    once per request for nothing; at 20,000 it runs only when objects really pile up."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 10, 10)
-
-
-def _register_optional(api: FastAPI) -> None:
-    for name in OPTIONAL_PAGES:
-        module_name = f"mpdesk.entrypoints.web.routes.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(api)

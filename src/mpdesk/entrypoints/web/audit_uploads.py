@@ -21,7 +21,7 @@ from mpdesk.domain.audit.report import FileProblem, ReportFile
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.web.forms import safe_filename, saved_uploads
 from mpdesk.entrypoints.web.security import wctx_of
-from mpdesk.services import audit_desk
+from mpdesk.services import findings
 from mpdesk.services.audit import AuditResult
 
 MAX_FILES = 20
@@ -67,7 +67,7 @@ def run_uploaded_audit(
             accepted.append(upload)
     ctx = wctx_of(request).acting(principal)
     with saved_uploads(accepted) as paths, _ONE_AT_A_TIME:
-        result = audit_desk.audit_for_shop(
+        result = findings.audit_into_shop(
             ctx, principal, paths, shop_id, save=save, supply_id=supply_id
         )
     read = iter(result.files)

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
+from mpdesk.domain.accounts import Principal
 from mpdesk.domain.tickets import Attachment
 from mpdesk.entrypoints.web.security import ATTACHMENT_CSP
 from mpdesk.services.bundle import build_bundle
@@ -32,11 +33,11 @@ def attachment_response(attachment: Attachment, path: Path) -> FileResponse:
     )
 
 
-def bundle_response(ctx: ServiceContext, ticket_id: int) -> FileResponse:
+def bundle_response(ctx: ServiceContext, principal: Principal, ticket_id: int) -> FileResponse:
     tmp = Path(tempfile.mkdtemp(prefix="mpdesk-bundle-"))
     dest = tmp / f"mpdesk-{ticket_id}-bundle.zip"
     try:
-        build_bundle(ctx, ticket_id, dest)
+        build_bundle(ctx, principal, ticket_id, dest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -105,14 +105,14 @@ def too_large_body(messages: dict[str, str], limit_mb: int) -> Any:
 
 def install_error_handlers(api: FastAPI) -> None:
     @api.exception_handler(MpdeskError)
-    async def _mpdesk_error(request: Request, exc: MpdeskError) -> Response:
+    def _mpdesk_error(request: Request, exc: MpdeskError) -> Response:
         status = status_for(exc)
         if status == 500:
             log.error("unexpected error code %s", exc.code, exc_info=exc)
         return error_response(request, status, exc.code, exc.fields)
 
     @api.exception_handler(LoginRedirect)
-    async def _login(request: Request, exc: LoginRedirect) -> Response:
+    def _login(request: Request, exc: LoginRedirect) -> Response:
         target = "/login?next=" + quote(
             request.url.path + (f"?{request.url.query}" if request.url.query else "")
         )
@@ -121,7 +121,7 @@ def install_error_handlers(api: FastAPI) -> None:
         return RedirectResponse(target, status_code=303)
 
     @api.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+    def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))}
             for e in exc.errors()
@@ -133,7 +133,7 @@ def install_error_handlers(api: FastAPI) -> None:
         )
 
     @api.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {
             404: "page_not_found",
             405: "method_not_allowed",
@@ -146,6 +146,6 @@ def install_error_handlers(api: FastAPI) -> None:
         return response
 
     @api.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
+    def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(request, 500, "internal_error")

@@ -1,4 +1,5 @@
-"""Input parsing shared by the pages and the API: identifiers, dates, amounts, uploads."""
+"""Form fields and uploads of the pages and the API; values are read by
+``services/user_input.py``, the parser every surface shares."""
 
 from __future__ import annotations
 
@@ -7,22 +8,15 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError
 from mpdesk.domain.identifiers import (
     Identifier,
     IdType,
-    check_identifier,
-    normalize_amount,
-    normalize_identifier,
 )
+from mpdesk.services.user_input import parse_identifiers
 
-#: larger sums do not fit the journal's money column and are surely typos
-MAX_AMOUNT = Decimal("1000000000000")
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 #: form field of the «Новое обращение» page per identifier type
@@ -37,41 +31,12 @@ ID_FIELDS = {
 }
 
 
-def parse_amount(raw: str, field: str = "amount") -> str:
-    try:
-        value = normalize_amount(raw)
-    except ValueError as exc:
-        raise IdentifierFormatError(field, raw, "amount") from exc
-    if Decimal(value) >= MAX_AMOUNT:
-        raise IdentifierFormatError(field, raw, "amount")
-    return value
-
-
-def parse_identifiers(marketplace: str, pairs: Iterable[tuple[IdType, str]]) -> list[Identifier]:
-    """Normalise and check identifiers; raises ``IdentifierFormatError`` on a bad one."""
-    result: list[Identifier] = []
-    for id_type, raw in pairs:
-        if not raw.strip():
-            continue
-        if id_type is IdType.AMOUNT:
-            value = parse_amount(raw, id_type.value)
-        else:
-            value = normalize_identifier(id_type, raw)
-        ident = Identifier(id_type, value)
-        problem = check_identifier(marketplace, ident)
-        if problem is not None:
-            raise IdentifierFormatError(id_type.value, raw, problem.expected)
-        if ident not in result:
-            result.append(ident)
-    return result
-
-
 def identifiers_from_form(form: Any, marketplace: str) -> list[Identifier]:
     pairs = []
     for id_type, name in ID_FIELDS.items():
         for raw in str(form.get(name, "") or "").split(","):
             pairs.append((id_type, raw))
-    return parse_identifiers(marketplace, pairs)
+    return parse_identifiers(marketplace, pairs, ID_FIELDS)
 
 
 def identifiers_to_form(identifiers: Iterable[Identifier]) -> dict[str, str]:
@@ -79,18 +44,6 @@ def identifiers_to_form(identifiers: Iterable[Identifier]) -> dict[str, str]:
     for ident in identifiers:
         values[ID_FIELDS[ident.type]].append(ident.value)
     return {name: ", ".join(v) for name, v in values.items()}
-
-
-def parse_form_date(raw: str, field: str = "event_date") -> date | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise InvalidDateError("invalid_date", field=field, value=raw[:40])
 
 
 def safe_filename(name: str | None) -> str:

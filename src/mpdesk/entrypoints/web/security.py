@@ -15,16 +15,16 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
+from starlette.datastructures import FormData
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mpdesk.domain.accounts import Principal
+from mpdesk.domain.accounts import Principal, WebSession
 from mpdesk.domain.errors import AuthRequiredError, MpdeskError
 from mpdesk.services import accounts
 from mpdesk.services.accounts import WebContext
-from mpdesk.services.ports import WebSession
 
 SESSION_COOKIE = "mpdesk_session"
 PRE_COOKIE = "mpdesk_pre"
@@ -143,13 +143,23 @@ def remember_pre_seed(request: Request, response: Response) -> None:
         )
 
 
-async def verify_csrf(request: Request) -> None:
+async def read_form(request: Request) -> FormData:
+    """The submitted form, parsed on the event loop (uploads stream into spooled files); the
+    handlers and dependencies that read it are plain ``def`` and run in the threadpool."""
+    if request.method in SAFE_METHODS:
+        return FormData()
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def verify_csrf(request: Request, form: FormDep) -> None:
     """Router dependency of the pages: unsafe methods need the right CSRF token."""
     if request.method in SAFE_METHODS:
         return
     sent = request.headers.get(CSRF_HEADER, "")
     if not sent:
-        form = await request.form()
         value = form.get(CSRF_FIELD, "")
         sent = value if isinstance(value, str) else ""
     visitor = current_visitor(request)
@@ -165,8 +175,8 @@ async def verify_csrf(request: Request) -> None:
 # --- API: bearer tokens ------------------------------------------------------------------
 
 
-async def api_principal(request: Request) -> Principal:
-    """Dependency of every API route (async: a quick indexed lookup, no thread hop)."""
+def api_principal(request: Request) -> Principal:
+    """Dependency of every API route (plain ``def``: the look-up runs in the threadpool)."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]

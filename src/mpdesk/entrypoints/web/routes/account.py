@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
+from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import MpdeskError, UserInputError
-from mpdesk.entrypoints.web.errors import message_for
+from mpdesk.entrypoints.web.errors import message_for, status_for
 from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import (
+    FormDep,
     Visitor,
     require_admin,
     require_visitor,
     verify_csrf,
     wctx_of,
 )
-from mpdesk.services import accounts, desk
+from mpdesk.services import accounts, journal
 from mpdesk.services.shops import add_shop, list_shops
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -38,7 +40,7 @@ def _page(
         "new_token": new_token,
         "error": error,
         "done": done,
-        "my_shops": desk.visible_shops(wctx.ctx, principal),
+        "my_shops": journal.list_shops(wctx.ctx, principal),
         "users": accounts.list_users(wctx) if principal.is_admin else [],
         "all_shops": list_shops(wctx.ctx) if principal.is_admin else [],
         "roles": list(Role),
@@ -51,8 +53,7 @@ def account_page(request: Request, done: str = "") -> Response:
     return _page(request, require_visitor(request), done=done if done.isidentifier() else "")
 
 
-async def _handle(request: Request, visitor: Visitor, action: str) -> Response:
-    form = await request.form()
+def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> Response:
     wctx = wctx_of(request)
 
     def field(name: str, limit: int = 200) -> str:
@@ -97,7 +98,7 @@ async def _handle(request: Request, visitor: Visitor, action: str) -> Response:
             request,
             visitor,
             error=message_for(request, exc.code, exc.fields),
-            status_code=404 if exc.code.endswith("not_found") else 422,
+            status_code=status_for(exc),
         )
     except ValueError:
         return _page(
@@ -107,30 +108,30 @@ async def _handle(request: Request, visitor: Visitor, action: str) -> Response:
 
 
 @router.post("/account/password")
-async def change_password(request: Request) -> Response:
-    return await _handle(request, require_visitor(request), "password")
+def change_password(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "password")
 
 
 @router.post("/account/tokens")
-async def create_token(request: Request) -> Response:
-    return await _handle(request, require_visitor(request), "token")
+def create_token(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "token")
 
 
 @router.post("/account/tokens/revoke")
-async def revoke_token(request: Request) -> Response:
-    return await _handle(request, require_visitor(request), "revoke")
+def revoke_token(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "revoke")
 
 
 @router.post("/account/users")
-async def add_user(request: Request) -> Response:
-    return await _handle(request, require_admin(request), "user")
+def add_user(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_admin(request), "user")
 
 
 @router.post("/account/roles")
-async def set_role(request: Request) -> Response:
-    return await _handle(request, require_admin(request), "role")
+def set_role(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_admin(request), "role")
 
 
 @router.post("/account/shops")
-async def create_shop(request: Request) -> Response:
-    return await _handle(request, require_admin(request), "shop")
+def create_shop(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_admin(request), "shop")

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
@@ -22,13 +21,21 @@ from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.entrypoints.api import audits as api_audits
 from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, report_limit_mb, run_uploaded_audit
 from mpdesk.entrypoints.web.errors import message_for
-from mpdesk.entrypoints.web.forms import parse_amount
+from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
-from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import audit_desk, desk
+from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
+from mpdesk.services import findings, journal
 from mpdesk.services.audit import AuditResult
-from mpdesk.services.audit_views import file_public, kind_label, money_by_currency
+from mpdesk.services.audit_views import (
+    file_public,
+    finding_row,
+    kind_label,
+    money_by_currency,
+    run_rows,
+    status_label,
+)
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.user_input import parse_amount
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 FindingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
@@ -61,8 +68,8 @@ class AuditQuery:
 
     @classmethod
     def parse(cls, params: Any) -> AuditQuery:
-        kinds = {k.value for k in audit_desk.KIND_ORDER}
-        statuses = {s.value for s in audit_desk.STATUS_ORDER}
+        kinds = {k.value for k in findings.KIND_ORDER}
+        statuses = {s.value for s in findings.STATUS_ORDER}
         page = str(params.get("page", "1"))
         return cls(
             kind=params.get("kind", "") if params.get("kind") in kinds else "",
@@ -71,8 +78,8 @@ class AuditQuery:
             page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
         )
 
-    def to_query(self) -> audit_desk.FindingQuery:
-        return audit_desk.FindingQuery(
+    def to_query(self) -> findings.FindingQuery:
+        return findings.FindingQuery(
             kinds=[self.kind] if self.kind else [],
             statuses=[self.status] if self.status else [],
             shop_id=int(self.shop) if self.shop.isdigit() else None,
@@ -96,7 +103,7 @@ def _back(raw: Any, **extra: str) -> str:
 
 def _base_context(ctx: ServiceContext, principal: Principal) -> dict[str, Any]:
     return {
-        "shops": audit_desk.audit_shops(ctx, principal),
+        "shops": findings.audit_shops(ctx, principal),
         "max_files": MAX_FILES,
         "ACTION_LABELS": ACTION_LABELS,
         "KEY_LABELS": KEY_LABELS,
@@ -110,10 +117,10 @@ def _list_context(
     request: Request, ctx: ServiceContext, principal: Principal, query: AuditQuery
 ) -> dict[str, Any]:
     if query.shop.isdigit():
-        desk.visible_shop(ctx, principal, int(query.shop))  # another shop: not found
-    page = audit_desk.list_visible(ctx, principal, query.to_query())
+        journal.get_shop(ctx, principal, int(query.shop))  # another shop: not found
+    page = findings.list_page(ctx, principal, query.to_query())
     today = ctx.clock.today()
-    visible = desk.visible_shops(ctx, principal)
+    visible = journal.list_shops(ctx, principal)
     return {
         **_base_context(ctx, principal),
         "query": query,
@@ -121,12 +128,12 @@ def _list_context(
         "back": urlencode(query.params()),
         "page": page,
         "pages": max(1, -(-page.count // PAGE_SIZE)),
-        "rows": [audit_desk.finding_row(ctx, principal, s, today) for s in page.findings],
+        "rows": [finding_row(ctx, principal, s, today) for s in page.findings],
         "totals": [{"kind_label": kind_label(ctx, t.kind), **t.__dict__} for t in page.totals],
         "visible_shops": visible,
         "shop_names": {s.id: s.name for s in visible},
-        "kinds": [(k.value, kind_label(ctx, k)) for k in audit_desk.KIND_ORDER],
-        "statuses": [(s.value, audit_desk.status_label(ctx, s)) for s in audit_desk.STATUS_ORDER],
+        "kinds": [(k.value, kind_label(ctx, k)) for k in findings.KIND_ORDER],
+        "statuses": [(s.value, status_label(ctx, s)) for s in findings.STATUS_ORDER],
         "limit_mb": report_limit_mb(request),
     }
 
@@ -136,7 +143,7 @@ def _drafted(ctx: ServiceContext, principal: Principal, raw: str) -> list[Any]:
     tickets = []
     for ticket_id in ids:
         try:
-            tickets.append(desk.get_visible(ctx, principal, ticket_id))
+            tickets.append(journal.get_ticket(ctx, principal, ticket_id))
         except MpdeskError:
             continue  # an edited URL: show only the person's own tickets
     return tickets
@@ -181,14 +188,13 @@ def _run_view(ctx: ServiceContext, principal: Principal, result: AuditResult) ->
         "total_text": money_by_currency(result.by_currency),
         "count": len(result.findings),
         "saved_text": ctx.message("audit_saved", **result.saved.__dict__) if result.saved else "",
-        "rows": audit_desk.run_rows(ctx, principal, result, ctx.clock.today()),
+        "rows": run_rows(ctx, principal, result, ctx.clock.today()),
     }
 
 
 @router.post("/audit")
-async def run_audit(request: Request) -> Response:
+def run_audit(request: Request, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     raw_shop = str(form.get("shop_id", "") or "")
     shop_id = int(raw_shop) if raw_shop.isdigit() and len(raw_shop) < 10 else None
@@ -196,16 +202,14 @@ async def run_audit(request: Request) -> Response:
     ctx = wctx_of(request).ctx
     principal = visitor.principal
     try:
-        result = await run_in_threadpool(
-            run_uploaded_audit, request, principal, uploads, shop_id, True, supply
-        )
+        result = run_uploaded_audit(request, principal, uploads, shop_id, True, supply)
     except UserInputError as exc:
         context = _list_context(request, ctx, principal, AuditQuery.parse({}))
         context["error"] = message_for(request, exc.code, exc.fields)
         return render(request, "audit.html", context, status_code=422)
     context = {
         **_base_context(ctx, principal),
-        "run": await run_in_threadpool(_run_view, ctx, principal, result),
+        "run": _run_view(ctx, principal, result),
         "chosen_shop": shop_id,
         "chosen_supply": supply,
         "limit_mb": report_limit_mb(request),
@@ -225,23 +229,21 @@ def _list_with_error(
 
 
 @router.post("/audit/findings/draft")
-async def draft(request: Request) -> Response:
+def draft(request: Request, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     ids = [str(i)[:16] for i in form.getlist("ids") if isinstance(i, str)][:500]
     ctx = wctx_of(request).acting(visitor.principal)
     try:
-        drafted = await run_in_threadpool(audit_desk.draft, ctx, visitor.principal, ids)
+        drafted = findings.draft_appeals(ctx, visitor.principal, ids)
     except UserInputError as exc:
-        return await run_in_threadpool(_list_with_error, request, visitor.principal, form, exc)
+        return _list_with_error(request, visitor.principal, form, exc)
     tickets = ",".join(str(d.ticket.id) for d in drafted)
     return RedirectResponse(_back(form.get("back"), drafted=tickets), status_code=303)
 
 
 @router.post("/audit/findings/{finding_id}/status")
-async def change_status(request: Request, finding_id: FindingId) -> Response:
+def change_status(request: Request, finding_id: FindingId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     target = str(form.get("to", ""))
     if target not in FindingStatus._value2member_map_ or target == "drafted":
         raise UserInputError("invalid_input")
@@ -250,8 +252,7 @@ async def change_status(request: Request, finding_id: FindingId) -> Response:
     ctx = wctx_of(request).acting(visitor.principal)
     try:
         amount = Decimal(parse_amount(raw_amount, "amount")) if raw_amount else None
-        await run_in_threadpool(
-            audit_desk.change_status,
+        findings.change_finding_status(
             ctx,
             visitor.principal,
             finding_id,
@@ -260,14 +261,12 @@ async def change_status(request: Request, finding_id: FindingId) -> Response:
             comment,
         )
     except UserInputError as exc:  # a transition the status does not allow, no amount
-        return await run_in_threadpool(_list_with_error, request, visitor.principal, form, exc)
+        return _list_with_error(request, visitor.principal, form, exc)
     target_url = _back(form.get("back"), done="status") + f"#finding-{finding_id}"
     return RedirectResponse(target_url, status_code=303)
 
 
 def register(api: FastAPI) -> None:
-    from mpdesk.entrypoints.web.app import NavItem
-
     api.include_router(router, include_in_schema=False)
     api.include_router(api_audits.router)
     nav = api.state.nav

@@ -17,9 +17,10 @@ from starlette.responses import RedirectResponse, Response
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.sla import Bucket
 from mpdesk.entrypoints.api import dashboard as api_dashboard
+from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import deadline_views
+from mpdesk.services import deadline_views, deadlines
 from mpdesk.services.reminders import duration_ru
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -71,7 +72,7 @@ def ticket_deadlines(request: Request, ticket_id: TicketId) -> Response:
 def draft_claim(request: Request, ticket_id: TicketId) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    opened = deadline_views.draft_claim(ctx, visitor.principal, ticket_id)
+    opened = deadlines.draft_claim(ctx, visitor.principal, ticket_id)
     return RedirectResponse(f"/tickets/{opened.ticket.id}?done=claim", status_code=303)
 
 
@@ -80,8 +81,6 @@ def _duration(delta: timedelta | None) -> str:
 
 
 def register(api: FastAPI) -> None:
-    from mpdesk.entrypoints.web.app import DashboardPartial, NavItem
-
     api.include_router(router, include_in_schema=False)
     api.include_router(api_dashboard.router)
     nav = api.state.nav

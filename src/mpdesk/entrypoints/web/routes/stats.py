@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from starlette.responses import Response
 
 from mpdesk.domain.accounts import Principal
+from mpdesk.entrypoints.web.navigation import DashboardPartial
 from mpdesk.entrypoints.web.security import require_visitor, wctx_of
 from mpdesk.services import analytics, deadline_views
 
@@ -69,8 +70,6 @@ def monthly_report(request: Request, month: Month) -> Response:
 
 
 def register(api: FastAPI) -> None:
-    from mpdesk.entrypoints.web.app import DashboardPartial
-
     api.include_router(router, include_in_schema=False)
     api.state.dashboard_partials.append(DashboardPartial("_dashboard_stats.html", _stats_block))
     api.state.templates.env.filters["hours"] = hours_ru

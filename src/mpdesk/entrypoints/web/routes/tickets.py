@@ -14,18 +14,16 @@ from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.domain.tickets import TRANSITIONS, Status
 from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
-from mpdesk.entrypoints.web.errors import message_for
+from mpdesk.entrypoints.web.errors import message_for, status_for
 from mpdesk.entrypoints.web.forms import (
     ID_FIELDS,
     identifiers_from_form,
     identifiers_to_form,
-    parse_amount,
-    parse_form_date,
     saved_uploads,
 )
 from mpdesk.entrypoints.web.rendering import is_htmx, render
-from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import desk, live_triage
+from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
+from mpdesk.services import journal, live_triage, ticket_actions, user_input
 from mpdesk.services.context import ServiceContext
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -60,7 +58,7 @@ def _draft(ctx: ServiceContext, values: dict[str, str]) -> AppealDraft | None:
         category=cat,
         description=values["text"],
         identifiers=identifiers_from_form(values, mp),
-        event_date=parse_form_date(values["event_date"]),
+        event_date=user_input.parse_date(ctx, values["event_date"]),
         channel_id=channel,
     )
 
@@ -73,11 +71,12 @@ def _new_context(
     try:
         draft = _draft(ctx, values)
         if draft is not None:
-            appeal = desk.preview(ctx, draft, _attachment_names(values))
+            appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
     except MpdeskError as exc:
         problem = message_for(request, exc.code, exc.fields)
     mp, cat = values["marketplace"], values["category"]
-    shops = [s for s in desk.editable_shops(ctx, principal) if not mp or s.marketplace == mp]
+    editable = journal.list_shops(ctx, principal, editable=True)
+    shops = [s for s in editable if not mp or s.marketplace == mp]
     return {
         "values": values,
         "appeal": appeal,
@@ -99,10 +98,10 @@ def new_page(request: Request) -> Response:
 
 
 @router.post("/tickets/new/analyze")
-async def analyze(request: Request) -> Response:
+def analyze(request: Request, form: FormDep) -> Response:
     """The text changed: run triage and fill the fields it found."""
     visitor = require_visitor(request)
-    values = _values(await request.form())
+    values = _values(form)
     ctx = wctx_of(request).ctx
     hint = values["marketplace"] or None
     found = live_triage.suggest(ctx, values["text"], hint, _attachment_names(values))
@@ -121,10 +120,10 @@ async def analyze(request: Request) -> Response:
 
 
 @router.post("/tickets/new/preview")
-async def preview(request: Request) -> Response:
+def preview(request: Request, form: FormDep) -> Response:
     """A field changed: re-check the checklist and re-render the preview."""
     visitor = require_visitor(request)
-    values = _values(await request.form())
+    values = _values(form)
     context = _new_context(request, visitor.principal, values)
     return render(
         request, "ticket_new.html", context, block="analysis" if is_htmx(request) else None
@@ -132,9 +131,8 @@ async def preview(request: Request) -> Response:
 
 
 @router.post("/tickets")
-async def create(request: Request) -> Response:
+def create(request: Request, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await request.form()
     values = _values(form)
     action = form.get("action", "draft")
     wctx = wctx_of(request)
@@ -145,22 +143,20 @@ async def create(request: Request) -> Response:
         if draft is None:
             raise UserInputError("choose_marketplace_category")
         if action == "submit" and not values["external_id"].strip():
-            raise UserInputError("external_id_required", ticket_id="(новое)")
+            raise UserInputError("external_id_required_form")
         shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
-        with saved_uploads(uploads) as paths:
-            opened = desk.open_for_shop(ctx, visitor.principal, draft, paths, shop_id)
-        ticket_id = opened.ticket.id
-        assert ticket_id is not None
+        submission = None
         if action == "submit":
-            desk.transition(
-                ctx, visitor.principal, ticket_id, Status.SUBMITTED,
-                external_id=values["external_id"][:64], channel_id=opened.appeal.channel.id,
-            )  # fmt: skip
+            submission = journal.Submission(values["external_id"][:64])
+        with saved_uploads(uploads) as paths:
+            opened = journal.open_ticket(
+                ctx, visitor.principal, draft, paths, shop_id=shop_id, submission=submission
+            )
+        ticket_id = opened.ticket.id
     except MpdeskError as exc:
         context = _new_context(request, visitor.principal, values)
         context["error"] = message_for(request, exc.code, exc.fields)
-        status = 404 if exc.code.endswith("not_found") else 422
-        return render(request, "ticket_new.html", context, status_code=status)
+        return render(request, "ticket_new.html", context, status_code=status_for(exc))
     return RedirectResponse(f"/tickets/{ticket_id}?done=created", status_code=303)
 
 
@@ -171,8 +167,8 @@ async def create(request: Request) -> Response:
 def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
-    ticket = desk.get_visible(ctx, visitor.principal, ticket_id)
-    shop = desk.visible_shop(ctx, visitor.principal, ticket.shop_id)
+    ticket = journal.get_ticket(ctx, visitor.principal, ticket_id)
+    shop = journal.get_shop(ctx, visitor.principal, ticket.shop_id)
     now = ctx.clock.now()
     return render(
         request,
@@ -191,24 +187,19 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Respon
     )
 
 
-async def _form(request: Request) -> FormData:
-    return await request.form()
-
-
 def _back(ticket_id: int, done: str) -> Response:
     return RedirectResponse(f"/tickets/{ticket_id}?done={done}", status_code=303)
 
 
 @router.post("/tickets/{ticket_id}/status")
-async def change_status(request: Request, ticket_id: TicketId) -> Response:
+def change_status(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     target = str(form.get("to", ""))
     if target not in Status._value2member_map_:
         raise UserInputError("invalid_input")
     version = str(form.get("version", ""))
     amount = str(form.get("amount_recovered", "") or "").strip()
-    desk.transition(
+    ticket_actions.change_status(
         wctx_of(request).acting(visitor.principal),
         visitor.principal,
         ticket_id,
@@ -216,40 +207,39 @@ async def change_status(request: Request, ticket_id: TicketId) -> Response:
         comment=str(form.get("comment", ""))[:5000].strip(),
         external_id=str(form.get("external_id", ""))[:64],
         channel_id=str(form.get("channel", ""))[:64],
-        amount_recovered=parse_amount(amount, "amount_recovered") if amount else None,
+        amount_recovered=(user_input.parse_amount(amount, "amount_recovered") if amount else None),
         expected_version=int(version) if version.isdigit() and len(version) < 10 else None,
     )
     return _back(ticket_id, "status")
 
 
 @router.post("/tickets/{ticket_id}/reply")
-async def reply(request: Request, ticket_id: TicketId) -> Response:
+def reply(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     ctx = wctx_of(request).acting(visitor.principal)
     with saved_uploads(uploads) as paths:
-        desk.reply(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000], paths)
+        ticket_actions.record_reply(
+            ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000], paths
+        )
     return _back(ticket_id, "reply")
 
 
 @router.post("/tickets/{ticket_id}/note")
-async def note(request: Request, ticket_id: TicketId) -> Response:
+def note(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    desk.note(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000])
+    ticket_actions.add_note(ctx, visitor.principal, ticket_id, str(form.get("text", ""))[:50_000])
     return _back(ticket_id, "note")
 
 
 @router.post("/tickets/{ticket_id}/attachments")
-async def add_attachments(request: Request, ticket_id: TicketId) -> Response:
+def add_attachments(request: Request, ticket_id: TicketId, form: FormDep) -> Response:
     visitor = require_visitor(request)
-    form = await _form(request)
     uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile)]
     ctx = wctx_of(request).acting(visitor.principal)
     with saved_uploads(uploads) as paths:
-        desk.attach(ctx, visitor.principal, ticket_id, paths)
+        ticket_actions.attach(ctx, visitor.principal, ticket_id, paths)
     return _back(ticket_id, "attached")
 
 
@@ -257,7 +247,7 @@ async def add_attachments(request: Request, ticket_id: TicketId) -> Response:
 def follow_up(request: Request, ticket_id: TicketId) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    opened = desk.follow_up(ctx, visitor.principal, ticket_id)
+    opened = ticket_actions.follow_up(ctx, visitor.principal, ticket_id)
     return RedirectResponse(f"/tickets/{opened.ticket.id}?done=follow_up", status_code=303)
 
 
@@ -268,7 +258,7 @@ def download(
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
     return attachment_response(
-        *desk.get_attachment(ctx, visitor.principal, ticket_id, attachment_id)
+        *journal.get_attachment(ctx, visitor.principal, ticket_id, attachment_id)
     )
 
 
@@ -276,5 +266,4 @@ def download(
 def bundle(request: Request, ticket_id: TicketId) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    desk.get_visible(ctx, visitor.principal, ticket_id)
-    return bundle_response(ctx, ticket_id)
+    return bundle_response(ctx, visitor.principal, ticket_id)

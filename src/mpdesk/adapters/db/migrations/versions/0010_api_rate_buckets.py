@@ -2,15 +2,15 @@
 left and the time of the last update (epoch seconds on the database clock), shared by every
 worker that calls a marketplace API with the same credentials (adapters/marketplaces/ratelimit.py)
 
-Revision ID: 0008_api_rate_buckets
+Revision ID: 0010_api_rate_buckets
 Revises: 0001
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_api_rate_buckets"
-down_revision = "0001"
+revision = "0010_api_rate_buckets"
+down_revision = "0009_audit_shop_scope"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ and the old id), the notes that list finding ids follow, and file fingerprints a
 shop instead of across the journal; findings carry their report's currency (``RUB`` for those
 saved before)
 
-Revision ID: 0008_audit_shop_scope
+Revision ID: 0009_audit_shop_scope
 Revises: 0005_audit
 """
 
@@ -12,8 +12,8 @@ import hashlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_audit_shop_scope"
-down_revision = "0005_audit"
+revision = "0009_audit_shop_scope"
+down_revision = "0008_one_history"
 branch_labels = None
 depends_on = None
 

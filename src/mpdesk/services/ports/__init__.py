@@ -1,0 +1,1 @@
+"""Ports: the Protocols that use cases need and adapters implement, one module per concept."""

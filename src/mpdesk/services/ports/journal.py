@@ -1,0 +1,95 @@
+"""The journal: tickets, shops, the unit of work over them, and the dashboard counts."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from mpdesk.domain.shops import Shop
+from mpdesk.domain.stats import JournalSummary
+from mpdesk.domain.tickets import Status, Ticket
+
+
+@dataclass
+class TicketFilter:
+    status: list[Status] = field(default_factory=list)
+    marketplace: str | None = None
+    category: str | None = None
+    shop_id: int | None = None
+    shop_ids: list[int] | None = None  # visibility scope (None = all)
+    overdue_at: datetime | None = None  # only tickets overdue at this instant
+    text: str | None = None
+    order_by: str = "-id"
+    limit: int | None = None
+    offset: int = 0
+    due_before: datetime | None = None  # awaiting a reply that is due before this instant
+    #: load each listed ticket's identifiers (a page that does not show them skips the query)
+    identifiers: bool = True
+
+
+class TicketRepository(Protocol):
+    def add(self, ticket: Ticket) -> Ticket: ...
+
+    def get(self, ticket_id: int) -> Ticket | None: ...
+
+    def save(self, ticket: Ticket) -> Ticket:
+        """Persist changes; raises ConcurrentEditError when the stored version moved on."""
+        ...
+
+    def list(self, flt: TicketFilter) -> list[Ticket]: ...
+
+    def count(self, flt: TicketFilter) -> int: ...
+
+    def count_upto(self, flt: TicketFilter, cap: int) -> int:
+        """Like ``count`` but stops at ``cap`` (the web journal shows «more than N»)."""
+        ...
+
+    def list_counted(self, flt: TicketFilter, cap: int) -> tuple[builtins.list[Ticket], int | None]:
+        """``list(flt)`` and ``count_upto(flt without paging, cap)`` from one statement where
+        one statement can tell both (None: ask ``count_upto``)."""
+        ...
+
+    def iter_all(self) -> Iterator[Ticket]: ...
+
+
+class ShopRepository(Protocol):
+    def add(self, name: str, marketplace: str, is_default: bool, now: datetime) -> Shop: ...
+
+    def get(self, shop_id: int) -> Shop | None: ...
+
+    def find(self, name: str) -> Shop | None: ...
+
+    def default_for(self, marketplace: str) -> Shop | None: ...
+
+    def list(self) -> list[Shop]: ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def tickets(self) -> TicketRepository: ...
+
+    @property
+    def shops(self) -> ShopRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class JournalStats(Protocol):
+    def summary(self, shop_ids: list[int] | None, now: datetime, soon: datetime) -> JournalSummary:
+        """Counts over the tickets of ``shop_ids`` (``None`` = all)."""
+        ...

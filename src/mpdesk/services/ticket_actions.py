@@ -1,0 +1,293 @@
+"""Use cases that change a ticket: submit, change the status, log the marketplace's answer,
+add a note or evidence files, edit a ticket not yet sent, draft a follow-up.
+
+Each takes the acting ``Principal`` and loads, checks access to and saves the ticket in one
+unit of work (``services/access.py``): a ticket of another shop is *not found*, one the
+principal may only view is *forbidden*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.appeal import draft_from_ticket, is_complete
+from mpdesk.domain.errors import ConcurrentEditError, UnknownValueError, UserInputError
+from mpdesk.domain.identifiers import Identifier
+from mpdesk.domain.tickets import (
+    Attachment,
+    Direction,
+    Event,
+    Message,
+    Status,
+    Ticket,
+    reply_due_after,
+)
+from mpdesk.services import access
+from mpdesk.services.compose_appeal import Appeal, compose_appeal
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.journal import OpenedTicket, as_attachments, is_urgent, store_files, submit
+from mpdesk.services.ports.journal import UnitOfWork
+
+UNSENT = (Status.DRAFT, Status.READY)
+
+
+def _check_version(ticket: Ticket, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != ticket.version:
+        raise ConcurrentEditError(ticket.id or 0, expected_version, ticket.version)
+
+
+def submit_ticket(
+    ctx: ServiceContext,
+    principal: Principal,
+    ticket_id: int,
+    external_id: str,
+    channel_id: str = "",
+    expected_version: int | None = None,
+) -> Ticket:
+    with ctx.uow() as uow:
+        ticket = access.editable_ticket(uow, principal, ticket_id)
+        _check_version(ticket, expected_version)
+        submit(ctx, ticket, external_id, channel_id, principal.login)
+        uow.tickets.save(ticket)
+        uow.commit()
+        return ticket
+
+
+def change_status(
+    ctx: ServiceContext,
+    principal: Principal,
+    ticket_id: int,
+    target: Status,
+    comment: str = "",
+    amount_recovered: str | None = None,
+    expected_version: int | None = None,
+    external_id: str = "",
+    channel_id: str = "",
+) -> Ticket:
+    """Any allowed transition; submitting a draft or a ready ticket needs ``external_id``."""
+    actor = principal.login
+    with ctx.uow() as uow:
+        ticket = access.editable_ticket(uow, principal, ticket_id)
+        _check_version(ticket, expected_version)
+        now = ctx.clock.now()
+        if target is Status.SUBMITTED and ticket.status in UNSENT:
+            submit(ctx, ticket, external_id, channel_id, actor)
+        else:
+            ticket.transition(target, now, actor, comment)
+            channel = ctx.kb.channels.get(ticket.channel_id)
+            if target is Status.SUBMITTED and channel is not None:
+                ticket.reply_due_at = reply_due_after(now, channel.reply_hours)
+        if comment:
+            ticket.messages.append(Message(Direction.NOTE, comment, now, "", actor))
+        if amount_recovered is not None:
+            before = ticket.amount_recovered or ""
+            ticket.events.append(Event("amount_recovered", now, actor, before, amount_recovered))
+            ticket.amount_recovered = amount_recovered
+        uow.tickets.save(ticket)
+        uow.commit()
+        return ticket
+
+
+def record_reply(
+    ctx: ServiceContext,
+    principal: Principal,
+    ticket_id: int,
+    text: str,
+    files: Sequence[Path] = (),
+    at: datetime | None = None,
+) -> Ticket:
+    """Log the marketplace's answer (with optional attachments)."""
+    if not text.strip():
+        raise UserInputError("reply_text_required", ticket_id=ticket_id)
+    now = ctx.clock.now()
+    try:
+        with ctx.uow() as uow:
+            ticket = access.editable_ticket(uow, principal, ticket_id)
+            ticket.attachments.extend(as_attachments(store_files(ctx, files), now))
+            message = Message(
+                Direction.IN, text.strip(), at or now, ticket.channel_id, principal.login
+            )
+            ticket.record_answer(message, principal.login)
+            uow.tickets.save(ticket)
+            uow.commit()
+    except BaseException:
+        ctx.files.discard_pending()
+        raise
+    ctx.files.commit_pending()
+    return ticket
+
+
+def add_note(ctx: ServiceContext, principal: Principal, ticket_id: int, text: str) -> Ticket:
+    if not text.strip():
+        raise UserInputError("note_text_required", ticket_id=ticket_id)
+    with ctx.uow() as uow:
+        ticket = access.editable_ticket(uow, principal, ticket_id)
+        ticket.add_note(Message(Direction.NOTE, text.strip(), ctx.clock.now(), "", principal.login))
+        uow.tickets.save(ticket)
+        uow.commit()
+        return ticket
+
+
+def attach(
+    ctx: ServiceContext, principal: Principal, ticket_id: int, files: Sequence[Path]
+) -> Ticket:
+    """Add evidence files to a ticket; a draft whose checklist becomes complete turns ready."""
+    if not files:
+        raise UserInputError("attachment_required")
+    now = ctx.clock.now()
+    try:
+        with ctx.uow() as uow:
+            ticket = access.editable_ticket(uow, principal, ticket_id)
+            ticket.attachments.extend(as_attachments(store_files(ctx, files), now))
+            ticket.updated_at = now
+            _recompose(ctx, uow, ticket, principal.login)
+            uow.tickets.save(ticket)
+            uow.commit()
+    except BaseException:
+        ctx.files.discard_pending()
+        raise
+    ctx.files.commit_pending()
+    return ticket
+
+
+@dataclass
+class TicketChanges:
+    """Fields of a not yet submitted ticket that may change (None = keep)."""
+
+    category: str | None = None
+    description: str | None = None
+    identifiers: list[Identifier] | None = None
+    event_date: date | None = None
+    clear_event_date: bool = False
+    channel_id: str | None = None
+    amount_claimed: str | None = None
+
+    def touches_the_appeal(self) -> bool:
+        fields = (self.category, self.identifiers, self.event_date, self.channel_id)
+        return any(v is not None for v in fields) or self.clear_event_date
+
+
+def update_ticket(
+    ctx: ServiceContext,
+    principal: Principal,
+    ticket_id: int,
+    changes: TicketChanges,
+    expected_version: int | None = None,
+) -> Ticket:
+    with ctx.uow() as uow:
+        ticket = access.editable_ticket(uow, principal, ticket_id)
+        _check_version(ticket, expected_version)
+        if ticket.status not in UNSENT and changes.touches_the_appeal():
+            raise UserInputError("ticket_not_editable", ticket_id=ticket_id)
+        if changes.category is not None:
+            if changes.category not in ctx.kb.categories:
+                raise UnknownValueError("category", changes.category, sorted(ctx.kb.categories))
+            ticket.category = changes.category
+        if changes.description is not None:
+            ticket.description = changes.description
+        if changes.identifiers is not None:
+            ticket.identifiers = list(dict.fromkeys(changes.identifiers))
+        if changes.clear_event_date:
+            ticket.event_date = None
+        elif changes.event_date is not None:
+            ticket.event_date = changes.event_date
+        if changes.channel_id is not None:
+            ticket.channel_id = changes.channel_id
+        if changes.amount_claimed is not None:
+            ticket.amount_claimed = changes.amount_claimed
+        ticket.updated_at = ctx.clock.now()
+        _recompose(ctx, uow, ticket, principal.login)
+        uow.tickets.save(ticket)
+        uow.commit()
+        return ticket
+
+
+def refresh_readiness(ticket: Ticket, appeal: Appeal, now: datetime, actor: str) -> None:
+    """Move draft ⇄ ready when the checklist became complete or incomplete."""
+    complete = is_complete(appeal.checklist)
+    if ticket.status is Status.DRAFT and complete:
+        ticket.transition(Status.READY, now, actor)
+    elif ticket.status is Status.READY and not complete:
+        ticket.transition(Status.DRAFT, now, actor)
+
+
+def _recompose(ctx: ServiceContext, uow: UnitOfWork, ticket: Ticket, actor: str) -> None:
+    """Re-render subject and body of a not yet submitted ticket after a change."""
+    if ticket.status not in UNSENT:
+        return
+    shop = uow.shops.get(ticket.shop_id)
+    draft = draft_from_ticket(ticket, shop.name if shop else "")
+    appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today())
+    ticket.subject, ticket.body = appeal.subject, appeal.body
+    ticket.channel_id = appeal.channel.id
+    ticket.urgent = is_urgent(ctx, draft)
+    refresh_readiness(ticket, appeal, ctx.clock.now(), actor)
+
+
+def add_linked_ticket(
+    ctx: ServiceContext,
+    uow: UnitOfWork,
+    parent: Ticket,
+    appeal: Appeal,
+    kind: str,
+    identifiers: Sequence[Identifier],
+    attachments: Sequence[Attachment],
+    urgent: bool | None = None,
+    actor: str | None = None,
+) -> Ticket:
+    """Add a ticket that continues ``parent`` (a follow-up or a claim) and note it on the
+    parent. The caller commits the unit of work."""
+    actor = actor or ctx.actor
+    now = ctx.clock.now()
+    ticket = Ticket(
+        shop_id=parent.shop_id,
+        marketplace=parent.marketplace,
+        category=parent.category,
+        subject=appeal.subject,
+        body=appeal.body,
+        description=parent.description,
+        created_at=now,
+        updated_at=now,
+        event_date=parent.event_date,
+        status=Status.READY,
+        channel_id=parent.channel_id,
+        urgent=parent.urgent if urgent is None else urgent,
+        parent_id=parent.id,
+        amount_claimed=parent.amount_claimed,
+        identifiers=list(identifiers),
+        attachments=[
+            Attachment(a.sha256, a.filename, a.size, a.media_type, now) for a in attachments
+        ],
+        events=[Event("created", now, actor, "", "ready", f"{kind} of {parent.id}")],
+    )
+    uow.tickets.add(ticket)
+    parent.events.append(Event(kind, now, actor, "", str(ticket.id)))
+    parent.updated_at = now
+    uow.tickets.save(parent)
+    return ticket
+
+
+def follow_up(ctx: ServiceContext, principal: Principal, ticket_id: int) -> OpenedTicket:
+    """Draft a follow-up linked to the ticket, referencing its external number."""
+    with ctx.uow() as uow:
+        parent = access.editable_ticket(uow, principal, ticket_id)
+        if not parent.external_id or parent.submitted_at is None:
+            raise UserInputError("follow_up_needs_submission", ticket_id=ticket_id)
+        shop = uow.shops.get(parent.shop_id)
+        draft = draft_from_ticket(parent, shop.name if shop else "", vague=False)
+        extra = {
+            "external_id": parent.external_id,
+            "first_submitted": ctx.clock.local(parent.submitted_at).strftime("%d.%m.%Y"),
+            "parent_subject": parent.subject,
+        }
+        appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra)
+        ticket = add_linked_ticket(
+            ctx, uow, parent, appeal, "follow_up", parent.identifiers, parent.attachments,
+            actor=principal.login,
+        )  # fmt: skip
+        uow.commit()
+        return OpenedTicket(ticket, appeal)

@@ -1,0 +1,74 @@
+"""What a person types, read the same way on every surface (CLI flags, page forms, API
+bodies): dates, amounts of money and identifiers. A value that cannot be read raises an error
+naming the field, so each surface explains it in its own way.
+
+Dates are read by the triage date reader (``domain/triage/dates.py``): «2026-02-01»,
+«01.02.2026», «01.02.26», «1 февраля 2026» all mean the same day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError
+from mpdesk.domain.identifiers import (
+    Identifier,
+    IdType,
+    identifier_problem,
+    normalize_amount,
+    parse_identifier,
+)
+from mpdesk.domain.triage.dates import find_absolute
+from mpdesk.services.context import ServiceContext
+
+#: larger sums do not fit the journal's money column and are surely typos
+MAX_AMOUNT = Decimal("1000000000000")
+
+
+def parse_date(ctx: ServiceContext, raw: str | None, field: str = "event_date") -> date | None:
+    """A whole field that is one date, or None when it is empty."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    if len(text) <= 40 and ctx.triage is not None:
+        mentions = find_absolute(text, ctx.clock.today(), ctx.triage.lexicon().dates)
+        whole = [m.value for m in mentions if m.start == 0 and m.stop == len(text) and m.value]
+        if len(whole) == 1:
+            return whole[0]
+    raise InvalidDateError("invalid_date", field=field, value=text[:40])
+
+
+def parse_amount(raw: str, field: str = "amount") -> str:
+    """Roubles as a decimal string («1 250,50» → ``"1250.50"``)."""
+    try:
+        value = normalize_amount(raw)
+    except ValueError as exc:
+        raise IdentifierFormatError(field, raw, "amount") from exc
+    if Decimal(value) >= MAX_AMOUNT:
+        raise IdentifierFormatError(field, raw, "amount")
+    return value
+
+
+def parse_identifiers(
+    marketplace: str, pairs: Iterable[tuple[IdType, str]], fields: dict[IdType, str] | None = None
+) -> list[Identifier]:
+    """Normalise and check identifiers (empty values are skipped, repeats dropped); a bad one
+    raises ``IdentifierFormatError`` naming its field (``fields``, else the type's id)."""
+    names = fields or {}
+    result: list[Identifier] = []
+    for id_type, raw in pairs:
+        if not raw.strip():
+            continue
+        field = names.get(id_type, id_type.value)
+        if id_type is IdType.AMOUNT:
+            ident = Identifier(id_type, parse_amount(raw, field))
+        else:
+            problem = identifier_problem(marketplace, id_type, raw)
+            if problem is not None:
+                raise IdentifierFormatError(field, raw, problem)
+            ident = parse_identifier(id_type, raw)
+        if ident not in result:
+            result.append(ident)
+    return result
