@@ -16,6 +16,7 @@ from mpdesk.adapters.db.migrate import upgrade
 from mpdesk.adapters.db.tables import messages, shops, tickets
 from mpdesk.adapters.db.tables_audit import audit_files, findings
 from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.audit.findings import FindingKind, shop_finding_id
 from mpdesk.services.audit import audit_reports
 from mpdesk.services.findings import list_findings
@@ -37,7 +38,7 @@ def hostile_shipment_list(tmp_path: Path) -> Path:
 def amounts(app: App, shop_id: int) -> dict[tuple[str, str], Decimal | None]:
     return {
         (s.finding.kind.value, s.finding.keys.get("barcode", "")): s.finding.amount
-        for s in list_findings(app.ctx)
+        for s in list_findings(app.ctx, LOCAL_OWNER)
         if s.shop_id == shop_id
     }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.cli import run
 
 from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.services.audit import audit_reports
 from mpdesk.services.findings import draft_appeals
 
@@ -68,7 +69,7 @@ def test_a_currency_column_of_a_table(tmp_path: Path, cli_env: Path) -> None:
 def test_an_appeal_in_another_currency_claims_no_roubles(app: App, tmp_path: Path) -> None:
     result = audit_reports(app.ctx, [kgs_report(tmp_path)], save=True)
     fine = next(f for f in result.findings if f.kind.value == "penalty")
-    (appeal,) = draft_appeals(app.ctx, [fine.id])
+    (appeal,) = draft_appeals(app.ctx, LOCAL_OWNER, [fine.id])
     assert appeal.ticket.amount_claimed is None
     assert "250,00\u00a0KGS" in appeal.ticket.body
     saved = audit_reports(app.ctx, [kgs_report(tmp_path)], save=True)
