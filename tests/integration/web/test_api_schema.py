@@ -54,3 +54,16 @@ def test_api_conforms_to_its_schema(world: World) -> None:
         except Exception as exc:
             where = f"{operation.method.upper()} {operation.path} ({mode.value})"
             raise AssertionError(f"{where}: {exc}") from exc
+
+
+def test_the_schema_lists_the_ids_the_api_accepts(world: World) -> None:
+    kb = world.wctx.ctx.kb
+    schema = world.client().get("/api/openapi.json").json()
+    create = schema["components"]["schemas"]["TicketCreate"]["properties"]
+    assert create["marketplace"]["enum"] == sorted(kb.marketplaces)
+    assert create["category"]["enum"] == sorted(kb.categories)
+    params = {p["name"]: p for p in schema["paths"]["/api/v1/tickets"]["get"]["parameters"]}
+    assert sorted(kb.categories) in [b.get("enum") for b in params["category"]["schema"]["anyOf"]]
+    client = world.api_client(world.admin_token)
+    unknown = client.post("/api/v1/tickets", json={"marketplace": "wb", "category": "nope"})
+    assert unknown.status_code == 422  # what the schema now says

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from mpdesk import __version__
 from mpdesk.bootstrap import App, web_context
+from mpdesk.entrypoints.api.openapi import declare_known_ids
 from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.errors import install_error_handlers, too_large_body
 from mpdesk.entrypoints.web.navigation import NavItem
@@ -88,6 +89,7 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
         too_large=too_large_body(wctx.ctx.kb.messages, app.settings.max_attachment_mb),
     )
     install_error_handlers(api)
+    declare_known_ids(api, wctx.ctx.kb)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.include_router(api_router)
 
