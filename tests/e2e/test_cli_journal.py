@@ -291,3 +291,19 @@ def test_config_show_masks_secrets(cli_env: Path, monkeypatch: pytest.MonkeyPatc
     assert data["MPDESK_SECRET_KEY"] == "***"
     assert "pw" not in json.dumps(data)
     assert data["MPDESK_HOME"] == str(cli_env)
+
+
+def test_wizard_asks_which_of_two_categories_when_triage_is_unsure(cli_env: Path) -> None:
+    # lost on the way to the warehouse and not paid for: delivery or money
+    text = "Товар потерялся при доставке на склад, компенсации нет"
+    answers = "\n".join(["2", *[""] * 7, "y"])  # the second of two; skip the rest; save
+    result = run("new", "-m", "wb", "--text", text, "--interactive", stdin=answers + "\n")
+    assert result.code == 0, result.stderr
+    assert "Это скорее " in result.stderr
+    assert "О чём обращение?" not in result.stderr  # not the whole list: the two best
+    first = result.stderr.split("Это скорее ", 1)[1]
+    assert "1. " in first and "2. " in first
+    shown = run("show", "1", "--json").json()
+    assert shown["category"] in {"logistics", "finance"}
+    second = first.split("2. ", 1)[1].split("(", 2)[1].split(")", 1)[0]
+    assert shown["category"] == second

@@ -23,6 +23,11 @@ class Suggestion:
     channel: str | None = None
     missing: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
+    #: unsure between ``category`` and ``alternatives[0]``: the person chooses («Это скорее…»)
+    needs_confirmation: bool = False
+    alternatives: list[str] = field(default_factory=list)
+    question: str = ""
+    urgent: bool = False
 
 
 def suggest(
@@ -46,4 +51,8 @@ def suggest(
         channel=result.channel or None,
         missing=list(result.missing),
         questions=list(result.questions),
+        needs_confirmation=result.needs_confirmation,
+        alternatives=[c for c in result.category_alternatives if c in ctx.kb.categories],
+        question=result.confirmation_question,
+        urgent=result.urgent,
     )

@@ -357,6 +357,10 @@ def triage(request: Request, principal: PrincipalDep, body: s.TriageRequest) -> 
         "channel": found.channel,
         "missing": found.missing or (appeal["missing"] if appeal else []),
         "questions": found.questions or (appeal["questions"] if appeal else []),
+        "needs_confirmation": found.needs_confirmation,
+        "category_alternatives": found.alternatives,
+        "confirmation_question": found.question,
+        "urgent": found.urgent,
         "appeal": appeal,
     }
 

@@ -216,6 +216,15 @@ class TriagePublic(BaseModel):
     channel: str | None
     missing: list[str]
     questions: list[str]
+    needs_confirmation: bool = Field(
+        description="The engine is unsure between `category` and the first alternative: ask "
+        "the person (`confirmation_question`) and take their answer as the category."
+    )
+    category_alternatives: list[str] = Field(
+        description="Other likely categories, most likely first (the triage contract's ids)."
+    )
+    confirmation_question: str = Field(description="The question to ask when unsure (Russian).")
+    urgent: bool = Field(description="The problem needs action now (a blocked cabinet, …).")
     appeal: AppealPreviewPublic | None = Field(
         description="The appeal composed from the result, when marketplace and category are known."
     )

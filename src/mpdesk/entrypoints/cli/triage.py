@@ -230,7 +230,12 @@ def prefill(ctx: Any, answers: Any) -> None:
         answers.marketplace = result.marketplace
         name = ctx.kb.marketplaces[result.marketplace].name_ru
         answers.prefilled.append(m("triage_marketplace", value=name))
-    if answers.category is None and result.category in ctx.kb.categories:
+    alternatives = [c for c in result.category_alternatives if c in ctx.kb.categories]
+    unsure = result.needs_confirmation and bool(alternatives)
+    if answers.category is None and unsure and result.category in ctx.kb.categories:
+        answers.category_choice = (result.category, alternatives[0])  # the person chooses
+        answers.category_question = result.confirmation_question
+    elif answers.category is None and result.category in ctx.kb.categories:
         answers.category = result.category
         label = ctx.kb.categories[result.category].label_ru
         answers.prefilled.append(m("triage_category", value=label))

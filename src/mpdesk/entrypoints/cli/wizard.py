@@ -34,6 +34,9 @@ class Answers:
     attachments: list[Path] = field(default_factory=list)
     vague: bool | None = None  # set by triage (mpdesk new --text)
     prefilled: list[str] = field(default_factory=list)  # summary lines of what triage filled
+    #: triage was unsure between two categories: the wizard asks this question about them
+    category_choice: tuple[str, str] | None = None
+    category_question: str = ""
 
 
 def _choose(console: Console, title: str, options: dict[str, str]) -> str:
@@ -93,6 +96,14 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
         answers.marketplace = _choose(
             console, "Маркетплейс:", {m.id: m.name_ru for m in ctx.kb.marketplaces.values()}
         )
+    if answers.category is None and answers.category_choice is not None:
+        mp = answers.marketplace
+        answers.category = _choose(
+            console,
+            answers.category_question,
+            {c: ctx.kb.categories[c].wording.get(mp, ctx.kb.categories[c].label_ru)
+             for c in answers.category_choice},
+        )  # fmt: skip
     if answers.category is None:
         mp = answers.marketplace
         answers.category = _choose(

@@ -107,7 +107,7 @@ def analyze(request: Request, form: FormDep) -> Response:
     found = live_triage.suggest(ctx, values["text"], hint, _attachment_names(values))
     if found.marketplace:
         values["marketplace"] = found.marketplace
-    if found.category:
+    if found.category and not found.needs_confirmation:  # unsure: the person chooses
         values["category"] = found.category
     if found.event_date:
         values["event_date"] = found.event_date.isoformat()

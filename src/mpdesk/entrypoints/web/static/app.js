@@ -35,6 +35,15 @@
     }
   });
 
+  // «Это скорее … или …?»: the person's answer becomes the category, and the preview follows
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-choose-category]");
+    var select = document.getElementById("category");
+    if (!button || !select) { return; }
+    select.value = button.getAttribute("data-choose-category");
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
   function listFiles(input) {
     var list = document.getElementById("file-list");
     var names = document.getElementById("attachment_names");
