@@ -51,9 +51,9 @@ def cmd_answer(
         _run_jsonl()
         return
     from mpdesk.domain.errors import UnknownValueError
-    from mpdesk.services.user_input import parse_date
     from mpdesk.services.answer_reading import marketplace_names, next_step_for
     from mpdesk.services.answer_reading import read_support_answer as read
+    from mpdesk.services.user_input import parse_date
 
     ctx = current_ctx(with_journal=False)
     names = marketplace_names(ctx)
