@@ -26,7 +26,7 @@ from mpdesk.domain.tickets import Attachment, Status, Ticket
 from mpdesk.services import journal
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports import Shop, TicketFilter, UnitOfWork
+from mpdesk.services.ports import BlobStream, Shop, TicketFilter, UnitOfWork
 from mpdesk.services.recent import RecentCache
 
 #: the journal shows «more than N» instead of counting millions of rows on every page
@@ -146,7 +146,8 @@ def get_editable(ctx: ServiceContext, principal: Principal, ticket_id: int) -> T
 
 def get_attachment(
     ctx: ServiceContext, principal: Principal, ticket_id: int, attachment_id: int
-) -> tuple[Attachment, Path]:
+) -> tuple[Attachment, BlobStream]:
+    """The attachment and an open stream of its content (the caller closes it)."""
     ticket = get_visible(ctx, principal, ticket_id)
     for att in ticket.attachments:
         if att.id == attachment_id:

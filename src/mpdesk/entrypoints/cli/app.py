@@ -42,7 +42,17 @@ def _register_optional() -> None:
     """Commands of optional parts register here when their modules exist."""
     import importlib
 
-    for name in ("config", "triage", "audit", "web", "deadlines", "stats", "users"):
+    for name in (
+        "config",
+        "triage",
+        "audit",
+        "web",
+        "deadlines",
+        "stats",
+        "users",
+        "evidence",
+        "backup",
+    ):
         try:
             module = importlib.import_module(f"mpdesk.entrypoints.cli.{name}")
         except ModuleNotFoundError as exc:
