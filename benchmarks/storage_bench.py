@@ -38,6 +38,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    """Resident memory now (the peak alone could hide growth below an earlier peak)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1024 / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=200)
@@ -58,7 +64,7 @@ def main() -> None:
         warm = Path(tmp) / "warm.jpg"
         warm.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(1024))
         store.open(store.put(warm).sha256).close()  # imports, connection pool, first request
-        baseline = peak_rss_mb()
+        baseline, rss_before = peak_rss_mb(), rss_mb()
 
         shas, started = [], time.perf_counter()
         for _ in range(args.files):
@@ -76,7 +82,7 @@ def main() -> None:
             finally:
                 stream.close()
         download_s = time.perf_counter() - started
-        after_download = peak_rss_mb()
+        after_download, rss_after = peak_rss_mb(), rss_mb()
 
     total_mb = args.files * size / 1024 / 1024
     assert read == args.files * size
@@ -93,6 +99,8 @@ def main() -> None:
         "peak_rss_baseline_mb": round(baseline, 1),
         "peak_rss_growth_upload_mb": round(after_upload - baseline, 1),
         "peak_rss_growth_total_mb": round(after_download - baseline, 1),
+        "rss_before_mb": round(rss_before, 1),
+        "rss_after_mb": round(rss_after, 1),
         "server": "moto (server mode, own process, loopback)",
         "python": platform.python_version(),
         "cpus": os.cpu_count(),

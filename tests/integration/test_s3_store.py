@@ -20,12 +20,13 @@ from tests.s3_server import ACCESS_KEY, SECRET_KEY
 from tests.web_support import build_world
 
 from mpdesk.adapters.s3_store import S3FileStore
-from mpdesk.bootstrap import App, bootstrap, evidence_index
+from mpdesk.bootstrap import App, bootstrap, evidence_index, journal_snapshot
 from mpdesk.config import Settings
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import AttachmentError, StorageError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.services import journal
+from mpdesk.services.backup import create_backup, restore_backup
 from mpdesk.services.bundle import build_bundle
 from mpdesk.services.evidence import sweep_evidence
 
@@ -223,3 +224,41 @@ def test_bundle_and_api_download_stream_from_s3(s3_app: App, tmp_path: Path) -> 
     dest = tmp_path / "out" / "bundle.zip"
     manifest = build_bundle(s3_app.ctx, world.ticket_a, dest)
     assert [f["sha256"] for f in manifest["files"]][1:] == [hashlib.sha256(photo).hexdigest()]  # type: ignore[index]
+
+
+def test_backup_streams_evidence_from_one_bucket_and_restores_into_another(
+    home: Path, s3_endpoint: str, s3_bucket: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        home=home,
+        now=FROZEN_NOW,
+        kb_dir=home / "knowledge",
+        evidence_store="s3",
+        s3_endpoint_url=s3_endpoint,
+        s3_bucket=s3_bucket,
+        s3_access_key_id=ACCESS_KEY,
+        s3_secret_access_key=SECRET_KEY,
+    )
+    application = bootstrap(settings)
+    photo = make_jpeg(tmp_path / "box.jpg")
+    journal.open_ticket(application.ctx, _draft(), [photo])
+    archive = tmp_path / "copy.tar"
+    summary = create_backup(
+        application.ctx.files,
+        journal_snapshot(settings),
+        None,
+        archive,
+        application.ctx.clock.now(),
+        "test",
+    )
+    assert application.engine is not None
+    application.engine.dispose()
+    assert (summary.tickets, summary.files) == (1, 1)
+    _raw(s3_endpoint).create_bucket(Bucket=f"{s3_bucket}-copy")
+    target = _store(s3_endpoint, f"{s3_bucket}-copy")
+    new_home = tmp_path / "restored"
+    restore_backup(archive, new_home / "mpdesk.db", new_home / "secret_key", target, True)
+    sha = hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert [b.sha256 for b in target.list_blobs()] == [sha]
+    assert _read_all(target, sha) == photo.read_bytes()
+    assert (new_home / "mpdesk.db").stat().st_size > 0

@@ -31,6 +31,7 @@ MANIFEST = "manifest.json"
 DATABASE = "mpdesk.db"
 SECRET_KEY = "secret_key"
 CHUNK = 1 << 20
+MAX_MANIFEST = 512 * 1024 * 1024  # about two million members
 
 #: copies the live journal into the given path; returns the number of tickets in the copy
 Snapshot = Callable[[Path], int]
@@ -126,7 +127,9 @@ def check_backup(archive: Path) -> dict[str, Any]:
             fh = tar.extractfile(info)
             assert fh is not None
             if info.name == MANIFEST:
-                manifest = _manifest(archive, fh.read(16 * CHUNK))
+                if info.size > MAX_MANIFEST:
+                    raise BackupError("backup_not_archive", archive=str(archive))
+                manifest = _manifest(archive, fh.read())
                 continue
             reader = _Hashing(fh)
             while reader.read(CHUNK):
