@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+from sqlalchemy import inspect
 from tests.conftest import make_jpeg
 
 from mpdesk.adapters.file_store import LocalFileStore
@@ -137,3 +138,11 @@ def test_sweep_spares_a_blob_stored_again_after_it_was_listed(app: App, tmp_path
     _store(app).put(photo)  # a new request stores the same content
     assert store.remove_if_stale(stored.sha256, timedelta(hours=1)) is False
     assert _read(store, stored.sha256) == photo.read_bytes()
+
+
+def test_the_reference_check_reads_an_index_of_attachments_by_sha256(app: App) -> None:
+    assert app.engine is not None
+    indexes = inspect(app.engine).get_indexes("attachments")
+    assert {"name": "ix_attachments_sha256", "columns": ["sha256"]} in [
+        {"name": i["name"], "columns": i["column_names"]} for i in indexes
+    ]
