@@ -262,3 +262,15 @@ def test_backup_streams_evidence_from_one_bucket_and_restores_into_another(
     assert [b.sha256 for b in target.list_blobs()] == [sha]
     assert _read_all(target, sha) == photo.read_bytes()
     assert (new_home / "mpdesk.db").stat().st_size > 0
+
+
+def test_put_bytes_stores_once_and_reads_back(s3_endpoint: str, s3_bucket: str) -> None:
+    """The demo photo's path (``mpdesk serve --demo``) on the S3 store."""
+    store = _store(s3_endpoint, s3_bucket)
+    data = b"\x89PNG\r\n\x1a\n" + os.urandom(2048)
+    first = store.put_bytes(data, "korobka.png")
+    second = store.put_bytes(data, "korobka.png")
+    assert first.sha256 == second.sha256 == hashlib.sha256(data).hexdigest()
+    assert first.media_type == "image/png"
+    assert [b.sha256 for b in store.list_blobs()] == [first.sha256]
+    assert _read_all(store, first.sha256) == data
