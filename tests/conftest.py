@@ -109,3 +109,33 @@ def cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def make_jpeg(path: Path) -> Path:
     path.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + os.urandom(64))
     return path
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """URL of a real S3 API server (moto, own process) on loopback, one per test session;
+    the tests skip with the reason unless ``MPDESK_REQUIRE_S3=1``."""
+    from tests.s3_server import moto_server, require_s3
+
+    require_s3()
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str) -> str:
+    """A new, empty bucket for one test."""
+    import boto3
+
+    from tests.s3_server import ACCESS_KEY, SECRET_KEY
+
+    name = f"mpdesk-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name="us-east-1",
+    )
+    client.create_bucket(Bucket=name)
+    return name

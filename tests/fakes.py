@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from mpdesk.domain.errors import AttachmentError, ConcurrentEditError
 from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import Ticket
-from mpdesk.services.ports.files import StoredFile
+from mpdesk.services.ports.files import Blob, BlobStream, StoredFile
 from mpdesk.services.ports.journal import TicketFilter
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -57,13 +58,27 @@ class FakeFileStore:
         self.stored.setdefault(sha, data)
         return StoredFile(sha, len(data), "application/octet-stream", Path(filename))
 
-    def open(self, sha256: str) -> Path:
-        raise AttachmentError("attachment_missing", file=sha256)
+    def put_blob(self, sha256: str, size: int, stream: BlobStream) -> None:
+        data = stream.read()
+        assert len(data) == size and hashlib.sha256(data).hexdigest() == sha256
+        self.stored[sha256] = data
+
+    def open(self, sha256: str) -> BlobStream:
+        if sha256 not in self.stored:
+            raise AttachmentError("attachment_missing", file=sha256)
+        return io.BytesIO(self.stored[sha256])
+
+    def list_blobs(self) -> Iterator[Blob]:
+        return iter([Blob(sha, len(data)) for sha, data in sorted(self.stored.items())])
+
+    def stale_blobs(self, grace: timedelta) -> Iterator[str]:
+        return iter(sorted(self.stored) if not grace else [])
+
+    def remove_if_stale(self, sha256: str, grace: timedelta) -> bool:
+        return self.stored.pop(sha256, None) is not None
 
     def discard_pending(self) -> None:
-        for sha in self.pending:
-            self.stored.pop(sha, None)
-        self.pending.clear()
+        self.pending.clear()  # as the real stores: blobs stay until the sweep
 
     def commit_pending(self) -> None:
         self.pending.clear()

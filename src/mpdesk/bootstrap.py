@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mpdesk.adapters.answer_lexicon import AnswerKit
@@ -21,9 +23,11 @@ from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
+from mpdesk.domain.errors import BackupError, StorageError
 from mpdesk.services.context import DeadlinePorts, ServiceContext
 from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.clock import Clock
+from mpdesk.services.ports.files import EvidenceIndex, FileStore
 
 if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when it is used:
     # commands without the journal (triage, kb) start faster
@@ -57,7 +61,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         kb=kb,
         renderer=renderer,
         clock=make_clock(settings),
-        files=LocalFileStore(settings.home / "files", settings.max_attachment_mb * 1024 * 1024),
+        files=make_file_store(settings),
         uow=_no_journal,
         tables=FileTableWriter(),
         triage=TriageKit(files),
@@ -65,6 +69,34 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         audit=AuditPorts(IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal),
     )
     return files, ctx
+
+
+def make_file_store(settings: Settings) -> FileStore:
+    """The evidence store: ``MPDESK_HOME/files`` by default, or an S3-compatible bucket."""
+    max_bytes = settings.max_attachment_mb * 1024 * 1024
+    if settings.evidence_store == "s3":
+        from mpdesk.adapters.s3_store import S3FileStore  # boto3 loads only when used
+
+        if not settings.s3_bucket:
+            raise StorageError("evidence_store_no_bucket")
+        return S3FileStore(
+            settings.s3_endpoint_url,
+            settings.s3_bucket,
+            settings.s3_access_key_id,
+            settings.s3_secret_access_key.get_secret_value(),
+            settings.s3_region,
+            settings.s3_prefix,
+            max_bytes,
+        )
+    return LocalFileStore(settings.home / "files", max_bytes)
+
+
+def evidence_index(app: App) -> EvidenceIndex:
+    """The journal's view of which blobs are referenced (for the sweep)."""
+    from mpdesk.adapters.db.evidence import SqlEvidenceIndex
+
+    assert app.engine is not None, "the sweep needs the journal"
+    return SqlEvidenceIndex(app.engine)
 
 
 def _no_journal() -> SqlUnitOfWork:
@@ -104,14 +136,13 @@ def web_context(app: App) -> WebContext:
     from mpdesk.services.accounts import AccountPolicy, WebContext
 
     assert app.engine is not None, "the web app needs the journal"
-    settings, engine = app.settings, app.engine
-    max_bytes = settings.max_attachment_mb * 1024 * 1024
+    settings, engine, files = app.settings, app.engine, app.ctx.files
     return WebContext(
         ctx=app.ctx,
         accounts=partial(SqlAccountsUnitOfWork, engine),
         hasher=Argon2PasswordHasher(),
         stats=SqlJournalStats(engine),
-        new_file_store=partial(LocalFileStore, settings.home / "files", max_bytes),
+        new_file_store=lambda: files,  # stores keep no per-request state: one is shared
         policy=AccountPolicy(
             session_hours=settings.session_hours,
             login_max_attempts=settings.login_max_attempts,
@@ -188,3 +219,21 @@ def deadline_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine
 def shipped_messages() -> dict[str, str]:
     """The shipped message catalogue alone: used when the knowledge base cannot load."""
     return KnowledgeFiles(None)._messages({})
+
+
+def journal_paths(settings: Settings) -> tuple[Path, Path]:
+    """The SQLite journal's file and the secret key file (backups and restores); a
+    PostgreSQL journal is backed up with its own tools (``backup_needs_sqlite``)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        raise BackupError("backup_needs_sqlite")
+    return Path(url.database), settings.home / "secret_key"
+
+
+def journal_snapshot(settings: Settings) -> Callable[[Path], int]:
+    """SQLite's online backup of the journal into a given file (consistent while it runs)."""
+    from mpdesk.adapters.db.sqlite_backup import snapshot_sqlite
+
+    return partial(snapshot_sqlite, journal_paths(settings)[0])

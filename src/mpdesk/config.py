@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -112,6 +113,35 @@ class Settings(BaseSettings):
         default=True,
         description="Run the reminder job in the background of mpdesk serve (false, or "
         "mpdesk serve --no-remind: run mpdesk remind from cron instead).",
+    )
+
+    # --- evidence store (issue 16): the local directory, or an S3-compatible bucket ---
+    evidence_store: Literal["local", "s3"] = Field(
+        default="local",
+        description="Where evidence files are kept: local (MPDESK_HOME/files) or s3 (an "
+        "S3-compatible bucket: MinIO, Yandex Object Storage, Ceph, AWS).",
+    )
+    s3_endpoint_url: str = Field(
+        default="",
+        description="S3 API address, e.g. https://storage.yandexcloud.net "
+        "(empty: AWS S3 of MPDESK_S3_REGION).",
+    )
+    s3_bucket: str = Field(default="", description="Bucket of the evidence files (must exist).")
+    s3_region: str = Field(
+        default="us-east-1", description="Region of the bucket (Yandex: ru-central1)."
+    )
+    s3_access_key_id: str = Field(default="", description="Access key id of the bucket.")
+    s3_secret_access_key: SecretStr = Field(
+        default=SecretStr(""), description="Secret access key of the bucket."
+    )
+    s3_prefix: str = Field(
+        default="evidence/", description="Key prefix of the evidence files in the bucket."
+    )
+    evidence_grace_hours: float = Field(
+        default=24,
+        gt=0,
+        description="mpdesk evidence sweep leaves files stored within this many hours "
+        "(longer than any request), referenced or not.",
     )
 
     @field_validator("kb_dir", "now", mode="before")

@@ -73,7 +73,8 @@ def test_drafting_makes_one_appeal_per_supply_and_per_report_and_kind(app: App) 
     assert str(acceptance.deadline) == "2026-11-20"
     (attachment,) = acceptance.ticket.attachments
     evidence = app.ctx.files.open(attachment.sha256)
-    assert evidence.read_bytes()[:2] == b"PK"
+    assert evidence.read(2) == b"PK"
+    evidence.close()
     tickets = journal.list_tickets(app.ctx, OWNER, TicketFilter())
     assert len(tickets) == 4
     note = journal.get_ticket(app.ctx, OWNER, acceptance.ticket.id or 0).messages[0].body

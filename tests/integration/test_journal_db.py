@@ -54,7 +54,9 @@ def test_full_lifecycle_round_trips_through_the_database(app: App, tmp_path: Pat
     assert [m.direction.value for m in t.messages] == ["out", "in", "note"]
     assert [i.value for i in t.identifiers] == ["24567891", "1234.50"]
     assert t.attachments[0].media_type == "image/jpeg"
-    assert ctx.files.open(t.attachments[0].sha256).is_file()
+    stream = ctx.files.open(t.attachments[0].sha256)
+    assert stream.read(3) == b"\xff\xd8\xff"
+    stream.close()
     statuses = [(e.from_value, e.to_value) for e in t.events if e.kind == "status"]
     assert statuses == [
         ("draft", "ready"),

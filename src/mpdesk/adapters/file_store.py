@@ -1,22 +1,32 @@
-"""Content-addressed file store under ``MPDESK_HOME/files`` (deduplicated by sha256).
+"""Content-addressed file store under ``MPDESK_HOME/files`` (deduplicated by sha256), and the
+checks every store runs on an incoming file (size, sniffed type, hash).
 
-Files written during a use case are *pending* until ``commit_pending``; ``discard_pending``
-removes those that did not exist before, so a failed command leaves the store as it was.
+A put never deletes and a failed use case leaves its blobs: a concurrent request may have
+committed a row that references the same content. A put of existing content refreshes the
+blob's mtime; the sweep (``services/evidence.py``) deletes only blobs that no committed
+attachment references and that nobody stored within the grace period (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
+import time
+import uuid
 import zipfile
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
-from mpdesk.domain.errors import AttachmentError
+from mpdesk.domain.errors import AttachmentError, StorageError
 from mpdesk.domain.filetypes import Sniffed, is_confirmed, sniff
-from mpdesk.services.ports.files import StoredFile
+from mpdesk.services.ports.files import Blob, BlobStream, StoredFile
 
 HEAD_BYTES = 8192
+CHUNK = 1 << 20
 #: a zip whose members unpack to more than this is refused (zip bomb)
 MAX_UNPACKED = 512 * 1024 * 1024
 MAX_RATIO = 200
@@ -42,80 +52,145 @@ def sniff_path(path: Path, max_unpacked: int = MAX_UNPACKED) -> Sniffed:
     return sniff(head, members)
 
 
+def inspect_file(path: Path, max_bytes: int) -> StoredFile:
+    """Check an incoming file: exists, within ``max_bytes``, sniffed type confirmed by its
+    name; returns its sha256, size and media type."""
+    if not path.exists():
+        raise AttachmentError("attachment_missing", file=str(path))
+    if not path.is_file():
+        raise AttachmentError("attachment_not_file", file=str(path))
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise AttachmentError(
+                "attachment_too_large",
+                file=str(path),
+                size_mb=f"{size / 1024 / 1024:.1f}",
+                limit_mb=max_bytes // (1024 * 1024),
+            )
+        sniffed = sniff_path(path)
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(CHUNK), b""):
+                digest.update(chunk)
+    except PermissionError as exc:
+        raise AttachmentError("attachment_unreadable", file=str(path)) from exc
+    if not is_confirmed(path.name, sniffed):
+        raise AttachmentError(
+            "attachment_type_refused", file=str(path), media_type=sniffed.media_type
+        )
+    return StoredFile(digest.hexdigest(), size, sniffed.media_type, path)
+
+
+def is_sha256(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
+
+
 class LocalFileStore:
     def __init__(self, root: Path, max_bytes: int = 20 * 1024 * 1024) -> None:
         self.root = root
         self.max_bytes = max_bytes
-        self._pending: list[Path] = []
 
     def _target(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def inspect(self, path: Path) -> StoredFile:
-        if not path.exists():
-            raise AttachmentError("attachment_missing", file=str(path))
-        if not path.is_file():
-            raise AttachmentError("attachment_not_file", file=str(path))
-        try:
-            size = path.stat().st_size
-            if size > self.max_bytes:
-                raise AttachmentError(
-                    "attachment_too_large",
-                    file=str(path),
-                    size_mb=f"{size / 1024 / 1024:.1f}",
-                    limit_mb=self.max_bytes // (1024 * 1024),
-                )
-            sniffed = sniff_path(path)
-            digest = hashlib.sha256()
-            with path.open("rb") as fh:
-                for chunk in iter(lambda: fh.read(1 << 20), b""):
-                    digest.update(chunk)
-        except PermissionError as exc:
-            raise AttachmentError("attachment_unreadable", file=str(path)) from exc
-        if not is_confirmed(path.name, sniffed):
-            raise AttachmentError(
-                "attachment_type_refused", file=str(path), media_type=sniffed.media_type
-            )
-        return StoredFile(digest.hexdigest(), size, sniffed.media_type, path)
+        return inspect_file(path, self.max_bytes)
 
     def put(self, path: Path) -> StoredFile:
         info = self.inspect(path)
         target = self._target(info.sha256)
-        if not target.exists():
-            self._write_atomic(target, path.read_bytes())
+        if not _refresh(target):
+            with path.open("rb") as src:
+                self._write_atomic(target, src, info.sha256, info.size)
         return StoredFile(info.sha256, info.size, info.media_type, target)
 
     def put_bytes(self, data: bytes, filename: str) -> StoredFile:
         sha = hashlib.sha256(data).hexdigest()
         target = self._target(sha)
-        if not target.exists():
-            self._write_atomic(target, data)
+        if not _refresh(target):
+            self._write_atomic(target, io.BytesIO(data), sha, len(data))
         return StoredFile(sha, len(data), sniff(data[:HEAD_BYTES]).media_type, target)
 
-    def _write_atomic(self, target: Path, data: bytes) -> None:
+    def put_blob(self, sha256: str, size: int, stream: BlobStream) -> None:
+        target = self._target(sha256)
+        if not is_sha256(sha256):
+            raise StorageError("evidence_integrity", sha256=sha256)
+        self._write_atomic(target, stream, sha256, size)
+
+    def _write_atomic(self, target: Path, src: BlobStream, sha256: str, size: int) -> None:
+        """Copy ``src`` into a temp file beside ``target``, check its size and hash, rename."""
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
+            digest, written = hashlib.sha256(), 0
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    digest.update(chunk)
+                    written += len(chunk)
+                    fh.write(chunk)
                 fh.flush()
                 os.fsync(fh.fileno())
+            if written != size or digest.hexdigest() != sha256:
+                raise StorageError("evidence_integrity", sha256=sha256)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self._pending.append(target)
 
-    def open(self, sha256: str) -> Path:
+    def open(self, sha256: str) -> BinaryIO:
+        try:
+            return self._target(sha256).open("rb")
+        except (FileNotFoundError, IsADirectoryError) as exc:
+            raise AttachmentError("attachment_missing", file=sha256) from exc
+
+    def list_blobs(self) -> Iterator[Blob]:
+        for path in sorted(self.root.glob("??/??/*")):
+            if is_sha256(path.name):
+                try:
+                    yield Blob(path.name, path.stat().st_size)
+                except FileNotFoundError:
+                    continue
+
+    def stale_blobs(self, grace: timedelta) -> Iterator[str]:
+        limit = time.time() - grace.total_seconds()
+        for blob in self.list_blobs():
+            try:
+                if self._target(blob.sha256).stat().st_mtime < limit:
+                    yield blob.sha256
+            except FileNotFoundError:
+                continue
+
+    def remove_if_stale(self, sha256: str, grace: timedelta) -> bool:
+        """Rename the blob aside, then look at its mtime again: a put that refreshed it
+        before the rename is seen and the blob goes back; a put after the rename finds no
+        blob and writes it anew. Only then is the renamed copy deleted."""
         target = self._target(sha256)
-        if not target.is_file():
-            raise AttachmentError("attachment_missing", file=sha256)
-        return target
+        limit = time.time() - grace.total_seconds()
+        aside = target.with_name(f".sweep-{sha256}-{uuid.uuid4().hex}")
+        try:
+            if target.stat().st_mtime >= limit:
+                return False
+            os.rename(target, aside)
+        except FileNotFoundError:
+            return False
+        if aside.stat().st_mtime >= limit:
+            os.replace(aside, target)
+            return False
+        aside.unlink()
+        return True
 
     def discard_pending(self) -> None:
-        for path in self._pending:
-            path.unlink(missing_ok=True)
-        self._pending.clear()
+        """Nothing to undo: blobs stay until the sweep finds them unreferenced."""
 
     def commit_pending(self) -> None:
-        self._pending.clear()
+        """Nothing to do: a stored blob is final."""
+
+
+def _refresh(target: Path) -> bool:
+    """Mark an existing blob as just stored (its mtime); False when there is none."""
+    try:
+        os.utime(target)
+    except FileNotFoundError:
+        return False
+    return True

@@ -18,6 +18,8 @@ MpdeskError
  ├── ForbiddenError                 the role does not allow the action (web 403)
  ├── TooManyAttemptsError           login throttled (web 429)
  ├── NotificationError              a reminder digest could not be delivered (SMTP, Telegram)
+ ├── StorageError                   the evidence store is unreachable or a blob fails its check
+ ├── BackupError                    a backup archive cannot be written, checked or restored
  └── KnowledgeBaseError             the knowledge base is invalid (file, key path, problem)
 """
 
@@ -144,3 +146,18 @@ class NotificationError(MpdeskError):
 
     def __init__(self, channel: str, problem: str) -> None:
         super().__init__(channel=channel, problem=problem)
+
+
+class StorageError(MpdeskError):
+    """The evidence store failed: unreachable (``evidence_store_unavailable``: store,
+    problem) or a blob whose size or hash is not what was announced (``evidence_integrity``:
+    sha256)."""
+
+    code = "evidence_store_unavailable"
+
+
+class BackupError(UserInputError):
+    """A backup archive cannot be written, checked or restored; ``fields`` name the archive
+    (``archive``) and, where it applies, the member (``member``) or the directory."""
+
+    code = "backup_invalid"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 from mpdesk.domain.accounts import Principal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import get_ticket
+
+CHUNK = 1 << 20
 
 
 def _unique_name(name: str, taken: set[str]) -> str:
@@ -42,10 +45,10 @@ def build_bundle(
             "kind": "appeal",
         }
     ]
-    files: list[tuple[str, Path]] = []
+    files: list[tuple[str, str]] = []
     for att in ticket.attachments:
         name = "attachments/" + _unique_name(Path(att.filename).name or "file", taken)
-        files.append((name, ctx.files.open(att.sha256)))
+        files.append((name, att.sha256))
         entries.append(
             {
                 "name": name,
@@ -71,8 +74,16 @@ def build_bundle(
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("appeal.txt", appeal_bytes)
-            for name, path in files:
-                zf.write(path, name)
+            stamp = ctx.clock.local(ctx.clock.now()).timetuple()[:6]
+            for name, sha256 in files:
+                info = zipfile.ZipInfo(name, date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                stream = ctx.files.open(sha256)  # streamed: no whole file in memory
+                try:
+                    with zf.open(info, "w") as out:
+                        shutil.copyfileobj(stream, out, CHUNK)
+                finally:
+                    stream.close()
             zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
         os.replace(tmp, dest)
     except BaseException:

@@ -23,7 +23,7 @@ from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status,
 from mpdesk.services import access
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports.files import StoredFile
+from mpdesk.services.ports.files import BlobStream, StoredFile
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.shops import resolve_shop
 
@@ -219,7 +219,8 @@ def get_ticket(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Tic
 
 def get_attachment(
     ctx: ServiceContext, principal: Principal, ticket_id: int, attachment_id: int
-) -> tuple[Attachment, Path]:
+) -> tuple[Attachment, BlobStream]:
+    """The attachment and an open stream of its content (the caller closes it)."""
     ticket = get_ticket(ctx, principal, ticket_id)
     for att in ticket.attachments:
         if att.id == attachment_id:

@@ -90,6 +90,7 @@ attachments = Table(
     Column("media_type", String(120), nullable=False),
     Column("added_at", UtcDateTime, nullable=False),
     Index("ix_attachments_ticket", "ticket_id"),
+    Index("ix_attachments_sha256", "sha256"),  # the sweep asks which blobs rows reference
 )
 
 messages = Table(

@@ -21,8 +21,10 @@ from mpdesk.domain.errors import MpdeskError
 from mpdesk.entrypoints.cli import (
     answers,
     audit,
+    backup,
     config,
     deadlines,
+    evidence,
     kb,
     shops,
     stats,
@@ -47,7 +49,19 @@ cli = typer.Typer(
 )
 cli.add_typer(kb.app, name="kb")
 cli.add_typer(shops.app, name="shop")
-for module in (tickets, config, triage, answers, audit, web, deadlines, stats, users):
+for module in (
+    tickets,
+    config,
+    triage,
+    answers,
+    audit,
+    web,
+    deadlines,
+    stats,
+    users,
+    evidence,
+    backup,
+):
     module.register(cli)
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from mpdesk.domain.accounts import Principal
@@ -15,6 +17,9 @@ from mpdesk.domain.tickets import Attachment
 from mpdesk.entrypoints.web.security import ATTACHMENT_CSP
 from mpdesk.services.bundle import build_bundle
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.ports.files import BlobStream
+
+CHUNK = 1 << 16
 
 _HEADERS = {
     "x-content-type-options": "nosniff",
@@ -23,14 +28,33 @@ _HEADERS = {
 }
 
 
-def attachment_response(attachment: Attachment, path: Path) -> FileResponse:
-    return FileResponse(
-        path,
+def attachment_response(attachment: Attachment, stream: BlobStream) -> StreamingResponse:
+    """Stream a stored attachment in chunks (from the local store or the object store)."""
+    return StreamingResponse(
+        _chunks(stream),
         media_type=attachment.media_type or "application/octet-stream",
-        filename=attachment.filename,
-        content_disposition_type="attachment",
-        headers=_HEADERS,
+        headers={
+            **_HEADERS,
+            "content-disposition": content_disposition(attachment.filename),
+            "content-length": str(attachment.size),
+        },
     )
+
+
+def _chunks(stream: BlobStream) -> Iterator[bytes]:
+    try:
+        yield from iter(lambda: stream.read(CHUNK), b"")
+    finally:
+        stream.close()
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the UTF-8 name (RFC 6266), as
+    Starlette's FileResponse writes it."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'
 
 
 def bundle_response(ctx: ServiceContext, principal: Principal, ticket_id: int) -> FileResponse:

@@ -25,6 +25,7 @@ from mpdesk.domain.errors import (
     InvalidTransitionError,
     MpdeskError,
     NotFoundError,
+    StorageError,
     TooManyAttemptsError,
     UserInputError,
 )
@@ -48,6 +49,8 @@ def status_for(exc: MpdeskError) -> int:
         return 409
     if isinstance(exc, UserInputError):
         return 422
+    if isinstance(exc, StorageError):
+        return 503
     return 500
 
 

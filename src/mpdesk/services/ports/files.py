@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -12,27 +14,72 @@ class StoredFile:
     sha256: str
     size: int
     media_type: str
-    path: Path
+    path: Path  # the local file that was inspected or stored
+
+
+@dataclass(frozen=True)
+class Blob:
+    """One stored evidence blob, as listed by the store."""
+
+    sha256: str
+    size: int
+
+
+class BlobStream(Protocol):
+    """A readable stream of a stored blob; the caller closes it."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 class FileStore(Protocol):
+    """Content-addressed evidence store (sha256 keys). A put never removes anything and a
+    failed use case leaves its blobs in place: only ``remove_if_stale`` deletes, and the
+    sweep calls it for blobs no committed attachment references (docs/architecture.md)."""
+
     def inspect(self, path: Path) -> StoredFile:
         """Check a file (exists, size, sniffed type) without storing it."""
         ...
 
     def put(self, path: Path) -> StoredFile:
-        """Store a file by content (idempotent); the caller commits or discards."""
+        """Store a file by content (idempotent); an existing blob is marked fresh again."""
         ...
 
     def put_bytes(self, data: bytes, filename: str) -> StoredFile: ...
 
-    def open(self, sha256: str) -> Path: ...
+    def put_blob(self, sha256: str, size: int, stream: BlobStream) -> None:
+        """Store raw content under its hash (restore), streamed; the size and the hash are
+        checked and a mismatch stores nothing (``StorageError``)."""
+        ...
+
+    def open(self, sha256: str) -> BlobStream:
+        """A stream of the blob (``attachment_missing`` if absent); the caller closes it."""
+        ...
+
+    def list_blobs(self) -> Iterator[Blob]: ...
+
+    def stale_blobs(self, grace: timedelta) -> Iterator[str]:
+        """Blobs last stored (or re-put) more than ``grace`` ago, by the store's own clock."""
+        ...
+
+    def remove_if_stale(self, sha256: str, grace: timedelta) -> bool:
+        """Delete a blob unless it was stored or re-put within ``grace`` (re-checked at the
+        moment of deletion); True when it was deleted."""
+        ...
 
     def discard_pending(self) -> None:
-        """Remove files written since the last ``commit_pending`` that nothing references."""
+        """Called when a use case fails: blobs stay (a concurrent request may reference
+        them); the sweep removes unreferenced ones after the grace period."""
         ...
 
     def commit_pending(self) -> None: ...
+
+
+class EvidenceIndex(Protocol):
+    """Which blobs the journal's committed rows reference."""
+
+    def referenced(self, sha256s: Collection[str]) -> set[str]: ...
 
 
 class TableWriter(Protocol):
