@@ -20,7 +20,7 @@ from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import MpdeskError
 from mpdesk.domain.identifiers import Identifier, IdType
-from mpdesk.services import desk, journal
+from mpdesk.services import journal, ticket_actions
 from mpdesk.services.evidence import sweep_evidence
 from mpdesk.services.ports.journal import TicketFilter
 
@@ -38,7 +38,7 @@ def _draft(category: str = "acceptance") -> AppealDraft:
 
 
 def _ticket(app: App) -> int:
-    ticket_id = journal.open_ticket(app.ctx, _draft()).ticket.id
+    ticket_id = journal.open_ticket(app.ctx, ADMIN, _draft()).ticket.id
     assert ticket_id is not None
     return ticket_id
 
@@ -56,7 +56,7 @@ def _read(store: LocalFileStore, sha256: str) -> bytes:
 
 
 def _all_attachments_open(app: App, ticket_id: int) -> list[str]:
-    ticket = journal.get_ticket(app.ctx, ticket_id)
+    ticket = journal.get_ticket(app.ctx, ADMIN, ticket_id)
     store = _store(app)
     for att in ticket.attachments:
         assert hashlib.sha256(_read(store, att.sha256)).hexdigest() == att.sha256
@@ -71,7 +71,7 @@ def test_failed_request_keeps_the_blob_a_concurrent_request_committed(
     failing = _store(app)  # request A: stores the new content first ...
     failing.put(photo)
     committing = replace(app.ctx, files=_store(app))  # ... request B stores it too, commits
-    desk.attach(committing, ADMIN, ticket_id, [photo])
+    ticket_actions.attach(committing, ADMIN, ticket_id, [photo])
     failing.discard_pending()  # ... and A fails (409) after B's commit
     assert len(_all_attachments_open(app, ticket_id)) == 1
 
@@ -94,7 +94,7 @@ def test_parallel_identical_uploads_with_failures_keep_every_committed_file(
         ctx = replace(app.ctx, files=_store(app))  # one store per request, as in the web app
         start.wait(timeout=30)
         try:
-            journal.open_ticket(ctx, draft, [photo])
+            journal.open_ticket(ctx, ADMIN, draft, [photo])
             outcomes.append("ok")
         except MpdeskError as exc:
             outcomes.append(exc.code)
@@ -109,7 +109,7 @@ def test_parallel_identical_uploads_with_failures_keep_every_committed_file(
     assert sorted(outcomes) == ["ok"] * 8 + ["unknown_value"] * 8
     committed = [
         sha
-        for ticket in journal.list_tickets(app.ctx, TicketFilter())
+        for ticket in journal.list_tickets(app.ctx, ADMIN, TicketFilter())
         for sha in _all_attachments_open(app, ticket.id or 0)
     ]
     assert committed == [hashlib.sha256(content).hexdigest()] * 8
@@ -118,7 +118,7 @@ def test_parallel_identical_uploads_with_failures_keep_every_committed_file(
 def test_sweep_removes_only_unreferenced_stale_blobs(app: App, tmp_path: Path) -> None:
     ticket_id = _ticket(app)
     kept = make_jpeg(tmp_path / "kept.jpg")
-    desk.attach(app.ctx, ADMIN, ticket_id, [kept])
+    ticket_actions.attach(app.ctx, ADMIN, ticket_id, [kept])
     orphan = _store(app).put(make_jpeg(tmp_path / "orphan.jpg"))  # its request failed
     index = evidence_index(app)
     fresh = sweep_evidence(_store(app), index, timedelta(hours=1))

@@ -22,6 +22,7 @@ from tests.web_support import build_world
 from mpdesk.adapters.s3_store import S3FileStore
 from mpdesk.bootstrap import App, bootstrap, evidence_index, journal_snapshot
 from mpdesk.config import Settings
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import AttachmentError, StorageError
 from mpdesk.domain.identifiers import Identifier, IdType
@@ -183,7 +184,7 @@ def test_failed_request_keeps_the_object_a_concurrent_request_committed(
         s3_app.ctx, files=_store(s3_app.settings.s3_endpoint_url, s3_app.settings.s3_bucket)
     )
     failing.files.put(photo)  # request A stores the new content, request B commits it ...
-    opened = journal.open_ticket(s3_app.ctx, _draft(), [photo])
+    opened = journal.open_ticket(s3_app.ctx, LOCAL_OWNER, _draft(), [photo])
     failing.files.discard_pending()  # ... and A fails afterwards
     (att,) = opened.ticket.attachments
     assert (
@@ -194,7 +195,9 @@ def test_failed_request_keeps_the_object_a_concurrent_request_committed(
 
 def test_sweep_on_s3_removes_only_unreferenced_objects(s3_app: App, tmp_path: Path) -> None:
     store = s3_app.ctx.files
-    kept = journal.open_ticket(s3_app.ctx, _draft(), [make_jpeg(tmp_path / "kept.jpg")])
+    kept = journal.open_ticket(
+        s3_app.ctx, LOCAL_OWNER, _draft(), [make_jpeg(tmp_path / "kept.jpg")]
+    )
     orphan = store.put(make_jpeg(tmp_path / "orphan.jpg"))
     index = evidence_index(s3_app)
     assert sweep_evidence(store, index, timedelta(hours=1)).removed == []
@@ -222,7 +225,7 @@ def test_bundle_and_api_download_stream_from_s3(s3_app: App, tmp_path: Path) -> 
     with zipfile.ZipFile(io.BytesIO(bundle.content)) as zf:
         assert zf.read("attachments/коробка.jpg") == photo
     dest = tmp_path / "out" / "bundle.zip"
-    manifest = build_bundle(s3_app.ctx, world.ticket_a, dest)
+    manifest = build_bundle(s3_app.ctx, LOCAL_OWNER, world.ticket_a, dest)
     assert [f["sha256"] for f in manifest["files"]][1:] == [hashlib.sha256(photo).hexdigest()]  # type: ignore[index]
 
 
@@ -241,7 +244,7 @@ def test_backup_streams_evidence_from_one_bucket_and_restores_into_another(
     )
     application = bootstrap(settings)
     photo = make_jpeg(tmp_path / "box.jpg")
-    journal.open_ticket(application.ctx, _draft(), [photo])
+    journal.open_ticket(application.ctx, LOCAL_OWNER, _draft(), [photo])
     archive = tmp_path / "copy.tar"
     summary = create_backup(
         application.ctx.files,
