@@ -4,7 +4,7 @@ The specs live outside the repository, in shared/specs (see PROVENANCE.md). For 
 the operations the clients call plus every component they reference (transitively), unchanged,
 and record the original file's sha256. Run:
 
-    .venv/bin/python tests/connectors/specs/extract_specs.py /work/shared/specs
+    .venv/bin/python tests/connectors/specs/extract_specs.py PATH/TO/shared/specs
 """
 
 from __future__ import annotations
