@@ -8,6 +8,7 @@ The traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from typing import Any
@@ -65,14 +66,20 @@ for module in (
     module.register(cli)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
 @cli.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Показывать трассировку ошибок."),
-    version: bool = typer.Option(False, "--version", help="Версия и выход."),
+    version: bool = typer.Option(
+        False, "--version", help="Версия и выход.", is_eager=True, callback=_print_version
+    ),
 ) -> None:
-    if version:
-        typer.echo(__version__)
-        raise typer.Exit()
+    """Common options of every command."""
 
 
 def _message(code: str, fields: dict[str, Any]) -> str:
@@ -83,6 +90,37 @@ def _message(code: str, fields: dict[str, Any]) -> str:
     if code not in messages:
         return render_message(messages, "unknown_error_code", {"code": code})
     return render_message(messages, code, fields)
+
+
+#: the words of the usage line that the bundled click writes in English
+_USAGE_WORDS = (
+    ("Usage:", "usage_word"),
+    ("[OPTIONS]", "usage_options"),
+    ("COMMAND [ARGS]...", "usage_command"),
+)
+
+
+def _usage_error(exc: typer.exceptions.TyperException) -> tuple[str, dict[str, Any]]:
+    """A usage error of the command line as a catalogue code and fields: what is wrong, with
+    the argument or option named, and the command's usage line."""
+    ctx = getattr(exc, "ctx", None)
+    usage = ctx.get_usage() if ctx is not None else ""
+    for english, code in _USAGE_WORDS:
+        usage = usage.replace(english, _message(code, {}))
+    usage = usage.strip()
+    param = getattr(exc, "param", None)
+    name = param.get_error_hint() if param is not None else ""
+    kinds = [cls.__name__ for cls in type(exc).__mro__]
+    if "MissingParameter" in kinds:
+        return "usage_missing", {"name": name, "usage": usage}
+    if "NoSuchOption" in kinds:
+        return "usage_no_option", {"name": getattr(exc, "option_name", ""), "usage": usage}
+    if "BadParameter" in kinds:
+        return "usage_bad_value", {"name": name, "usage": usage}
+    quoted = re.search(r"'([^']+)'", exc.format_message())
+    if "No such command" in exc.format_message() and quoted:
+        return "usage_unknown_command", {"name": quoted.group(1), "usage": usage}
+    return "usage_error_line", {"usage": usage}
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -105,8 +143,20 @@ def main(argv: list[str] | None = None) -> None:
         if debug:
             traceback.print_exc()
         sys.exit(2)
-    except click.exceptions.Exit as exc:
+    except (click.exceptions.Exit, typer.Exit) as exc:
         sys.exit(exc.exit_code)
+    except typer.Abort:  # end of input (or Ctrl-C) at a wizard's question
+        stderr().print(_message("input_ended", {}))
+        sys.exit(2)
+    except typer.exceptions.TyperException as exc:
+        code, fields = _usage_error(exc)
+        text = _message(code, fields)
+        if _wants_json(argv):
+            sys.stdout.write(
+                dumps({"ok": False, "code": code, "message": text, "fields": fields}) + "\n"
+            )
+        stderr().print(text, markup=False)
+        sys.exit(2)
     except click.exceptions.Abort:
         stderr().print(_message("aborted", {}))
         sys.exit(130)

@@ -1,0 +1,46 @@
+"""Every usage error of the command line: a Russian message naming the argument or option and
+the command's usage line, exit code 2, no traceback (on the Typer version the lock file pins)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.cli import run
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["show"], "Не хватает аргумента 'ticket_id'. Вызов: mpdesk show"),
+        (["list", "--bogus"], "У команды нет параметра --bogus. Вызов: mpdesk list"),
+        (["show", "abc"], "Неверное значение 'ticket_id'"),
+        (["due", "--days", "0"], "Неверное значение '--days'"),
+        (["bogus"], "Нет команды «bogus»."),
+    ],
+    ids=["missing argument", "unknown option", "bad type", "out of range", "unknown command"],
+)
+def test_usage_errors_are_russian_and_exit_2(cli_env: Path, args: list[str], expected: str) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert expected in result.stderr
+    assert "Вызов: mpdesk" in result.stderr
+    assert "Traceback" not in result.stderr and "Непредвиденная" not in result.stderr
+
+
+def test_usage_error_with_json_is_a_json_error(cli_env: Path) -> None:
+    result = run("show", "abc", "--json")
+    assert result.code == 2
+    assert result.json()["code"] == "usage_bad_value"
+
+
+def test_version_prints_and_exits_0(cli_env: Path) -> None:
+    result = run("--version")
+    assert (result.code, result.stdout.strip()) == (0, "0.1.0")
+
+
+def test_end_of_input_in_the_wizard_saves_nothing_and_exits_2(cli_env: Path) -> None:
+    result = run("new", "-m", "wb", "--interactive", stdin="")
+    assert result.code == 2
+    assert "Ввод закончился" in result.stderr
+    assert run("list", "--json").json() == []
