@@ -44,3 +44,12 @@ def test_end_of_input_in_the_wizard_saves_nothing_and_exits_2(cli_env: Path) -> 
     assert result.code == 2
     assert "Ввод закончился" in result.stderr
     assert run("list", "--json").json() == []
+
+
+def test_triage_refuses_an_unknown_marketplace_and_takes_russian_names(cli_env: Path) -> None:
+    refused = run("triage", "-m", "amazon", "товар потерялся")
+    assert refused.code == 2
+    assert "«amazon»" in refused.stderr and "ozon, wb" in refused.stderr
+    for name, expected in (("ВБ", "wb"), ("озон", "ozon"), ("wb", "wb")):
+        result = run("triage", "-m", name, "товар потерялся", "--json")
+        assert (result.code, result.json()["marketplace"]) == (0, expected)

@@ -124,13 +124,6 @@ def parse_answer_line(raw: bytes, marketplaces: dict[str, str]) -> AnswerInput:
     return AnswerInput(line_id, text, subject, market)
 
 
-def marketplace_names(ctx: ServiceContext) -> dict[str, str]:
-    names = {m.id: m.id for m in ctx.kb.marketplaces.values()}
-    for market in ctx.kb.marketplaces.values():
-        names.update({synonym.lower(): market.id for synonym in market.synonyms})
-    return names
-
-
 def answer_line(ctx: ServiceContext, raw: bytes, names: dict[str, str]) -> dict[str, Any]:
     """The reading line for one input line, or ``{"id": …, "error": "…", "code": …}``.
     Never raises for bad input."""

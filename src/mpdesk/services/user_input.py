@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError
+from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError, UnknownValueError
 from mpdesk.domain.identifiers import (
     Identifier,
     IdType,
@@ -72,3 +72,25 @@ def parse_identifiers(
         if ident not in result:
             result.append(ident)
     return result
+
+
+def marketplace_names(ctx: ServiceContext) -> dict[str, str]:
+    """Every way a person names a marketplace (its id and the knowledge base's synonyms, such as
+    «ВБ» or «озон»), lower-cased, to its id."""
+    names = {m.id: m.id for m in ctx.kb.marketplaces.values()}
+    for market in ctx.kb.marketplaces.values():
+        names.update({synonym.lower(): market.id for synonym in market.synonyms})
+    return names
+
+
+def parse_marketplace(
+    ctx: ServiceContext, raw: str | None, field: str = "marketplace"
+) -> str | None:
+    """A marketplace named by its id or a synonym; an unknown one raises ``UnknownValueError``
+    listing the known ids; None when nothing was given."""
+    if raw is None or not raw.strip():
+        return None
+    found = marketplace_names(ctx).get(raw.strip().lower())
+    if found is None:
+        raise UnknownValueError(field, raw, sorted(ctx.kb.marketplaces))
+    return found

@@ -51,9 +51,9 @@ def cmd_answer(
         _run_jsonl()
         return
     from mpdesk.domain.errors import UnknownValueError
-    from mpdesk.services.answer_reading import marketplace_names, next_step_for
+    from mpdesk.services.answer_reading import next_step_for
     from mpdesk.services.answer_reading import read_support_answer as read
-    from mpdesk.services.user_input import parse_date
+    from mpdesk.services.user_input import marketplace_names, parse_date
 
     ctx = current_ctx(with_journal=False)
     names = marketplace_names(ctx)
@@ -72,7 +72,8 @@ def _step_json(step: Any) -> dict[str, Any]:
 
 
 def _run_jsonl() -> None:
-    from mpdesk.services.answer_reading import answer_line, marketplace_names
+    from mpdesk.services.answer_reading import answer_line
+    from mpdesk.services.user_input import marketplace_names
 
     ctx = current_ctx(with_journal=False)
     names = marketplace_names(ctx)

@@ -59,8 +59,10 @@ def cmd_triage(
         _run_jsonl()
         return
     from mpdesk.services.triage_case import triage_case
+    from mpdesk.services.user_input import parse_marketplace
 
     ctx = current_ctx(with_journal=False)
+    marketplace = parse_marketplace(ctx, marketplace)
     source = text if text is not None else sys.stdin.read()
     if not source.strip():
         from mpdesk.domain.errors import UserInputError
