@@ -9,10 +9,9 @@ off), its other keys replace the shipped ones. Errors name the file and the key 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mpdesk.adapters.calendar_files import load_calendar
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
@@ -27,7 +26,6 @@ from mpdesk.domain.answers.lexicon import (
     RequestKind,
     compile_phrase,
 )
-from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.sla import BusinessCalendar
 
 RELATIVE = "answers/lexicon.yaml"
@@ -188,35 +186,8 @@ class LexiconSchema(_Strict):
         return value
 
 
-def _merge(base: Any, override: Any) -> Any:
-    if isinstance(base, dict) and isinstance(override, dict):
-        merged = dict(base)
-        for key, value in override.items():
-            merged[key] = _merge(base[key], value) if key in base else value
-        return merged
-    return override
-
-
-def _validate(path: Path, data: Any) -> LexiconSchema:
-    try:
-        return LexiconSchema.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise KnowledgeBaseError(str(path), key, first["msg"]) from exc
-
-
 def load_answer_lexicon(files: KnowledgeFiles) -> AnswerLexicon:
-    copies = files.raw(RELATIVE)
-    if not copies:
-        raise KnowledgeBaseError(str(files.shipped_dir / RELATIVE), "", "file is missing")
-    data: Any = {}
-    parsed = None
-    for path, raw in copies:  # validated after each merge, so errors name the right file
-        data = _merge(data, raw)
-        parsed = _validate(path, data)
-    assert parsed is not None
-    return to_domain(parsed)
+    return to_domain(files.overlaid(RELATIVE, LexiconSchema))
 
 
 def to_domain(s: LexiconSchema) -> AnswerLexicon:

@@ -142,6 +142,16 @@ def _validate(model: type[M], path: Path, data: Any) -> M:
         raise KnowledgeBaseError(str(path), key, first["msg"]) from exc
 
 
+def _merge_keys(base: Any, override: Any) -> Any:
+    """Dicts merge key by key (recursively); anything else is replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge_keys(base[key], value) if key in base else value
+        return merged
+    return override
+
+
 class KnowledgeFiles:
     """``KnowledgeSource`` over the shipped directory plus an optional user directory."""
 
@@ -221,6 +231,23 @@ class KnowledgeFiles:
             messages.update(_validate(MessagesFile, path, _read_yaml(path)).messages)
             origins[f"messages:{path}"] = str(path)
         return messages
+
+    def overlaid(self, relative: str, model: type[M]) -> M:
+        """One mapping file whose user copy overrides the shipped one key by key (nested
+        mappings merge, anything else is replaced). The merged result is validated after each
+        copy, so an error names the file that broke it."""
+        copies = self.raw(relative)
+        if not copies:
+            raise KnowledgeBaseError(str(self.shipped_dir / relative), "", "file is missing")
+        data: Any = None
+        parsed: M | None = None
+        for path, raw in copies:
+            if raw is not None and not isinstance(raw, dict):
+                raise KnowledgeBaseError(str(path), "(root)", "expected a mapping")
+            data = raw if data is None else _merge_keys(data, raw or {})
+            parsed = _validate(model, path, data)
+        assert parsed is not None
+        return parsed
 
     def raw(self, relative: str) -> list[tuple[Path, Any]]:
         """Parsed YAML of every copy of a file (shipped first), for loaders of other parts."""

@@ -11,7 +11,6 @@ import base64
 import json
 import sys
 from array import array
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -188,37 +187,8 @@ class LexiconSchema(_Strict):
     dates: DatesSchema
 
 
-def _merge(base: Any, override: Any) -> Any:
-    """Dicts merge key by key (recursively); anything else is replaced."""
-    if isinstance(base, dict) and isinstance(override, dict):
-        merged = dict(base)
-        for key, value in override.items():
-            merged[key] = _merge(base.get(key), value) if key in base else value
-        return merged
-    return override
-
-
-def _validate(path: Path, data: Any) -> LexiconSchema:
-    try:
-        return LexiconSchema.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(p) for p in first["loc"]) or "(root)"
-        raise KnowledgeBaseError(str(path), key, first["msg"]) from exc
-
-
 def load_lexicon(files: KnowledgeFiles) -> Lexicon:
-    copies = files.raw(RELATIVE)
-    if not copies:
-        raise KnowledgeBaseError(str(files.shipped_dir / RELATIVE), "", "file is missing")
-    data: Any = None
-    path = copies[0][0]
-    for path, parsed in copies:
-        if parsed is not None and not isinstance(parsed, dict):
-            raise KnowledgeBaseError(str(path), "(root)", "expected a mapping")
-        data = parsed if data is None else _merge(data, parsed or {})
-        _validate(path, data)  # name the file that broke the merged result
-    return to_domain(_validate(path, data))
+    return to_domain(files.overlaid(RELATIVE, LexiconSchema))
 
 
 def _active(weights: Weights) -> dict[str, float]:
