@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from mpdesk.entrypoints.cli.output import JsonOpt, dumps, emit
+from mpdesk.entrypoints.cli.output import JsonOpt, each_json_line, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 
 TextArg = Annotated[
@@ -77,13 +77,7 @@ def _run_jsonl() -> None:
 
     ctx = current_ctx(with_journal=False)
     names = marketplace_names(ctx)
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()  # the newline that ends the last line
-    for raw in lines:
-        sys.stdout.write(dumps(answer_line(ctx, raw.rstrip(b"\r"), names)) + "\n")
-    sys.stdout.flush()
+    each_json_line(lambda raw: answer_line(ctx, raw, names))
 
 
 def print_reading(console: Console, ctx: Any, reading: Any, step: Any) -> None:

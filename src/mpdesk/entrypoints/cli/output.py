@@ -42,3 +42,15 @@ def emit(data: Any, as_json: bool, human: Callable[[Console], None]) -> None:
         sys.stdout.flush()
     else:
         human(stdout())
+
+
+def each_json_line(answer: Callable[[bytes], Any]) -> None:
+    """JSON Lines mode: one JSON line on stdout for every line of stdin, in order, written as
+    soon as it is ready (``answer`` never raises for bad input: it returns an error object)."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline that ends the last line
+    for raw in lines:
+        sys.stdout.write(dumps(answer(raw.rstrip(b"\r"))) + "\n")
+        sys.stdout.flush()

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from mpdesk.entrypoints.cli.output import JsonOpt, dumps, emit
+from mpdesk.entrypoints.cli.output import JsonOpt, each_json_line, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 
 
@@ -78,14 +78,7 @@ def _run_jsonl() -> None:
     from mpdesk.services.triage_case import triage_line
 
     ctx = current_ctx(with_journal=False)
-    out = sys.stdout
-    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()  # the newline that ends the last line
-    for raw in lines:
-        out.write(dumps(triage_line(ctx, raw.rstrip(b"\r"))) + "\n")
-        out.flush()
+    each_json_line(lambda raw: triage_line(ctx, raw))
 
 
 def print_triage(console: Console, ctx: Any, result: Any) -> None:
