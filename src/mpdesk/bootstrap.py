@@ -113,12 +113,15 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
     engine = None
     if with_journal:
         from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
-        from mpdesk.adapters.db.migrate import upgrade
+        from mpdesk.adapters.db.migrate import ensure_current, upgrade
         from mpdesk.adapters.db.uow import SqlUnitOfWork, make_engine
 
         settings.home.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.effective_database_url)
-        upgrade(engine)
+        if settings.migrate_on_start:
+            upgrade(engine)
+        else:
+            ensure_current(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
         ctx.read_uow = partial(SqlUnitOfWork, engine, read_only=True)
         ctx.audit = AuditPorts(
@@ -126,6 +129,21 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         )
         ctx.deadlines = deadline_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)
+
+
+def migrate_database(settings: Settings) -> tuple[str | None, str]:
+    """``mpdesk migrate``: upgrade the schema once, under the database lock; returns the
+    revision found before and the head."""
+    from mpdesk.adapters.db.migrate import upgrade
+    from mpdesk.adapters.db.uow import make_engine
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        before = upgrade(engine)
+    finally:
+        engine.dispose()
+    return before.current, before.head
 
 
 def web_context(app: App) -> WebContext:

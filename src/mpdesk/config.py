@@ -144,6 +144,35 @@ class Settings(BaseSettings):
         "(longer than any request), referenced or not.",
     )
 
+    # --- operations (issue 16): schema upgrades, logs, metrics ---
+    migrate_on_start: bool = Field(
+        default=True,
+        description="Upgrade the database schema when a command or server starts (one "
+        "machine). Several servers on one database: false, and run mpdesk migrate once per "
+        "upgrade; a server then refuses a schema older or newer than its own.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="Server logs: text, or json (one line per request and per background job, "
+        "with request id and shop id; no secrets).",
+    )
+    metrics: bool = Field(
+        default=False,
+        description="Serve Prometheus metrics at /metrics (needs MPDESK_METRICS_TOKEN or "
+        "MPDESK_METRICS_PORT).",
+    )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Bearer token that /metrics requires (Authorization: Bearer …).",
+    )
+    metrics_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="Serve the metrics on this port of 127.0.0.1 only, apart from the web app "
+        "(0: not on a separate port).",
+    )
+
     @field_validator("kb_dir", "now", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -20,6 +20,7 @@ MpdeskError
  ├── NotificationError              a reminder digest could not be delivered (SMTP, Telegram)
  ├── StorageError                   the evidence store is unreachable or a blob fails its check
  ├── BackupError                    a backup archive cannot be written, checked or restored
+ ├── SchemaVersionError             the database schema is older or newer than this build
  └── KnowledgeBaseError             the knowledge base is invalid (file, key path, problem)
 """
 
@@ -154,6 +155,13 @@ class StorageError(MpdeskError):
     sha256)."""
 
     code = "evidence_store_unavailable"
+
+
+class SchemaVersionError(MpdeskError):
+    """The journal's schema is not the one this build serves: ``schema_older`` (run
+    ``mpdesk migrate``) or ``schema_newer`` (upgrade mpdesk); fields ``found``, ``expected``."""
+
+    code = "schema_older"
 
 
 class BackupError(UserInputError):

@@ -27,6 +27,7 @@ from mpdesk.entrypoints.cli import (
     deadlines,
     evidence,
     kb,
+    schema,
     shops,
     stats,
     tickets,
@@ -62,6 +63,7 @@ for module in (
     users,
     evidence,
     backup,
+    schema,
 ):
     module.register(cli)
 
