@@ -77,6 +77,9 @@ class FakeFileStore:
     def remove_if_stale(self, sha256: str, grace: timedelta) -> bool:
         return self.stored.pop(sha256, None) is not None
 
+    def check(self) -> None:
+        return None
+
     def discard_pending(self) -> None:
         self.pending.clear()  # as the real stores: blobs stay until the sweep
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -28,6 +30,8 @@ from mpdesk.services.context import DeadlinePorts, ServiceContext
 from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import EvidenceIndex, FileStore
+from mpdesk.services.ports.health import Probe
+from mpdesk.services.ports.metrics import Metrics
 
 if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when it is used:
     # commands without the journal (triage, kb) start faster
@@ -144,6 +148,61 @@ def migrate_database(settings: Settings) -> tuple[str | None, str]:
     finally:
         engine.dispose()
     return before.current, before.head
+
+
+def enable_metrics(app: App) -> Metrics:
+    """Prometheus metrics for a server process when ``MPDESK_METRICS`` is on; refused when
+    nothing guards them (neither a token nor a loopback port)."""
+    from mpdesk.domain.errors import UserInputError
+
+    settings = app.settings
+    if not settings.metrics:
+        return app.ctx.metrics
+    if not settings.metrics_token.get_secret_value() and not settings.metrics_port:
+        raise UserInputError("metrics_unguarded")
+    from mpdesk.adapters.metrics import PrometheusMetrics
+
+    if not isinstance(app.ctx.metrics, PrometheusMetrics):
+        app.ctx.metrics = PrometheusMetrics()
+    return app.ctx.metrics
+
+
+@contextmanager
+def serve_metrics(app: App, workers: int) -> Iterator[None]:
+    """``mpdesk serve`` with metrics on: checked before binding; several workers share a
+    directory of values (prometheus-client's multiprocess mode, the variable is read by the
+    workers at start); the loopback port, when set, is served by this process."""
+    settings = app.settings
+    if not settings.metrics:
+        yield
+        return
+    metrics = enable_metrics(app)
+    from mpdesk.adapters.metrics import MULTIPROC_ENV, PrometheusMetrics, serve_on_loopback
+
+    with tempfile.TemporaryDirectory(prefix="mpdesk-metrics-") as shared:
+        if workers > 1:
+            os.environ[MULTIPROC_ENV] = shared
+        if settings.metrics_port:
+            own = metrics if workers == 1 and isinstance(metrics, PrometheusMetrics) else None
+            serve_on_loopback(settings.metrics_port, own)
+        yield
+
+
+def configure_server_logs(settings: Settings) -> None:
+    """``MPDESK_LOG_FORMAT=json``: mpdesk's records (a line per request and per job) as JSON."""
+    if settings.log_format == "json":
+        from mpdesk.adapters.log_format import use_json_logs
+
+        use_json_logs()
+
+
+def readiness_probes(app: App) -> list[Probe]:
+    """What ``/readyz`` checks: the journal's database and the evidence store."""
+    from mpdesk.adapters.db.probe import DatabaseProbe
+    from mpdesk.services.health import StoreProbe
+
+    assert app.engine is not None, "the web app needs the journal"
+    return [DatabaseProbe(app.engine), StoreProbe(app.ctx.files)]
 
 
 def web_context(app: App) -> WebContext:

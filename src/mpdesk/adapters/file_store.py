@@ -94,6 +94,16 @@ class LocalFileStore:
     def _target(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
+    def check(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.NamedTemporaryFile(dir=self.root, prefix=".ready-")
+            probe.close()
+        except OSError as exc:
+            raise StorageError(
+                "evidence_store_unavailable", store="files", problem=exc.strerror or "OSError"
+            ) from exc
+
     def inspect(self, path: Path) -> StoredFile:
         return inspect_file(path, self.max_bytes)
 

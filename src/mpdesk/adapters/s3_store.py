@@ -97,6 +97,13 @@ class S3FileStore:
     def inspect(self, path: Path) -> StoredFile:
         return inspect_file(path, self.max_bytes)
 
+    def check(self) -> None:
+        try:
+            with self._calls():
+                self.client.head_bucket(Bucket=self.bucket)
+        except _Absent as exc:
+            raise self._unavailable(exc) from exc
+
     def put(self, path: Path) -> StoredFile:
         info = self.inspect(path)
         if not self._refresh(info.sha256):

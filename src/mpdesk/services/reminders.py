@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -117,6 +118,7 @@ def send_reminders(ctx: ServiceContext, dry_run: bool = False) -> RemindResult:
                 continue
             ports.reminders.mark_sent(claimed, notifier.channel, ctx.clock.now())
             result.sent[notifier.channel] = len(claimed)
+            ctx.metrics.reminders_sent(notifier.channel, len(claimed))
         summary = ", ".join(f"{ch}={n}" for ch, n in sorted(result.sent.items()))
         ports.reminders.record_run(JOB, started, ctx.clock.now(), summary or "no channels")
     return result
@@ -163,14 +165,27 @@ class ReminderLoop:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            started = time.monotonic()
             try:
                 result = run_scheduled(self.ctx)
                 if result is not None:
                     self.last_result = result
                     self.last_run_at = self.ctx.clock.now()
+                    self._finished(started, "failed" if result.errors else "ok")
             except Exception:  # keep the server alive; the next tick retries
                 log.exception("reminder job failed")
+                self._finished(started, "failed")
             self._stop.wait(self.tick_seconds)
+
+    def _finished(self, started: float, outcome: str) -> None:
+        seconds = time.monotonic() - started
+        self.ctx.metrics.job_finished(JOB, seconds, outcome == "failed")
+        log.info(
+            "job %s %s",
+            JOB,
+            outcome,
+            extra={"job": JOB, "outcome": outcome, "duration_ms": round(seconds * 1000, 1)},
+        )
 
 
 def server_loop(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mpdesk.bootstrap import App, web_context
+from mpdesk.bootstrap import App, serve_metrics, web_context
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
@@ -76,8 +76,6 @@ def cmd_serve(
     ] = False,
 ) -> None:
     """Запустить веб-приложение и API."""
-    import uvicorn
-
     application = current_app()
     settings = application.settings
     if no_remind:  # this process, and the worker processes, which read the environment
@@ -86,6 +84,14 @@ def cmd_serve(
     host, port = host or settings.host, port or settings.port
     workers = workers or settings.web_workers
     _announce(application, host, port, with_demo)
+    with serve_metrics(application, workers):
+        _run(application, host, port, workers)
+
+
+def _run(application: App, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    settings = application.settings
     options = {
         "host": host,
         "port": port,

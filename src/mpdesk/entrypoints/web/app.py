@@ -13,11 +13,18 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from mpdesk import __version__
-from mpdesk.bootstrap import App, web_context
+from mpdesk.bootstrap import (
+    App,
+    configure_server_logs,
+    enable_metrics,
+    readiness_probes,
+    web_context,
+)
 from mpdesk.entrypoints.api.openapi import declare_known_ids
 from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.errors import install_error_handlers, too_large_body
 from mpdesk.entrypoints.web.navigation import NavItem
+from mpdesk.entrypoints.web.observability import ObservabilityMiddleware
 from mpdesk.entrypoints.web.rendering import HERE, make_templates
 from mpdesk.entrypoints.web.routes import (
     account,
@@ -25,6 +32,7 @@ from mpdesk.entrypoints.web.routes import (
     auth,
     dashboard,
     deadlines,
+    health,
     journal,
     kb,
     stats,
@@ -88,12 +96,20 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
         max_body=max_body,
         too_large=too_large_body(wctx.ctx.kb.messages, app.settings.max_attachment_mb),
     )
+    metrics = enable_metrics(app)
+    configure_server_logs(app.settings)
+    api.state.metrics = metrics
+    api.state.metrics_token = (
+        app.settings.metrics_token.get_secret_value() if app.settings.metrics else ""
+    )
+    api.state.probes = readiness_probes(app)
+    api.add_middleware(ObservabilityMiddleware, metrics=metrics)  # added last: outermost
     install_error_handlers(api)
     declare_known_ids(api, wctx.ctx.kb)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.include_router(api_router)
 
-    for module in (auth, dashboard, tickets, journal, kb, account):
+    for module in (health, auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)
     for page in (audit, deadlines, stats):
         page.register(api)

@@ -59,6 +59,10 @@ class FileStore(Protocol):
 
     def list_blobs(self) -> Iterator[Blob]: ...
 
+    def check(self) -> None:
+        """Raise ``StorageError`` unless the store can be reached and written (readiness)."""
+        ...
+
     def stale_blobs(self, grace: timedelta) -> Iterator[str]:
         """Blobs last stored (or re-put) more than ``grace`` ago, by the store's own clock."""
         ...

@@ -1,0 +1,71 @@
+"""Real ``mpdesk serve`` processes for the tests and benchmarks of several servers."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Served:
+    url: str
+    process: subprocess.Popen[bytes]
+    stdout: Path
+    stderr: Path
+
+    def log_lines(self) -> list[str]:
+        return self.stderr.read_text(encoding="utf-8").splitlines()
+
+
+@contextmanager
+def mpdesk_serve(
+    env: dict[str, str], logs: Path, *args: str, port: int | None = None, wait: float = 60
+) -> Iterator[Served]:
+    """Start ``mpdesk serve`` (``args`` added) with ``env`` over this environment; yield once
+    ``/healthz`` answers; stop it (SIGTERM, then SIGKILL) afterwards."""
+    port = port or free_port()
+    logs.mkdir(parents=True, exist_ok=True)
+    out, err = logs / f"serve-{port}.out", logs / f"serve-{port}.err"
+    command = [sys.executable, "-m", "mpdesk", "serve", "--port", str(port), *args]
+    with out.open("wb") as fout, err.open("wb") as ferr:
+        process = subprocess.Popen(
+            command, env={**os.environ, **env}, stdout=fout, stderr=ferr, stdin=subprocess.DEVNULL
+        )
+    url = f"http://127.0.0.1:{port}"
+    served = Served(url, process, out, err)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"mpdesk serve exited: {err.read_text(encoding='utf-8')}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("mpdesk serve did not answer /healthz in time")
+            time.sleep(0.1)
+        yield served
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
