@@ -127,8 +127,9 @@ class FakeTicketRepository:
 
 
 class FakeShopRepository:
-    def __init__(self, rows: dict[int, Shop]) -> None:
+    def __init__(self, rows: dict[int, Shop], tickets: dict[int, Ticket] | None = None) -> None:
         self.rows = rows
+        self.tickets = tickets if tickets is not None else {}
 
     def add(self, name: str, marketplace: str, is_default: bool, now: datetime) -> Shop:
         shop = Shop(len(self.rows) + 1, name, marketplace, is_default, now)
@@ -149,6 +150,16 @@ class FakeShopRepository:
     def list(self) -> list[Shop]:
         return list(self.rows.values())
 
+    def lock(self, shop_id: int) -> Shop | None:
+        return self.rows.get(shop_id)
+
+    def delete(self, shop_id: int) -> int:
+        mine = [tid for tid, ticket in self.tickets.items() if ticket.shop_id == shop_id]
+        for tid in mine:
+            del self.tickets[tid]
+        self.rows.pop(shop_id, None)
+        return len(mine)
+
 
 class FakeUnitOfWork:
     """Commits copy the working state over the committed one; no commit, no change."""
@@ -163,7 +174,7 @@ class FakeUnitOfWork:
 
     def __enter__(self) -> Self:
         self.tickets = FakeTicketRepository(copy.deepcopy(self.committed_tickets))
-        self.shops = FakeShopRepository(dict(self.committed_shops))
+        self.shops = FakeShopRepository(dict(self.committed_shops), self.tickets.rows)
         return self
 
     def __exit__(

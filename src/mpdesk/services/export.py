@@ -14,7 +14,7 @@ from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.json_text import parse_json
 from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports.journal import TicketFilter
+from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.views import ticket_public
 
 FORMAT_VERSION = 1
@@ -74,29 +74,40 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
     if fmt not in ("csv", "xlsx", "json"):
         raise UnknownValueError("format", fmt, ["csv", "json", "xlsx"])
     with ctx.uow() as uow:
-        shops = {s.id: s for s in uow.shops.list()}
         if fmt == "json":
-            tickets = [t for t in uow.tickets.iter_all() if _matches(t, flt)]
+            doc = journal_document(ctx, uow, flt)
         else:
+            names = {s.id: s.name for s in uow.shops.list()}
             tickets = uow.tickets.list(flt)
     if fmt == "json":
-        doc = {
-            "format": "mpdesk-journal",
-            "version": FORMAT_VERSION,
-            "exported_at": ctx.clock.now().isoformat(),
-            "shops": [
-                {"name": s.name, "marketplace": s.marketplace, "is_default": s.is_default}
-                for s in shops.values()
-            ],
-            "tickets": [{**ticket_public(t), "shop": shops[t.shop_id].name} for t in tickets],
-        }
         _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
-    else:
-        names = {sid: s.name for sid, s in shops.items()}
-        ctx.tables.write(
-            dest, fmt, [label for _, label in COLUMNS], [_row(ctx, t, names) for t in tickets]
-        )
+        return len(doc["tickets"])
+    ctx.tables.write(
+        dest, fmt, [label for _, label in COLUMNS], [_row(ctx, t, names) for t in tickets]
+    )
     return len(tickets)
+
+
+def journal_document(ctx: ServiceContext, uow: UnitOfWork, flt: TicketFilter) -> dict[str, Any]:
+    """The JSON export of the tickets ``flt`` selects, read in the caller's unit of work;
+    with a shop filter only that shop is listed."""
+    shops = {s.id: s for s in uow.shops.list() if flt.shop_id in (None, s.id)}
+    tickets = [t for t in uow.tickets.iter_all() if _matches(t, flt)]
+    return {
+        "format": "mpdesk-journal",
+        "version": FORMAT_VERSION,
+        "exported_at": ctx.clock.now().isoformat(),
+        "shops": [
+            {"name": s.name, "marketplace": s.marketplace, "is_default": s.is_default}
+            for s in shops.values()
+        ],
+        "tickets": [{**ticket_public(t), "shop": shops[t.shop_id].name} for t in tickets],
+    }
+
+
+def write_json(dest: Path, doc: dict[str, Any]) -> None:
+    """Write a document atomically (a temporary file in the same folder, then renamed)."""
+    _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
 
 
 def _matches(ticket: Ticket, flt: TicketFilter) -> bool:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from mpdesk.domain.errors import NotFoundError, UnknownValueError, UserInputError
+from dataclasses import dataclass
+from pathlib import Path
+
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.errors import ForbiddenError, NotFoundError, UnknownValueError, UserInputError
 from mpdesk.domain.shops import Shop
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.ports.journal import UnitOfWork
+from mpdesk.services.export import journal_document, write_json
+from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 
 
 def resolve_shop(ctx: ServiceContext, uow: UnitOfWork, marketplace: str, name: str | None) -> Shop:
@@ -53,3 +58,47 @@ def add_shop(ctx: ServiceContext, name: str, marketplace: str) -> Shop:
 def list_shops(ctx: ServiceContext) -> list[Shop]:
     with ctx.uow() as uow:
         return uow.shops.list()
+
+
+@dataclass(frozen=True)
+class ShopDeletion:
+    shop: Shop
+    tickets: int  # tickets deleted (all of them are in the final export)
+    export: Path
+
+
+def find_shop(ctx: ServiceContext, ref: str) -> Shop:
+    """A shop by its number or its exact name."""
+    with ctx.reads() as uow:
+        shop = uow.shops.get(int(ref)) if ref.isdigit() else None
+        shop = shop or uow.shops.find(ref.strip())
+    if shop is None:
+        raise NotFoundError("shop_not_found", name=ref)
+    return shop
+
+
+def delete_shop(
+    ctx: ServiceContext, principal: Principal, shop_id: int, confirm: str, export_to: Path
+) -> ShopDeletion:
+    """Disconnect a shop and delete its data: administrators only, the shop's exact name as
+    confirmation, and the final JSON export written before anything is deleted.
+
+    One transaction: the shop's row is locked first (no new ticket of the shop can be added
+    meanwhile), the export is read and written, then every row of the shop goes. The
+    evidence files its tickets referenced are removed later by ``mpdesk evidence sweep``
+    like any unreferenced file."""
+    if not principal.is_admin:
+        raise ForbiddenError("forbidden")
+    if export_to.exists():
+        raise UserInputError("shop_export_exists", path=str(export_to))
+    with ctx.uow() as uow:
+        shop = uow.shops.lock(shop_id)
+        if shop is None:
+            raise NotFoundError("shop_not_found", name=str(shop_id))
+        if confirm.strip() != shop.name:
+            raise UserInputError("shop_delete_confirm", shop=shop.name)
+        doc = journal_document(ctx, uow, TicketFilter(shop_id=shop.id))
+        write_json(export_to, doc)
+        removed = uow.shops.delete(shop.id)
+        uow.commit()
+    return ShopDeletion(shop, removed, export_to)

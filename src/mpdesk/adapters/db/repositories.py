@@ -394,3 +394,22 @@ class SqlShopRepository:
 
     def list(self) -> builtins.list[Shop]:
         return [_shop(r) for r in self.conn.execute(select(t.shops).order_by(t.shops.c.id)).all()]
+
+    def lock(self, shop_id: int) -> Shop | None:
+        """The shop, locked until the transaction ends: ``FOR UPDATE`` on PostgreSQL (which
+        also blocks new tickets of the shop, their key refers to the row); on SQLite a write
+        to the row takes the database's write lock now instead of at the first real write."""
+        if self.conn.dialect.name == "sqlite":
+            self.conn.execute(
+                update(t.shops).where(t.shops.c.id == shop_id).values(name=t.shops.c.name)
+            )
+        row = self.conn.execute(
+            select(t.shops).where(t.shops.c.id == shop_id).with_for_update()
+        ).first()
+        return _shop(row) if row else None
+
+    def delete(self, shop_id: int) -> int:
+        """Delete the shop with every row of it; returns the number of its tickets removed."""
+        from mpdesk.adapters.db.shop_data import delete_shop_rows
+
+        return delete_shop_rows(self.conn, shop_id)["tickets"]

@@ -1,14 +1,17 @@
-"""``mpdesk shop add`` and ``mpdesk shop list``."""
+"""``mpdesk shop add``, ``mpdesk shop list`` and ``mpdesk shop delete``."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
-from mpdesk.services.shops import add_shop, list_shops
+from mpdesk.services.shops import add_shop, delete_shop, find_shop, list_shops
 
 app = typer.Typer(help="Магазины (кабинеты продавца на маркетплейсах).", no_args_is_help=True)
 
@@ -41,3 +44,37 @@ def list_(as_json: JsonOpt = False) -> None:
         console.print(table)
 
     emit([s.__dict__ for s in shops], as_json, human)
+
+
+@app.command("delete")
+def delete(
+    shop: str = typer.Argument(..., help="Номер или название магазина."),
+    export: Path = typer.Option(
+        ..., "--export", help="Файл итоговой выгрузки обращений магазина (JSON), новый."
+    ),
+    confirm: str = typer.Option(
+        None, "--confirm", help="Название магазина для подтверждения (иначе спросим)."
+    ),
+    as_json: JsonOpt = False,
+) -> None:
+    """Отключить магазин и удалить все его данные (сначала сохраняется итоговая выгрузка)."""
+    ctx = current_ctx()
+    found = find_shop(ctx, shop)
+    if confirm is None:
+        confirm = typer.prompt(
+            ctx.message("shop_delete_prompt", shop=found.name), default="", err=True
+        )
+    done = delete_shop(ctx, LOCAL_OWNER, found.id, confirm, export)
+    data = {
+        "shop": done.shop.name,
+        "shop_id": done.shop.id,
+        "tickets": done.tickets,
+        "export": str(done.export),
+    }
+    emit(
+        data,
+        as_json,
+        lambda c: c.print(
+            ctx.message("shop_deleted", shop=done.shop.name, tickets=done.tickets, path=export)
+        ),
+    )

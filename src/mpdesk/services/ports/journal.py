@@ -67,6 +67,15 @@ class ShopRepository(Protocol):
 
     def list(self) -> list[Shop]: ...
 
+    def lock(self, shop_id: int) -> Shop | None:
+        """The shop, locked against concurrent writers until the unit of work ends."""
+        ...
+
+    def delete(self, shop_id: int) -> int:
+        """Delete the shop and every row of it (tickets, files' rows, findings, roles, …);
+        returns the number of tickets removed."""
+        ...
+
 
 class UnitOfWork(Protocol):
     @property
