@@ -147,3 +147,45 @@ def test_cli_shop_delete_asks_for_the_name_and_reports(cli_env: Path, tmp_path: 
     assert done.code == 0, done.stderr
     assert done.json()["tickets"] == 1
     assert "Мой ВБ" not in run("shop", "list").stdout
+
+
+def test_web_admin_deletes_a_shop_and_downloads_the_final_export(app: App) -> None:
+    from tests.web_support import build_world, csrf_of, sign_in
+
+    world = build_world(app)
+    admin = world.client()
+    assert sign_in(admin, "boss").status_code == 303
+    page = admin.get("/account")
+    assert "Удалить магазин" in page.text
+    wrong = admin.post(
+        "/account/shops/delete",
+        data={"shop_id": str(world.shop_a), "confirm": "Магазин", "csrf_token": csrf_of(page.text)},
+    )
+    assert wrong.status_code == 422 and "не подтверждено" in wrong.text
+    done = admin.post(
+        "/account/shops/delete",
+        data={
+            "shop_id": str(world.shop_a),
+            "confirm": "Магазин А",
+            "csrf_token": csrf_of(wrong.text),
+        },
+    )
+    assert done.status_code == 200
+    assert done.headers["content-disposition"].startswith("attachment")
+    export = done.json()
+    assert [s["name"] for s in export["shops"]] == ["Магазин А"]
+    assert [x["id"] for x in export["tickets"]] == [world.ticket_a]
+    after = admin.get("/account").text
+    assert "Магазин А" not in after and "Магазин Б" in after
+    viewer = world.client()
+    assert sign_in(viewer, "vera").status_code == 303
+    refused = viewer.post(
+        "/account/shops/delete",
+        data={
+            "shop_id": str(world.shop_b),
+            "confirm": "Магазин Б",
+            "csrf_token": csrf_of(viewer.get("/account").text),
+        },
+    )
+    assert refused.status_code == 403
+    assert "Магазин Б" in admin.get("/account").text

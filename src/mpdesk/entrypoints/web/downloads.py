@@ -18,6 +18,7 @@ from mpdesk.entrypoints.web.security import ATTACHMENT_CSP
 from mpdesk.services.bundle import build_bundle
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.files import BlobStream
+from mpdesk.services.shops import delete_shop
 
 CHUNK = 1 << 16
 
@@ -68,6 +69,27 @@ def bundle_response(ctx: ServiceContext, principal: Principal, ticket_id: int) -
     return FileResponse(
         dest,
         media_type="application/zip",
+        filename=dest.name,
+        content_disposition_type="attachment",
+        headers=_HEADERS,
+        background=BackgroundTask(shutil.rmtree, tmp, True),
+    )
+
+
+def final_export_response(
+    ctx: ServiceContext, principal: Principal, shop_id: int, confirm: str
+) -> FileResponse:
+    """Delete a shop and answer with its final export (written to a temporary file first)."""
+    tmp = Path(tempfile.mkdtemp(prefix="mpdesk-final-"))
+    dest = tmp / f"mpdesk-shop-{shop_id}-final.json"
+    try:
+        delete_shop(ctx, principal, shop_id, confirm, dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return FileResponse(
+        dest,
+        media_type="application/json",
         filename=dest.name,
         content_disposition_type="attachment",
         headers=_HEADERS,

@@ -8,6 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import MpdeskError, UserInputError
+from mpdesk.entrypoints.web.downloads import final_export_response
 from mpdesk.entrypoints.web.errors import message_for, status_for
 from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import (
@@ -135,3 +136,26 @@ def set_role(request: Request, form: FormDep) -> Response:
 @router.post("/account/shops")
 def create_shop(request: Request, form: FormDep) -> Response:
     return _handle(request, form, require_admin(request), "shop")
+
+
+@router.post("/account/shops/delete")
+def delete_shop(request: Request, form: FormDep) -> Response:
+    """Delete a shop: the answer is the final export, as a file to save."""
+    visitor = require_admin(request)
+    raw_id, confirm = form.get("shop_id", ""), form.get("confirm", "")
+    try:
+        if not isinstance(raw_id, str) or not raw_id.isdigit() or len(raw_id) > 9:
+            raise UserInputError("invalid_input")
+        return final_export_response(
+            wctx_of(request).ctx,
+            visitor.principal,
+            int(raw_id),
+            confirm[:200] if isinstance(confirm, str) else "",
+        )
+    except MpdeskError as exc:
+        return _page(
+            request,
+            visitor,
+            error=message_for(request, exc.code, exc.fields),
+            status_code=status_for(exc),
+        )
