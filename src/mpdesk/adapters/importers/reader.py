@@ -17,7 +17,14 @@ from typing import Any
 import polars as pl
 
 from mpdesk.adapters.file_store import sniff_path
-from mpdesk.adapters.importers import archive, csv_text, jsondoc, shipment_list, xlsx
+from mpdesk.adapters.importers import (
+    archive,
+    csv_text,
+    jsondoc,
+    shipment_list,
+    workbook,
+    xlsx,
+)
 from mpdesk.adapters.importers.columns import HeaderMatch, TableSpec, best_header
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
 from mpdesk.adapters.importers.ozon import accruals, transactions
@@ -44,6 +51,7 @@ _EXTRACT = {
 #: a report unpacks to far more than an attachment may; the compression ratio still guards
 MAX_UNPACKED = 8 * 1024**3
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ODF = "application/vnd.oasis.opendocument"
 
 
 def _digest(path: Path) -> str:
@@ -169,6 +177,15 @@ class FileReportReader:
         if sniffed.media_type == _XLSX:
             report.format = "xlsx"
             return self._xlsx(path, report, source)
+        if sniffed.media_type == workbook.OLE2_MEDIA_TYPE:
+            report.format = "xls"
+            return self._workbook(path, report, source)
+        if sniffed.media_type == _ODF:
+            declared = _odf_type(path)
+            if declared != workbook.ODS_MIMETYPE:
+                raise ReportProblem("report_not_table", media_type=declared or _ODF)
+            report.format = "ods"
+            return self._workbook(path, report, source)
         with path.open("rb") as fh:
             head = fh.read(csv_text.HEAD_BYTES)
         utf16 = csv_text.utf16_codec(head)
@@ -210,6 +227,16 @@ class FileReportReader:
             ) from exc
         except xlsx.XlsxError as exc:
             raise ReportProblem("report_broken_xlsx") from exc
+        return self._table(report, source, match, frame)
+
+    def _workbook(self, path: Path, report: ReportFile, source: Source) -> Extract:
+        """An .xls or .ods: the engine reads the first sheet whole (``workbook``)."""
+        try:
+            fmt = report.format or ""
+            match = _match(workbook.peek_rows(path, fmt))
+            frame = workbook.load_columns(path, fmt, match.header_index, match.columns)
+        except workbook.WorkbookError as exc:
+            raise ReportProblem(f"report_broken_{report.format}") from exc
         return self._table(report, source, match, frame)
 
     def _csv(self, path: Path, head: bytes, report: ReportFile, source: Source) -> Extract:
@@ -286,6 +313,13 @@ def _is_archive(path: Path) -> bool:
         return path.is_file() and sniff_path(path, MAX_UNPACKED).family == "zip"
     except AttachmentError:
         return False  # a broken or bomb-like ZIP: ``_read_one`` reports it
+
+
+def _odf_type(path: Path) -> str:
+    try:
+        return workbook.odf_mimetype(path)
+    except workbook.WorkbookError as exc:
+        raise ReportProblem("report_broken_ods") from exc
 
 
 def _json_problem(exc: JsonInputError, name: str) -> FileProblem:

@@ -33,7 +33,7 @@ class ReportFile:
     name: str
     sha256: str
     size: int
-    format: str | None = None  # xlsx | csv | json
+    format: str | None = None  # xlsx | xls | ods | csv | json
     kind: ReportKind | None = None
     rows: int = 0
     problem: FileProblem | None = None

@@ -29,7 +29,7 @@ FindingIdText = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$", description="A f
 class AuditFilePublic(BaseModel):
     path: str = Field(description="The uploaded file's name (never a server path).")
     kind: ReportKindName | None = Field(description="Recognised by content; null if unusable.")
-    format: Literal["xlsx", "csv", "json"] | None
+    format: Literal["xlsx", "xls", "ods", "csv", "json"] | None
     rows: int
     problem: str | None = Field(description="Why the file is not (fully) used, in Russian.")
     problem_code: str | None

@@ -90,7 +90,10 @@ class RichReadProgress:
         self.progress.stop()
 
 
-Files = Annotated[list[Path], typer.Argument(help="Отчёты: XLSX, CSV или JSON (сколько угодно).")]
+Files = Annotated[
+    list[Path],
+    typer.Argument(help="Отчёты: XLSX, XLS, ODS, CSV, JSON или ZIP с ними (сколько угодно)."),
+]
 Save = Annotated[bool, typer.Option("--save", help="Сохранить находки в журнал.")]
 Shop = Annotated[str | None, typer.Option("--shop", help="Магазин (по умолчанию основной).")]
 Supply = Annotated[
