@@ -5,6 +5,7 @@ polite client would never send (chunked, endless)."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -135,3 +136,35 @@ def post_chunked(
     return RawAnswer(
         status, head.decode("latin-1"), body.decode("utf-8", "replace"), sent_when_answered
     )
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def signed_in_client(server: Server, login: str, password: str) -> httpx.Client:
+    """A browser-like client (own cookie jar) signed in through the real sign-in form."""
+    client = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+    page = client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"login": login, "password": password, "next": "/", "csrf_token": csrf_of(page.text)},
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    return client
+
+
+def fresh_get(
+    server: Server, path: str, headers: dict[str, str] | None = None, session: str = ""
+) -> int:
+    """A GET on a new connection (the kernel may hand it to any worker process)."""
+    cookies = {"mpdesk_session": session} if session else None
+    with httpx.Client(
+        base_url=server.url, follow_redirects=False, timeout=30, cookies=cookies
+    ) as client:
+        return client.get(path, headers=headers).status_code
