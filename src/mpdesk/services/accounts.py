@@ -125,20 +125,36 @@ def _find(repo: AccountRepository, login: str) -> User:
     return user
 
 
+def _end_other_access(repo: AccountRepository, user: User, keep_session: int | None) -> None:
+    """A new password ends every session (but the one that changed it) and every API token:
+    whoever learned the old password loses what they opened with it."""
+    assert user.id is not None
+    repo.delete_user_sessions(user.id, keep=keep_session)
+    repo.revoke_user_tokens(user.id)
+
+
 def set_password(wctx: WebContext, login: str, password: str) -> User:
+    """An administrator's reset (``mpdesk user passwd``): every session and token ends."""
     with wctx.accounts() as uow:
         user = _find(uow.accounts, login)
         if not is_password_acceptable(password, user.login):
             raise UserInputError("password_weak", min_length=8)
         user.password_hash = wctx.hasher.hash(password)
         uow.accounts.save_user(user)
-        assert user.id is not None
-        uow.accounts.delete_user_sessions(user.id)
+        _end_other_access(uow.accounts, user, keep_session=None)
         uow.commit()
     return user
 
 
-def change_own_password(wctx: WebContext, principal: Principal, current: str, new: str) -> None:
+def change_own_password(
+    wctx: WebContext,
+    principal: Principal,
+    current: str,
+    new: str,
+    session_id: int | None = None,
+) -> None:
+    """The person's own change: the session ``session_id`` that made it stays signed in;
+    their other sessions and API tokens end."""
     with wctx.accounts() as uow:
         user = uow.accounts.get_user(principal.user_id)
         if user is None:
@@ -149,6 +165,7 @@ def change_own_password(wctx: WebContext, principal: Principal, current: str, ne
             raise UserInputError("password_weak", min_length=8)
         user.password_hash = wctx.hasher.hash(new)
         uow.accounts.save_user(user)
+        _end_other_access(uow.accounts, user, keep_session=session_id)
         uow.commit()
 
 

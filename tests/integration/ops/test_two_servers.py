@@ -111,7 +111,6 @@ def test_evidence_stored_through_one_server_is_served_and_bundled_by_the_other(
         assert photo in [archive.read(name) for name in archive.namelist()]
 
 
-@pytest.mark.xfail(reason="the web password change does not end other sessions yet", strict=True)
 def test_a_session_works_on_both_and_a_password_change_ends_them_on_both(
     cluster: tuple[Served, Served, str],
 ) -> None:

@@ -134,6 +134,11 @@ class SqlAccountRepository:
             update(w.api_tokens).where(w.api_tokens.c.id == token_id).values(revoked=True)
         )
 
+    def revoke_user_tokens(self, user_id: int) -> None:
+        self.conn.execute(
+            update(w.api_tokens).where(w.api_tokens.c.user_id == user_id).values(revoked=True)
+        )
+
     def list_tokens(self, user_id: int) -> list[ApiToken]:
         return [
             _token(r)
@@ -180,8 +185,12 @@ class SqlAccountRepository:
     def delete_session(self, token_hash: str) -> None:
         self.conn.execute(delete(w.web_sessions).where(w.web_sessions.c.token_hash == token_hash))
 
-    def delete_user_sessions(self, user_id: int) -> None:
-        self.conn.execute(delete(w.web_sessions).where(w.web_sessions.c.user_id == user_id))
+    def delete_user_sessions(self, user_id: int, keep: int | None = None) -> None:
+        c = w.web_sessions.c
+        query = delete(w.web_sessions).where(c.user_id == user_id)
+        if keep is not None:
+            query = query.where(c.id != keep)
+        self.conn.execute(query)
 
     # --- one-time login links --------------------------------------------------------------
     def add_login_link(

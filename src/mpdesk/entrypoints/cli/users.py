@@ -70,7 +70,7 @@ def cmd_passwd(
     password_stdin: PasswordStdin = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Задать пароль пользователю (его сессии завершаются)."""
+    """Задать пароль пользователю (его сессии завершаются, ключи API отзываются)."""
     application = current_app()
     user = accounts.set_password(web_context(application), login, _read_password(password_stdin))
     emit(

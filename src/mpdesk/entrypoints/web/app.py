@@ -22,7 +22,8 @@ from mpdesk.bootstrap import (
 )
 from mpdesk.entrypoints.api.openapi import declare_known_ids
 from mpdesk.entrypoints.api.routes import router as api_router
-from mpdesk.entrypoints.web.errors import install_error_handlers, too_large_body
+from mpdesk.entrypoints.web.body_limit import BodyLimitMiddleware
+from mpdesk.entrypoints.web.errors import install_error_handlers, plain_refusal
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.observability import ObservabilityMiddleware
 from mpdesk.entrypoints.web.rendering import HERE, make_templates
@@ -38,12 +39,14 @@ from mpdesk.entrypoints.web.routes import (
     stats,
     tickets,
 )
-from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware
+from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware, is_signed_in
 from mpdesk.services import reminders
 from mpdesk.services.accounts import WebContext
 
 #: how often the reminder loop wakes up; it sends every ``MPDESK_REMIND_INTERVAL_MINUTES``
 REMIND_TICK_SECONDS = 60.0
+#: the largest body accepted before sign-in (the sign-in form is far smaller)
+ANONYMOUS_MAX_BODY = 64 * 1024
 
 
 @asynccontextmanager
@@ -89,13 +92,22 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
         NavItem("/kb", "База знаний", "kb"),
     ]
     api.state.dashboard_partials = []
-    max_body = (app.settings.max_attachment_mb * 10 + 2) * 1024 * 1024
-    api.add_middleware(
-        SecurityHeadersMiddleware,
-        https_only=app.settings.https_only,
-        max_body=max_body,
-        too_large=too_large_body(wctx.ctx.kb.messages, app.settings.max_attachment_mb),
+    limit_mb = app.settings.max_attachment_mb
+    refusal = plain_refusal(
+        wctx.ctx.kb.messages,
+        {
+            "request_too_large": {"limit_mb": limit_mb},
+            "request_too_large_anonymous": {"limit_kb": ANONYMOUS_MAX_BODY // 1024},
+        },
     )
+    api.add_middleware(
+        BodyLimitMiddleware,
+        identify=is_signed_in,
+        refusal=refusal,
+        max_body=(limit_mb * 10 + 2) * 1024 * 1024,
+        anonymous_max_body=ANONYMOUS_MAX_BODY,
+    )
+    api.add_middleware(SecurityHeadersMiddleware, https_only=app.settings.https_only)
     metrics = enable_metrics(app)
     configure_server_logs(app.settings)
     api.state.metrics = metrics

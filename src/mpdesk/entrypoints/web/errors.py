@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from mpdesk.domain.errors import (
@@ -93,17 +94,19 @@ def error_response(
     return response
 
 
-def too_large_body(messages: dict[str, str], limit_mb: int) -> Any:
-    text = render_message(messages, "request_too_large", {"limit_mb": limit_mb})
+def plain_refusal(messages: dict[str, str], fields: dict[str, dict[str, Any]]) -> Any:
+    """The answers the middleware gives before the app runs (``body_limit.py``): the API
+    envelope or a bare page, in Russian; ``fields`` are the placeholders of each code."""
 
-    def render_413(path: str) -> tuple[bytes, bytes]:
+    def render(path: str, code: str) -> tuple[bytes, bytes]:
+        text = render_message(messages, code, fields.get(code, {}))
         if path.startswith("/api/"):
-            body = envelope("request_too_large", text, {"limit_mb": limit_mb})
+            body = envelope(code, text, fields.get(code, {}))
             return b"application/json", json.dumps(body, ensure_ascii=False).encode()
-        page = f"<!doctype html><meta charset=utf-8><title>413</title><p>{text}</p>"
+        page = f"<!doctype html><meta charset=utf-8><title>mpdesk</title><p>{text}</p>"
         return b"text/html; charset=utf-8", page.encode()
 
-    return render_413
+    return render
 
 
 def install_error_handlers(api: FastAPI) -> None:
@@ -147,6 +150,11 @@ def install_error_handlers(api: FastAPI) -> None:
         if exc.headers:
             response.headers.update(exc.headers)
         return response
+
+    @api.exception_handler(ClientDisconnect)
+    def _gone(request: Request, exc: ClientDisconnect) -> Response:
+        # the client left, or the body limit stopped reading (its 413 is already sent)
+        return Response(status_code=400)
 
     @api.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:

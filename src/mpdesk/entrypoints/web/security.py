@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -191,47 +190,36 @@ def api_principal(request: Request) -> Principal:
     return principal
 
 
+def is_signed_in(request: Request) -> bool:
+    """Before a body is read (``body_limit.py``): the API's bearer token or the page's
+    session; what is found stays on the request for the route."""
+    if request.url.path.startswith("/api/"):
+        try:
+            api_principal(request)
+        except AuthRequiredError:
+            return False
+        return True
+    return current_visitor(request) is not None
+
+
 # --- headers -----------------------------------------------------------------------------
 
 
 class SecurityHeadersMiddleware:
-    """Pure ASGI middleware: hardening headers on every response, and a request size cap."""
+    """Pure ASGI middleware: hardening headers on every response."""
 
     def __init__(
         self,
         app: ASGIApp,
         https_only: bool = False,
-        max_body: int = 0,
-        too_large: Callable[[str], tuple[bytes, bytes]] | None = None,
     ) -> None:
         self.app = app
         self.https_only = https_only
-        self.max_body = max_body
-        self.too_large = too_large
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if self.max_body and self.too_large is not None:
-            length = dict(scope.get("headers", [])).get(b"content-length", b"0")
-            if length.isdigit() and int(length) > self.max_body:
-                content_type, body = self.too_large(scope.get("path", ""))
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 413,
-                        "headers": [
-                            (b"content-type", content_type),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"x-content-type-options", b"nosniff"),
-                            (b"content-security-policy", CSP.encode()),
-                            (b"connection", b"close"),
-                        ],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body})
-                return
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

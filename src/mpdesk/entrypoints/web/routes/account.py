@@ -64,7 +64,11 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
     try:
         if action == "password":
             accounts.change_own_password(
-                wctx, visitor.principal, field("current", 1000), field("new", 1000)
+                wctx,
+                visitor.principal,
+                field("current", 1000),
+                field("new", 1000),
+                session_id=visitor.session.id,
             )
         elif action == "token":
             secret, _ = accounts.create_token(wctx, visitor.principal.login, field("name", 100))

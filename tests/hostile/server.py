@@ -1,0 +1,170 @@
+"""A real mpdesk server for the hostile tests: stock uvicorn in its own process (as
+``docs/deploy.md`` runs it), SQLite in a temp home, and a raw-socket client for bodies that a
+polite client would never send (chunked, endless)."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+
+    def is_answering(self) -> bool:
+        return httpx.get(f"{self.url}/login", timeout=10).status_code == 200
+
+
+@contextmanager
+def uvicorn_server(home: Path, workers: int = 1, **env: str) -> Iterator[Server]:
+    """``uvicorn --factory mpdesk.entrypoints.web.asgi:create`` on a free port."""
+    port = free_port()
+    environment = {
+        **os.environ,
+        "MPDESK_HOME": str(home),
+        "MPDESK_REMIND_IN_SERVER": "false",
+        "TMPDIR": str(home),
+        **env,
+    }
+    environment.pop("MPDESK_DATABASE_URL", None)
+    environment.pop("MPDESK_NOW", None)
+    command = [sys.executable, "-m", "uvicorn", "--factory", "mpdesk.entrypoints.web.asgi:create"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    command += ["--workers", str(workers)]
+    process = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE)
+    server = Server(f"http://127.0.0.1:{port}", port, process)
+    try:
+        _wait_until_up(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(server: Server) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            err = server.process.stderr.read().decode() if server.process.stderr else ""
+            raise AssertionError(f"the server exited: {err[-2000:]}")
+        try:
+            if server.is_answering():
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise AssertionError("the server did not start within 60 s")
+
+
+@dataclass
+class RawAnswer:
+    status: int
+    head: str
+    body: str
+    sent: int  # body bytes the server took before it answered and closed
+
+
+def post_chunked(
+    server: Server, path: str, headers: dict[str, str], prefix: bytes, total: int
+) -> RawAnswer:
+    """POST a chunked body of ``total`` bytes (``prefix`` then filler) from one thread while
+    another reads: the answer is seen even when the server closes before the body ends."""
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=60)
+    lines = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{server.port}"]
+    lines += [f"{k}: {v}" for k, v in {**headers, "Transfer-Encoding": "chunked"}.items()]
+    sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+    sent = [0]
+
+    def send_body() -> None:
+        chunk = b"A" * 65536
+        try:
+            piece = prefix
+            while sent[0] < total:
+                piece = piece or chunk
+                sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                sent[0] += len(piece)
+                piece = b""
+            sock.sendall(b"0\r\n\r\n")
+        except OSError:
+            return
+
+    sender = threading.Thread(target=send_body, daemon=True)
+    sender.start()
+    received = b""
+    try:
+        while True:
+            data = sock.recv(65536)
+            if not data:
+                break
+            received += data
+            head, sep, rest = received.partition(b"\r\n\r\n")
+            if sep and b"content-length:" in head.lower():
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                if len(rest) >= length:
+                    break
+    except OSError:
+        pass
+    sent_when_answered = sent[0]
+    sock.close()
+    sender.join(timeout=30)
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0].decode() if head else ""
+    status = int(status_line.split()[1]) if status_line else 0
+    return RawAnswer(
+        status, head.decode("latin-1"), body.decode("utf-8", "replace"), sent_when_answered
+    )
+
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = CSRF.search(html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)
+
+
+def signed_in_client(server: Server, login: str, password: str) -> httpx.Client:
+    """A browser-like client (own cookie jar) signed in through the real sign-in form."""
+    client = httpx.Client(base_url=server.url, follow_redirects=False, timeout=30)
+    page = client.get("/login")
+    answer = client.post(
+        "/login",
+        data={"login": login, "password": password, "next": "/", "csrf_token": csrf_of(page.text)},
+    )
+    assert answer.status_code == 303, answer.text[:500]
+    return client
+
+
+def fresh_get(
+    server: Server, path: str, headers: dict[str, str] | None = None, session: str = ""
+) -> int:
+    """A GET on a new connection (the kernel may hand it to any worker process)."""
+    cookies = {"mpdesk_session": session} if session else None
+    with httpx.Client(
+        base_url=server.url, follow_redirects=False, timeout=30, cookies=cookies
+    ) as client:
+        return client.get(path, headers=headers).status_code

@@ -1,0 +1,91 @@
+"""A password change ends the user's other sessions and API tokens in every worker process of
+a real two-worker server: through «Настройки» (the session that changed it stays) and through
+``mpdesk user passwd`` in another process (all end)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mpdesk.bootstrap import bootstrap, web_context
+from mpdesk.config import Settings
+from mpdesk.services import accounts
+from tests.hostile.server import Server, csrf_of, fresh_get, signed_in_client, uvicorn_server
+
+PASSWORD = "correct-horse-42"
+#: fresh connections per check: with two workers, both are asked
+TRIES = 8
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Server, str, Path]]:
+    home = tmp_path / "home"
+    home.mkdir()
+    application = bootstrap(Settings(home=home))
+    wctx = web_context(application)
+    accounts.add_user(wctx, "anna", PASSWORD, is_admin=True)
+    token, _ = accounts.create_token(wctx, "anna")
+    assert application.engine is not None
+    application.engine.dispose()
+    with uvicorn_server(home, workers=2) as server:
+        yield server, token, home
+
+
+def _api_status(server: Server, token: str) -> set[int]:
+    headers = {"Authorization": f"Bearer {token}"}
+    return {fresh_get(server, "/api/v1/tickets", headers=headers) for _ in range(TRIES)}
+
+
+def _page_status(server: Server, cookie: str) -> set[int]:
+    return {fresh_get(server, "/journal", session=cookie) for _ in range(TRIES)}
+
+
+def test_web_password_change_ends_other_sessions_and_tokens(
+    served: tuple[Server, str, Path],
+) -> None:
+    server, token, _ = served
+    laptop = signed_in_client(server, "anna", PASSWORD)
+    phone = signed_in_client(server, "anna", PASSWORD)
+    phone_cookie = phone.cookies["mpdesk_session"]
+    assert _page_status(server, phone_cookie) == {200}
+    assert _api_status(server, token) == {200}
+
+    page = laptop.get("/account")
+    changed = laptop.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": "another-horse-43", "csrf_token": csrf_of(page.text)},
+    )
+    assert changed.status_code == 303
+    assert "Готово." in laptop.get(changed.headers["location"]).text
+
+    assert _page_status(server, phone_cookie) == {303}
+    assert _api_status(server, token) == {401}
+    assert _page_status(server, laptop.cookies["mpdesk_session"]) == {200}
+
+
+def test_cli_password_reset_ends_every_session_and_token(
+    served: tuple[Server, str, Path],
+) -> None:
+    server, token, home = served
+    browser = signed_in_client(server, "anna", PASSWORD)
+    cookie = browser.cookies["mpdesk_session"]
+    assert _page_status(server, cookie) == {200}
+    env = {**os.environ, "MPDESK_HOME": str(home)}
+    env.pop("MPDESK_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "mpdesk", "user", "passwd", "anna", "--password-stdin"],
+        input="another-horse-43\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _page_status(server, cookie) == {303}
+    assert _api_status(server, token) == {401}
+    assert "ключи API отозваны" in done.stdout
