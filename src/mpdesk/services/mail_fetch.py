@@ -75,6 +75,38 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
     return report
 
 
+def fetch_all_mail(ctx: ServiceContext, principal: Principal) -> list[FetchReport]:
+    """Fetch every mailbox with an IMAP server among the shops the principal may change."""
+    with mail_ports(ctx).uow() as uow:
+        shops = [
+            s.id
+            for s in access.editable_shops(uow, principal)
+            if (box := uow.mail.mailbox(s.id)) is not None and box.imap_host
+        ]
+    if not shops:
+        raise UserInputError("mailbox_none_configured")
+    return [fetch_mail(ctx, principal, shop_id) for shop_id in shops]
+
+
+def mail_public(record: MailRecord) -> dict[str, object]:
+    """A mail ledger entry for JSON (CLI ``--json`` and the API)."""
+    return {
+        "id": record.id,
+        "shop_id": record.shop_id,
+        "ticket_id": record.ticket_id,
+        "direction": record.direction.value,
+        "message_id": record.message_id,
+        "subject": record.subject,
+        "sender": record.sender,
+        "at": record.at.isoformat(),
+        "text": record.text,
+        "answer_class": record.answer_class or None,
+        "appeal_number": record.appeal_number or None,
+        "auto_reply": record.auto_reply,
+        "problems": list(record.problems),
+    }
+
+
 def _file_raw(
     ctx: ServiceContext, uow: MailUnitOfWork, box: Mailbox, raw: bytes, actor: str
 ) -> int | None:

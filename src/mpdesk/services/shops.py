@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mpdesk.domain.accounts import Principal
 from mpdesk.domain.errors import NotFoundError, UnknownValueError, UserInputError
 from mpdesk.domain.shops import Shop
 from mpdesk.services.context import ServiceContext
@@ -53,3 +54,13 @@ def add_shop(ctx: ServiceContext, name: str, marketplace: str) -> Shop:
 def list_shops(ctx: ServiceContext) -> list[Shop]:
     with ctx.uow() as uow:
         return uow.shops.list()
+
+
+def find_shop(ctx: ServiceContext, principal: Principal, ref: str) -> Shop:
+    """A shop the principal can see, by its number or its name."""
+    ref = ref.strip()
+    with ctx.reads() as uow:
+        shop = uow.shops.get(int(ref)) if ref.isdigit() else uow.shops.find(ref)
+        if shop is None or not principal.can_view(shop.id):
+            raise NotFoundError("shop_not_found", name=ref)
+        return shop

@@ -27,6 +27,7 @@ from mpdesk.entrypoints.cli import (
     deadlines,
     evidence,
     kb,
+    mail,
     shops,
     stats,
     tickets,
@@ -62,6 +63,7 @@ for module in (
     users,
     evidence,
     backup,
+    mail,
 ):
     module.register(cli)
 
