@@ -27,6 +27,7 @@ from mpdesk.entrypoints.web.routes import (
     deadlines,
     journal,
     kb,
+    mail,
     stats,
     tickets,
 )
@@ -95,6 +96,6 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
 
     for module in (auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)
-    for page in (audit, deadlines, stats):
+    for page in (audit, deadlines, stats, mail):
         page.register(api)
     return api
