@@ -31,6 +31,7 @@ from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import EvidenceIndex, FileStore
 from mpdesk.services.ports.health import Probe
+from mpdesk.services.ports.mail import MailPorts
 from mpdesk.services.ports.metrics import Metrics
 
 if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when it is used:
@@ -132,6 +133,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
             IsolatedReportReader(settings.audit_memory_mb), partial(SqlAuditUnitOfWork, engine)
         )
         ctx.deadlines = deadline_ports(settings, knowledge, engine)
+        ctx.mail = mail_ports(settings, ctx, engine)
     return App(settings, ctx, engine, knowledge)
 
 
@@ -290,6 +292,35 @@ def deadline_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine
         notifiers=notifiers,
         remind_horizon_days=settings.remind_horizon_days,
         remind_interval_minutes=settings.remind_interval_minutes,
+    )
+
+
+def mail_ports(settings: Settings, ctx: ServiceContext, engine: Engine) -> MailPorts:
+    """Shops' mailboxes (issue 13): SMTP, IMAP, the mail ledger and the password vault."""
+    from mpdesk.adapters.credential_vault import FernetCredentialVault, load_or_create_key_file
+    from mpdesk.adapters.db.mail import SqlMailUnitOfWork
+    from mpdesk.adapters.mail.imap import ImapMailboxReader
+    from mpdesk.adapters.mail.parse import parse_mail
+    from mpdesk.adapters.mail.secrets import MailboxSecrets
+    from mpdesk.adapters.mail.smtp import SmtpMailSender
+    from mpdesk.services.answer_reading import answer_lexicon
+
+    def vault() -> FernetCredentialVault:
+        configured = settings.vault_keys.get_secret_value()
+        if configured:
+            return FernetCredentialVault(configured.split(","), "MPDESK_VAULT_KEYS")
+        settings.home.mkdir(parents=True, exist_ok=True)
+        path = settings.home / "vault_key"
+        return FernetCredentialVault([load_or_create_key_file(path)], str(path.name))
+
+    return MailPorts(
+        uow=partial(SqlMailUnitOfWork, engine),
+        sender=SmtpMailSender(),
+        reader=ImapMailboxReader(),
+        secrets=MailboxSecrets(os.environ, vault),
+        parse=lambda raw: parse_mail(raw, answer_lexicon(ctx)),
+        fetch_limit=settings.mail_fetch_limit,
+        max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
     )
 
 

@@ -173,6 +173,18 @@ class Settings(BaseSettings):
         "(0: not on a separate port).",
     )
 
+    # --- e-mail channel (issue 13): shops' mailboxes are set with mpdesk mail setup ---
+    vault_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="Fernet keys that encrypt stored mailbox passwords, comma-separated, the "
+        "newest first (empty: a key kept in MPDESK_HOME/vault_key, mode 0600).",
+    )
+    mail_fetch_limit: int = Field(
+        default=200,
+        ge=1,
+        description="Most messages mpdesk mail fetch reads from a mailbox in one run.",
+    )
+
     @field_validator("kb_dir", "now", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -89,6 +89,16 @@ class FernetCredentialVault:
             raise SecretKeyError(problem="wrong_key", source=self._source) from None
         return _from_json(raw)
 
+    def seal_text(self, secret: str) -> bytes:
+        """A secret that is not a marketplace credential (a mailbox password), encrypted."""
+        return self._fernet.encrypt(secret.encode("utf-8"))
+
+    def open_text(self, token: bytes) -> str:
+        try:
+            return self._fernet.decrypt(token).decode("utf-8")
+        except (InvalidToken, UnicodeDecodeError):
+            raise SecretKeyError(problem="wrong_key", source=self._source) from None
+
     def reencrypt(self, tokens: Iterable[bytes]) -> list[bytes]:
         """Each token encrypted again under the newest key (for rotation)."""
         try:

@@ -18,6 +18,7 @@ MpdeskError
  ├── ForbiddenError                 the role does not allow the action (web 403)
  ├── TooManyAttemptsError           login throttled (web 429)
  ├── NotificationError              a reminder digest could not be delivered (SMTP, Telegram)
+ ├── MailError                      a shop's mailbox refused or failed (SMTP send, IMAP fetch)
  ├── StorageError                   the evidence store is unreachable or a blob fails its check
  ├── BackupError                    a backup archive cannot be written, checked or restored
  ├── SchemaVersionError             the database schema is older or newer than this build
@@ -147,6 +148,17 @@ class NotificationError(MpdeskError):
 
     def __init__(self, channel: str, problem: str) -> None:
         super().__init__(channel=channel, problem=problem)
+
+
+class MailError(MpdeskError):
+    """The shop's mail server failed or refused; ``fields``: server (smtp | imap), problem
+    (a short English reason for logs, never a password). Codes: ``mail_send_failed``,
+    ``mail_fetch_failed``; the ticket is left as it was."""
+
+    code = "mail_send_failed"
+
+    def __init__(self, code: str, server: str, problem: str) -> None:
+        super().__init__(code, server=server, problem=problem)
 
 
 class StorageError(MpdeskError):

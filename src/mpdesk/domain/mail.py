@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 #: the ticket tag mpdesk puts in the subject of an appeal: «[MPD-000123]»
 TICKET_TAG = re.compile(r"\[MPD-(\d{6,9})\]", re.IGNORECASE)
@@ -66,3 +67,101 @@ class ParsedMail:
 def ticket_tag(subject: str) -> int | None:
     m = TICKET_TAG.search(subject or "")
     return int(m.group(1)) if m else None
+
+
+def ticket_tag_text(ticket_id: int) -> str:
+    """The subject tag of a ticket: «[MPD-000123]»."""
+    return f"[MPD-{ticket_id:06d}]"
+
+
+def tagged_subject(subject: str, ticket_id: int) -> str:
+    """The subject on one line (no CR/LF can reach a header) with the ticket's tag in front."""
+    line = " ".join(subject.split())
+    if ticket_tag(line) == ticket_id:
+        return line
+    return f"{ticket_tag_text(ticket_id)} {line}".strip()
+
+
+class MailSecurity(StrEnum):
+    """How the SMTP link is protected."""
+
+    STARTTLS = "starttls"  # port 587: plain, then upgraded
+    TLS = "tls"  # port 465: TLS from the first byte
+    PLAIN = "plain"  # loopback relays only
+
+
+@dataclass
+class Mailbox:
+    """A shop's mailbox: where appeals are sent from and answers read from. The password is
+    never held here: ``password_env`` names an environment variable, or ``password_token`` is
+    the password encrypted by the credential vault."""
+
+    shop_id: int
+    address: str
+    login: str
+    smtp_host: str
+    smtp_port: int = 587
+    smtp_security: MailSecurity = MailSecurity.STARTTLS
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_tls: bool = True
+    folder: str = "INBOX"
+    password_env: str = ""
+    password_token: bytes | None = field(default=None, repr=False)
+    #: addresses whose mail may carry a ticket tag besides the channel's own (an agency's box)
+    forwarders: tuple[str, ...] = ()
+    uid_validity: int | None = None
+    last_uid: int = 0
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_env or self.password_token)
+
+    def next_uid(self, uid_validity: int) -> int:
+        """The first UID not yet read; a changed UIDVALIDITY makes every UID new again."""
+        return self.last_uid + 1 if uid_validity == self.uid_validity else 1
+
+
+class MailDirection(StrEnum):
+    OUT = "out"
+    IN = "in"
+
+
+@dataclass
+class MailRecord:
+    """One e-mail in the shop's mail ledger: sent, filed under a ticket, or waiting in the
+    unmatched inbox (``ticket_id`` None). ``key`` (the Message-ID, or ``sha256:`` of the raw
+    message when it has none) is unique per shop, so a message is filed once."""
+
+    shop_id: int
+    direction: MailDirection
+    key: str
+    subject: str
+    sender: str
+    at: datetime
+    text: str
+    ticket_id: int | None = None
+    message_id: str = ""
+    in_reply_to: str = ""
+    raw_sha256: str = ""
+    answer_class: str = ""
+    appeal_number: str = ""
+    auto_reply: bool = False
+    problems: tuple[str, ...] = ()
+    id: int | None = None
+
+
+def mail_key(message_id: str | None, raw_sha256: str) -> str:
+    return message_id if message_id else f"sha256:{raw_sha256}"
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """An appeal ready for SMTP; attachments are evidence blobs named by sha256."""
+
+    sender: str
+    recipient: str
+    subject: str
+    body: str
+    message_id: str
+    attachments: tuple[tuple[str, str, str], ...] = ()  # (sha256, filename, media type)

@@ -172,6 +172,42 @@ class Ticket:
         self.reply_due_at = None
         self.updated_at = message.at
 
+    def mark_mailed(
+        self, message: Message, now: datetime, reply_hours: int, actor: str, message_id: str
+    ) -> None:
+        """Record an appeal sent by e-mail: the ticket becomes ``submitted`` without a
+        marketplace number (an e-mail appeal has none until the answer) and the reply clock
+        starts; sending again while it waits restarts the clock."""
+        if self.status is not Status.SUBMITTED:
+            self.transition(Status.SUBMITTED, now, actor, detail=message_id)
+        self.messages.append(message)
+        self.events.append(Event("mailed", now, actor, "", message_id))
+        if self.submitted_at is None:
+            self.submitted_at = now
+        self.reply_due_at = reply_due_after(now, reply_hours)
+        self.updated_at = now
+
+    def receive(self, message: Message, counts_as_answer: bool, actor: str = "") -> None:
+        """File an incoming e-mail: an answer moves the ticket to ``answered`` where the
+        lifecycle allows it; an automatic reply, or mail to a closed ticket, is only logged."""
+        if counts_as_answer and (
+            self.status is Status.ANSWERED or self.can_transition(Status.ANSWERED)
+        ):
+            self.record_answer(message, actor)
+            return
+        self.messages.append(message)
+        self.events.append(Event("mail_logged", message.at, actor))
+        self.updated_at = max(self.updated_at, message.at)
+
+    def set_external_id(self, external_id: str, now: datetime, actor: str = "") -> bool:
+        """Store the marketplace's number read from its answer when the ticket has none."""
+        external_id = external_id.strip()
+        if self.external_id or not external_id:
+            return False
+        self.events.append(Event("external_id", now, actor, "", external_id))
+        self.external_id = external_id
+        return True
+
     def add_note(self, message: Message) -> None:
         self.messages.append(message)
         self.events.append(Event("note", message.at, message.author))

@@ -15,6 +15,7 @@ from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import FileStore, TableWriter
 from mpdesk.services.ports.journal import UnitOfWork
 from mpdesk.services.ports.knowledge import ReportRenderer, TemplateRenderer
+from mpdesk.services.ports.mail import MailPorts
 from mpdesk.services.ports.metrics import Metrics, NoMetrics
 from mpdesk.services.ports.reminders import Notifier, ReminderLog
 from mpdesk.services.ports.search import Lemmatizer
@@ -48,6 +49,7 @@ class ServiceContext:
     audit: AuditPorts | None = None  # report reader and findings (audits)
     answers: AnswerResources | None = None  # the lexicon for reading support answers
     deadlines: DeadlinePorts | None = None  # deadlines, reminders, analytics
+    mail: MailPorts | None = None  # shops' mailboxes: SMTP, IMAP, the mail ledger
     #: a unit of work for reads only (on PostgreSQL without a transaction); ``uow`` when None
     read_uow: Callable[[], UnitOfWork] | None = None
     metrics: Metrics = field(default_factory=NoMetrics)  # Prometheus when MPDESK_METRICS is on

@@ -67,14 +67,14 @@ class ShopDeletion:
     export: Path
 
 
-def find_shop(ctx: ServiceContext, ref: str) -> Shop:
-    """A shop by its number or its exact name."""
+def find_shop(ctx: ServiceContext, principal: Principal, ref: str) -> Shop:
+    """A shop the principal can see, by its number or its name."""
+    ref = ref.strip()
     with ctx.reads() as uow:
-        shop = uow.shops.get(int(ref)) if ref.isdigit() else None
-        shop = shop or uow.shops.find(ref.strip())
-    if shop is None:
-        raise NotFoundError("shop_not_found", name=ref)
-    return shop
+        shop = uow.shops.get(int(ref)) if ref.isdigit() else uow.shops.find(ref)
+        if shop is None or not principal.can_view(shop.id):
+            raise NotFoundError("shop_not_found", name=ref)
+        return shop
 
 
 def delete_shop(

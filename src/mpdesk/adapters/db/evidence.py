@@ -8,6 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import Engine, select
 
 from mpdesk.adapters.db import tables as t
+from mpdesk.adapters.db import tables_mail as tm
 
 _CHUNK = 500
 
@@ -18,9 +19,11 @@ class SqlEvidenceIndex:
 
     def referenced(self, sha256s: Collection[str]) -> set[str]:
         wanted, found = sorted(set(sha256s)), set[str]()
-        column = t.attachments.c.sha256
+        columns = (t.attachments.c.sha256, tm.mail_messages.c.raw_sha256)  # raw e-mails too
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), _CHUNK):
                 chunk = wanted[start : start + _CHUNK]
-                found.update(conn.scalars(select(column).where(column.in_(chunk)).distinct()))
+                for column in columns:
+                    query = select(column).where(column.in_(chunk)).distinct()
+                    found.update(conn.scalars(query))
         return found

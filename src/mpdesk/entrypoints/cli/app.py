@@ -27,6 +27,7 @@ from mpdesk.entrypoints.cli import (
     deadlines,
     evidence,
     kb,
+    mail,
     schema,
     shops,
     stats,
@@ -64,6 +65,7 @@ for module in (
     evidence,
     backup,
     schema,
+    mail,
 ):
     module.register(cli)
 

@@ -59,7 +59,7 @@ def delete(
 ) -> None:
     """Отключить магазин и удалить все его данные (сначала сохраняется итоговая выгрузка)."""
     ctx = current_ctx()
-    found = find_shop(ctx, shop)
+    found = find_shop(ctx, LOCAL_OWNER, shop)
     if confirm is None:
         confirm = typer.prompt(
             ctx.message("shop_delete_prompt", shop=found.name), default="", err=True

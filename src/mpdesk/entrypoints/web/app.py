@@ -36,6 +36,7 @@ from mpdesk.entrypoints.web.routes import (
     health,
     journal,
     kb,
+    mail,
     stats,
     tickets,
 )
@@ -123,6 +124,6 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
 
     for module in (health, auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)
-    for page in (audit, deadlines, stats):
+    for page in (audit, deadlines, stats, mail):
         page.register(api)
     return api

@@ -24,6 +24,7 @@ from mpdesk.domain.errors import (
     ConcurrentEditError,
     ForbiddenError,
     InvalidTransitionError,
+    MailError,
     MpdeskError,
     NotFoundError,
     StorageError,
@@ -52,6 +53,8 @@ def status_for(exc: MpdeskError) -> int:
         return 422
     if isinstance(exc, StorageError):
         return 503
+    if isinstance(exc, MailError):
+        return 502
     return 500
 
 

@@ -1,0 +1,117 @@
+"""The e-mail channel in the API: send a ticket's appeal by e-mail, fetch the shops' mailboxes,
+list the unmatched inbox and file a message of it under a ticket. Each endpoint calls one use
+case of ``services/mail_send.py`` or ``services/mail_fetch.py``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from mpdesk.domain.accounts import Principal
+from mpdesk.entrypoints.api import schemas as s
+from mpdesk.entrypoints.api.routes import ERRORS, acting, ticket_out
+from mpdesk.entrypoints.web.security import api_principal
+from mpdesk.services.mail_fetch import (
+    FetchReport,
+    assign_mail,
+    fetch_all_mail,
+    fetch_mail,
+    list_unmatched,
+    mail_public,
+)
+from mpdesk.services.mail_send import send_appeal
+
+MAIL_ERRORS: dict[int | str, dict[str, Any]] = {
+    **ERRORS,
+    502: {"model": s.ErrorPublic, "description": "The shop's mail server failed or refused"},
+}
+router = APIRouter(
+    prefix="/api/v1", dependencies=[Depends(api_principal)], responses=MAIL_ERRORS, tags=["mail"]
+)
+PrincipalDep = Annotated[Principal, Depends(api_principal)]
+Id = Annotated[int, Path(ge=1, le=s.INT32)]
+
+
+class MailPublic(BaseModel):
+    id: int | None
+    shop_id: int
+    ticket_id: int | None
+    direction: Literal["in", "out"]
+    message_id: str
+    subject: str
+    sender: str
+    at: str
+    text: str
+    answer_class: str | None
+    appeal_number: str | None
+    auto_reply: bool
+    problems: list[str]
+
+
+class MailFetchPublic(BaseModel):
+    shop_id: int
+    fetched: int
+    matched: int
+    unmatched: int
+    duplicates: int
+    tickets: list[int]
+
+
+class MailAssign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ticket_id: int = Field(ge=1, le=s.INT32)
+
+
+def _report(report: FetchReport) -> dict[str, Any]:
+    return {
+        "shop_id": report.shop_id,
+        "fetched": report.fetched,
+        "matched": len(report.matched),
+        "unmatched": report.unmatched,
+        "duplicates": report.duplicates,
+        "tickets": report.matched,
+    }
+
+
+@router.post(
+    "/tickets/{ticket_id}/mail",
+    response_model=s.TicketPublic,
+    summary="Send the appeal by e-mail from the shop's mailbox (the ticket becomes submitted)",
+)
+def send(request: Request, principal: PrincipalDep, ticket_id: Id) -> Any:
+    return ticket_out(send_appeal(acting(request, principal), principal, ticket_id))
+
+
+@router.post(
+    "/mail/fetch",
+    response_model=list[MailFetchPublic],
+    summary="Fetch new mail of the shops' mailboxes and file answers under tickets",
+)
+def fetch(
+    request: Request,
+    principal: PrincipalDep,
+    shop_id: Annotated[int | None, Query(ge=1, le=s.INT32)] = None,
+) -> Any:
+    ctx = acting(request, principal)
+    if shop_id is not None:
+        return [_report(fetch_mail(ctx, principal, shop_id))]
+    return [_report(r) for r in fetch_all_mail(ctx, principal)]
+
+
+@router.get(
+    "/mail/inbox", response_model=list[MailPublic], summary="Mail no ticket claimed, newest first"
+)
+def inbox(request: Request, principal: PrincipalDep) -> Any:
+    return [mail_public(r) for r in list_unmatched(acting(request, principal), principal)]
+
+
+@router.post(
+    "/mail/{mail_id}/assign",
+    response_model=s.TicketPublic,
+    summary="File a message of the unmatched inbox under a ticket of the same shop",
+)
+def assign(request: Request, principal: PrincipalDep, mail_id: Id, body: MailAssign) -> Any:
+    return ticket_out(assign_mail(acting(request, principal), principal, mail_id, body.ticket_id))
