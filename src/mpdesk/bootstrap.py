@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
 from mpdesk.domain.errors import BackupError, StorageError
-from mpdesk.services.context import DeadlinePorts, ServiceContext
+from mpdesk.services.context import DeadlinePorts, JobPorts, ServiceContext
 from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import EvidenceIndex, FileStore
@@ -133,6 +134,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
             IsolatedReportReader(settings.audit_memory_mb), partial(SqlAuditUnitOfWork, engine)
         )
         ctx.deadlines = deadline_ports(settings, knowledge, engine)
+        ctx.jobs = job_ports(settings, engine)
         ctx.mail = mail_ports(settings, ctx, engine)
     return App(settings, ctx, engine, knowledge)
 
@@ -252,6 +254,19 @@ def web_secret(settings: Settings) -> bytes:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
     return path.read_text().strip().encode("utf-8")
+
+
+def job_ports(settings: Settings, engine: Engine) -> JobPorts:
+    """The job log on the journal's database and the schedule from the settings."""
+    from mpdesk.adapters.db.jobs import SqlJobLog
+
+    return JobPorts(
+        log=SqlJobLog(engine),
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        remind_in_server=settings.remind_in_server,
+        mail_fetch_minutes=settings.mail_fetch_minutes,
+        sync_minutes=settings.sync_minutes,
+    )
 
 
 def deadline_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) -> DeadlinePorts:

@@ -185,6 +185,22 @@ class Settings(BaseSettings):
         description="Most messages mpdesk mail fetch reads from a mailbox in one run.",
     )
 
+    # --- background jobs (issue 14) ---
+    jobs_engine: Literal["server", "worker"] = Field(
+        default="server",
+        description="Who runs background jobs (reminders, mail fetch, sync): server — a thread "
+        "of mpdesk serve (one machine, SQLite or PostgreSQL); worker — mpdesk worker "
+        "processes on the job engine (PostgreSQL; several machines), the servers run none.",
+    )
+    mail_fetch_minutes: int = Field(
+        default=15, ge=0, description="How often each shop's mailbox is read (0: never)."
+    )
+    sync_minutes: int = Field(
+        default=360,
+        ge=0,
+        description="How often each connected shop is synced with the marketplace (0: never).",
+    )
+
     @field_validator("kb_dir", "now", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

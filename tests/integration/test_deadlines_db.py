@@ -24,7 +24,7 @@ from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
-from mpdesk.services import analytics, deadlines, monthly_report, reminders, ticket_actions
+from mpdesk.services import analytics, deadlines, jobs, monthly_report, reminders, ticket_actions
 from mpdesk.services.ports.analytics import StatsFilter
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
@@ -378,8 +378,8 @@ def _wait_for(condition: Any, seconds: float = 15.0) -> None:
 def test_the_servers_loop_sends_a_due_reminder_once(
     settings: Settings, bot_api: tuple[str, list[dict[str, Any]]]
 ) -> None:
-    """uvicorn on 127.0.0.1 runs the app's lifespan, which starts the reminder loop; it sends
-    the digest to the fake Bot API once, and not again on the next ticks."""
+    """uvicorn on 127.0.0.1 runs the app's lifespan, which starts the job loop; its reminder
+    job sends the digest to the fake Bot API once, and not again on the next ticks."""
     import uvicorn
     from tests.web_support import fast_web_context
 
@@ -389,7 +389,7 @@ def test_the_servers_loop_sends_a_due_reminder_once(
     application = _notifying_app(settings, url)
     _overdue_ticket(application)
     api = create_app(application, fast_web_context(application))
-    api.state.remind_tick_seconds = 0.05
+    api.state.job_tick_seconds = 0.05
     server = uvicorn.Server(
         uvicorn.Config(api, host="127.0.0.1", port=_free_port(), log_level="warning")
     )
@@ -397,10 +397,12 @@ def test_the_servers_loop_sends_a_due_reminder_once(
     thread.start()
     try:
         _wait_for(lambda: bool(updates))
-        loop = api.state.reminder_loop
-        _wait_for(lambda: loop.last_result is not None)
-        time.sleep(0.3)  # six more ticks: nothing new to send
-        assert loop.last_result.sent == {"telegram": 2}  # the reply and the follow-up clock
+        loop = api.state.job_loop
+        _wait_for(lambda: bool(loop.last_runs))
+        time.sleep(0.3)  # six more ticks: the reminder job is not due again within the hour
+        (run,) = loop.last_runs
+        assert (run.kind, run.outcome.value) == ("remind", "ok")
+        assert "telegram: 2" in run.summary  # the reply and the follow-up clock
     finally:
         server.should_exit = True
         thread.join(timeout=10)
@@ -419,7 +421,7 @@ def test_two_server_processes_send_a_reminder_once(
     url, updates = bot_api
     first, second = _notifying_app(settings, url), _notifying_app(settings, url)
     _overdue_ticket(first)
-    loops = [reminders.ReminderLoop(a.ctx, tick_seconds=0.02) for a in (first, second)]
+    loops = [jobs.JobLoop(a.ctx, tick_seconds=0.02) for a in (first, second)]
     try:
         for loop in loops:
             loop.start()
@@ -434,11 +436,12 @@ def test_two_server_processes_send_a_reminder_once(
     assert len(updates) == 1
 
 
-def test_the_loop_stays_off_without_a_channel_or_when_turned_off(app: App) -> None:
-    assert reminders.server_loop(app.ctx, enabled=True) is None  # no channel configured
+def test_the_reminder_job_is_due_only_with_a_channel_and_when_turned_on(app: App) -> None:
+    assert jobs.due_jobs(app.ctx) == []  # no channel configured
     deadlines.deadline_ports(app.ctx).notifiers = [FakeNotifier("email")]
-    assert reminders.server_loop(app.ctx, enabled=False) is None
-    assert reminders.server_loop(app.ctx, enabled=True) is not None
+    assert jobs.due_jobs(app.ctx) == [("remind", None)]
+    jobs.job_ports(app.ctx).remind_in_server = False  # mpdesk serve --no-remind
+    assert jobs.due_jobs(app.ctx) == []
 
 
 def test_rollup_sees_a_change_stamped_at_its_watermark(app: App) -> None:

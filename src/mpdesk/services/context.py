@@ -13,6 +13,7 @@ from mpdesk.services.ports.answers import AnswerResources
 from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import FileStore, TableWriter
+from mpdesk.services.ports.jobs import JobLog
 from mpdesk.services.ports.journal import UnitOfWork
 from mpdesk.services.ports.knowledge import ReportRenderer, TemplateRenderer
 from mpdesk.services.ports.mail import MailPorts
@@ -36,6 +37,29 @@ class DeadlinePorts:
     remind_interval_minutes: int = 60
 
 
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of background work (``services/jobs.py``)."""
+
+    name: str
+    run: Callable[[ServiceContext, int | None], str]  # returns a summary for people
+    every_minutes: Callable[[ServiceContext], int]  # 0: not scheduled (on demand only)
+    shops: Callable[[ServiceContext], list[int]] | None = None  # per-shop kinds: which shops
+
+
+@dataclass
+class JobPorts:
+    """The job log and the schedule of background jobs (only with a journal)."""
+
+    log: JobLog
+    worker: str = ""  # host:pid of this process, recorded with each run
+    remind_in_server: bool = True
+    mail_fetch_minutes: int = 15
+    sync_minutes: int = 360
+    #: kinds added by other modules (name -> kind), e.g. the marketplace sync
+    extra: dict[str, JobKind] = field(default_factory=dict)
+
+
 @dataclass
 class ServiceContext:
     kb: KnowledgeBase
@@ -52,6 +76,7 @@ class ServiceContext:
     mail: MailPorts | None = None  # shops' mailboxes: SMTP, IMAP, the mail ledger
     #: a unit of work for reads only (on PostgreSQL without a transaction); ``uow`` when None
     read_uow: Callable[[], UnitOfWork] | None = None
+    jobs: JobPorts | None = None  # background jobs: the log and the schedule
     metrics: Metrics = field(default_factory=NoMetrics)  # Prometheus when MPDESK_METRICS is on
 
     def reads(self) -> UnitOfWork:

@@ -3,17 +3,16 @@
 ``send_reminders`` is idempotent: each reminder event (a deadline in its "due" or "overdue"
 state, ``mpdesk.domain.sla.reminder_key``) is claimed in the sent-reminders ledger before the
 digest goes out, released again if delivery fails. Run it from cron (``mpdesk remind``) or let
-the web server run ``ReminderLoop``; on PostgreSQL an advisory lock lets only one process work
-at a time, and ``run_scheduled`` skips a run when another process ran it within the interval.
+the background jobs run it (the ``remind`` kind of ``services/jobs.py``); a job lock lets only
+one process work at a time, and ``run_scheduled`` skips a run when another process ran it
+within the interval.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from mpdesk.domain.errors import NotificationError
 from mpdesk.domain.sla import Bucket, DeadlineKind, reminder_key
@@ -134,67 +133,3 @@ def run_scheduled(ctx: ServiceContext) -> RemindResult | None:
     if last is not None and ctx.clock.now() - last < interval:
         return None
     return send_reminders(ctx)
-
-
-class ReminderLoop:
-    """Background thread for ``mpdesk serve``: ``start()`` on startup, ``stop()`` on shutdown.
-
-    Each process may run one; the job lock (a PostgreSQL advisory lock, a file lock next to a
-    SQLite journal) and ``job_runs`` keep the job single and on schedule across processes, and
-    the ledger keeps every reminder single.
-    """
-
-    def __init__(self, ctx: ServiceContext, tick_seconds: float = 60.0) -> None:
-        self.ctx = ctx
-        self.tick_seconds = tick_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.last_result: RemindResult | None = None
-        self.last_run_at: datetime | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="mpdesk-remind", daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            started = time.monotonic()
-            try:
-                result = run_scheduled(self.ctx)
-                if result is not None:
-                    self.last_result = result
-                    self.last_run_at = self.ctx.clock.now()
-                    self._finished(started, "failed" if result.errors else "ok")
-            except Exception:  # keep the server alive; the next tick retries
-                log.exception("reminder job failed")
-                self._finished(started, "failed")
-            self._stop.wait(self.tick_seconds)
-
-    def _finished(self, started: float, outcome: str) -> None:
-        seconds = time.monotonic() - started
-        self.ctx.metrics.job_finished(JOB, seconds, outcome == "failed")
-        log.info(
-            "job %s %s",
-            JOB,
-            outcome,
-            extra={"job": JOB, "outcome": outcome, "duration_ms": round(seconds * 1000, 1)},
-        )
-
-
-def server_loop(
-    ctx: ServiceContext, enabled: bool, tick_seconds: float = 60.0
-) -> ReminderLoop | None:
-    """The reminder loop of a web server process, or ``None`` when it has nothing to do: turned
-    off (``MPDESK_REMIND_IN_SERVER=false``, ``mpdesk serve --no-remind``), an interval of 0,
-    or no delivery channel configured."""
-    ports = deadline_ports(ctx)
-    if not enabled or ports.remind_interval_minutes <= 0 or not ports.notifiers:
-        return None
-    return ReminderLoop(ctx, tick_seconds)

@@ -80,6 +80,8 @@ def cmd_serve(
     settings = application.settings
     if no_remind:  # this process, and the worker processes, which read the environment
         settings.remind_in_server = False
+        if application.ctx.jobs is not None:
+            application.ctx.jobs.remind_in_server = False
         os.environ["MPDESK_REMIND_IN_SERVER"] = "false"
     host, port = host or settings.host, port or settings.port
     workers = workers or settings.web_workers

@@ -41,27 +41,26 @@ from mpdesk.entrypoints.web.routes import (
     tickets,
 )
 from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware, is_signed_in
-from mpdesk.services import reminders
+from mpdesk.services import jobs
 from mpdesk.services.accounts import WebContext
 
-#: how often the reminder loop wakes up; it sends every ``MPDESK_REMIND_INTERVAL_MINUTES``
-REMIND_TICK_SECONDS = 60.0
+#: how often the job loop wakes up to run what is due (each kind has its own interval)
+JOB_TICK_SECONDS = 60.0
 #: the largest body accepted before sign-in (the sign-in form is far smaller)
 ANONYMOUS_MAX_BODY = 64 * 1024
 
 
 @asynccontextmanager
 async def _lifespan(api: FastAPI) -> AsyncIterator[None]:
-    """Background work of a server process: the reminder loop (off with
-    ``MPDESK_REMIND_IN_SERVER=false`` or ``mpdesk serve --no-remind``). Every worker may run
-    it: the job lock and ``job_runs`` keep the job single across processes."""
+    """Background work of a server process: the job loop (reminders, mail fetch, sync), unless
+    ``MPDESK_JOBS_ENGINE=worker`` leaves the jobs to ``mpdesk worker`` processes. Every server
+    process may run one (see ``JobLoop``)."""
     app: App = api.state.app
-    loop = reminders.server_loop(
-        app.ctx, app.settings.remind_in_server, api.state.remind_tick_seconds
-    )
-    api.state.reminder_loop = loop
-    if loop is not None:
+    loop = None
+    if app.settings.jobs_engine == "server":
+        loop = jobs.JobLoop(app.ctx, api.state.job_tick_seconds)
         loop.start()
+    api.state.job_loop = loop
     try:
         yield
     finally:
@@ -82,7 +81,7 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     api.state.app = app
-    api.state.remind_tick_seconds = REMIND_TICK_SECONDS
+    api.state.job_tick_seconds = JOB_TICK_SECONDS
     api.state.wctx = wctx
     api.state.https_only = app.settings.https_only
     api.state.templates = make_templates(wctx.ctx)
