@@ -27,6 +27,7 @@ from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
 from mpdesk.domain.errors import BackupError, StorageError
+from mpdesk.domain.jobs import Outcome
 from mpdesk.services.context import DeadlinePorts, JobPorts, ServiceContext
 from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.clock import Clock
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when
 
     from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
     from mpdesk.adapters.db.uow import SqlUnitOfWork
+    from mpdesk.adapters.job_engine import JobEngine
     from mpdesk.services.accounts import WebContext
 
 
@@ -266,6 +268,25 @@ def job_ports(settings: Settings, engine: Engine) -> JobPorts:
         remind_in_server=settings.remind_in_server,
         mail_fetch_minutes=settings.mail_fetch_minutes,
         sync_minutes=settings.sync_minutes,
+    )
+
+
+def job_engine(app: App) -> JobEngine:
+    """procrastinate on the journal's PostgreSQL, running this application's job kinds; a
+    failed run raises so that the engine retries it."""
+    from mpdesk.adapters.job_engine import JobEngine
+    from mpdesk.services import jobs
+
+    def run(kind: str, shop_id: int | None) -> None:
+        done = jobs.run_job(app.ctx, kind, shop_id)
+        if done.outcome is Outcome.FAILED:
+            raise jobs.JobFailed(done)
+
+    return JobEngine(
+        app.settings.effective_database_url,
+        run,
+        lambda: jobs.due_jobs(app.ctx),
+        stalled_after_seconds=app.settings.worker_stalled_seconds,
     )
 
 

@@ -192,6 +192,12 @@ class Settings(BaseSettings):
         "of mpdesk serve (one machine, SQLite or PostgreSQL); worker — mpdesk worker "
         "processes on the job engine (PostgreSQL; several machines), the servers run none.",
     )
+    worker_stalled_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A worker silent (no heartbeat) this long is taken for dead and its job is "
+        "run again by another worker.",
+    )
     mail_fetch_minutes: int = Field(
         default=15, ge=0, description="How often each shop's mailbox is read (0: never)."
     )

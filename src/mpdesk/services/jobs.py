@@ -20,7 +20,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from mpdesk.domain.accounts import LOCAL_OWNER, Principal
-from mpdesk.domain.errors import MpdeskError, NotificationError, UnknownValueError
+from mpdesk.domain.errors import (
+    ForbiddenError,
+    MpdeskError,
+    NotificationError,
+    UnknownValueError,
+    UserInputError,
+)
 from mpdesk.domain.jobs import JobRun, Outcome
 from mpdesk.services import access
 from mpdesk.services.context import JobKind, JobPorts, ServiceContext
@@ -230,3 +236,47 @@ class JobLoop:
             except Exception:  # keep the server alive; the next tick retries
                 log.exception("job loop tick failed")
             self._stop.wait(self.tick_seconds)
+
+
+def kind_label(ctx: ServiceContext, kind: str) -> str:
+    key = f"job_kind_{kind}"
+    return ctx.message(key) if key in ctx.kb.messages else kind
+
+
+def job_public(ctx: ServiceContext, run: JobRun) -> dict[str, object]:
+    """A run as the CLI's ``--json``, the API and the page show it."""
+    return {
+        "id": run.id,
+        "kind": run.kind,
+        "kind_label": kind_label(ctx, run.kind),
+        "shop_id": run.shop_id,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "outcome": run.outcome.value,
+        "outcome_label": ctx.message(f"job_outcome_{run.outcome.value}"),
+        "error_code": run.error_code or None,
+        "summary": run.summary,
+    }
+
+
+def run_now(ctx: ServiceContext, principal: Principal, kind: str, shop_ref: int | None) -> JobRun:
+    """Run a job in this process now (see ``check_request``)."""
+    check_request(ctx, principal, kind, shop_ref)
+    return run_job(ctx, kind, shop_ref)
+
+
+def check_request(
+    ctx: ServiceContext, principal: Principal, kind: str, shop_ref: int | None
+) -> None:
+    """A person may start a job: an administrator any; a manager of the shop that shop's."""
+    kinds = job_kinds(ctx)
+    if kind not in kinds:
+        raise UnknownValueError("kind", kind, sorted(kinds))
+    if kinds[kind].shops is not None and shop_ref is None:
+        raise UserInputError("job_needs_shop", kind=kind)
+    if shop_ref is None:
+        if not principal.is_admin:
+            raise ForbiddenError("forbidden")
+    else:
+        with ctx.reads() as uow:
+            access.editable_shop(uow, principal, shop_ref)

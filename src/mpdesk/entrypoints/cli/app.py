@@ -26,6 +26,7 @@ from mpdesk.entrypoints.cli import (
     config,
     deadlines,
     evidence,
+    jobs,
     kb,
     mail,
     schema,
@@ -65,6 +66,7 @@ for module in (
     evidence,
     backup,
     schema,
+    jobs,
     mail,
 ):
     module.register(cli)
