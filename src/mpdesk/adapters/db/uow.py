@@ -9,7 +9,8 @@ from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, create_engine, event, exc
 
-from mpdesk.adapters.db.repositories import SqlShopRepository, SqlTicketRepository
+from mpdesk.adapters.db.repositories import SqlTicketRepository
+from mpdesk.adapters.db.shops import SqlShopRepository
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

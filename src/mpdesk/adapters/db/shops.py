@@ -1,0 +1,67 @@
+"""Shops in the journal's database: add, find, lock, and delete with every row of theirs."""
+
+from __future__ import annotations
+
+import builtins
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from mpdesk.adapters.db import tables as t
+from mpdesk.domain.shops import Shop
+
+
+def _shop(row: Any) -> Shop:
+    return Shop(row.id, row.name, row.marketplace, bool(row.is_default), row.created_at)
+
+
+class SqlShopRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, name: str, marketplace: str, is_default: bool, now: datetime) -> Shop:
+        result = self.conn.execute(
+            insert(t.shops)
+            .values(name=name, marketplace=marketplace, is_default=is_default, created_at=now)
+            .returning(t.shops.c.id)
+        )
+        return Shop(int(result.scalar_one()), name, marketplace, is_default, now)
+
+    def get(self, shop_id: int) -> Shop | None:
+        row = self.conn.execute(select(t.shops).where(t.shops.c.id == shop_id)).first()
+        return _shop(row) if row else None
+
+    def find(self, name: str) -> Shop | None:
+        row = self.conn.execute(select(t.shops).where(t.shops.c.name == name)).first()
+        return _shop(row) if row else None
+
+    def default_for(self, marketplace: str) -> Shop | None:
+        row = self.conn.execute(
+            select(t.shops)
+            .where(t.shops.c.marketplace == marketplace, t.shops.c.is_default.is_(True))
+            .order_by(t.shops.c.id)
+        ).first()
+        return _shop(row) if row else None
+
+    def list(self) -> builtins.list[Shop]:
+        return [_shop(r) for r in self.conn.execute(select(t.shops).order_by(t.shops.c.id)).all()]
+
+    def lock(self, shop_id: int) -> Shop | None:
+        """The shop, locked until the transaction ends: ``FOR UPDATE`` on PostgreSQL (which
+        also blocks new tickets of the shop, their key refers to the row); on SQLite a write
+        to the row takes the database's write lock now instead of at the first real write."""
+        if self.conn.dialect.name == "sqlite":
+            self.conn.execute(
+                update(t.shops).where(t.shops.c.id == shop_id).values(name=t.shops.c.name)
+            )
+        row = self.conn.execute(
+            select(t.shops).where(t.shops.c.id == shop_id).with_for_update()
+        ).first()
+        return _shop(row) if row else None
+
+    def delete(self, shop_id: int) -> int:
+        """Delete the shop with every row of it; returns the number of its tickets removed."""
+        from mpdesk.adapters.db.shop_data import delete_shop_rows
+
+        return delete_shop_rows(self.conn, shop_id)["tickets"]
