@@ -40,6 +40,7 @@ from mpdesk.entrypoints.web.routes import (
     stats,
     tickets,
 )
+from mpdesk.entrypoints.web.routes import jobs as jobs_page
 from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware, is_signed_in
 from mpdesk.services import jobs
 from mpdesk.services.accounts import WebContext
@@ -123,6 +124,6 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
 
     for module in (health, auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)
-    for page in (audit, deadlines, stats, mail):
+    for page in (audit, deadlines, stats, mail, jobs_page):
         page.register(api)
     return api
