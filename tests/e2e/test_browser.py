@@ -186,3 +186,28 @@ def test_dashboard_and_ticket_clocks_at_desk_and_phone_width(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "dashboard_phone")
     assert page.console_errors == []
+
+
+def test_background_jobs_and_shop_deletion_pages(page: Any, live_server: LiveServer) -> None:
+    """An administrator runs the reminder job from «Фоновые задачи» and sees its result; the
+    «Удалить магазин» block on «Аккаунт» opens and asks for the shop's name; both fit a
+    phone's width."""
+    from playwright.sync_api import expect
+
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/jobs")
+    page.get_by_role("button", name="Напоминания о сроках").click()
+    page.wait_for_url(re.compile(r"/jobs\?done=ran"))
+    expect(page.locator("table")).to_contain_text("Напоминания о сроках")
+    expect(page.locator("table")).to_contain_text("выполнено")
+    screenshot(page, "jobs")
+    page.goto(f"{live_server.url}/account")
+    page.locator("details.danger-zone summary").click()
+    expect(page.locator("#d-confirm")).to_be_visible()
+    screenshot(page, "account_delete_shop")
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/jobs", "/account"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    screenshot(page, "jobs_phone")
+    assert page.console_errors == []

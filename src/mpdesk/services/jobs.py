@@ -61,7 +61,9 @@ def _remind(ctx: ServiceContext, shop_id: int | None) -> str:
     if result.errors:
         channel, problem = sorted(result.errors.items())[0]
         raise NotificationError(channel, problem)
-    return ctx.message("job_remind_done", events=result.events, sent=sent or "—")
+    if not result.sent:
+        return ctx.message("job_remind_no_channels", events=result.events)
+    return ctx.message("job_remind_done", events=result.events, sent=sent)
 
 
 def _remind_every(ctx: ServiceContext) -> int:
