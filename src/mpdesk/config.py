@@ -70,10 +70,14 @@ class Settings(BaseSettings):
     web_workers: int = Field(default=1, description="Worker processes of mpdesk serve.")
     session_hours: int = Field(default=336, description="Lifetime of a web session, hours.")
     login_max_attempts: int = Field(
-        default=5, description="Failed logins per login name allowed within the window."
+        default=5,
+        description="Sign-in attempts per login name and address before every further one "
+        "waits (1 s, doubling up to the window).",
     )
     login_window_minutes: int = Field(
-        default=15, description="Window of the failed-login throttle, minutes."
+        default=15,
+        description="Longest wait of the sign-in throttle, and the quiet time after which "
+        "attempts are forgotten, minutes.",
     )
     login_link_minutes: int = Field(
         default=30, description="Lifetime of a one-time login link, minutes."

@@ -9,7 +9,7 @@ An administrator (``User.is_admin``) sees and manages every shop.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 #: passwords shorter than this are refused
@@ -83,18 +83,6 @@ LOCAL_OWNER = Principal(user_id=0, login="cli", name="", is_admin=True)
 
 def is_password_acceptable(password: str, login: str) -> bool:
     return len(password) >= MIN_PASSWORD_LENGTH and password.strip().lower() != login.lower()
-
-
-def is_throttled(failures: int, limit: int) -> bool:
-    """True when ``failures`` recent failed logins reach the ``limit``."""
-    return failures >= limit
-
-
-def retry_after(oldest_failure: datetime | None, window: timedelta, now: datetime) -> int:
-    """Seconds until the oldest counted failure leaves the window (at least 1)."""
-    if oldest_failure is None:
-        return 1
-    return max(1, int((oldest_failure + window - now).total_seconds()) + 1)
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,14 @@ from mpdesk.domain.accounts import (
     User,
     WebSession,
     is_password_acceptable,
-    is_throttled,
-    retry_after,
 )
 from mpdesk.domain.errors import (
     AuthRequiredError,
     NotFoundError,
-    TooManyAttemptsError,
     UserInputError,
 )
+from mpdesk.domain.login_throttle import account_rule
+from mpdesk.services import login_throttle
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.accounts import AccountRepository, AccountsUnitOfWork, PasswordHasher
 from mpdesk.services.ports.files import FileStore
@@ -216,17 +215,6 @@ def ensure_first_admin(wctx: WebContext) -> User:
 _DUMMY_HASH: list[str] = []
 
 
-def _throttle_check(repo: AccountRepository, keys: list[tuple[str, int]], wctx: WebContext) -> None:
-    now = wctx.ctx.clock.now()
-    since = now - wctx.policy.login_window
-    for key, limit in keys:
-        failures = repo.failures_since(key, since)
-        if is_throttled(len(failures), limit):
-            raise TooManyAttemptsError(
-                retry_after(failures[0] if failures else None, wctx.policy.login_window, now)
-            )
-
-
 def _start_session(repo: AccountRepository, wctx: WebContext, user: User) -> SessionStart:
     assert user.id is not None
     now = wctx.ctx.clock.now()
@@ -244,30 +232,24 @@ def _start_session(repo: AccountRepository, wctx: WebContext, user: User) -> Ses
 
 
 def sign_in(wctx: WebContext, login: str, password: str, client: str) -> SessionStart:
-    """Check the password, with throttling per login and per client address."""
-    limit = wctx.policy.login_max_attempts
-    keys = [(f"login:{login.strip().lower()}", limit), (f"client:{client}", limit * 4)]
+    """Check the password; the attempt is counted first (``login_throttle.py``)."""
+    keys = login_throttle.keys_for(login, client)
+    rule = account_rule(wctx.policy.login_max_attempts, wctx.policy.login_window)
+    login_throttle.claim_attempt(wctx.accounts, wctx.ctx.clock, keys, rule)
     with wctx.accounts() as uow:
-        repo = uow.accounts
-        _throttle_check(repo, keys, wctx)
-        user = repo.find_user(login) if login.strip() else None
-        if user is None or not user.active or not user.has_password:
-            if not _DUMMY_HASH:
-                _DUMMY_HASH.append(wctx.hasher.hash(secrets.token_hex(8)))
-            wctx.hasher.verify(_DUMMY_HASH[0], password)  # same cost as a real check
-            ok = False
-        else:
-            ok = wctx.hasher.verify(user.password_hash, password)
-        if not ok or user is None:
-            now = wctx.ctx.clock.now()
-            for key, _ in keys:
-                repo.record_failure(key, now)
-            uow.commit()
-            raise AuthRequiredError("login_failed")
+        user = uow.accounts.find_user(login) if login.strip() else None
+    if user is None or not user.active or not user.has_password:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(wctx.hasher.hash(secrets.token_hex(8)))
+        wctx.hasher.verify(_DUMMY_HASH[0], password)  # same cost as a real check
+        raise AuthRequiredError("login_failed")
+    if not wctx.hasher.verify(user.password_hash, password):
+        raise AuthRequiredError("login_failed")
+    login_throttle.forget_attempt(wctx.accounts, keys)
+    with wctx.accounts() as uow:
         if wctx.hasher.needs_rehash(user.password_hash):
             user.password_hash = wctx.hasher.hash(password)
-        repo.clear_failures(keys[0][0])
-        start = _start_session(repo, wctx, user)
+        start = _start_session(uow.accounts, wctx, user)
         uow.commit()
         return start
 

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from mpdesk.domain.accounts import Principal
+from mpdesk.domain.filenames import clean_filename
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import get_ticket
 
@@ -47,7 +48,7 @@ def build_bundle(
     ]
     files: list[tuple[str, str]] = []
     for att in ticket.attachments:
-        name = "attachments/" + _unique_name(Path(att.filename).name or "file", taken)
+        name = "attachments/" + _unique_name(clean_filename(att.filename), taken)
         files.append((name, att.sha256))
         entries.append(
             {

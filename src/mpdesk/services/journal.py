@@ -17,6 +17,7 @@ from typing import Any
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import AppealDraft, AttachmentInfo
 from mpdesk.domain.errors import NotFoundError, UnknownValueError, UserInputError
+from mpdesk.domain.filenames import clean_filename
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
@@ -55,7 +56,9 @@ def store_files(ctx: ServiceContext, paths: Sequence[Path]) -> list[tuple[Path, 
 
 
 def as_attachments(stored: list[tuple[Path, StoredFile]], now: datetime) -> list[Attachment]:
-    return [Attachment(s.sha256, p.name, s.size, s.media_type, now) for p, s in stored]
+    return [
+        Attachment(s.sha256, clean_filename(p.name), s.size, s.media_type, now) for p, s in stored
+    ]
 
 
 def is_urgent(ctx: ServiceContext, draft: AppealDraft) -> bool:

@@ -1,4 +1,5 @@
-"""Accounts persistence: users, memberships, API tokens, sessions, login links, failed logins."""
+"""Accounts persistence: users, memberships, API tokens, sessions, login links, the sign-in
+throttle."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from mpdesk.adapters.db import tables_web as w
 from mpdesk.domain.accounts import ApiToken, Membership, Role, User, WebSession
+from mpdesk.domain.login_throttle import Attempt
 
 
 def _user(row: Any) -> User:
@@ -213,21 +217,52 @@ class SqlAccountRepository:
         user_id = result.scalar()
         return int(user_id) if user_id is not None else None
 
-    # --- failed logins ---------------------------------------------------------------------
-    def record_failure(self, key: str, now: datetime) -> None:
-        self.conn.execute(insert(w.login_failures).values(key=key[:200], at=now))
-
-    def failures_since(self, key: str, since: datetime) -> list[datetime]:
-        c = w.login_failures.c
-        return [
-            r.at
-            for r in self.conn.execute(
-                select(c.at).where(c.key == key[:200], c.at >= since).order_by(c.at)
+    # --- sign-in throttle -------------------------------------------------------------------
+    def claim_login_attempt(self, key: str, now: datetime, forget_before: datetime) -> Attempt:
+        """Count one attempt in a single statement, unless the key is blocked: the row lock
+        (PostgreSQL) or the write lock (SQLite) makes concurrent claims count one by one."""
+        t = w.login_throttle
+        insert_ = pg_insert if self.conn.dialect.name == "postgresql" else sqlite_insert
+        quiet = func.coalesce(t.c.blocked_until, t.c.last_at) < forget_before
+        statement = (
+            insert_(t)
+            .values(key=key[:200], attempts=1, last_at=now, blocked_until=None)
+            .on_conflict_do_update(
+                index_elements=[t.c.key],
+                set_={
+                    "attempts": case((quiet, 1), else_=t.c.attempts + 1),
+                    "last_at": now,
+                    "blocked_until": None,
+                },
+                where=or_(t.c.blocked_until.is_(None), t.c.blocked_until <= now),
             )
-        ]
+            .returning(t.c.attempts)
+        )
+        attempts = self.conn.execute(statement).scalar()
+        if attempts is not None:
+            return Attempt(True, int(attempts))
+        until = self.conn.execute(select(t.c.blocked_until).where(t.c.key == key[:200])).scalar()
+        return Attempt(False, blocked_until=until)
 
-    def clear_failures(self, key: str) -> None:
-        self.conn.execute(delete(w.login_failures).where(w.login_failures.c.key == key[:200]))
+    def block_login(self, key: str, until: datetime) -> None:
+        t = w.login_throttle
+        self.conn.execute(update(t).where(t.c.key == key[:200]).values(blocked_until=until))
+
+    def release_login_attempt(self, key: str, limit: int) -> None:
+        """Un-count one attempt that turned out right (the address key); its wait goes when
+        the count falls below ``limit``."""
+        t = w.login_throttle
+        self.conn.execute(
+            update(t)
+            .where(t.c.key == key[:200], t.c.attempts > 0)
+            .values(
+                attempts=t.c.attempts - 1,
+                blocked_until=case((t.c.attempts - 1 < limit, None), else_=t.c.blocked_until),
+            )
+        )
+
+    def clear_login_attempts(self, key: str) -> None:
+        self.conn.execute(delete(w.login_throttle).where(w.login_throttle.c.key == key[:200]))
 
 
 class SqlAccountsUnitOfWork:

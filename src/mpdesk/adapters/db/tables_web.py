@@ -72,13 +72,14 @@ login_links = Table(
     Column("used_at", UtcDateTime),
 )
 
-login_failures = Table(
-    "login_failures",
+#: one row per throttled key (login+address, or address), updated atomically per attempt
+login_throttle = Table(
+    "login_throttle",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("key", String(200), nullable=False),
-    Column("at", UtcDateTime, nullable=False),
-    Index("ix_login_failures_key_at", "key", "at"),
+    Column("key", String(200), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
+    Column("blocked_until", UtcDateTime, nullable=True),
 )
 
 #: the journal in id order under each filter (newest first walks the index from its start),

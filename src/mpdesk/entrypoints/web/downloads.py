@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 
 from mpdesk.domain.accounts import Principal
+from mpdesk.domain.filenames import clean_filename
 from mpdesk.domain.tickets import Attachment
 from mpdesk.entrypoints.web.security import ATTACHMENT_CSP
 from mpdesk.services.bundle import build_bundle
@@ -51,7 +52,9 @@ def _chunks(stream: BlobStream) -> Iterator[bytes]:
 
 def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback name and the UTF-8 name (RFC 6266), as
-    Starlette's FileResponse writes it."""
+    Starlette's FileResponse writes it; names stored before they were cleaned are cleaned
+    here (no bidi overrides, no control characters, at most 200 bytes)."""
+    filename = clean_filename(filename)
     quoted = quote(filename)
     if quoted != filename:
         return f"attachment; filename*=utf-8''{quoted}"

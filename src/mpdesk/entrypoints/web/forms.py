@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -11,13 +10,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from mpdesk.domain.filenames import clean_filename
 from mpdesk.domain.identifiers import (
     Identifier,
     IdType,
 )
 from mpdesk.services.user_input import parse_identifiers
-
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
 
 #: form field of the «Новое обращение» page per identifier type
 ID_FIELDS = {
@@ -47,13 +45,9 @@ def identifiers_to_form(identifiers: Iterable[Identifier]) -> dict[str, str]:
 
 
 def safe_filename(name: str | None) -> str:
-    """The base name of an uploaded file, without path parts or control characters."""
-    base = _UNSAFE_NAME.sub("_", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    base = base.lstrip(".") or "file"
-    if len(base) > 150:
-        stem, dot, ext = base.rpartition(".")
-        base = (stem[:140] + dot + ext[:9]) if dot else base[:150]
-    return base
+    """The base name of an uploaded file, cleaned and cut to a byte length every file system
+    takes (``domain/filenames.py``)."""
+    return clean_filename(name)
 
 
 @contextmanager

@@ -7,6 +7,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from mpdesk.domain.accounts import ApiToken, Membership, Role, User, WebSession
+from mpdesk.domain.login_throttle import Attempt
 
 
 class PasswordHasher(Protocol):
@@ -72,11 +73,16 @@ class AccountRepository(Protocol):
         """The user id of a valid unused link (marked used), else None."""
         ...
 
-    def record_failure(self, key: str, now: datetime) -> None: ...
+    def claim_login_attempt(self, key: str, now: datetime, forget_before: datetime) -> Attempt:
+        """Atomically count one attempt of ``key`` unless it is blocked (then not counted);
+        a key quiet since ``forget_before`` starts again from one."""
+        ...
 
-    def failures_since(self, key: str, since: datetime) -> list[datetime]: ...
+    def block_login(self, key: str, until: datetime) -> None: ...
 
-    def clear_failures(self, key: str) -> None: ...
+    def release_login_attempt(self, key: str, limit: int) -> None: ...
+
+    def clear_login_attempts(self, key: str) -> None: ...
 
 
 class AccountsUnitOfWork(Protocol):
