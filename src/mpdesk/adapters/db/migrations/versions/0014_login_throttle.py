@@ -1,8 +1,8 @@
 """login throttle: one row per key (login+address, or address) counted by an atomic upsert,
 with the time until which the key waits (issue 12); replaces the per-failure rows
 
-Revision ID: 0012_login_throttle
-Revises: 0011_evidence_sha
+Revision ID: 0014_login_throttle
+Revises: 0013_jobs
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from mpdesk.adapters.db.types import UtcDateTime
 
-revision = "0012_login_throttle"
-down_revision = "0011_evidence_sha"
+revision = "0014_login_throttle"
+down_revision = "0013_jobs"
 branch_labels = None
 depends_on = None
 
