@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mpdesk.domain.identifiers import Identifier, IdType, is_valid_ean, normalize_identifier
 from mpdesk.domain.triage.analysis import Analysis
@@ -45,8 +45,7 @@ _MAX_VALUE_LEN = 64
 _WORD_AFTER = re.compile(r"\s*(([^\W\d_])[^\W\d_]*)")
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(NamedTuple):  # a tuple: ~30 per text, far cheaper to build than a dataclass
     start: int
     stop: int
     raw: str
@@ -59,8 +58,7 @@ class Chunk:
         return _DIGIT.search(raw) is not None or _CODE_SHAPE.match(raw) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+class Label(NamedTuple):
     end: int  # char offset where the label ends
     kind: str  # IdType value, "article" or "stop"
     length: int
