@@ -42,6 +42,7 @@ _MASKS = (
     re.compile(r"https?://\S+"),
 )
 _MAX_VALUE_LEN = 64
+_ADJECTIVE_ENDINGS = ("ый", "ой", "ая", "ое", "ые", "ых", "ого", "ому", "ую", "ым", "ыми")
 _WORD_AFTER = re.compile(r"\s*(([^\W\d_])[^\W\d_]*)")
 
 
@@ -194,6 +195,9 @@ def extract_entities(
     money_ends = sorted(
         analysis.tokens[m.last].stop for m in analysis.matches if m.group == "money"
     )
+    money_starts = frozenset(
+        analysis.tokens[m.first].start for m in analysis.matches if m.group == "money"
+    )
     starts = [sent.start for sent in analysis.sentences]
 
     def sentence_of(pos: int) -> int:
@@ -277,7 +281,13 @@ def extract_entities(
             if _POSTING.match(raw) or _WB_FBS_SUPPLY.match(raw)
             else None
         )
-        if id_type is None and label is not None:
+        nearer_money = (  # «в карточке платье стоит 2 190»: the money word is the nearer label
+            id_type is None
+            and label is not None
+            and (amount := amount_at.get(ch.start)) is not None
+            and _money_context(money_ends, low, amount, label.end, words, sentence_of)
+        )
+        if id_type is None and label is not None and not nearer_money:
             id_type = _value_type(label.kind, raw, marketplace)
         if id_type is None and carry is not None and carry is not IdType.AMOUNT:
             id_type = _value_type(carry.value, raw, marketplace)
@@ -293,8 +303,10 @@ def extract_entities(
         if id_type is None:
             amount = amount_at.get(ch.start)
             floor = max(last_value_end, label.end if label is not None else -1)
-            if amount is not None and _money_context(money_ends, low, amount, floor, words,
-                                                     sentence_of):  # fmt: skip
+            if amount is not None and (
+                _money_context(money_ends, low, amount, floor, words, sentence_of)
+                or _money_word_after(money_starts, low, amount)
+            ):
                 digits = _plain_amount(low[amount[0] : amount[1]])
                 if digits and add(IdType.AMOUNT, digits):
                     carry = IdType.AMOUNT
@@ -349,6 +361,19 @@ def _money_context(
         return False
     between = [w for w in _CHUNK.findall(low[end : amount[0]]) if w.isalnum()]
     return len(between) <= words.money_gap
+
+
+def _money_word_after(
+    money_starts: frozenset[int], low: str, amount: tuple[int, int, str, bool]
+) -> bool:
+    """«удержал с нас 56 700 штраф», «5 000 компенсации»: a money word right after the number,
+    as a noun («1200 штрафных баллов» counts points)."""
+    after = _WORD_AFTER.match(low, amount[1])
+    return (
+        after is not None
+        and after.start(1) in money_starts
+        and not after.group(1).endswith(_ADJECTIVE_ENDINGS)
+    )
 
 
 def _next_word(low: str, chunks: list[Chunk], j: int) -> str:
