@@ -70,6 +70,7 @@ class Example:
     label: int
     weight: float
     source: str
+    parents: tuple[int, ...] = ()  # augmented: the labelled texts it was glued from
 
 
 def _buckets(tokens: frozenset[tuple[str, str]], requests: frozenset[str]) -> list[int]:
@@ -106,7 +107,8 @@ def _request_category(analysis: Analysis, lexicon: Lexicon) -> str | None:
 def load_examples(lexicon: Lexicon) -> list[Example]:
     analyzer = shared_analyzer()
     examples: list[Example] = []
-    parts: list[tuple[list[str], list[str], str]] = []  # (backdrop, requests, request label)
+    #: (backdrop, requests, request label, index of the example)
+    parts: list[tuple[list[str], list[str], str, int]] = []
     for name, weight in SETS.items():
         path = DATA / name
         if not path.is_file():
@@ -124,7 +126,8 @@ def load_examples(lexicon: Lexicon) -> list[Example]:
                         if not s.is_request and t]  # fmt: skip
             requests = [t for t, s in zip(sentences, analysis.sentences, strict=True)
                         if s.is_request and t]  # fmt: skip
-            parts.append((backdrop, requests, _request_category(analysis, lexicon) or ""))
+            parts.append((backdrop, requests, _request_category(analysis, lexicon) or "",
+                          len(examples) - 1))  # fmt: skip
     rng = random.Random(SEED)
     with_backdrop = [p for p in parts if p[0]]
     with_request = [p for p in parts if p[1] and p[2]]
@@ -136,7 +139,9 @@ def load_examples(lexicon: Lexicon) -> list[Example]:
             text = text.lower()
         clean = prepare_text(text, lexicon)
         analysis = analyze(clean, lexicon, analyzer)
-        examples.append(_example(analysis, lexicon, ask[2], AUGMENTED_WEIGHT, "augmented"))
+        glued = _example(analysis, lexicon, ask[2], AUGMENTED_WEIGHT, "augmented")
+        glued.parents = (story[3], ask[3])
+        examples.append(glued)
         made += 1
     return examples
 
@@ -201,15 +206,24 @@ def predict(params: dict[str, np.ndarray], examples: list[Example]) -> np.ndarra
 
 
 def out_of_fold(examples: list[Example], folds: int = 5) -> np.ndarray:
+    """Logits of every example from a model that never saw it: the labelled texts are split
+    into folds, and a glued (augmented) text is left out of the training of every fold that
+    holds one of its parents (their sentences would leak into the estimate) and predicted in
+    the fold of its first parent."""
     rng = random.Random(SEED)
-    order = list(range(len(examples)))
+    order = [i for i, e in enumerate(examples) if not e.parents]
     rng.shuffle(order)
+    fold_of = {i: k % folds for k, i in enumerate(order)}
     logits = np.zeros((len(examples), len(CLASSES)))
     for f in range(folds):
-        test = set(order[f::folds])
-        train_part = [e for i, e in enumerate(examples) if i not in test]
+
+        def held(e: Example, i: int, f: int = f) -> bool:
+            return any(fold_of[p] == f for p in e.parents) if e.parents else fold_of[i] == f
+
+        train_part = [e for i, e in enumerate(examples) if not held(e, i)]
         params = train(train_part)
-        idx = sorted(test)
+        idx = [i for i, e in enumerate(examples)
+               if (fold_of[e.parents[0]] if e.parents else fold_of[i]) == f]  # fmt: skip
         logits[idx] = predict(params, [examples[i] for i in idx])
     return logits
 

@@ -211,4 +211,31 @@ def test_background_jobs_and_shop_deletion_pages(page: Any, live_server: LiveSer
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     screenshot(page, "jobs_phone")
+
+
+def test_text_with_two_problems_is_split_into_two_drafts(
+    page: Any, live_server: LiveServer
+) -> None:
+    from playwright.sync_api import expect
+
+    sign_in(page, live_server)
+    page.click("text=Новое обращение")
+    page.fill(
+        "#text",
+        "Вайлдберриз, поставка 24567891: приняли 75 из 100, просим перепринять поставку. "
+        "Кроме того, верните штраф 5000 руб, который удержали за отмену заказа 1187330245.",
+    )
+    expect(page.locator("#category")).to_have_value("finance")
+    offer = page.locator("#other-problems")
+    expect(offer).to_contain_text("Приёмка")
+    expect(offer).to_contain_text("просим перепринять поставку")
+    offer.locator("button").click()
+    expect(page.locator("#split-created")).to_contain_text("сохранён отдельно")
+    expect(page.locator("#text")).to_have_value(re.compile("верните штраф 5000"))
+    expect(page.locator("#other-problems li[data-problem=acceptance] a")).to_have_text(
+        re.compile(r"черновик №\d+")
+    )
+    screenshot(page, "new_ticket_split")
+    page.click("#split-created a")
+    expect(page.locator("h1")).to_contain_text("приёмке товара 24567891")
     assert page.console_errors == []

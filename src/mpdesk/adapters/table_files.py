@@ -8,8 +8,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 
 class FileTableWriter:
     def write(self, path: Path, fmt: str, headers: list[str], rows: list[list[Any]]) -> None:
@@ -23,6 +21,8 @@ class FileTableWriter:
                     writer.writerow(headers)
                     writer.writerows(rows)
             elif fmt == "xlsx":
+                import xlsxwriter  # imported on first export: commands that never export skip it
+
                 book = xlsxwriter.Workbook(
                     tmp,
                     {

@@ -5,10 +5,11 @@ a form can take (known marketplace and category, identifiers without repeats).""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from mpdesk.domain.identifiers import Identifier
+from mpdesk.domain.triage.requests import Problem
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.triage_case import triage_case
 
@@ -28,6 +29,8 @@ class Suggestion:
     alternatives: list[str] = field(default_factory=list)
     question: str = ""
     urgent: bool = False
+    #: other problems the text raises besides the main one (each may become its own appeal)
+    other_problems: list[Problem] = field(default_factory=list)
 
 
 def suggest(
@@ -55,4 +58,36 @@ def suggest(
         alternatives=[c for c in result.category_alternatives if c in ctx.kb.categories],
         question=result.confirmation_question,
         urgent=result.urgent,
+        other_problems=[
+            p
+            for p in result.problems[1:]
+            if p.category in ctx.kb.categories and p.category != result.category
+        ],
+    )
+
+
+def split_problem(
+    ctx: ServiceContext,
+    text: str,
+    category: str,
+    marketplace_hint: str | None = None,
+    received_at: date | None = None,
+) -> tuple[Problem, Suggestion] | None:
+    """The problem of ``category`` that ``text`` raises besides its main one, with what triage
+    finds in its own request sentence (numbers, date) for a separate appeal; None when the text
+    raises no such problem. The category is the one asked for, whatever the sentence alone
+    would get."""
+    whole = suggest(ctx, text, marketplace_hint, received_at=received_at)
+    found = next((p for p in whole.other_problems if p.category == category), None)
+    if found is None:
+        return None
+    part = suggest(ctx, found.sentence, whole.marketplace, received_at=received_at)
+    return found, replace(
+        part,
+        marketplace=part.marketplace or whole.marketplace,
+        category=category,
+        needs_confirmation=False,
+        alternatives=[],
+        question="",
+        other_problems=[],
     )

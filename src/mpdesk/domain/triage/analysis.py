@@ -8,10 +8,10 @@ text and returns every match with its sentence.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
 
-from mpdesk.domain.triage.lexicon import Lexicon
+from mpdesk.domain.triage.lexicon import Lexicon, Term
 from mpdesk.domain.triage.normalize import fold
 
 
@@ -29,8 +29,7 @@ class TextAnalyzer(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: built ~30 times per text, ten times cheaper than a dataclass
     start: int
     stop: int
     text: str  # folded surface form
@@ -38,8 +37,7 @@ class Token:
     sentence: int
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+class Match(NamedTuple):
     term: str
     group: str
     weight: float
@@ -116,61 +114,117 @@ def _split_lines(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int
     return result
 
 
-def _is_imperative(token: Token, lexicon: Lexicon) -> bool:
-    """«перенесите» (lemma «перенести»): a polite imperative, i.e. a request."""
-    return (
-        token.text != token.lemma
-        and token.text.endswith(lexicon.imperative_endings)
-        and token.lemma.endswith(lexicon.infinitive_endings)
-    )
+#: words remembered per ``TextAnalyzer`` (lemma and lexicon word ids); bounded
+_WORD_CACHE_LIMIT = 200_000
+
+
+class WordInfo(NamedTuple):
+    lemma: str
+    word_ids: frozenset[int]  # lexicon words the token matches (surface, lemma, slang, typo)
+    starts: tuple[Term, ...]  # lexicon terms whose first word it matches, in index order
+    imperative: bool  # «перенесите»: a polite imperative, i.e. a request
+
+
+@dataclass
+class TextAnalysisCache:
+    """What one word costs to look up (its lemma, the lexicon words and terms it matches), kept
+    per word so that a text pays for each distinct word once per process, not per occurrence."""
+
+    lexicon: Lexicon
+    analyzer: TextAnalyzer
+    words: dict[str, WordInfo] = field(default_factory=dict)
+
+    def word(self, word: str) -> WordInfo:
+        found = self.words.get(word)
+        if found is None:
+            found = self._look_up(word)
+            if len(self.words) < _WORD_CACHE_LIMIT:
+                self.words[word] = found
+        return found
+
+    def _look_up(self, word: str) -> WordInfo:
+        lexicon, index = self.lexicon, self.lexicon.index
+        lemma = self.analyzer.lemma(word).replace("ё", "е") if word.isalpha() else word
+        wids = index.match_token(word, lemma, lexicon.slang.get(word, ""))
+        starts = tuple(index.terms[tid] for wid in wids for tid in index.by_first.get(wid, ()))
+        imperative = (
+            word != lemma
+            and word.endswith(lexicon.imperative_endings)
+            and lemma.endswith(lexicon.infinitive_endings)
+        )
+        return WordInfo(lemma, wids, starts, imperative)
+
+
+_caches: dict[tuple[int, int], TextAnalysisCache] = {}
+
+
+def _cache_for(lexicon: Lexicon, analyzer: TextAnalyzer) -> TextAnalysisCache:
+    key = (id(lexicon), id(analyzer))
+    cache = _caches.get(key)
+    if cache is None or cache.lexicon is not lexicon or cache.analyzer is not analyzer:
+        if len(_caches) > 8:  # lexicons reloaded many times (tests): forget the old ones
+            _caches.clear()
+        cache = _caches[key] = TextAnalysisCache(lexicon, analyzer)
+    return cache
 
 
 def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
     """``clean`` is the normalised text (normalize.normalize_text); sentences are found on it
     (capital letters help), tokens and terms on its folded form."""
-    index = lexicon.index
+    lookup = _cache_for(lexicon, analyzer).word
     text = fold(clean)
     spans = _split_lines(analyzer.sentences(clean), text)
     spans = _split_periods(spans, text, clean, lexicon.abbreviations) or [(0, len(text))]
     tokens: list[Token] = []
+    word_sets: list[frozenset[int]] = []
+    firsts: list[tuple[int, tuple[Term, ...]]] = []  # tokens that start some term
+    request_sents: set[int] = set()
     sent = 0
+    bound = spans[0][1]
+    last_sent = len(spans) - 1
     for start, stop, word in analyzer.tokenize(text):
-        while sent < len(spans) - 1 and start >= spans[sent][1]:
+        while sent < last_sent and start >= bound:
             sent += 1
-        lemma = analyzer.lemma(word).replace("ё", "е") if word.isalpha() else word
-        tokens.append(Token(start, stop, word, lemma, sent))
-    word_sets = [index.match_token(t.text, t.lemma, lexicon.slang.get(t.text, "")) for t in tokens]
+            bound = spans[sent][1]
+        info = lookup(word)
+        if info.starts:
+            firsts.append((len(tokens), info.starts))
+        if info.imperative:
+            request_sents.add(sent)
+        tokens.append(Token(start, stop, word, info.lemma, sent))
+        word_sets.append(info.word_ids)
     matches: list[Match] = []
     gap = lexicon.phrase_gap
     n = len(tokens)
-    for i, wids in enumerate(word_sets):
-        for wid in wids:
-            for tid in index.by_first.get(wid, ()):
-                term = index.terms[tid]
-                last = i
-                ok = True
-                for next_wid in term.words[1:]:
-                    found = -1
-                    skipped = 0  # words between; punctuation does not count
-                    for k in range(last + 1, min(n, last + 1 + 3 * (gap + 1))):
-                        if tokens[k].sentence != tokens[i].sentence:
-                            break
-                        if next_wid in word_sets[k]:
-                            found = k
-                            break
-                        if tokens[k].text[:1].isalnum():
-                            skipped += 1
-                            if skipped > gap:
-                                break
-                    if found < 0:
-                        ok = False
+    present = frozenset().union(*word_sets)  # a term whose other words are absent is skipped
+    for i, starts in firsts:
+        sentence = tokens[i].sentence
+        for term in starts:
+            if len(term.words) > 1 and not present.issuperset(term.words):
+                continue
+            last = i
+            ok = True
+            for next_wid in term.words[1:]:
+                found = -1
+                skipped = 0  # words between; punctuation does not count
+                for k in range(last + 1, min(n, last + 1 + 3 * (gap + 1))):
+                    if tokens[k].sentence != sentence:
                         break
-                    last = found
-                if ok:
-                    for group, weight in term.hits:
-                        matches.append(Match(term.text, group, weight, i, last, tokens[i].sentence))
-    request_sents = {m.sentence for m in matches if m.group == "request"}
-    request_sents.update(t.sentence for t in tokens if _is_imperative(t, lexicon))
+                    if next_wid in word_sets[k]:
+                        found = k
+                        break
+                    if tokens[k].text[:1].isalnum():
+                        skipped += 1
+                        if skipped > gap:
+                            break
+                if found < 0:
+                    ok = False
+                    break
+                last = found
+            if ok:
+                for group, weight in term.hits:
+                    matches.append(Match(term.text, group, weight, i, last, sentence))
+    request_sents.update(m.sentence for m in matches if m.group == "request")
     sentences = []
     for idx, (start, stop) in enumerate(spans):
         chunk = text[start:stop].strip()

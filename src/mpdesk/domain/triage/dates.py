@@ -143,16 +143,40 @@ def _number(word: str, words: DateWords) -> int | None:
     return words.number_words.get(word)
 
 
+_KIND_CACHE_LIMIT = 100_000
+
+
+def _word_kinds(words: DateWords) -> dict[str, tuple[int | None, int | None]]:
+    """Per-word answers of ``_word_kind``, kept with the date words they were computed from."""
+    found: dict[str, tuple[int | None, int | None]] | None = words.__dict__.get("_word_kinds")
+    if found is None:
+        found = {}
+        words.__dict__["_word_kinds"] = found
+    return found
+
+
+def _word_kind(word: str, words: DateWords) -> tuple[int | None, int | None]:
+    """(days back for «вчера»-like words, weekday number for weekday names) of one word."""
+    exact, stems = words.relative_lookup
+    back = exact.get(word)
+    if back is None:
+        back = next((days for stem, days in stems if word.startswith(stem)), None)
+    return back, (None if back is not None else _weekday(word, words))
+
+
 def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[DateMention]:
     tokens = analysis.tokens
     found: list[DateMention] = []
     last_week_sents = {m.sentence for m in analysis.matches if m.group == "date:last_week"}
-    exact, stems = words.relative_lookup
+    kinds = _word_kinds(words)
     for i, tok in enumerate(tokens):
         word = tok.text
-        back = exact.get(word)
-        if back is None:
-            back = next((days for stem, days in stems if word.startswith(stem)), None)
+        kind = kinds.get(word)
+        if kind is None:
+            kind = _word_kind(word, words)
+            if len(kinds) < _KIND_CACHE_LIMIT:
+                kinds[word] = kind
+        back, weekday = kind
         if back is not None:
             found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
         else:
@@ -168,7 +192,6 @@ def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[
                 start = tokens[i - 2].start if i > 1 and count != 1 else tokens[i - 1].start
                 found.append(DateMention(start, tok.stop, received - timedelta(days=days * count)))
                 continue
-            weekday = _weekday(word, words)
             if weekday is None:
                 continue
             before = [t.text for t in tokens[max(0, i - 2) : i]]

@@ -13,27 +13,26 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mpdesk.domain.identifiers import Identifier, IdType, is_valid_ean, normalize_identifier
+from mpdesk.domain.triage.amounts import (
+    CHUNK,
+    find_amounts,
+    has_money_word_after,
+    is_money_context,
+    plain_amount,
+)
 from mpdesk.domain.triage.analysis import Analysis
 from mpdesk.domain.triage.dates import DateMention
 from mpdesk.domain.triage.lexicon import EntityWords
 
 _DIGIT = re.compile(r"\d")
-_CHUNK = re.compile(r"[^\W_]+(?:[-_/.][^\W_]+)*|\S")
 _POSTING = re.compile(r"^\d{8,10}-\d{4}(?:-\d{1,2})?$")
 _WB_FBS_SUPPLY = re.compile(r"^WB[-_]GI[-_]\d+$", re.IGNORECASE)
 _CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
-_AMOUNT = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
-    r"(?:\s*(тыс\.?|тысяч[аи]?|тыщ[аи]?|к|млн\.?|миллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?)"
-    r"(?![^\W\d_]))?"
-    r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
-)
 PHONE = re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
-_RANGE_START = re.compile(r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)\s*(?:[-—]|\sдо)\s*$")
 _MASKS = (
     re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%"),
     re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)"),
@@ -42,11 +41,9 @@ _MASKS = (
     re.compile(r"https?://\S+"),
 )
 _MAX_VALUE_LEN = 64
-_WORD_AFTER = re.compile(r"\s*(([^\W\d_])[^\W\d_]*)")
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(NamedTuple):  # a tuple: ~30 per text, far cheaper to build than a dataclass
     start: int
     stop: int
     raw: str
@@ -59,8 +56,7 @@ class Chunk:
         return _DIGIT.search(raw) is not None or _CODE_SHAPE.match(raw) is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
+class Label(NamedTuple):
     end: int  # char offset where the label ends
     kind: str  # IdType value, "article" or "stop"
     length: int
@@ -87,47 +83,6 @@ def _masked(text: str, dates: list[DateMention]) -> list[tuple[int, int]]:
     for pattern in _MASKS:
         spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
     return spans
-
-
-def _amounts(text: str, cased: str, words: EntityWords) -> list[tuple[int, int, str, bool]]:
-    """(start, stop, normalised value, has_unit) for numbers that are sums of money."""
-    found = []
-    for m in _AMOUNT.finditer(text):
-        number, cents, scale, currency = m.groups()
-        after = _WORD_AFTER.match(cased, m.end())
-        counted = (
-            after is not None
-            and after.group(2).islower()
-            and (len(after.group(1)) > 2 and after.group(1).lower() not in words.links)
-        )  # «2 тыс. отзывов» counts reviews; «12 тыс. Верните», «96 тыс к выводу» are money
-        if not currency and (not scale or counted):
-            found.append((m.start(), m.end(), "", False))
-            continue
-        digits = number.replace(" ", "").replace(".", "")
-        if len(digits) > 12:
-            continue
-        factor = 1
-        if scale:
-            factor = (
-                1_000_000_000
-                if scale.startswith(("млрд", "миллиард"))
-                else 1_000_000
-                if scale.startswith(("млн", "милл"))
-                else 1000
-            )
-        if factor == 1:
-            raw = f"{int(digits)}.{(cents or '0').ljust(2, '0')}"
-        else:  # «1,5 тыс» = 1500.00
-            fraction = int((cents or "0").ljust(2, "0")) * factor // 100
-            raw = f"{int(digits) * factor + fraction}.00"
-        found.append((m.start(), m.end(), normalize_identifier(IdType.AMOUNT, raw), True))
-        before = _RANGE_START.search(text, max(0, m.start() - 24), m.start())
-        if before is not None and factor == 1:  # «1 100–1 200 руб»: both ends are sums
-            low_end = before.group(1).replace(" ", "")
-            found.append((before.start(), before.start() + len(before.group(1)),
-                          normalize_identifier(IdType.AMOUNT, low_end), True))  # fmt: skip
-    found.sort()
-    return found
 
 
 def _value_type(kind: str, raw: str, marketplace: str | None) -> IdType | None:
@@ -181,7 +136,7 @@ def extract_entities(
     (case kept) whose folded form ``analysis`` was built on."""
     low = analysis.text
     masks = _masked(low, dates)
-    amounts = _amounts(low, text, words)
+    amounts = find_amounts(low, text, words)
     money_at: dict[int, tuple[int, int, str]] = {}
     for start, stop, value, unit in amounts:
         if unit:
@@ -196,12 +151,15 @@ def extract_entities(
     money_ends = sorted(
         analysis.tokens[m.last].stop for m in analysis.matches if m.group == "money"
     )
+    money_starts = frozenset(
+        analysis.tokens[m.first].start for m in analysis.matches if m.group == "money"
+    )
     starts = [sent.start for sent in analysis.sentences]
 
     def sentence_of(pos: int) -> int:
         return bisect_right(starts, pos) - 1
 
-    chunks = [Chunk(m.start(), m.end(), m.group(0)) for m in _CHUNK.finditer(text)]
+    chunks = [Chunk(m.start(), m.end(), m.group(0)) for m in CHUNK.finditer(text)]
     result: list[Identifier] = []
     seen: set[tuple[IdType, str]] = set()
 
@@ -279,7 +237,13 @@ def extract_entities(
             if _POSTING.match(raw) or _WB_FBS_SUPPLY.match(raw)
             else None
         )
-        if id_type is None and label is not None:
+        nearer_money = (  # «в карточке платье стоит 2 190»: the money word is the nearer label
+            id_type is None
+            and label is not None
+            and (amount := amount_at.get(ch.start)) is not None
+            and is_money_context(money_ends, low, amount, label.end, words, sentence_of)
+        )
+        if id_type is None and label is not None and not nearer_money:
             id_type = _value_type(label.kind, raw, marketplace)
         if id_type is None and carry is not None and carry is not IdType.AMOUNT:
             id_type = _value_type(carry.value, raw, marketplace)
@@ -295,9 +259,11 @@ def extract_entities(
         if id_type is None:
             amount = amount_at.get(ch.start)
             floor = max(last_value_end, label.end if label is not None else -1)
-            if amount is not None and _money_context(money_ends, low, amount, floor, words,
-                                                     sentence_of):  # fmt: skip
-                digits = _plain_amount(low[amount[0] : amount[1]])
+            if amount is not None and (
+                is_money_context(money_ends, low, amount, floor, words, sentence_of)
+                or has_money_word_after(money_starts, low, amount)
+            ):
+                digits = plain_amount(low[amount[0] : amount[1]])
                 if digits and add(IdType.AMOUNT, digits):
                     carry = IdType.AMOUNT
                     last_value_end = amount[1]
@@ -313,44 +279,6 @@ def extract_entities(
         last_value_end = last_id_end = chunks[j - 1].stop
         i = j
     return result
-
-
-_PLAIN_NUMBER = re.compile(r"^(\d{1,3}(?:[ .]\d{3})+|\d{1,7})(?:,(\d{1,2}))?$")
-
-
-def _plain_amount(raw: str) -> str:
-    """«4300» → «4300.00», «43.654» (dot thousands) → «43654.00», «1 250,5» → «1250.50»;
-    empty for anything else (long digit runs are identifiers, not sums)."""
-    m = _PLAIN_NUMBER.match(raw.strip())
-    if m is None:
-        return ""
-    whole = int(m.group(1).replace(" ", "").replace(".", ""))
-    cents = (m.group(2) or "0").ljust(2, "0")
-    return f"{whole}.{cents}" if whole or int(cents) else ""
-
-
-def _money_context(
-    money_ends: list[int],
-    low: str,
-    amount: tuple[int, int, str, bool],
-    floor: int,
-    words: EntityWords,
-    sentence_of: Callable[[int], int],
-) -> bool:
-    """A money word («штраф», «удержали», «на сумму») ends at most ``money_gap`` words before
-    the number, in the same sentence, after ``floor`` (the last value or a nearer identifier
-    label), and the number does not count something («списано 72 упаковки»)."""
-    after = _WORD_AFTER.match(low, amount[1])
-    if after is not None and len(after.group(1)) > 3 and after.group(1) not in words.links:
-        return False
-    k = bisect_right(money_ends, amount[0]) - 1
-    if k < 0:
-        return False
-    end = money_ends[k]
-    if end <= floor or sentence_of(end - 1) != sentence_of(amount[0]):
-        return False
-    between = [w for w in _CHUNK.findall(low[end : amount[0]]) if w.isalnum()]
-    return len(between) <= words.money_gap
 
 
 def _next_word(low: str, chunks: list[Chunk], j: int) -> str:
@@ -379,7 +307,7 @@ def _label_for(
         return None
     if sentence_of(best.end - 1) != sentence_of(value.start):
         return None
-    gap = [w for w in _CHUNK.findall(between) if w.isalnum()]
+    gap = [w for w in CHUNK.findall(between) if w.isalnum()]
     if best.end > last_value_end and (
         len([w for w in gap if w not in words.glue]) <= words.max_label_gap
     ):

@@ -25,6 +25,8 @@ def amounts(result: TriageResult) -> list[str]:
         ("по рынку списали 1,8 миллиарда рублей", ["1800000000.00"]),
         ("за хранение насчитали 2,5 млрд", ["2500000000.00"]),
         ("логистика стоит от 200 до 300 рублей за единицу", ["200.00", "300.00"]),
+        ("ВБ удержал с нас 56 700 штраф за маркировку", ["56700.00"]),  # money word after
+        ("в карточке платье стоит 2 190, поправьте", ["2190.00"]),  # «стоит» nearer than «карточке»
     ],
 )
 def test_sums_of_money_as_sellers_write_them(
@@ -39,6 +41,7 @@ def test_sums_of_money_as_sellers_write_them(
         "списано 72 упаковки товара",  # counts something
         "к перечислению 0, а продажа есть",  # nothing to claim
         "штраф по заказу 4417720931",  # an identifier, labelled
+        "грозятся начислить 1200 штрафных баллов",  # points, not money
     ],
 )
 def test_numbers_near_money_words_that_are_not_sums(triage: Triage, text: str) -> None:

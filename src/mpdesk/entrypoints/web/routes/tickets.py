@@ -29,7 +29,7 @@ from mpdesk.services.context import ServiceContext
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FIELDS = ("text", "marketplace", "category", "shop_id", "event_date", "channel",
-          "attachment_names", "external_id", *ID_FIELDS.values())  # fmt: skip
+          "attachment_names", "external_id", "split_done", *ID_FIELDS.values())  # fmt: skip
 
 
 def _values(form: FormData | None) -> dict[str, str]:
@@ -79,6 +79,7 @@ def _new_context(
     shops = [s for s in editable if not mp or s.marketplace == mp]
     return {
         "values": values,
+        "split_done": _split_done(values),
         "appeal": appeal,
         "problem": problem,
         "triaged": triaged,
@@ -87,6 +88,17 @@ def _new_context(
         "id_fields": ID_FIELDS,
         "attachment_names": _attachment_names(values),
     }
+
+
+def _split_done(values: dict[str, str]) -> dict[str, int]:
+    """Problems of this text already saved as separate drafts: category -> ticket id (kept in a
+    hidden field as ``category:id`` pairs, so the form remembers them between requests)."""
+    done = {}
+    for pair in values["split_done"].split(",")[:7]:
+        category, _, ticket_id = pair.partition(":")
+        if category and ticket_id.isdigit():
+            done[category] = int(ticket_id)
+    return done
 
 
 @router.get("/tickets/new")
@@ -158,6 +170,45 @@ def create(request: Request, form: FormDep) -> Response:
         context["error"] = message_for(request, exc.code, exc.fields)
         return render(request, "ticket_new.html", context, status_code=status_for(exc))
     return RedirectResponse(f"/tickets/{ticket_id}?done=created", status_code=303)
+
+
+@router.post("/tickets/new/split")
+def split(request: Request, form: FormDep) -> Response:
+    """Save one more problem of the text (not its main one) as a separate draft appeal, built
+    from the sentence that raises it; the form keeps the text for the main appeal."""
+    visitor = require_visitor(request)
+    values = _values(form)
+    wctx = wctx_of(request)
+    ctx = wctx.acting(visitor.principal)
+    category = str(form.get("split_category", ""))
+    hint = values["marketplace"] or None
+    context: dict[str, Any]
+    try:
+        found = live_triage.split_problem(ctx, values["text"], category, hint)
+        if found is None:
+            raise UserInputError("split_problem_not_found")
+        problem, part = found
+        draft_values = dict.fromkeys(FIELDS, "")
+        draft_values.update(text=problem.sentence, marketplace=part.marketplace or "",
+                            category=category, shop_id=values["shop_id"])  # fmt: skip
+        if part.event_date:
+            draft_values["event_date"] = part.event_date.isoformat()
+        draft_values.update(identifiers_to_form(part.identifiers))
+        draft = _draft(ctx, draft_values)
+        if draft is None:
+            raise UserInputError("choose_marketplace_category")
+        shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
+        opened = journal.open_ticket(ctx, visitor.principal, draft, shop_id=shop_id)
+        done = _split_done(values) | {category: opened.ticket.id}
+        values["split_done"] = ",".join(f"{c}:{i}" for c, i in done.items())
+    except MpdeskError as exc:
+        context = _new_context(request, visitor.principal, values)
+        context["error"] = message_for(request, exc.code, exc.fields)
+        return render(request, "ticket_new.html", context, status_code=status_for(exc))
+    triaged = live_triage.suggest(ctx, values["text"], hint, _attachment_names(values))
+    context = _new_context(request, visitor.principal, values, triaged=triaged)
+    context["split_created"] = opened.ticket.id
+    return render(request, "ticket_new.html", context)
 
 
 # --- the ticket page ---------------------------------------------------------------------
