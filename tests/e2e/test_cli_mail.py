@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from tests.cli import run
 from tests.conftest import make_jpeg
-from tests.mail_servers import Dovecot, SmtpSink, dovecot_server, smtp_sink
+from tests.mail_servers import Dovecot, SmtpSink
 
 
 @pytest.fixture
-def servers() -> Iterator[tuple[SmtpSink, Dovecot]]:
-    with smtp_sink() as sink, dovecot_server() as imap:
-        yield sink, imap
+def servers(smtp: SmtpSink, dovecot: Dovecot) -> tuple[SmtpSink, Dovecot]:
+    return smtp, dovecot
 
 
 def _new_ticket(tmp_path: Path, channel: str = "ozon_sellersup_email") -> int:

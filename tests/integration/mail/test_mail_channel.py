@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
 from datetime import date
 from email.message import EmailMessage
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from tests.conftest import make_jpeg
-from tests.mail_servers import Dovecot, SmtpSink, dovecot_server, smtp_sink
+from tests.mail_servers import Dovecot, SmtpSink
 
 from mpdesk.adapters.db import tables_mail
 from mpdesk.bootstrap import App
@@ -27,18 +26,6 @@ from mpdesk.services.mail_fetch import assign_mail, fetch_mail, list_unmatched
 from mpdesk.services.mail_send import MailboxInput, configure_mailbox, send_appeal
 
 CHANNEL_ADDRESS = "sellersup@ozon.ru"
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with smtp_sink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def dovecot() -> Iterator[Dovecot]:
-    with dovecot_server() as server:
-        yield server
 
 
 def open_email_ticket(app: App, tmp_path: Path, description: str = "") -> Ticket:
@@ -248,3 +235,98 @@ def test_unmatched_mail_waits_in_the_inbox_until_assigned(
     with pytest.raises(UserInputError) as caught:
         assign_mail(app.ctx, OWNER, waiting.id, ticket.id)
     assert caught.value.code == "mail_already_assigned"
+
+
+def plain_mail(sender: str, subject: str, text: str, message_id: str, **headers: str) -> bytes:
+    message = EmailMessage()
+    message["From"], message["To"] = sender, "shop@example.ru"
+    message["Subject"], message["Message-ID"] = subject, message_id
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content(text)
+    return bytes(message)
+
+
+def test_an_answer_naming_the_marketplace_number_is_matched_without_tag_or_thread(
+    app: App, tmp_path: Path, smtp: SmtpSink, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = open_email_ticket(app, tmp_path)
+    assert ticket.id is not None
+    journal_ticket = journal.get_ticket(app.ctx, OWNER, ticket.id)
+    from mpdesk.services import ticket_actions
+
+    ticket_actions.submit_ticket(app.ctx, OWNER, ticket.id, "0987654321")
+    set_up_mailbox(app, journal_ticket.shop_id, smtp, dovecot, monkeypatch)
+    text = "По обращению № 0987654321 нужны фото упаковки."
+    dovecot.append(plain_mail("noreply@ozon.ru", "Ответ по обращению", text, "<n1@ozon.ru>"))
+    report = fetch_mail(app.ctx, OWNER, ticket.shop_id)
+    assert report.matched == [ticket.id]
+    assert journal.get_ticket(app.ctx, OWNER, ticket.id).status is Status.ANSWERED
+
+
+def test_an_auto_reply_is_logged_but_does_not_answer(
+    app: App, tmp_path: Path, smtp: SmtpSink, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = open_email_ticket(app, tmp_path)
+    assert ticket.id is not None
+    set_up_mailbox(app, ticket.shop_id, smtp, dovecot, monkeypatch)
+    send_appeal(app.ctx, OWNER, ticket.id)
+    ((_, _, raw),) = smtp.messages
+    sent_id = str(email.message_from_bytes(raw, policy=email.policy.default)["Message-ID"])
+    dovecot.append(plain_mail(CHANNEL_ADDRESS, "Автоответ: ваше письмо получено",
+                              "Ваше письмо получено и будет рассмотрено.", "<auto@ozon.ru>",
+                              Auto_Submitted="auto-replied", In_Reply_To=sent_id))  # fmt: skip
+    report = fetch_mail(app.ctx, OWNER, ticket.shop_id)
+    assert report.matched == [ticket.id]
+    stored = journal.get_ticket(app.ctx, OWNER, ticket.id)
+    assert stored.status is Status.SUBMITTED and stored.first_answer_at is None
+    assert stored.messages[-1].direction is Direction.IN
+    assert "mail_logged" in [e.kind for e in stored.events]
+
+
+def test_a_new_uidvalidity_rereads_the_folder_without_filing_twice(
+    app: App, tmp_path: Path, smtp: SmtpSink, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = open_email_ticket(app, tmp_path)
+    assert ticket.id is not None
+    set_up_mailbox(app, ticket.shop_id, smtp, dovecot, monkeypatch)
+    with dovecot.session() as imap:
+        imap.create("Answers")
+    box = configure_mailbox_folder(app, ticket.shop_id, "Answers")
+    first = plain_mail("x@y.ru", "Вопрос", "Первое письмо.", "<u1@y.ru>")
+    dovecot.append(first, "Answers")
+    assert fetch_mail(app.ctx, OWNER, ticket.shop_id).unmatched == 1
+    dovecot.recreate("Answers")  # the server renumbers: same message, new UIDVALIDITY
+    dovecot.append(first, "Answers")
+    dovecot.append(plain_mail("x@y.ru", "Вопрос", "Второе письмо.", "<u2@y.ru>"), "Answers")
+    report = fetch_mail(app.ctx, OWNER, ticket.shop_id)
+    assert (report.fetched, report.duplicates, report.unmatched) == (2, 1, 1)
+    assert box == "Answers"
+    assert [m.text for m in list_unmatched(app.ctx, OWNER)] == ["Второе письмо.", "Первое письмо."]
+
+
+def configure_mailbox_folder(app: App, shop_id: int, folder: str) -> str:
+    from mpdesk.services.mail_send import get_mailbox, mail_ports
+
+    box = get_mailbox(app.ctx, OWNER, shop_id)
+    assert box is not None
+    box.folder = folder
+    with mail_ports(app.ctx).uow() as uow:
+        uow.mail.save_mailbox(box)
+        uow.commit()
+    return folder
+
+
+def test_a_refused_imap_login_changes_nothing(
+    app: App, tmp_path: Path, smtp: SmtpSink, dovecot: Dovecot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = open_email_ticket(app, tmp_path)
+    assert ticket.id is not None
+    set_up_mailbox(app, ticket.shop_id, smtp, dovecot, monkeypatch)
+    monkeypatch.setenv("MPDESK_TEST_MAILBOX_PASSWORD", "wrong-password")
+    dovecot.append(plain_mail("x@y.ru", "Вопрос", "Письмо.", "<r1@y.ru>"))
+    with pytest.raises(MailError) as caught:
+        fetch_mail(app.ctx, OWNER, ticket.shop_id)
+    assert caught.value.code == "mail_fetch_failed"
+    assert "wrong-password" not in str(caught.value)
+    assert mail_rows(app) == 0
