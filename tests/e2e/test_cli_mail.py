@@ -73,7 +73,7 @@ def test_send_fetch_inbox_and_assign_from_the_command_line(
     assert fetched.code == 0, fetched.stderr
     assert fetched.json() == [
         {"shop_id": 1, "fetched": 2, "matched": 1, "unmatched": 1, "duplicates": 0,
-         "tickets": [tid]}
+         "tickets": [tid], "notified": {}}
     ]  # fmt: skip
     shown = run("show", str(tid), "--json").json()
     assert shown["external_id"] == "0123456789" and shown["status"] == "answered"

@@ -26,6 +26,7 @@ from mpdesk.domain.tickets import Attachment, Direction, Message, Ticket
 from mpdesk.services import access
 from mpdesk.services.answer_reading import read_mail_answer
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.mail_notify import NewAnswer, notify_answers
 from mpdesk.services.mail_send import mail_ports
 from mpdesk.services.ports.mail import MailUnitOfWork
 
@@ -37,6 +38,8 @@ class FetchReport:
     matched: list[int] = field(default_factory=list)  # ticket ids, one per filed message
     unmatched: int = 0
     duplicates: int = 0
+    answers: list[NewAnswer] = field(default_factory=list)  # filed answers (not auto-replies)
+    notified: dict[str, int] = field(default_factory=dict)  # channel → answers told about
 
 
 def _box(ctx: ServiceContext, principal: Principal, shop_id: int) -> Mailbox:
@@ -64,14 +67,20 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
         report.fetched += 1
         if outcome is None:
             report.duplicates += 1
-        elif outcome == 0:
+        elif outcome.ticket_id is None:
             report.unmatched += 1
         else:
-            report.matched.append(outcome)
+            report.matched.append(outcome.ticket_id)
+            if not outcome.auto_reply and outcome.answer_class != "auto_reply":
+                report.answers.append(
+                    NewAnswer(shop_id, outcome.ticket_id, outcome.key, outcome.subject,
+                              outcome.answer_class)
+                )  # fmt: skip
     if not batch.messages and batch.uid_validity != box.uid_validity:
         with ports.uow() as uow:
             uow.mail.move_cursor(shop_id, batch.uid_validity, 0)
             uow.commit()
+    report.notified = notify_answers(ctx, report.answers)
     return report
 
 
@@ -109,8 +118,9 @@ def mail_public(record: MailRecord) -> dict[str, object]:
 
 def _file_raw(
     ctx: ServiceContext, uow: MailUnitOfWork, box: Mailbox, raw: bytes, actor: str
-) -> int | None:
-    """File one raw message: the ticket id, 0 when unmatched, None when already filed."""
+) -> MailRecord | None:
+    """File one raw message: its ledger entry (``ticket_id`` None when unmatched), or None
+    when it was filed before."""
     mail = mail_ports(ctx).parse(raw)
     digest = hashlib.sha256(raw).hexdigest()
     key = mail_key(mail.message_id, digest)
@@ -141,7 +151,7 @@ def _file_raw(
     if uow.mail.add(record) is None:  # a concurrent fetch filed it first
         uow.rollback()
         return None
-    return ticket.id if ticket is not None and ticket.id is not None else 0
+    return record
 
 
 def _match(

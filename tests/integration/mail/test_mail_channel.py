@@ -15,6 +15,7 @@ from tests.conftest import make_jpeg
 from tests.mail_servers import Dovecot, SmtpSink
 
 from mpdesk.adapters.db import tables_mail
+from mpdesk.adapters.notify import SmtpNotifier
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
@@ -185,8 +186,19 @@ def test_a_reply_fetched_from_dovecot_is_filed_read_and_its_number_stored_once(
     key = f"<answer-{ticket.shop_id}-{tmp_path.name}@ozon.ru>"
     dovecot.append(reply_to(raw, ANSWER, message_id=key, subject="Ответ поддержки"))
 
+    assert app.ctx.deadlines is not None  # the seller's reminder channel: e-mail to the sink
+    app.ctx.deadlines.notifiers.append(
+        SmtpNotifier("127.0.0.1", smtp.port, "desk@example.ru", ["seller@example.ru"],
+                     starttls=False)
+    )  # fmt: skip
+
     first = fetch_mail(app.ctx, OWNER, ticket.shop_id)
     assert ticket.id in first.matched and first.unmatched == 0
+    assert first.notified == {"email": 1}
+    (_, told, digest) = smtp.messages[-1]
+    body = email.message_from_bytes(digest, policy=email.policy.default).get_body()
+    assert told == ["seller@example.ru"] and body is not None
+    assert f"№{ticket.id} «" in body.get_content() and "решено" in body.get_content()
     stored = journal.get_ticket(app.ctx, OWNER, ticket.id)
     assert stored.status is Status.ANSWERED
     assert stored.external_id == "0123456789"
@@ -200,6 +212,7 @@ def test_a_reply_fetched_from_dovecot_is_filed_read_and_its_number_stored_once(
     dovecot.append(reply_to(raw, ANSWER, message_id=key, subject="Ответ поддержки"))
     copy = fetch_mail(app.ctx, OWNER, ticket.shop_id)
     assert (copy.fetched, copy.duplicates, copy.matched) == (1, 1, [])
+    assert copy.notified == {} and len(smtp.messages) == 2  # the appeal and one digest
     stored = journal.get_ticket(app.ctx, OWNER, ticket.id)
     assert len([m for m in stored.messages if m.direction is Direction.IN]) == 1
     assert mail_rows(app) == rows
