@@ -71,7 +71,7 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
             report.unmatched += 1
         else:
             report.matched.append(outcome.ticket_id)
-            if not outcome.auto_reply and outcome.answer_class != "auto_reply":
+            if not outcome.auto_reply and outcome.answer_class not in ("auto_reply", ""):
                 report.answers.append(
                     NewAnswer(shop_id, outcome.ticket_id, outcome.key, outcome.subject,
                               outcome.answer_class)
@@ -127,7 +127,8 @@ def _file_raw(
     if uow.mail.has(box.shop_id, key):
         return None
     ctx.files.put_bytes(raw, "message.eml")  # kept whole: an unmatched one is re-read on assign
-    reading = read_mail_answer(ctx, mail) if (mail.text or mail.quoted).strip() else None
+    readable = (mail.text or mail.quoted).strip() and mail.bounce is None
+    reading = read_mail_answer(ctx, mail) if readable else None
     ticket = _match(ctx, uow, box, mail, reading)
     record = MailRecord(
         shop_id=box.shop_id,
@@ -167,7 +168,8 @@ def _match(
         if ticket is not None and ticket.shop_id == box.shop_id:
             if _may_tag(ctx, box, ticket, mail):
                 return ticket
-    threads = [i for i in (mail.in_reply_to, *mail.references) if i]
+    bounced = mail.bounce.original_message_id if mail.bounce is not None else None
+    threads = [i for i in (bounced, mail.in_reply_to, *mail.references) if i]
     found = uow.mail.ticket_by_message_ids(box.shop_id, threads) if threads else None
     if found is None and reading is not None and reading.appeal_number:
         found = uow.mail.ticket_by_external_id(box.shop_id, reading.appeal_number)
@@ -202,6 +204,13 @@ def _file_under(
         )
     text = mail.text.strip() or mail.quoted.strip() or mail.subject
     message = Message(Direction.IN, text, mail.sent_at or now, ticket.channel_id, mail.sender)
+    if mail.bounce is not None and mail.bounce.is_failure:
+        b = mail.bounce
+        fields = {"recipient": b.recipient, "status": b.status, "diagnostic": b.diagnostic}
+        message.body = ctx.message("mail_undelivered", **{k: v or "—" for k, v in fields.items()})
+        ticket.mark_undelivered(message, now, actor, b.original_message_id or "")
+        uow.tickets.save(ticket)
+        return
     is_answer = not mail.auto_reply and mail.bounce is None
     if reading is not None and reading.answer_class.value == "auto_reply":
         is_answer = False

@@ -74,3 +74,17 @@ def test_the_marketplace_number_is_stored_only_when_the_ticket_has_none() -> Non
     assert t.external_id == "0123456789"
     assert t.set_external_id("999", NOW) is False and t.external_id == "0123456789"
     assert make_ticket(Status.SUBMITTED).set_external_id("  ", NOW) is False
+
+
+def test_a_bounce_sends_a_waiting_ticket_back_to_ready_and_only_logs_otherwise() -> None:
+    waiting = make_ticket(Status.SUBMITTED)
+    waiting.mark_mailed(Message(Direction.OUT, "b", NOW), NOW, 48, "max", "<m@x>")
+    waiting.mark_undelivered(Message(Direction.IN, "не доставлено", NOW), NOW, "mail", "<m@x>")
+    assert waiting.status is Status.READY
+    assert waiting.reply_due_at is None and waiting.submitted_at is None
+    assert [e.kind for e in waiting.events][-2:] == ["undelivered", "status"]
+    answered = make_ticket(Status.ANSWERED)
+    answered.mark_undelivered(Message(Direction.IN, "не доставлено", NOW), NOW, "mail", "<m@x>")
+    assert answered.status is Status.ANSWERED and [e.kind for e in answered.events] == [
+        "undelivered"
+    ]
