@@ -108,3 +108,24 @@ def test_bad_input_exits_2_with_a_russian_message(
     shop = run("mail", "fetch", "--shop", "нет такого")
     assert shop.code == 2 and "Магазин «нет такого» не найден" in shop.stderr
     assert sink.messages == []
+
+
+def test_a_shop_without_a_mailbox_sends_through_the_reminders_smtp_server(
+    cli_env: Path, tmp_path: Path, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mpdesk.entrypoints.cli import state
+
+    tid = _new_ticket(tmp_path)
+    refused = run("mail", "send", str(tid), "--json")
+    assert refused.code == 2 and refused.json()["code"] == "mailbox_not_configured"
+    monkeypatch.setenv("MPDESK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("MPDESK_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("MPDESK_SMTP_STARTTLS", "false")
+    monkeypatch.setenv("MPDESK_SMTP_FROM", "desk@example.ru")
+    state.reset()
+    sent = run("mail", "send", str(tid), "--json")
+    assert sent.code == 0, sent.stderr
+    assert sent.json()["status"] == "submitted"
+    ((mail_from, rcpt, raw),) = smtp.messages
+    assert (mail_from, rcpt) == ("desk@example.ru", ["sellersup@ozon.ru"])
+    assert f"[MPD-{tid:06d}]".encode() in raw
