@@ -21,7 +21,14 @@ from dataclasses import dataclass, field
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.answers.reading import AnswerReading
 from mpdesk.domain.errors import NotFoundError, UserInputError
-from mpdesk.domain.mail import Mailbox, MailDirection, MailRecord, ParsedMail, mail_key
+from mpdesk.domain.mail import (
+    Mailbox,
+    MailDirection,
+    MailRecord,
+    ParsedMail,
+    mail_key,
+    signed_ticket,
+)
 from mpdesk.domain.tickets import Attachment, Direction, Message, Ticket
 from mpdesk.services import access
 from mpdesk.services.answer_reading import read_mail_answer
@@ -162,18 +169,28 @@ def _match(
     mail: ParsedMail,
     reading: AnswerReading | None,
 ) -> Ticket | None:
-    tagged = mail.ticket_number
-    if tagged is not None:
-        ticket = uow.tickets.get(tagged)
-        if ticket is not None and ticket.shop_id == box.shop_id:
-            if _may_tag(ctx, box, ticket, mail):
-                return ticket
+    tagged = _own(uow, box, mail.ticket_number)
+    if tagged is not None and _may_tag(ctx, box, tagged, mail):
+        return tagged
     bounced = mail.bounce.original_message_id if mail.bounce is not None else None
     threads = [i for i in (bounced, mail.in_reply_to, *mail.references) if i]
-    found = uow.mail.ticket_by_message_ids(box.shop_id, threads) if threads else None
-    if found is None and reading is not None and reading.appeal_number:
-        found = uow.mail.ticket_by_external_id(box.shop_id, reading.appeal_number)
-    return uow.tickets.get(found) if found is not None else None
+    if threads:
+        found = _own(uow, box, uow.mail.ticket_by_message_ids(box.shop_id, threads))
+        # one of our signed Message-IDs that the ledger does not hold (a restored journal)
+        key = mail_ports(ctx).signing_key
+        signed = next((t for t in (signed_ticket(i, key) for i in threads) if t), None)
+        found = found or _own(uow, box, signed)
+        if found is not None:
+            return found
+    if reading is not None and reading.appeal_number:
+        return _own(uow, box, uow.mail.ticket_by_external_id(box.shop_id, reading.appeal_number))
+    return None
+
+
+def _own(uow: MailUnitOfWork, box: Mailbox, ticket_id: int | None) -> Ticket | None:
+    """The ticket, when it exists and belongs to the mailbox's shop."""
+    ticket = uow.tickets.get(ticket_id) if ticket_id is not None else None
+    return ticket if ticket is not None and ticket.shop_id == box.shop_id else None
 
 
 def _may_tag(ctx: ServiceContext, box: Mailbox, ticket: Ticket, mail: ParsedMail) -> bool:

@@ -21,6 +21,7 @@ from mpdesk.domain.mail import (
     MailRecord,
     MailSecurity,
     OutgoingMail,
+    signed_message_id,
     tagged_subject,
 )
 from mpdesk.domain.tickets import Direction, Message, Ticket
@@ -129,9 +130,9 @@ def email_channel(ctx: ServiceContext, ticket: Ticket) -> Channel | None:
     return channel
 
 
-def _message_id(ticket_id: int, address: str) -> str:
+def _message_id(ports: MailPorts, ticket_id: int, address: str) -> str:
     domain = address.rpartition("@")[2] or "mpdesk.local"
-    return f"<mpd.{ticket_id}.{secrets.token_hex(8)}@{domain}>"
+    return signed_message_id(ticket_id, secrets.token_hex(8), ports.signing_key, domain)
 
 
 def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ticket:
@@ -150,7 +151,7 @@ def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ti
         fallback = box is ports.fallback
         password = ports.fallback_password if fallback else ports.secrets.password(box)
         now, actor = ctx.clock.now(), principal.login
-        message_id = _message_id(ticket_id, box.address)
+        message_id = _message_id(ports, ticket_id, box.address)
         subject = tagged_subject(ticket.subject, ticket_id)
         outgoing = OutgoingMail(
             sender=box.address,

@@ -324,3 +324,21 @@ def test_a_refused_imap_login_changes_nothing(desk: Desk, monkeypatch: pytest.Mo
     assert caught.value.code == "mail_fetch_failed"
     assert "wrong-password" not in str(caught.value)
     assert desk.mail_rows() == 0
+
+
+def test_a_signed_message_id_matches_without_the_ledger_and_a_forged_one_does_not(
+    desk: Desk,
+) -> None:
+    sent_id = str(parsed(desk.send())["Message-ID"])
+    assert desk.app.engine is not None
+    with desk.app.engine.begin() as conn:  # as after restoring a journal older than the send
+        conn.execute(tables_mail.mail_messages.delete())
+    draft = AppealDraft("ozon", "acceptance", description="Другая поставка, другой вопрос")
+    other = journal.open_ticket(desk.app.ctx, OWNER, draft, shop_id=desk.shop_id).ticket
+    forged_id = sent_id.replace(f"<mpd.{desk.tid}.", f"<mpd.{other.id}.")  # HMAC now wrong
+    desk.dovecot.append(mail("agent@agency.ru", "Re: обращение", "Передали специалистам.",
+                             "<f1@agency.ru>", In_Reply_To=forged_id))  # fmt: skip
+    desk.dovecot.append(mail("agent@agency.ru", "Re: обращение", "Передали специалистам.",
+                             "<g1@agency.ru>", In_Reply_To=sent_id))  # fmt: skip
+    report = desk.fetch()
+    assert (report.unmatched, report.matched) == (1, [desk.tid])

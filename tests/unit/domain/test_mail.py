@@ -6,7 +6,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from mpdesk.domain.errors import InvalidTransitionError
-from mpdesk.domain.mail import Mailbox, mail_key, tagged_subject, ticket_tag, ticket_tag_text
+from mpdesk.domain.mail import (
+    Mailbox,
+    mail_key,
+    signed_message_id,
+    signed_ticket,
+    tagged_subject,
+    ticket_tag,
+    ticket_tag_text,
+)
 from mpdesk.domain.tickets import Direction, Message, Status, Ticket
 
 NOW = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)
@@ -88,3 +96,13 @@ def test_a_bounce_sends_a_waiting_ticket_back_to_ready_and_only_logs_otherwise()
     assert answered.status is Status.ANSWERED and [e.kind for e in answered.events] == [
         "undelivered"
     ]
+
+
+def test_a_signed_message_id_names_its_ticket_and_a_forged_one_names_none() -> None:
+    key = b"k" * 32
+    mid = signed_message_id(123, "0123456789abcdef", key, "example.ru")
+    assert mid.startswith("<mpd.123.0123456789abcdef.") and mid.endswith("@example.ru>")
+    assert signed_ticket(mid, key) == 123
+    assert signed_ticket(mid, b"other key") is None
+    assert signed_ticket(mid.replace("<mpd.123.", "<mpd.124."), key) is None
+    assert signed_ticket("<random@example.ru>", key) is None
