@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -139,3 +140,28 @@ def s3_bucket(s3_endpoint: str) -> str:
     )
     client.create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture(scope="session")
+def dovecot_service() -> Iterator[Any]:
+    """A real Dovecot IMAP server on loopback for the test session (``tests/mail_servers.py``);
+    the tests skip with the reason unless ``MPDESK_REQUIRE_MAIL=1``."""
+    from tests.mail_servers import dovecot_service as service
+
+    with service() as running:
+        yield running
+
+
+@pytest.fixture
+def dovecot(dovecot_service: Any) -> Any:
+    """A Dovecot user with an empty mailbox, for one test."""
+    return dovecot_service.new_user()
+
+
+@pytest.fixture
+def smtp() -> Iterator[Any]:
+    """aiosmtpd on a free loopback port; records every message it accepts."""
+    from tests.mail_servers import smtp_sink
+
+    with smtp_sink() as sink:
+        yield sink

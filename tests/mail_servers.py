@@ -24,8 +24,11 @@ from typing import Any
 
 import pytest
 
-IMAP_USER = "shop@example.ru"
-IMAP_PASSWORD = "imap-secret-1"
+USERS = 500
+
+
+def _user(number: int) -> tuple[str, str]:
+    return f"user{number}@example.ru", f"secret-{number}"
 
 
 def free_port() -> int:
@@ -59,6 +62,8 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
+auth_failure_delay = 0
+login_trusted_networks = 127.0.0.0/8
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%n
 default_login_user = {user}
@@ -103,22 +108,65 @@ service stats {{
 class Dovecot:
     host: str
     port: int
-    user: str = IMAP_USER
-    password: str = IMAP_PASSWORD
+    user: str
+    password: str
 
     def append(self, raw: bytes, folder: str = "INBOX") -> None:
         """Deliver a message the way a client files one: IMAP APPEND."""
+        with self.session() as imap:
+            status, data = imap.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
+            assert status == "OK", data
+
+    def recreate(self, folder: str) -> None:
+        """Delete and create a folder again: the server gives it a new UIDVALIDITY."""
+        with self.session() as imap:
+            imap.delete(folder)
+            status, data = imap.create(folder)
+            assert status == "OK", data
+
+    @contextmanager
+    def session(self) -> Iterator[imaplib.IMAP4]:
         imap = imaplib.IMAP4(self.host, self.port, timeout=10)
         try:
             imap.login(self.user, self.password)
-            status, data = imap.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
-            assert status == "OK", data
+            yield imap
         finally:
             imap.logout()
 
 
+@dataclass
+class DovecotService:
+    """One running Dovecot; each test takes a user (and so a maildir) of its own."""
+
+    host: str
+    port: int
+    root: Path
+    owner: tuple[int, int] | None  # (uid, gid) the files belong to, when run as root
+    users: int = 0
+
+    def new_user(self) -> Dovecot:
+        self.users += 1
+        if self.users > USERS:
+            raise RuntimeError(f"the test Dovecot has only {USERS} users")
+        return Dovecot(self.host, self.port, *_user(self.users))
+
+
+@contextmanager
+def dovecot_service() -> Iterator[DovecotService]:
+    """Dovecot for a whole test session (starting and stopping it takes about a second)."""
+    with _dovecot() as (port, root, owner):
+        yield DovecotService("127.0.0.1", port, root, owner)
+
+
 @contextmanager
 def dovecot_server() -> Iterator[Dovecot]:
+    """Dovecot with one user, for one test."""
+    with dovecot_service() as service:
+        yield service.new_user()
+
+
+@contextmanager
+def _dovecot() -> Iterator[tuple[int, Path, tuple[int, int] | None]]:
     binary = require_dovecot()
     root = Path(tempfile.mkdtemp(prefix="mpdesk-dovecot-"))
     as_root = os.geteuid() == 0
@@ -126,7 +174,10 @@ def dovecot_server() -> Iterator[Dovecot]:
     group = "nogroup" if as_root else _group_name(account.pw_gid)
     port = free_port()
     (root / "dovecot.conf").write_text(_config(root, port, account.pw_name, group))
-    (root / "passwd").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}::::::\n")
+    # every user is written before start: Dovecot looks at a changed passwd file at most once
+    # a second, so a user added while it runs may not log in yet
+    users = (f"{u}:{{PLAIN}}{p}::::::\n" for u, p in map(_user, range(1, USERS + 1)))
+    (root / "passwd").write_text("".join(users))
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir()
     command = [binary, "-F", "-c", str(root / "dovecot.conf")]
@@ -138,7 +189,7 @@ def dovecot_server() -> Iterator[Dovecot]:
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         _wait_for(port, proc, root)
-        yield Dovecot("127.0.0.1", port)
+        yield port, root, (account.pw_uid, account.pw_gid) if as_root else None
     finally:
         proc.terminate()
         proc.wait(timeout=15)

@@ -28,6 +28,7 @@ from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import Settings
 from mpdesk.domain.errors import BackupError, StorageError
 from mpdesk.domain.jobs import Outcome
+from mpdesk.domain.mail import Mailbox, MailSecurity
 from mpdesk.services.context import DeadlinePorts, JobPorts, ServiceContext
 from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.clock import Clock
@@ -355,8 +356,29 @@ def mail_ports(settings: Settings, ctx: ServiceContext, engine: Engine) -> MailP
         reader=ImapMailboxReader(),
         secrets=MailboxSecrets(os.environ, vault),
         parse=lambda raw: parse_mail(raw, answer_lexicon(ctx)),
+        signing_key=web_secret(settings) + b"/mail-message-id",
         fetch_limit=settings.mail_fetch_limit,
         max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
+        fallback=_global_smtp(settings),
+        fallback_password=settings.smtp_password.get_secret_value(),
+    )
+
+
+def _global_smtp(settings: Settings) -> Mailbox | None:
+    """The reminders' SMTP server as the sender of shops without a mailbox of their own."""
+    sender = settings.smtp_from or settings.smtp_user
+    if not settings.smtp_host or "@" not in sender:
+        return None
+    security = MailSecurity.STARTTLS if settings.smtp_starttls else MailSecurity.PLAIN
+    if settings.smtp_port == 465:
+        security = MailSecurity.TLS
+    return Mailbox(
+        shop_id=0,
+        address=sender,
+        login=settings.smtp_user,
+        smtp_host=settings.smtp_host,
+        smtp_port=settings.smtp_port,
+        smtp_security=security,
     )
 
 

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 from tests.cli import run
 from tests.conftest import make_jpeg
-from tests.mail_servers import Dovecot, SmtpSink, dovecot_server, smtp_sink
+from tests.mail_servers import Dovecot, SmtpSink
 
 
 @pytest.fixture
-def servers() -> Iterator[tuple[SmtpSink, Dovecot]]:
-    with smtp_sink() as sink, dovecot_server() as imap:
-        yield sink, imap
+def servers(smtp: SmtpSink, dovecot: Dovecot) -> tuple[SmtpSink, Dovecot]:
+    return smtp, dovecot
 
 
 def _new_ticket(tmp_path: Path, channel: str = "ozon_sellersup_email") -> int:
@@ -75,7 +73,7 @@ def test_send_fetch_inbox_and_assign_from_the_command_line(
     assert fetched.code == 0, fetched.stderr
     assert fetched.json() == [
         {"shop_id": 1, "fetched": 2, "matched": 1, "unmatched": 1, "duplicates": 0,
-         "tickets": [tid]}
+         "tickets": [tid], "notified": {}}
     ]  # fmt: skip
     shown = run("show", str(tid), "--json").json()
     assert shown["external_id"] == "0123456789" and shown["status"] == "answered"
@@ -110,3 +108,24 @@ def test_bad_input_exits_2_with_a_russian_message(
     shop = run("mail", "fetch", "--shop", "нет такого")
     assert shop.code == 2 and "Магазин «нет такого» не найден" in shop.stderr
     assert sink.messages == []
+
+
+def test_a_shop_without_a_mailbox_sends_through_the_reminders_smtp_server(
+    cli_env: Path, tmp_path: Path, smtp: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mpdesk.entrypoints.cli import state
+
+    tid = _new_ticket(tmp_path)
+    refused = run("mail", "send", str(tid), "--json")
+    assert refused.code == 2 and refused.json()["code"] == "mailbox_not_configured"
+    monkeypatch.setenv("MPDESK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("MPDESK_SMTP_PORT", str(smtp.port))
+    monkeypatch.setenv("MPDESK_SMTP_STARTTLS", "false")
+    monkeypatch.setenv("MPDESK_SMTP_FROM", "desk@example.ru")
+    state.reset()
+    sent = run("mail", "send", str(tid), "--json")
+    assert sent.code == 0, sent.stderr
+    assert sent.json()["status"] == "submitted"
+    ((mail_from, rcpt, raw),) = smtp.messages
+    assert (mail_from, rcpt) == ("desk@example.ru", ["sellersup@ozon.ru"])
+    assert f"[MPD-{tid:06d}]".encode() in raw

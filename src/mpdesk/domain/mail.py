@@ -4,6 +4,8 @@ automatic replies and delivery-status notifications (bounces)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,6 +82,31 @@ def tagged_subject(subject: str, ticket_id: int) -> str:
     if ticket_tag(line) == ticket_id:
         return line
     return f"{ticket_tag_text(ticket_id)} {line}".strip()
+
+
+_SIGNED_ID = re.compile(r"<mpd\.(\d{1,9})\.([0-9a-f]{16})\.([0-9a-f]{20})@[^<>\s]+>")
+
+
+def _signature(ticket_id: int, nonce: str, key: bytes) -> str:
+    digest = hmac.new(key, f"{ticket_id}.{nonce}".encode(), hashlib.sha256).hexdigest()
+    return digest[:20]
+
+
+def signed_message_id(ticket_id: int, nonce: str, key: bytes, domain: str) -> str:
+    """«<mpd.123.<nonce>.<hmac>@domain>»: the Message-ID of an appeal names its ticket and
+    carries an HMAC of it, so a reply that quotes it is matched even where the ledger has no
+    copy, and a forged one is not."""
+    return f"<mpd.{ticket_id}.{nonce}.{_signature(ticket_id, nonce, key)}@{domain}>"
+
+
+def signed_ticket(message_id: str, key: bytes) -> int | None:
+    """The ticket a Message-ID made by ``signed_message_id`` names, if its HMAC is right."""
+    m = _SIGNED_ID.fullmatch(message_id.strip())
+    if m is None:
+        return None
+    ticket_id, nonce, signature = int(m.group(1)), m.group(2), m.group(3)
+    good = hmac.compare_digest(signature, _signature(ticket_id, nonce, key))
+    return ticket_id if good else None
 
 
 class MailSecurity(StrEnum):

@@ -5,6 +5,8 @@
     answered → submitted (the seller wrote back; the reply clock restarts)
     submitted → resolved | rejected (closed without a logged answer)
     resolved | rejected → reopened → submitted | answered | resolved | rejected
+    submitted → ready only by ``mark_undelivered``: an e-mail appeal that bounced never
+    reached the marketplace (no person chooses that step)
 
 A follow-up is not a status: it is a new ticket linked by ``parent_id`` to this one.
 """
@@ -198,6 +200,18 @@ class Ticket:
         self.messages.append(message)
         self.events.append(Event("mail_logged", message.at, actor))
         self.updated_at = max(self.updated_at, message.at)
+
+    def mark_undelivered(self, message: Message, now: datetime, actor: str, detail: str) -> None:
+        """A bounce of the e-mailed appeal: it is logged, and a ticket still waiting for the
+        answer goes back to ``ready`` with its reply clock stopped, to be sent again."""
+        self.messages.append(message)
+        self.events.append(Event("undelivered", now, actor, "", detail))
+        if self.status is Status.SUBMITTED:
+            self.events.append(Event("status", now, actor, self.status.value, "ready", detail))
+            self.status = Status.READY
+            self.submitted_at = None
+            self.reply_due_at = None
+        self.updated_at = now
 
     def set_external_id(self, external_id: str, now: datetime, actor: str = "") -> bool:
         """Store the marketplace's number read from its answer when the ticket has none."""

@@ -21,11 +21,19 @@ from dataclasses import dataclass, field
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.answers.reading import AnswerReading
 from mpdesk.domain.errors import NotFoundError, UserInputError
-from mpdesk.domain.mail import Mailbox, MailDirection, MailRecord, ParsedMail, mail_key
+from mpdesk.domain.mail import (
+    Mailbox,
+    MailDirection,
+    MailRecord,
+    ParsedMail,
+    mail_key,
+    signed_ticket,
+)
 from mpdesk.domain.tickets import Attachment, Direction, Message, Ticket
 from mpdesk.services import access
 from mpdesk.services.answer_reading import read_mail_answer
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.mail_notify import NewAnswer, notify_answers
 from mpdesk.services.mail_send import mail_ports
 from mpdesk.services.ports.mail import MailUnitOfWork
 
@@ -37,6 +45,8 @@ class FetchReport:
     matched: list[int] = field(default_factory=list)  # ticket ids, one per filed message
     unmatched: int = 0
     duplicates: int = 0
+    answers: list[NewAnswer] = field(default_factory=list)  # filed answers (not auto-replies)
+    notified: dict[str, int] = field(default_factory=dict)  # channel → answers told about
 
 
 def _box(ctx: ServiceContext, principal: Principal, shop_id: int) -> Mailbox:
@@ -64,14 +74,20 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
         report.fetched += 1
         if outcome is None:
             report.duplicates += 1
-        elif outcome == 0:
+        elif outcome.ticket_id is None:
             report.unmatched += 1
         else:
-            report.matched.append(outcome)
+            report.matched.append(outcome.ticket_id)
+            if not outcome.auto_reply and outcome.answer_class not in ("auto_reply", ""):
+                report.answers.append(
+                    NewAnswer(shop_id, outcome.ticket_id, outcome.key, outcome.subject,
+                              outcome.answer_class)
+                )  # fmt: skip
     if not batch.messages and batch.uid_validity != box.uid_validity:
         with ports.uow() as uow:
             uow.mail.move_cursor(shop_id, batch.uid_validity, 0)
             uow.commit()
+    report.notified = notify_answers(ctx, report.answers)
     return report
 
 
@@ -109,15 +125,17 @@ def mail_public(record: MailRecord) -> dict[str, object]:
 
 def _file_raw(
     ctx: ServiceContext, uow: MailUnitOfWork, box: Mailbox, raw: bytes, actor: str
-) -> int | None:
-    """File one raw message: the ticket id, 0 when unmatched, None when already filed."""
+) -> MailRecord | None:
+    """File one raw message: its ledger entry (``ticket_id`` None when unmatched), or None
+    when it was filed before."""
     mail = mail_ports(ctx).parse(raw)
     digest = hashlib.sha256(raw).hexdigest()
     key = mail_key(mail.message_id, digest)
     if uow.mail.has(box.shop_id, key):
         return None
     ctx.files.put_bytes(raw, "message.eml")  # kept whole: an unmatched one is re-read on assign
-    reading = read_mail_answer(ctx, mail) if (mail.text or mail.quoted).strip() else None
+    readable = (mail.text or mail.quoted).strip() and mail.bounce is None
+    reading = read_mail_answer(ctx, mail) if readable else None
     ticket = _match(ctx, uow, box, mail, reading)
     record = MailRecord(
         shop_id=box.shop_id,
@@ -141,7 +159,7 @@ def _file_raw(
     if uow.mail.add(record) is None:  # a concurrent fetch filed it first
         uow.rollback()
         return None
-    return ticket.id if ticket is not None and ticket.id is not None else 0
+    return record
 
 
 def _match(
@@ -151,17 +169,28 @@ def _match(
     mail: ParsedMail,
     reading: AnswerReading | None,
 ) -> Ticket | None:
-    tagged = mail.ticket_number
-    if tagged is not None:
-        ticket = uow.tickets.get(tagged)
-        if ticket is not None and ticket.shop_id == box.shop_id:
-            if _may_tag(ctx, box, ticket, mail):
-                return ticket
-    threads = [i for i in (mail.in_reply_to, *mail.references) if i]
-    found = uow.mail.ticket_by_message_ids(box.shop_id, threads) if threads else None
-    if found is None and reading is not None and reading.appeal_number:
-        found = uow.mail.ticket_by_external_id(box.shop_id, reading.appeal_number)
-    return uow.tickets.get(found) if found is not None else None
+    tagged = _own(uow, box, mail.ticket_number)
+    if tagged is not None and _may_tag(ctx, box, tagged, mail):
+        return tagged
+    bounced = mail.bounce.original_message_id if mail.bounce is not None else None
+    threads = [i for i in (bounced, mail.in_reply_to, *mail.references) if i]
+    if threads:
+        found = _own(uow, box, uow.mail.ticket_by_message_ids(box.shop_id, threads))
+        # one of our signed Message-IDs that the ledger does not hold (a restored journal)
+        key = mail_ports(ctx).signing_key
+        signed = next((t for t in (signed_ticket(i, key) for i in threads) if t), None)
+        found = found or _own(uow, box, signed)
+        if found is not None:
+            return found
+    if reading is not None and reading.appeal_number:
+        return _own(uow, box, uow.mail.ticket_by_external_id(box.shop_id, reading.appeal_number))
+    return None
+
+
+def _own(uow: MailUnitOfWork, box: Mailbox, ticket_id: int | None) -> Ticket | None:
+    """The ticket, when it exists and belongs to the mailbox's shop."""
+    ticket = uow.tickets.get(ticket_id) if ticket_id is not None else None
+    return ticket if ticket is not None and ticket.shop_id == box.shop_id else None
 
 
 def _may_tag(ctx: ServiceContext, box: Mailbox, ticket: Ticket, mail: ParsedMail) -> bool:
@@ -192,6 +221,13 @@ def _file_under(
         )
     text = mail.text.strip() or mail.quoted.strip() or mail.subject
     message = Message(Direction.IN, text, mail.sent_at or now, ticket.channel_id, mail.sender)
+    if mail.bounce is not None and mail.bounce.is_failure:
+        b = mail.bounce
+        fields = {"recipient": b.recipient, "status": b.status, "diagnostic": b.diagnostic}
+        message.body = ctx.message("mail_undelivered", **{k: v or "—" for k, v in fields.items()})
+        ticket.mark_undelivered(message, now, actor, b.original_message_id or "")
+        uow.tickets.save(ticket)
+        return
     is_answer = not mail.auto_reply and mail.bounce is None
     if reading is not None and reading.answer_class.value == "auto_reply":
         is_answer = False

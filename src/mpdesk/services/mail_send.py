@@ -21,6 +21,7 @@ from mpdesk.domain.mail import (
     MailRecord,
     MailSecurity,
     OutgoingMail,
+    signed_message_id,
     tagged_subject,
 )
 from mpdesk.domain.tickets import Direction, Message, Ticket
@@ -129,9 +130,9 @@ def email_channel(ctx: ServiceContext, ticket: Ticket) -> Channel | None:
     return channel
 
 
-def _message_id(ticket_id: int, address: str) -> str:
+def _message_id(ports: MailPorts, ticket_id: int, address: str) -> str:
     domain = address.rpartition("@")[2] or "mpdesk.local"
-    return f"<mpd.{ticket_id}.{secrets.token_hex(8)}@{domain}>"
+    return signed_message_id(ticket_id, secrets.token_hex(8), ports.signing_key, domain)
 
 
 def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ticket:
@@ -144,11 +145,13 @@ def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ti
             raise UserInputError(
                 "mail_channel_not_email", ticket_id=ticket_id, channel=ticket.channel_id or "—"
             )
-        box = uow.mail.mailbox(ticket.shop_id)
+        box = uow.mail.mailbox(ticket.shop_id) or ports.fallback
         if box is None:
             raise UserInputError("mailbox_not_configured", shop_id=ticket.shop_id)
+        fallback = box is ports.fallback
+        password = ports.fallback_password if fallback else ports.secrets.password(box)
         now, actor = ctx.clock.now(), principal.login
-        message_id = _message_id(ticket_id, box.address)
+        message_id = _message_id(ports, ticket_id, box.address)
         subject = tagged_subject(ticket.subject, ticket_id)
         outgoing = OutgoingMail(
             sender=box.address,
@@ -165,6 +168,6 @@ def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ti
             MailRecord(ticket.shop_id, MailDirection.OUT, message_id, subject, box.address, now,
                        ticket.body, ticket_id=ticket_id, message_id=message_id)
         )  # fmt: skip
-        ports.sender.send(box, ports.secrets.password(box), outgoing, ctx.files.open)
+        ports.sender.send(box, password, outgoing, ctx.files.open)
         uow.commit()
         return ticket

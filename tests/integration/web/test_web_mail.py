@@ -4,11 +4,10 @@ their error envelope."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from email.message import EmailMessage
 
 import pytest
-from tests.mail_servers import Dovecot, SmtpSink, dovecot_server, smtp_sink
+from tests.mail_servers import Dovecot, SmtpSink
 from tests.web_support import World, csrf_of, sign_in
 
 from mpdesk.bootstrap import App
@@ -21,23 +20,22 @@ from mpdesk.services.mail_send import MailboxInput, configure_mailbox
 
 @pytest.fixture
 def servers(
-    app: App, world: World, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[SmtpSink, Dovecot]]:
-    with smtp_sink() as sink, dovecot_server() as imap:
-        monkeypatch.setenv("MPDESK_TEST_WEB_MAIL_PASSWORD", imap.password)
-        box = MailboxInput(
-            address="shop@example.ru",
-            smtp_host="127.0.0.1",
-            smtp_port=sink.port,
-            smtp_security="plain",
-            imap_host=imap.host,
-            imap_port=imap.port,
-            imap_tls=False,
-            login=imap.user,
-            password_env="MPDESK_TEST_WEB_MAIL_PASSWORD",
-        )
-        configure_mailbox(app.ctx, OWNER, world.shop_b, box)
-        yield sink, imap
+    app: App, world: World, monkeypatch: pytest.MonkeyPatch, smtp: SmtpSink, dovecot: Dovecot
+) -> tuple[SmtpSink, Dovecot]:
+    monkeypatch.setenv("MPDESK_TEST_WEB_MAIL_PASSWORD", dovecot.password)
+    box = MailboxInput(
+        address="shop@example.ru",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_security="plain",
+        imap_host=dovecot.host,
+        imap_port=dovecot.port,
+        imap_tls=False,
+        login=dovecot.user,
+        password_env="MPDESK_TEST_WEB_MAIL_PASSWORD",
+    )
+    configure_mailbox(app.ctx, OWNER, world.shop_b, box)
+    return smtp, dovecot
 
 
 def email_ticket(app: App, world: World) -> int:
@@ -125,7 +123,7 @@ def test_the_api_sends_fetches_and_assigns_with_one_error_envelope(
     assert report.status_code == 200
     assert report.json() == [
         {"shop_id": world.shop_b, "fetched": 1, "matched": 0, "unmatched": 1, "duplicates": 0,
-         "tickets": []}
+         "tickets": [], "notified": {}}
     ]  # fmt: skip
     (waiting,) = api.get("/api/v1/mail/inbox").json()
     assert waiting["sender"] == "someone@else.ru" and waiting["ticket_id"] is None

@@ -57,6 +57,7 @@ class MailFetchPublic(BaseModel):
     unmatched: int
     duplicates: int
     tickets: list[int]
+    notified: dict[str, int]  # reminder channel → new answers the seller was told about
 
 
 class MailAssign(BaseModel):
@@ -73,6 +74,7 @@ def _report(report: FetchReport) -> dict[str, Any]:
         "unmatched": report.unmatched,
         "duplicates": report.duplicates,
         "tickets": report.matched,
+        "notified": report.notified,
     }
 
 

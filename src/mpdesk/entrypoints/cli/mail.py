@@ -117,7 +117,12 @@ def _counts(report: FetchReport) -> dict[str, int]:
 
 
 def _report(report: FetchReport) -> dict[str, object]:
-    return {"shop_id": report.shop_id, **_counts(report), "tickets": report.matched}
+    return {
+        "shop_id": report.shop_id,
+        **_counts(report),
+        "tickets": report.matched,
+        "notified": report.notified,
+    }
 
 
 @app.command("inbox")

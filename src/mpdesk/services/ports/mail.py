@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from mpdesk.domain.mail import Mailbox, MailRecord, OutgoingMail, ParsedMail
@@ -94,5 +94,10 @@ class MailPorts:
     reader: MailboxReader
     secrets: MailSecrets
     parse: Callable[[bytes], ParsedMail]
+    #: the key of the HMAC in the Message-IDs of sent appeals
+    signing_key: bytes = field(default=b"", repr=False)
     fetch_limit: int = 200
     max_attachment_bytes: int = 20 * 1024 * 1024
+    #: the reminders' global SMTP server (``MPDESK_SMTP_*``): sends for a shop without a box
+    fallback: Mailbox | None = None
+    fallback_password: str = field(default="", repr=False)
