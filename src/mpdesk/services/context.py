@@ -15,6 +15,7 @@ from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import FileStore, TableWriter
 from mpdesk.services.ports.journal import UnitOfWork
 from mpdesk.services.ports.knowledge import ReportRenderer, TemplateRenderer
+from mpdesk.services.ports.marketplaces import MarketplacePorts
 from mpdesk.services.ports.metrics import Metrics, NoMetrics
 from mpdesk.services.ports.reminders import Notifier, ReminderLog
 from mpdesk.services.ports.search import Lemmatizer
@@ -51,6 +52,8 @@ class ServiceContext:
     #: a unit of work for reads only (on PostgreSQL without a transaction); ``uow`` when None
     read_uow: Callable[[], UnitOfWork] | None = None
     metrics: Metrics = field(default_factory=NoMetrics)  # Prometheus when MPDESK_METRICS is on
+    #: seller APIs, sealed credentials and sync progress (only with a journal)
+    marketplaces: MarketplacePorts | None = None
 
     def reads(self) -> UnitOfWork:
         """A unit of work for use cases that only read (never ``commit``)."""

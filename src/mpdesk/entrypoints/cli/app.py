@@ -28,6 +28,7 @@ from mpdesk.entrypoints.cli import (
     evidence,
     kb,
     schema,
+    shop_api,
     shops,
     stats,
     tickets,
@@ -51,6 +52,7 @@ cli = typer.Typer(
 )
 cli.add_typer(kb.app, name="kb")
 cli.add_typer(shops.app, name="shop")
+shop_api.register(shops.app)
 for module in (
     tickets,
     config,
