@@ -278,7 +278,9 @@ def marketplace_ports(settings: Settings, engine: Engine) -> MarketplacePorts:
     )
     source = "MPDESK_SECRET_KEY" if settings.secret_key.get_secret_value() else "secret_key"
     vault = FernetCredentialVault([derive_key(web_secret(settings))], source=source)
-    return MarketplacePorts(apis, vault, partial(SqlSyncUnitOfWork, engine))
+    return MarketplacePorts(
+        apis, vault, partial(SqlSyncUnitOfWork, engine), settings.sync_first_days
+    )
 
 
 def deadline_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) -> DeadlinePorts:

@@ -118,7 +118,7 @@ def wire(app: App, server: SpecServer, fake_time: FakeTime, attempts: int = 2) -
         sleep=fake_time.sleep,
     )
     ports = app.ctx.marketplaces
-    app.ctx.marketplaces = MarketplacePorts(apis, ports.sealer, ports.uow)
+    app.ctx.marketplaces = MarketplacePorts(apis, ports.sealer, ports.uow, ports.first_days)
     return app
 
 

@@ -150,3 +150,16 @@ class MarketplacePorts:
     apis: MarketplaceApis
     sealer: CredentialSealer
     uow: Callable[[], SyncUnitOfWork]
+    first_days: int = 30  # how far back the first sync of a shop reaches
+
+
+class SyncProgress(Protocol):
+    """Told how a sync goes (the CLI draws it on stderr)."""
+
+    def stream(self, shop: str, stream: str) -> None:
+        """Pulling of ``stream`` begins."""
+        ...
+
+    def page(self, shop: str, stream: str, rows: int) -> None:
+        """A page was kept; ``rows`` received in the stream so far."""
+        ...
