@@ -19,14 +19,16 @@ import tempfile
 from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from mpdesk.domain.accounts import Principal
 from mpdesk.domain.connections import PulledFile, StreamState, SyncOutcome, SyncRun
 from mpdesk.domain.credentials import WbCredentials
-from mpdesk.domain.errors import MpdeskError, NotFoundError
+from mpdesk.domain.errors import MpdeskError, NotFoundError, UserInputError
 from mpdesk.domain.shops import Shop
+from mpdesk.services import access
 from mpdesk.services.audit import audit_reports
 from mpdesk.services.connections import marketplace_ports, shop_credentials
 from mpdesk.services.context import ServiceContext
@@ -213,3 +215,27 @@ def last_sync(ctx: ServiceContext, shop_id: int) -> SyncRun | None:
     """The shop's latest sync run (running, finished or failed), or None."""
     with marketplace_ports(ctx).uow() as uow:
         return uow.sync.last_runs([shop_id]).get(shop_id)
+
+
+def shops_to_sync(ctx: ServiceContext, principal: Principal, ref: str | None) -> list[Shop]:
+    """The connected shops the principal may sync (manager): the one named by ``ref``
+    (number or name), else all of them."""
+    with marketplace_ports(ctx).uow() as uow:
+        connected = {c.shop_id for c in uow.connections.list()}
+        if ref is not None:
+            shop = uow.shops.get(int(ref)) if ref.strip().isdigit() else uow.shops.find(ref.strip())
+            if shop is None:
+                raise NotFoundError("shop_not_found", name=ref)
+            shop = access.editable_shop(uow, principal, shop.id)
+            if shop.id not in connected:
+                raise UserInputError("shop_not_connected", shop=shop.name)
+            return [shop]
+        shops = [s for s in access.editable_shops(uow, principal) if s.id in connected]
+    if not shops:
+        raise UserInputError("sync_no_shops")
+    return shops
+
+
+def since_midnight(ctx: ServiceContext, day: date) -> datetime:
+    """The start of a typed day in the installation's time zone."""
+    return datetime.combine(day, time(), tzinfo=ctx.clock.now().tzinfo)

@@ -31,6 +31,7 @@ from mpdesk.entrypoints.cli import (
     shop_api,
     shops,
     stats,
+    sync,
     tickets,
     triage,
     users,
@@ -66,6 +67,7 @@ for module in (
     evidence,
     backup,
     schema,
+    sync,
 ):
     module.register(cli)
 
