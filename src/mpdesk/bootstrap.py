@@ -35,6 +35,7 @@ from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import EvidenceIndex, FileStore
 from mpdesk.services.ports.health import Probe
 from mpdesk.services.ports.mail import MailPorts
+from mpdesk.services.ports.marketplaces import MarketplacePorts
 from mpdesk.services.ports.metrics import Metrics
 
 if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when it is used:
@@ -139,6 +140,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         ctx.deadlines = deadline_ports(settings, knowledge, engine)
         ctx.jobs = job_ports(settings, engine)
         ctx.mail = mail_ports(settings, ctx, engine)
+        ctx.marketplaces = marketplace_ports(settings, engine)
     return App(settings, ctx, engine, knowledge)
 
 
@@ -288,6 +290,35 @@ def job_engine(app: App) -> JobEngine:
         run,
         lambda: jobs.due_jobs(app.ctx),
         stalled_after_seconds=app.settings.worker_stalled_seconds,
+    )
+
+
+def marketplace_ports(settings: Settings, engine: Engine) -> MarketplacePorts:
+    """Seller API clients (rate limits shared through PostgreSQL, in process on SQLite), the
+    credential vault under a key derived from the installation secret, and sync progress."""
+    from mpdesk.adapters.credential_vault import FernetCredentialVault, derive_key
+    from mpdesk.adapters.db.sync_store import SqlSyncUnitOfWork
+    from mpdesk.adapters.marketplaces.apis import HttpMarketplaceApis
+    from mpdesk.adapters.marketplaces.ratelimit import (
+        InProcessTokenBucket,
+        PostgresTokenBucket,
+        RateLimiter,
+    )
+
+    limiter: RateLimiter = (
+        PostgresTokenBucket(engine)
+        if engine.dialect.name == "postgresql"
+        else InProcessTokenBucket()
+    )
+    apis = HttpMarketplaceApis(
+        limiter,
+        base_url=settings.marketplace_api_url,
+        realization_api=settings.wb_realization_api,
+    )
+    source = "MPDESK_SECRET_KEY" if settings.secret_key.get_secret_value() else "secret_key"
+    vault = FernetCredentialVault([derive_key(web_secret(settings))], source=source)
+    return MarketplacePorts(
+        apis, vault, partial(SqlSyncUnitOfWork, engine), settings.sync_first_days
     )
 
 

@@ -211,6 +211,25 @@ class Settings(BaseSettings):
         description="How often each connected shop is synced with the marketplace (0: never).",
     )
 
+    # --- marketplace APIs (issue 14): shop connect, mpdesk sync ---
+    marketplace_api_url: str = Field(
+        default="",
+        description="Send every seller API request of WB and Ozon to this URL instead of the "
+        "marketplaces' own hosts (a proxy or a test server; empty: the marketplaces).",
+    )
+    wb_realization_api: Literal["finance", "statistics_v5"] = Field(
+        default="finance",
+        description="Which WB method mpdesk sync pulls the realization report from: finance "
+        "(the 2026 finance API) or statistics_v5 (reportDetailByPeriod).",
+    )
+    sync_first_days: int = Field(
+        default=30,
+        ge=1,
+        le=366,
+        description="How many days back the first mpdesk sync of a shop reaches (later syncs "
+        "go on from where the previous one ended; --since overrides).",
+    )
+
     @field_validator("kb_dir", "now", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

@@ -1,16 +1,22 @@
-"""Fixtures of the API client contract tests: spec-checking loopback servers and a fake clock."""
+"""Fixtures of the API client contract tests: spec-checking loopback servers and a fake clock;
+an mpdesk app whose seller APIs are that server (WB and Ozon specs on one server)."""
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pytest
 from pytest_httpserver import HTTPServer
 
+from mpdesk.adapters.marketplaces.apis import HttpMarketplaceApis
 from mpdesk.adapters.marketplaces.ratelimit import InProcessTokenBucket
 from mpdesk.adapters.marketplaces.transport import ApiTransport, RetryPolicy
+from mpdesk.bootstrap import App
 from mpdesk.domain.credentials import Credentials, OzonCredentials, WbCredentials
+from mpdesk.services.ports.marketplaces import MarketplacePorts
 from tests.connectors.spec_server import SpecServer
 
 WB_SPECS = [
@@ -18,6 +24,7 @@ WB_SPECS = [
     "wb-2025-12_12-reports.json",
     "wb-2026-08_13-finances.json",
     "wb-2026-08_07-orders-fbw.json",
+    "wb-2026-08_01-general.json",
 ]
 OZON_SPECS = ["ozon-2025-08_swagger.json"]
 WB_TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjE3OTk5OTk5OTksInMiOjEwMjR9.c2lnbmF0dXJlLXRlc3Q"
@@ -82,3 +89,39 @@ def ozon_transport(ozon_server: SpecServer, fake_time: FakeTime) -> Iterator[Api
     transport = make_transport(OzonCredentials("123456", OZON_KEY), ozon_server, fake_time)
     yield transport
     transport.close()
+
+
+def wb_token(exp: int, mask: int = 1024) -> str:
+    """A JWT-shaped WB token with these claims (the signature is not checked by mpdesk)."""
+
+    def part(value: dict[str, object]) -> str:
+        raw = base64.urlsafe_b64encode(json.dumps(value).encode()).decode()
+        return raw.rstrip("=")
+
+    return f"{part({'alg': 'ES256'})}.{part({'exp': exp, 's': mask})}.c2lnbmF0dXJl"
+
+
+@pytest.fixture
+def market(httpserver: HTTPServer) -> Iterator[SpecServer]:
+    server = SpecServer(httpserver, WB_SPECS + OZON_SPECS)
+    yield server
+    httpserver.clear()
+
+
+def wire(app: App, server: SpecServer, fake_time: FakeTime, attempts: int = 2) -> App:
+    """Point the app's seller APIs at the loopback server; sleeps only move the fake clock."""
+    assert app.ctx.marketplaces is not None
+    apis = HttpMarketplaceApis(
+        InProcessTokenBucket(clock=fake_time.clock),
+        base_url=server.url,
+        policy=RetryPolicy(max_attempts=attempts, backoff_initial_s=0.1, backoff_max_s=1.0),
+        sleep=fake_time.sleep,
+    )
+    ports = app.ctx.marketplaces
+    app.ctx.marketplaces = MarketplacePorts(apis, ports.sealer, ports.uow, ports.first_days)
+    return app
+
+
+@pytest.fixture
+def market_app(app: App, market: SpecServer, fake_time: FakeTime) -> App:
+    return wire(app, market, fake_time)

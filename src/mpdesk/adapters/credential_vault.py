@@ -11,6 +11,9 @@ tokens under the newest key so an old key can be retired. Errors are ``SecretKey
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import stat
@@ -21,6 +24,17 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from mpdesk.domain.api_errors import CredentialsError, SecretKeyError
 from mpdesk.domain.credentials import Credentials, OzonCredentials, WbCredentials
+
+#: the purpose label of the derived key: a secret shared with session signing never encrypts
+#: credentials as it is (HMAC-SHA256 of the label under the secret, RFC 2104)
+_VAULT_LABEL = b"mpdesk credential vault v1"
+
+
+def derive_key(secret: bytes) -> str:
+    """A Fernet key derived from an installation secret (``MPDESK_SECRET_KEY`` or the
+    generated key file), distinct from the secret itself and from every other use of it."""
+    digest = hmac.new(secret, _VAULT_LABEL, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
 def generate_key() -> str:

@@ -17,6 +17,7 @@ from mpdesk.services.ports.jobs import JobLog
 from mpdesk.services.ports.journal import UnitOfWork
 from mpdesk.services.ports.knowledge import ReportRenderer, TemplateRenderer
 from mpdesk.services.ports.mail import MailPorts
+from mpdesk.services.ports.marketplaces import MarketplacePorts
 from mpdesk.services.ports.metrics import Metrics, NoMetrics
 from mpdesk.services.ports.reminders import Notifier, ReminderLog
 from mpdesk.services.ports.search import Lemmatizer
@@ -78,6 +79,8 @@ class ServiceContext:
     read_uow: Callable[[], UnitOfWork] | None = None
     jobs: JobPorts | None = None  # background jobs: the log and the schedule
     metrics: Metrics = field(default_factory=NoMetrics)  # Prometheus when MPDESK_METRICS is on
+    #: seller APIs, sealed credentials and sync progress (only with a journal)
+    marketplaces: MarketplacePorts | None = None
 
     def reads(self) -> UnitOfWork:
         """A unit of work for use cases that only read (never ``commit``)."""

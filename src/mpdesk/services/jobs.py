@@ -101,6 +101,24 @@ def _mailbox_shops(ctx: ServiceContext) -> list[int]:
         ]
 
 
+def _sync(ctx: ServiceContext, shop_id: int | None) -> str:
+    from mpdesk.services.sync import sync_shop
+
+    assert shop_id is not None
+    result = sync_shop(ctx, shop_id)
+    rows = sum(result.streams.values())
+    return ctx.message("job_sync_done", rows=rows, streams=len(result.streams))
+
+
+def _connected_shops(ctx: ServiceContext) -> list[int]:
+    from mpdesk.services.connections import marketplace_ports
+
+    if ctx.marketplaces is None:
+        return []
+    with marketplace_ports(ctx).uow() as uow:
+        return sorted(c.shop_id for c in uow.connections.list())
+
+
 def job_kinds(ctx: ServiceContext) -> dict[str, JobKind]:
     ports = job_ports(ctx)
     kinds = {
@@ -111,6 +129,7 @@ def job_kinds(ctx: ServiceContext) -> dict[str, JobKind]:
             lambda c: job_ports(c).mail_fetch_minutes,
             _mailbox_shops,
         ),
+        "sync": JobKind("sync", _sync, lambda c: job_ports(c).sync_minutes, _connected_shops),
     }
     kinds.update(ports.extra)
     return kinds

@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 WANTED: dict[str, list[tuple[str, str]]] = {
     "wb-2025-12/13-finances.yaml": [("/api/v5/supplier/reportDetailByPeriod", "get")],
     "wb-2025-12/12-reports.yaml": [("/api/v1/supplier/incomes", "get")],
+    "wb-2026-08/01-general.yaml": [("/ping", "get")],
     "wb-2026-08/13-finances.yaml": [("/api/finance/v1/sales-reports/detailed", "post")],
     "wb-2026-08/07-orders-fbw.yaml": [
         ("/api/v1/supplies", "post"),

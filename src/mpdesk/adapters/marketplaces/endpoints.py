@@ -57,6 +57,9 @@ _WB_ONE_PER_MINUTE_2026 = RateLimit(
 _WB_SUPPLIES_LIMIT = RateLimit(
     30, 60.0, 10, "wb-2026-08/07-orders-fbw.yaml supplies: personal 30 / 1 min, burst 10"
 )
+_WB_PING_LIMIT = RateLimit(
+    3, 30.0, 3, "wb-2026-08/01-general.yaml /ping: 3 requests / 30 s, per domain"
+)
 _OZON_DEFAULT = RateLimit(
     5, 1.0, 5, "not documented in ozon-2025-08/swagger.json; mpdesk default (5 per second)"
 )
@@ -122,7 +125,19 @@ OZON_FBS_POSTINGS = Endpoint(
     "ozon.fbs_postings", "ozon", "POST", OZON_SELLER_HOST, "/v3/posting/fbs/list", _OZON_DEFAULT
 )
 
+#: the connection check, one per API category mpdesk uses (the token's category must match)
+WB_PING_STATISTICS = Endpoint(
+    "wb.ping_statistics", "wb", "GET", WB_STATISTICS_HOST, "/ping", _WB_PING_LIMIT
+)
+WB_PING_FINANCE = Endpoint("wb.ping_finance", "wb", "GET", WB_FINANCE_HOST, "/ping", _WB_PING_LIMIT)
+WB_PING_SUPPLIES = Endpoint(
+    "wb.ping_supplies", "wb", "GET", WB_SUPPLIES_HOST, "/ping", _WB_PING_LIMIT
+)
+
 ALL_ENDPOINTS = (
+    WB_PING_STATISTICS,
+    WB_PING_FINANCE,
+    WB_PING_SUPPLIES,
     WB_REALIZATION_V5,
     WB_REALIZATION_FINANCE,
     WB_INCOMES,

@@ -14,7 +14,7 @@ rules follow the pinned ``ozon-2025-08/swagger.json`` (``tests/connectors/specs`
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from mpdesk.adapters.marketplaces.endpoints import (
     OZON_FBO_POSTINGS,
@@ -98,6 +98,14 @@ def _next_fbs(call: Call, reply: Reply) -> Call | None:
 class OzonClient:
     def __init__(self, transport: ApiTransport) -> None:
         self._transport = transport
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def check(self, now: datetime) -> None:
+        """The connection check: the first page of the last day's transactions (the pinned
+        spec has no dedicated method); raises the API error (401/403) when refused."""
+        next(iter(self.finance_transactions(now - timedelta(days=1), now)))
 
     def finance_transactions(
         self, since: datetime, to: datetime, *, cursor: Cursor | None = None

@@ -22,6 +22,9 @@ from typing import Literal
 
 from mpdesk.adapters.marketplaces.endpoints import (
     WB_INCOMES,
+    WB_PING_FINANCE,
+    WB_PING_STATISTICS,
+    WB_PING_SUPPLIES,
     WB_REALIZATION_FINANCE,
     WB_REALIZATION_V5,
     WB_SUPPLIES,
@@ -85,20 +88,37 @@ def _next_income(call: Call, reply: Reply) -> Call | None:
     return Call(call.endpoint, params={"dateFrom": changed})
 
 
+#: the API categories mpdesk needs, each checked by its own ``/ping`` (01-general.yaml)
+PINGS = {"statistics": WB_PING_STATISTICS, "finance": WB_PING_FINANCE, "supplies": WB_PING_SUPPLIES}
+
+
 class WbClient:
-    def __init__(self, transport: ApiTransport) -> None:
+    def __init__(
+        self, transport: ApiTransport, realization_api: RealizationApi = "finance"
+    ) -> None:
         self._transport = transport
+        self._realization_api: RealizationApi = realization_api
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def ping(self, category: str) -> None:
+        """The connection check of one API category: returns, or raises the API error
+        (401 wrong or expired token, 403 the token lacks the category)."""
+        self._transport.call(PINGS[category])
 
     def realization_detail(
         self,
         date_from: date,
         date_to: date,
         *,
-        api: RealizationApi = "finance",
+        api: RealizationApi | None = None,
         period: Literal["weekly", "daily"] = "weekly",
         cursor: Cursor | None = None,
     ) -> Iterator[Page]:
-        """Realization report rows, from either API; the last page is the 204 (no data)."""
+        """Realization report rows, from either API (``api``, else the client's own choice);
+        the last page is the 204 (no data)."""
+        api = api or self._realization_api
         if cursor is not None:
             api = "statistics_v5" if cursor.get("endpoint") == WB_REALIZATION_V5.id else "finance"
         dates = {"dateFrom": date_from.isoformat(), "dateTo": date_to.isoformat()}

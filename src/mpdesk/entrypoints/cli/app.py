@@ -30,8 +30,10 @@ from mpdesk.entrypoints.cli import (
     kb,
     mail,
     schema,
+    shop_api,
     shops,
     stats,
+    sync,
     tickets,
     triage,
     users,
@@ -53,6 +55,7 @@ cli = typer.Typer(
 )
 cli.add_typer(kb.app, name="kb")
 cli.add_typer(shops.app, name="shop")
+shop_api.register(shops.app)
 for module in (
     tickets,
     config,
@@ -68,6 +71,7 @@ for module in (
     schema,
     jobs,
     mail,
+    sync,
 ):
     module.register(cli)
 

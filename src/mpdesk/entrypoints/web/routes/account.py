@@ -7,6 +7,7 @@ from starlette.datastructures import FormData
 from starlette.responses import RedirectResponse, Response
 
 from mpdesk.domain.accounts import Role
+from mpdesk.domain.credentials import Credentials, OzonCredentials, WbCredentials
 from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.entrypoints.web.downloads import final_export_response
 from mpdesk.entrypoints.web.errors import message_for, status_for
@@ -20,6 +21,8 @@ from mpdesk.entrypoints.web.security import (
     wctx_of,
 )
 from mpdesk.services import accounts, journal
+from mpdesk.services.connection_views import status_view
+from mpdesk.services.connections import connect_shop, disconnect_shop, shop_statuses
 from mpdesk.services.shops import add_shop, list_shops
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -42,11 +45,24 @@ def _page(
         "error": error,
         "done": done,
         "my_shops": journal.list_shops(wctx.ctx, principal),
+        "shop_api": [status_view(wctx.ctx, s) for s in shop_statuses(wctx.ctx, principal)],
+        "can_manage": {s.id for s in journal.list_shops(wctx.ctx, principal, editable=True)},
         "users": accounts.list_users(wctx) if principal.is_admin else [],
         "all_shops": list_shops(wctx.ctx) if principal.is_admin else [],
         "roles": list(Role),
     }
     return render(request, "account.html", context, status_code=status_code)
+
+
+def _credentials(token: str, client_id: str, api_key: str) -> Credentials:
+    """The key typed into the shop's form: a WB token, or an Ozon Client-Id and Api-Key."""
+    if client_id.strip() or api_key.strip():
+        if not client_id.strip() or not api_key.strip():
+            raise UserInputError("connect_secret_empty")
+        return OzonCredentials(client_id.strip(), api_key.strip())
+    if not token.strip():
+        raise UserInputError("connect_secret_empty")
+    return WbCredentials(token.strip())
 
 
 @router.get("/account")
@@ -98,6 +114,16 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
             )
         elif action == "shop":
             add_shop(wctx.ctx, field("name"), field("marketplace", 32))
+        elif action in ("connect", "disconnect"):
+            shop_id = field("shop_id", 12)
+            if not shop_id.isdigit():
+                raise UserInputError("invalid_input")
+            if action == "disconnect":
+                disconnect_shop(wctx.ctx, visitor.principal, int(shop_id))
+            else:
+                credentials = _credentials(field("token", 4000), field("client_id", 40),
+                                           field("api_key", 200))  # fmt: skip
+                connect_shop(wctx.ctx, visitor.principal, shop_id, credentials)
     except MpdeskError as exc:
         return _page(
             request,
@@ -140,6 +166,16 @@ def set_role(request: Request, form: FormDep) -> Response:
 @router.post("/account/shops")
 def create_shop(request: Request, form: FormDep) -> Response:
     return _handle(request, form, require_admin(request), "shop")
+
+
+@router.post("/account/shops/connect")
+def connect(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "connect")
+
+
+@router.post("/account/shops/disconnect")
+def disconnect(request: Request, form: FormDep) -> Response:
+    return _handle(request, form, require_visitor(request), "disconnect")
 
 
 @router.post("/account/shops/delete")
