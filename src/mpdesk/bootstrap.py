@@ -170,9 +170,11 @@ def enable_metrics(app: App) -> Metrics:
     if not settings.metrics_token.get_secret_value() and not settings.metrics_port:
         raise UserInputError("metrics_unguarded")
     from mpdesk.adapters.metrics import PrometheusMetrics
+    from mpdesk.services import jobs
 
     if not isinstance(app.ctx.metrics, PrometheusMetrics):
-        app.ctx.metrics = PrometheusMetrics()
+        ages = (lambda: jobs.job_ages(app.ctx)) if app.ctx.jobs is not None else None
+        app.ctx.metrics = PrometheusMetrics(ages)
     return app.ctx.metrics
 
 
@@ -191,9 +193,8 @@ def serve_metrics(app: App, workers: int) -> Iterator[None]:
     with tempfile.TemporaryDirectory(prefix="mpdesk-metrics-") as shared:
         if workers > 1:
             os.environ[MULTIPROC_ENV] = shared
-        if settings.metrics_port:
-            own = metrics if workers == 1 and isinstance(metrics, PrometheusMetrics) else None
-            serve_on_loopback(settings.metrics_port, own)
+        if settings.metrics_port and isinstance(metrics, PrometheusMetrics):
+            serve_on_loopback(settings.metrics_port, metrics, own=workers == 1)
         yield
 
 

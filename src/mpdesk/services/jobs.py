@@ -197,6 +197,16 @@ def due_jobs(ctx: ServiceContext, now: datetime | None = None) -> list[tuple[str
     return due
 
 
+def job_ages(ctx: ServiceContext) -> list[tuple[str, int | None, float]]:
+    """Seconds since each kind last finished well, per shop (the metrics' sync lag)."""
+    now, log = ctx.clock.now(), job_ports(ctx).log
+    return [
+        (kind, shop_id, max(0.0, (now - at).total_seconds()))
+        for kind in sorted(job_kinds(ctx))
+        for shop_id, at in sorted(log.last_ok(kind).items(), key=lambda item: item[0] or 0)
+    ]
+
+
 def list_jobs(
     ctx: ServiceContext,
     principal: Principal,

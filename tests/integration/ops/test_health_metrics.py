@@ -158,3 +158,27 @@ def test_metrics_without_a_guard_are_refused(settings: Settings) -> None:
     assert caught.value.code == "metrics_unguarded"
     assert application.engine is not None
     application.engine.dispose()
+
+
+def test_job_runs_and_their_age_per_shop_are_in_the_metrics(metered: tuple[App, World]) -> None:
+    from mpdesk.services import jobs
+    from mpdesk.services.context import JobKind
+
+    application, world = metered
+    assert application.ctx.jobs is not None
+    application.ctx.jobs.extra["sync"] = JobKind(
+        "sync", lambda ctx, shop: "ok", lambda ctx: 0, lambda ctx: [world.shop_a]
+    )
+    jobs.run_job(application.ctx, "sync", world.shop_a)
+    jobs.run_job(application.ctx, "remind")
+    body = world.client().get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).text
+    runs = _samples(body, "mpdesk_jobs_total")
+    assert runs == {
+        '{kind="sync",outcome="ok"}': 1.0,
+        '{kind="remind",outcome="ok"}': 1.0,
+    }
+    ages = _samples(body, "mpdesk_job_last_success_age_seconds")
+    assert ages == {  # the clock is frozen: the runs ended "now"
+        f'{{kind="sync",shop_id="{world.shop_a}"}}': 0.0,
+        '{kind="remind",shop_id=""}': 0.0,
+    }

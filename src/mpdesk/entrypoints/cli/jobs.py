@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mpdesk.bootstrap import job_engine
+from mpdesk.bootstrap import job_engine, serve_metrics
 from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
@@ -26,7 +26,9 @@ def cmd_worker(
 ) -> None:
     """Фоновый процесс: выполнять задачи очереди (PostgreSQL; можно на нескольких машинах)."""
     application = current_app()
-    job_engine(application).run_worker(concurrency=concurrency)
+    engine = job_engine(application)  # refuses a SQLite journal before anything starts
+    with serve_metrics(application, workers=1):  # job counts on MPDESK_METRICS_PORT
+        engine.run_worker(concurrency=concurrency)
 
 
 @app.command("list")
