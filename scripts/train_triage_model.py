@@ -49,7 +49,7 @@ DATA = ROOT / "tests" / "data"
 SETS = {  # file -> sample weight
     "triage-own.jsonl": 1.0,
     "triage-tune.jsonl": 1.0,
-    "triage-real-tune.jsonl": 4.0,
+    "triage-real-tune.jsonl": float(os.environ.get("TRIAGE_REAL_WEIGHT", "4.0")),
 }
 OUT = ROOT / "src/mpdesk/knowledge/triage/category_model.json"
 CLASSES = [c.value for c in CategoryId]
