@@ -307,3 +307,22 @@ def test_wizard_asks_which_of_two_categories_when_triage_is_unsure(cli_env: Path
     assert shown["category"] in {"logistics", "finance"}
     second = first.split("2. ", 1)[1].split("(", 2)[1].split(")", 1)[0]
     assert shown["category"] == second
+
+
+def test_show_prints_the_appeal_whole_whatever_the_terminal_width(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text a seller copies into the marketplace's form is never wrapped, cut or framed
+    by the renderer, and brackets in it are kept as typed."""
+    monkeypatch.setenv("COLUMNS", "60")
+    long_sentence = (
+        "Поставка 24567891 принята не полностью: по акту приёмки не хватает двадцати пяти штук "
+        "товара [артикул 41058/прозрачный], просим пересчитать и принять недостающее."
+    )
+    made = run("new", "-m", "wb", "-c", "acceptance", "--text", long_sentence, "--json")
+    assert made.code == 0, made.stderr
+    ticket_id = str(made.json()["ticket"]["id"])
+    shown = run("show", ticket_id)
+    assert shown.code == 0
+    assert long_sentence in shown.stdout.splitlines()
+    assert "│" not in shown.stdout.split("Текст обращения")[-1].split("Канал:")[0]

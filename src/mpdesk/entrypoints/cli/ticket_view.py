@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.console import Console
-from rich.panel import Panel
 from rich.table import Table
 
 from mpdesk.domain.tickets import Ticket
@@ -23,7 +22,13 @@ def fmt_time(ctx: ServiceContext, moment: datetime | None) -> str:
 
 def print_appeal(console: Console, ctx: ServiceContext, appeal: Appeal) -> None:
     ch = appeal.channel
-    console.print(Panel(f"[bold]{appeal.subject}[/]\n\n{appeal.body}", title="Текст обращения"))
+    # the text a seller copies: printed as it is — never wrapped, cut or framed by the
+    # renderer (the terminal folds long lines on screen, a copy keeps them whole), no markup
+    console.rule("Текст обращения")
+    console.print(appeal.subject, style="bold", markup=False, highlight=False, soft_wrap=True)
+    console.print()
+    console.print(appeal.body, markup=False, highlight=False, soft_wrap=True)
+    console.rule()
     where = [f"Канал: [bold]{ch.name_ru}[/]" + ("" if ch.official else " (НЕОФИЦИАЛЬНЫЙ)")]
     if ch.menu_path_ru:
         where.append(f"Где в кабинете: {ch.menu_path_ru}")
@@ -80,7 +85,9 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     if ticket.parent_id:
         head.append(f"Повторное к обращению №{ticket.parent_id}")
     console.print("\n".join(head))
-    console.print(Panel(ticket.body, title="Текст"))
+    console.rule("Текст")
+    console.print(ticket.body, markup=False, highlight=False, soft_wrap=True)
+    console.rule()
     if ticket.attachments:
         console.print(
             "Вложения: " + ", ".join(f"{a.filename} ({a.size} Б)" for a in ticket.attachments)
