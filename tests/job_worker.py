@@ -8,7 +8,8 @@ import os
 import time
 from pathlib import Path
 
-from mpdesk.bootstrap import bootstrap, job_engine
+from mpdesk.bootstrap import bootstrap
+from mpdesk.bootstrap.operations import job_engine
 from mpdesk.services.context import JobKind, ServiceContext
 
 PROBE_DIR = Path(os.environ["MPDESK_TEST_PROBE_DIR"])

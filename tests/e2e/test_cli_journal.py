@@ -326,3 +326,30 @@ def test_show_prints_the_appeal_whole_whatever_the_terminal_width(
     assert shown.code == 0
     assert long_sentence in shown.stdout.splitlines()
     assert "│" not in shown.stdout.split("Текст обращения")[-1].split("Канал:")[0]
+
+
+def test_russian_marketplace_and_category_names_and_a_future_event_date(cli_env: Path) -> None:
+    made = run(
+        "new", "-m", "ВБ", "-c", "приёмка", "--date", "вчера", "--json",
+        "--text", "Поставка 24567891 принята не полностью: не хватает 5 штук по акту приёмки.",
+    )  # fmt: skip
+    assert made.code == 0, made.stderr
+    ticket = made.json()["ticket"]
+    assert (ticket["marketplace"], ticket["category"]) == ("wb", "acceptance")
+    assert ticket["event_date"] == "2026-11-19"  # the frozen clock's yesterday
+    listed = run("list", "-m", "вб", "-c", "Приёмка", "--json").json()
+    assert [t["id"] for t in listed] == [ticket["id"]]
+    future = run(
+        "new", "-m", "wb", "-c", "acceptance", "--date", "25.12.2026", "--json",
+        "--text", "Поставка 24567891 принята не полностью: не хватает 5 штук по акту приёмки.",
+    )  # fmt: skip
+    assert future.code == 2
+    assert future.json()["code"] == "event_date_future"
+    human = run(
+        "new", "-m", "wb", "-c", "acceptance", "--date", "25.12.2026",
+        "--text", "Поставка 24567891 принята не полностью: не хватает 5 штук.",
+    )  # fmt: skip
+    assert "ещё не наступила" in human.stderr and "25.12.2026" in human.stderr
+    assert len(run("list", "--json").json()) == 1  # nothing saved
+    unknown = run("list", "-m", "алиэкспресс")
+    assert unknown.code == 2 and "алиэкспресс" in unknown.stderr

@@ -27,6 +27,7 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.files import BlobStream, StoredFile
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.shops import resolve_shop
+from mpdesk.services.user_input import check_event_date, parse_category, parse_marketplace
 
 #: the journal shows «more than N» instead of counting millions of rows on every page
 COUNT_CAP = 1_000
@@ -159,6 +160,7 @@ def add_ticket(
     choose another appeal template than the category's (audits use their own)."""
     actor = actor or ctx.actor
     now = ctx.clock.now()
+    check_event_date(ctx, draft.event_date)
     shop = resolve_shop(ctx, uow, draft.marketplace, shop_name)
     draft.shop_name = shop.name
     stored = store_files(ctx, files)
@@ -298,10 +300,8 @@ def build_filter(
             parsed.append(Status(value))
         except ValueError as exc:
             raise UnknownValueError("status", value, [s.value for s in Status]) from exc
-    if marketplace and marketplace not in ctx.kb.marketplaces:
-        raise UnknownValueError("marketplace", marketplace, sorted(ctx.kb.marketplaces))
-    if category and category not in ctx.kb.categories:
-        raise UnknownValueError("category", category, sorted(ctx.kb.categories))
+    marketplace = parse_marketplace(ctx, marketplace)
+    category = parse_category(ctx, category)
     shop_id = None
     if shop_name:
         with ctx.reads() as uow:

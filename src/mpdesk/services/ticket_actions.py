@@ -31,6 +31,7 @@ from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import OpenedTicket, as_attachments, is_urgent, store_files, submit
 from mpdesk.services.ports.journal import UnitOfWork
+from mpdesk.services.user_input import check_event_date
 
 UNSENT = (Status.DRAFT, Status.READY)
 
@@ -194,6 +195,7 @@ def update_ticket(
         if changes.clear_event_date:
             ticket.event_date = None
         elif changes.event_date is not None:
+            check_event_date(ctx, changes.event_date)
             ticket.event_date = changes.event_date
         if changes.channel_id is not None:
             ticket.channel_id = changes.channel_id

@@ -21,6 +21,7 @@ from mpdesk.domain.identifiers import (
     parse_identifier,
 )
 from mpdesk.domain.triage.dates import find_absolute
+from mpdesk.domain.triage.engine import read_date_field
 from mpdesk.services.context import ServiceContext
 
 #: larger sums do not fit the journal's money column and are surely typos
@@ -37,7 +38,44 @@ def parse_date(ctx: ServiceContext, raw: str | None, field: str = "event_date") 
         whole = [m.value for m in mentions if m.start == 0 and m.stop == len(text) and m.value]
         if len(whole) == 1:
             return whole[0]
+        relative = read_date_field(
+            text, ctx.clock.today(), ctx.triage.lexicon(), ctx.triage.analyzer()
+        )
+        if relative is not None:
+            return relative
     raise InvalidDateError("invalid_date", field=field, value=text[:40])
+
+
+def check_event_date(ctx: ServiceContext, value: date | None, field: str = "event_date") -> None:
+    """An event that has not happened yet is a typo (a year, a day and month swapped)."""
+    if value is not None and value > ctx.clock.today():
+        raise InvalidDateError(
+            "event_date_future",
+            field=field,
+            value=value.strftime("%d.%m.%Y"),
+            today=ctx.clock.today().strftime("%d.%m.%Y"),
+        )
+
+
+def parse_event_date(
+    ctx: ServiceContext, raw: str | None, field: str = "event_date"
+) -> date | None:
+    """The date of the event an appeal is about: typed as a person writes it, not in the
+    future."""
+    value = parse_date(ctx, raw, field)
+    check_event_date(ctx, value, field)
+    return value
+
+
+def parse_category(ctx: ServiceContext, raw: str | None, field: str = "category") -> str | None:
+    """A category by its id or its Russian name («приёмка», «Финансы»); None when empty."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip().lower().replace("ё", "е")
+    for category in ctx.kb.categories.values():
+        if text in (category.id, category.label_ru.lower().replace("ё", "е")):
+            return category.id
+    raise UnknownValueError(field, raw, sorted(ctx.kb.categories))
 
 
 def parse_amount(raw: str, field: str = "amount") -> str:

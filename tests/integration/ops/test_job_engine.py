@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import FROZEN_NOW
 
-from mpdesk.bootstrap import App, bootstrap, job_engine
+from mpdesk.bootstrap import App, bootstrap
+from mpdesk.bootstrap.operations import job_engine
 from mpdesk.config import Settings
 from mpdesk.domain.jobs import Outcome
 from mpdesk.services import jobs

@@ -75,3 +75,18 @@ def triage_text(
         requests=request_sentences(clean, analysis),
         problems=problems,
     )
+
+
+def read_date_field(
+    text: str, today: date, lexicon: Lexicon, analyzer: TextAnalyzer
+) -> date | None:
+    """A form field that holds one date as a person types it («12.10», «вчера», «3 дня
+    назад», «в прошлый вторник»), read by triage's date reader; None unless the whole field
+    is one date."""
+    clean = prepare_text(text, lexicon)
+    mentions = find_dates(analyze(clean, lexicon, analyzer), today, lexicon.dates)
+    found = {m.value for m in mentions if m.value is not None}
+    covered = sum(m.stop - m.start for m in mentions)
+    if len(found) == 1 and covered >= len(clean.strip()) * 0.5:
+        return found.pop()
+    return None

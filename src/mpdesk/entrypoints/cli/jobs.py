@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mpdesk.bootstrap import job_engine, serve_metrics
+from mpdesk.bootstrap.operations import job_engine, serve_metrics
 from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from mpdesk.bootstrap import migrate_database
+from mpdesk.bootstrap.operations import migrate_database
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
 

@@ -104,10 +104,10 @@ def cmd_new(
     if interactive is None:
         interactive = sys.stdin.isatty() and not as_json
     answers = wizard.Answers(
-        marketplace=marketplace,
-        category=category,
+        marketplace=user_input.parse_marketplace(ctx, marketplace),
+        category=user_input.parse_category(ctx, category),
         text=text,
-        event_date=user_input.parse_date(ctx, event_date, "date"),
+        event_date=user_input.parse_event_date(ctx, event_date, "date"),
         raw_identifiers=raw,
         attachments=list(attach or []),
     )

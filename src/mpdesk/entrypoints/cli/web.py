@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from mpdesk.bootstrap import App, serve_metrics, web_context
+from mpdesk.bootstrap import App, web_context
+from mpdesk.bootstrap.operations import serve_metrics
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app

@@ -136,7 +136,7 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
         if not value.strip():
             break
         try:
-            answers.event_date = user_input.parse_date(ctx, value, "date")
+            answers.event_date = user_input.parse_event_date(ctx, value, "date")
         except InvalidDateError:
             console.print("[red]Не получилось прочитать дату. Пример: 19.11.2026.[/]")
     if "evidence" in items and not answers.attachments:

@@ -13,13 +13,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from mpdesk import __version__
-from mpdesk.bootstrap import (
-    App,
-    configure_server_logs,
-    enable_metrics,
-    readiness_probes,
-    web_context,
-)
+from mpdesk.bootstrap import App, web_context
+from mpdesk.bootstrap.operations import configure_server_logs, enable_metrics, readiness_probes
 from mpdesk.entrypoints.api.openapi import declare_known_ids
 from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.body_limit import BodyLimitMiddleware

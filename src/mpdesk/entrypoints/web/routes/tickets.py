@@ -58,7 +58,7 @@ def _draft(ctx: ServiceContext, values: dict[str, str]) -> AppealDraft | None:
         category=cat,
         description=values["text"],
         identifiers=identifiers_from_form(values, mp),
-        event_date=user_input.parse_date(ctx, values["event_date"]),
+        event_date=user_input.parse_event_date(ctx, values["event_date"]),
         channel_id=channel,
     )
 
