@@ -145,7 +145,7 @@ def s3_bucket(s3_endpoint: str) -> str:
 @pytest.fixture(scope="session")
 def dovecot_service() -> Iterator[Any]:
     """A real Dovecot IMAP server on loopback for the test session (``tests/mail_servers.py``);
-    the tests skip with the reason unless ``MPDESK_REQUIRE_MAIL=1``."""
+    the tests skip with the reason unless ``MPDESK_REQUIRE_IMAP=1``."""
     from tests.mail_servers import dovecot_service as service
 
     with service() as running:

@@ -3,7 +3,7 @@ configuration as a non-root process, and aiosmtpd as the SMTP server.
 
 Dovecot runs as the current user, or as ``nobody`` (``setpriv``) when the tests run as root;
 it authenticates one user from a passwd file and keeps the mail in a maildir of its own
-directory. Without Dovecot the tests skip with the reason, unless ``MPDESK_REQUIRE_MAIL=1``.
+directory. Without Dovecot the tests skip with the reason, unless ``MPDESK_REQUIRE_IMAP=1``.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ def require_dovecot() -> str:
     if found is not None:
         return found
     reason = "Dovecot is not installed (Debian package dovecot-imapd)"
-    if os.environ.get("MPDESK_REQUIRE_MAIL") == "1":
-        pytest.fail(f"MPDESK_REQUIRE_MAIL=1 but {reason}")
+    if os.environ.get("MPDESK_REQUIRE_IMAP") == "1":
+        pytest.fail(f"MPDESK_REQUIRE_IMAP=1 but {reason}")
     pytest.skip(reason)
 
 
