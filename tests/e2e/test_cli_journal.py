@@ -353,3 +353,20 @@ def test_russian_marketplace_and_category_names_and_a_future_event_date(cli_env:
     assert len(run("list", "--json").json()) == 1  # nothing saved
     unknown = run("list", "-m", "алиэкспресс")
     assert unknown.code == 2 and "алиэкспресс" in unknown.stderr
+
+
+def test_submit_needs_the_number_only_where_the_channel_gives_one(cli_env: Path) -> None:
+    text = "Поставка 24567891 принята не полностью: не хватает 5 штук по акту приёмки."
+    made = run("new", "-m", "wb", "-c", "acceptance", "--text", text, "--json").json()
+    tid = str(made["ticket"]["id"])
+    refused = run("submit", tid)  # Service Desk numbers every appeal
+    assert refused.code == 2 and "Service Desk" in refused.stderr
+    assert run("show", tid, "--json").json()["status"] != "submitted"
+    by_mail = run("submit", tid, "--channel", "ozon_sellersup_email")
+    assert by_mail.code == 2  # a channel of the other marketplace is still refused
+    other = run("new", "-m", "ozon", "-c", "finance", "--json", "--text",
+                "Удержали штраф 4300 рублей за отправление 48293017-0012-1, просим вернуть.")  # fmt: skip
+    oid = str(other.json()["ticket"]["id"])
+    sent = run("submit", oid, "--channel", "ozon_sellersup_email", "--json")
+    assert sent.code == 0, sent.stderr  # e-mail gives no number: submitted without one
+    assert sent.json()["status"] == "submitted" and not sent.json()["external_id"]

@@ -67,6 +67,7 @@ class ChannelSchema(_Strict):
     notes_ru: str = ""
     default: bool = False
     warning_ru: str = ""
+    gives_number: bool = False
 
 
 class ChecklistItemSchema(_Strict):
@@ -306,6 +307,7 @@ def _channel(c: ChannelSchema) -> Channel:
         notes_ru=c.notes_ru,
         default=c.default,
         warning_ru=c.warning_ru,
+        gives_number=c.gives_number,
     )
 
 

@@ -48,6 +48,7 @@ class Channel:
     notes_ru: str = ""
     default: bool = False
     warning_ru: str = ""
+    gives_number: bool = False  # the marketplace numbers each appeal made through it
 
     def serves(self, category: str) -> bool:
         return not self.categories or category in self.categories

@@ -148,11 +148,15 @@ class Ticket:
         now: datetime,
         reply_hours: int,
         actor: str = "",
+        channel_name: str | None = None,
     ) -> None:
-        """Record that the appeal was filed in the marketplace's channel."""
+        """Record that the appeal was filed in the marketplace's channel. A channel that numbers
+        its appeals (``channel_name`` given) needs that number; an e-mail channel gives none."""
         external_id = external_id.strip()
-        if not external_id:
-            raise UserInputError("external_id_required", ticket_id=self.id or "?")
+        if not external_id and channel_name is not None:
+            raise UserInputError(
+                "external_id_required", ticket_id=self.id or "?", channel=channel_name
+            )
         self.transition(Status.SUBMITTED, now, actor, detail=external_id)
         if self.external_id != external_id:
             self.events.append(Event("external_id", now, actor, self.external_id, external_id))

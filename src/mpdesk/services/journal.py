@@ -210,7 +210,8 @@ def submit(
         )
         raise UnknownValueError("channel", channel_id, allowed)
     now = ctx.clock.now()
-    ticket.submit(external_id, channel.id, now, channel.reply_hours, actor)
+    numbered = channel.name_ru if channel.gives_number else None
+    ticket.submit(external_id, channel.id, now, channel.reply_hours, actor, numbered)
     ticket.messages.append(Message(Direction.OUT, ticket.body, now, channel.id, actor))
 
 

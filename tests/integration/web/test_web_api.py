@@ -48,7 +48,7 @@ def test_ticket_lifecycle_through_the_api(world: World, tmp_path) -> None:  # ty
 
     no_number = api.post(f"/api/v1/tickets/{tid}/transitions", json={"to": "submitted"})
     assert no_number.status_code == 422
-    assert no_number.json()["code"] == "external_id_required"
+    assert no_number.json()["code"] == "external_id_required"  # Service Desk numbers appeals
 
     sent = api.post(
         f"/api/v1/tickets/{tid}/transitions", json={"to": "submitted", "external_id": "SD-77"}

@@ -22,10 +22,17 @@ def test_submit_sets_external_id_and_reply_due_from_channel_hours() -> None:
     assert [e.kind for e in t.events] == ["status", "external_id", "channel"]
 
 
-def test_submit_without_external_id_is_refused() -> None:
+def test_submit_without_external_id_is_refused_for_a_numbering_channel() -> None:
     with pytest.raises(UserInputError) as err:
-        make_ticket(Status.READY).submit("  ", "wb_service_desk", NOW, 48)
+        make_ticket(Status.READY).submit("  ", "wb_service_desk", NOW, 48, "", "Service Desk")
     assert err.value.code == "external_id_required"
+    assert err.value.fields["channel"] == "Service Desk"
+
+
+def test_submit_by_e_mail_needs_no_number() -> None:
+    ticket = make_ticket(Status.READY)
+    ticket.submit("", "ozon_sellersup_email", NOW, 48)
+    assert ticket.status is Status.SUBMITTED and ticket.external_id == ""
 
 
 def test_invalid_transition_names_current_target_and_allowed() -> None:

@@ -201,8 +201,13 @@ def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
 def cmd_submit(
     ticket_id: TicketId,
     external_id: Annotated[
-        str, typer.Option("--external-id", "-e", help="Номер обращения, присвоенный маркетплейсом.")
-    ],
+        str,
+        typer.Option(
+            "--external-id",
+            "-e",
+            help="Номер обращения, присвоенный маркетплейсом (не нужен для e-mail).",
+        ),
+    ] = "",
     channel: Annotated[str, typer.Option("--channel", help="Канал, куда отправлено.")] = "",
     as_json: JsonOpt = False,
 ) -> None:

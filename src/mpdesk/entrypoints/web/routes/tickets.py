@@ -154,8 +154,6 @@ def create(request: Request, form: FormDep) -> Response:
         draft = _draft(ctx, values)
         if draft is None:
             raise UserInputError("choose_marketplace_category")
-        if action == "submit" and not values["external_id"].strip():
-            raise UserInputError("external_id_required_form")
         shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
         submission = None
         if action == "submit":
