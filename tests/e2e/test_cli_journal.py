@@ -364,8 +364,8 @@ def test_submit_needs_the_number_only_where_the_channel_gives_one(cli_env: Path)
     assert run("show", tid, "--json").json()["status"] != "submitted"
     by_mail = run("submit", tid, "--channel", "ozon_sellersup_email")
     assert by_mail.code == 2  # a channel of the other marketplace is still refused
-    other = run("new", "-m", "ozon", "-c", "finance", "--json", "--text",
-                "Удержали штраф 4300 рублей за отправление 48293017-0012-1, просим вернуть.")  # fmt: skip
+    fine = "Удержали штраф 4300 рублей за отправление 48293017-0012-1, просим вернуть."
+    other = run("new", "-m", "ozon", "-c", "finance", "--json", "--text", fine)
     oid = str(other.json()["ticket"]["id"])
     sent = run("submit", oid, "--channel", "ozon_sellersup_email", "--json")
     assert sent.code == 0, sent.stderr  # e-mail gives no number: submitted without one
