@@ -243,7 +243,7 @@ def mail_ports(settings: Settings, ctx: ServiceContext, engine: Engine) -> MailP
         reader=ImapMailboxReader(),
         secrets=MailboxSecrets(os.environ, vault),
         parse=lambda raw: parse_mail(raw, answer_lexicon(ctx)),
-        signing_key=web_secret(settings) + b"/mail-message-id",
+        signing_key=lambda: web_secret(settings) + b"/mail-message-id",
         fetch_limit=settings.mail_fetch_limit,
         max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
         fallback=_global_smtp(settings),

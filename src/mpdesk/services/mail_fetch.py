@@ -177,7 +177,7 @@ def _match(
     if threads:
         found = _own(uow, box, uow.mail.ticket_by_message_ids(box.shop_id, threads))
         # one of our signed Message-IDs that the ledger does not hold (a restored journal)
-        key = mail_ports(ctx).signing_key
+        key = mail_ports(ctx).signing_key()
         signed = next((t for t in (signed_ticket(i, key) for i in threads) if t), None)
         found = found or _own(uow, box, signed)
         if found is not None:

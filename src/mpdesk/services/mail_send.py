@@ -132,7 +132,7 @@ def email_channel(ctx: ServiceContext, ticket: Ticket) -> Channel | None:
 
 def _message_id(ports: MailPorts, ticket_id: int, address: str) -> str:
     domain = address.rpartition("@")[2] or "mpdesk.local"
-    return signed_message_id(ticket_id, secrets.token_hex(8), ports.signing_key, domain)
+    return signed_message_id(ticket_id, secrets.token_hex(8), ports.signing_key(), domain)
 
 
 def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ticket:
