@@ -158,3 +158,27 @@ def test_fetch_watch_checks_again_after_the_interval_until_interrupted(
     rounds = [json.loads(line) for line in watched.stdout.splitlines()]
     assert [r[0]["fetched"] for r in rounds] == [0, 1]
     assert run("mail", "fetch", "--watch", "-1").code == 2
+
+
+def test_a_stored_mailbox_password_still_opens_after_backup_and_restore(
+    cli_env: Path,
+    tmp_path: Path,
+    servers: tuple[SmtpSink, Dovecot],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mpdesk.entrypoints.cli import state
+
+    sink, imap = servers
+    _new_ticket(tmp_path)
+    _setup(sink, imap)  # the password is sealed with a key derived from the app's secret
+    archive = tmp_path / "copy.tar"
+    assert run("backup", str(archive)).code == 0
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    monkeypatch.setenv("MPDESK_HOME", str(restored))
+    state.reset()
+    assert run("restore", str(archive)).code == 0, "restore failed"
+    imap.append(_reply(b"Subject: x\n\n", "Вопрос.", "x@y.ru", "<b1@y.ru>"))
+    fetched = run("mail", "fetch", "--json")
+    assert fetched.code == 0, fetched.stderr
+    assert fetched.json()[0]["fetched"] == 1
