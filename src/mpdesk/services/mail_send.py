@@ -103,11 +103,12 @@ def configure_mailbox(
         imap_tls=data.imap_tls,
         folder=" ".join(data.folder.split()) or "INBOX",
         password_env=env,
-        password_token=None if env else ports.secrets.seal(data.password),
         forwarders=tuple(_check_address("forwarders", a) for a in data.forwarders if a.strip()),
     )
     with ports.uow() as uow:
         access.editable_shop(uow, principal, shop_id)
+        if not env:  # sealed only once the principal may change the shop
+            box.password_token = ports.secrets.seal(data.password)
         old = uow.mail.mailbox(shop_id)
         if old is not None and (old.imap_host, old.folder) == (box.imap_host, box.folder):
             box.uid_validity, box.last_uid = old.uid_validity, old.last_uid

@@ -342,3 +342,27 @@ def test_a_signed_message_id_matches_without_the_ledger_and_a_forged_one_does_no
                              "<g1@agency.ru>", In_Reply_To=sent_id))  # fmt: skip
     report = desk.fetch()
     assert (report.unmatched, report.matched) == (1, [desk.tid])
+
+
+def test_a_viewer_may_read_the_inbox_but_not_send_fetch_assign_or_set_the_mailbox(
+    desk: Desk,
+) -> None:
+    from mpdesk.domain.accounts import Principal, Role
+    from mpdesk.domain.errors import ForbiddenError
+
+    viewer = Principal(7, "vera", "", False, {desk.shop_id: Role.VIEWER})
+    stranger = Principal(8, "olga", "", False, {})
+    desk.dovecot.append(mail("x@y.ru", "Вопрос", "Письмо.", "<v1@y.ru>"))
+    with pytest.raises(ForbiddenError):
+        send_appeal(desk.app.ctx, viewer, desk.tid)
+    with pytest.raises(ForbiddenError):
+        fetch_mail(desk.app.ctx, viewer, desk.shop_id)
+    box = MailboxInput("a@b.ru", "smtp.b.ru", password="secret")
+    with pytest.raises(ForbiddenError):
+        configure_mailbox(desk.app.ctx, viewer, desk.shop_id, box)
+    desk.fetch()
+    (waiting,) = list_unmatched(desk.app.ctx, viewer)
+    assert waiting.id is not None and list_unmatched(desk.app.ctx, stranger) == []
+    with pytest.raises(ForbiddenError):
+        assign_mail(desk.app.ctx, viewer, waiting.id, desk.tid)
+    assert desk.smtp.messages == []
