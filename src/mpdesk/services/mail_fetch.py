@@ -128,7 +128,7 @@ def _file_raw(
 ) -> MailRecord | None:
     """File one raw message: its ledger entry (``ticket_id`` None when unmatched), or None
     when it was filed before."""
-    mail = mail_ports(ctx).parse(raw)
+    mail = mail_ports(ctx).parse(raw).storable()
     digest = hashlib.sha256(raw).hexdigest()
     key = mail_key(mail.message_id, digest)
     if uow.mail.has(box.shop_id, key):
@@ -259,7 +259,7 @@ def assign_mail(ctx: ServiceContext, principal: Principal, mail_id: int, ticket_
             raise UserInputError("mail_other_shop", mail_id=mail_id, ticket_id=ticket_id)
         stream = ctx.files.open(record.raw_sha256)
         try:
-            mail = ports.parse(stream.read())
+            mail = ports.parse(stream.read()).storable()
         finally:
             stream.close()
         reading = read_mail_answer(ctx, mail) if (mail.text or mail.quoted).strip() else None

@@ -366,3 +366,32 @@ def test_a_viewer_may_read_the_inbox_but_not_send_fetch_assign_or_set_the_mailbo
     with pytest.raises(ForbiddenError):
         assign_mail(desk.app.ctx, viewer, waiting.id, desk.tid)
     assert desk.smtp.messages == []
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "mail"
+
+
+def test_the_whole_eml_corpus_is_fetched_without_a_crash(desk: Desk) -> None:
+    """Broken MIME, bad base64, unknown charsets, TNEF, bounces: every message is filed."""
+    files = sorted(CORPUS.glob("*.eml"))
+    for path in files:
+        desk.dovecot.append(path.read_bytes())
+    report = desk.fetch()
+    assert report.fetched == len(files) >= 25
+    assert report.fetched == report.unmatched + len(report.matched) + report.duplicates
+    assert desk.mail_rows() == report.fetched - report.duplicates
+
+
+def test_nul_characters_in_a_message_do_not_stop_the_fetch(desk: Desk) -> None:
+    raw = (
+        b"From: x@y.ru\r\nTo: shop@example.ru\r\nSubject: =?utf-8?q?a=00b?=\r\n"
+        b"Message-ID: <nul@y.ru>\r\nIn-Reply-To: =?utf-8?q?<a=00b@y.ru>?=\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nYQBi\r\n"  # "a\x00b"
+    )
+    desk.dovecot.append(raw)
+    desk.dovecot.append(mail("x@y.ru", "Вопрос", "Следующее письмо.", "<after@y.ru>"))
+    report = desk.fetch()
+    assert (report.fetched, report.unmatched) == (2, 2)
+    texts = sorted(m.text for m in list_unmatched(desk.app.ctx, OWNER))
+    assert texts == ["a\ufffdb", "Следующее письмо."]
