@@ -16,11 +16,12 @@ files nothing twice.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.answers.reading import AnswerReading
-from mpdesk.domain.errors import NotFoundError, UserInputError
+from mpdesk.domain.errors import MpdeskError, NotFoundError, UserInputError
 from mpdesk.domain.mail import (
     Mailbox,
     MailDirection,
@@ -36,6 +37,8 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.mail_notify import NewAnswer, notify_answers
 from mpdesk.services.mail_send import mail_ports
 from mpdesk.services.ports.mail import MailUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,10 +70,19 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
     batch = ports.reader.fetch(box, ports.secrets.password(box), ports.fetch_limit)
     report = FetchReport(shop_id)
     for uid, raw in batch.messages:
-        with ports.uow() as uow:
-            outcome = _file_raw(ctx, uow, box, raw, principal.login)
-            uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
-            uow.commit()
+        try:
+            with ports.uow() as uow:
+                outcome = _file_raw(ctx, uow, box, raw, principal.login)
+                uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
+                uow.commit()
+        except MpdeskError:
+            raise  # the store or the journal refused: the next fetch starts at this message
+        except Exception:  # a message that breaks filing must not block the ones after it
+            log.exception("mail %s of shop %s could not be filed; kept raw", uid, shop_id)
+            with ports.uow() as uow:
+                outcome = _keep_raw(ctx, uow, box, raw)
+                uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
+                uow.commit()
         report.fetched += 1
         if outcome is None:
             report.duplicates += 1
@@ -160,6 +172,20 @@ def _file_raw(
         uow.rollback()
         return None
     return record
+
+
+def _keep_raw(
+    ctx: ServiceContext, uow: MailUnitOfWork, box: Mailbox, raw: bytes
+) -> MailRecord | None:
+    """Put a message that could not be filed into the unmatched inbox as it came."""
+    digest = hashlib.sha256(raw).hexdigest()
+    key = mail_key(None, digest)
+    if uow.mail.has(box.shop_id, key):
+        return None
+    ctx.files.put_bytes(raw, "message.eml")
+    record = MailRecord(box.shop_id, MailDirection.IN, key, "", "", ctx.clock.now(), "",
+                        raw_sha256=digest, problems=("filing_failed",))  # fmt: skip
+    return uow.mail.add(record)
 
 
 def _match(

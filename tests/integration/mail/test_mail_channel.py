@@ -395,3 +395,24 @@ def test_nul_characters_in_a_message_do_not_stop_the_fetch(desk: Desk) -> None:
     assert (report.fetched, report.unmatched) == (2, 2)
     texts = sorted(m.text for m in list_unmatched(desk.app.ctx, OWNER))
     assert texts == ["a\ufffdb", "Следующее письмо."]
+
+
+def test_a_message_that_breaks_filing_is_kept_raw_and_the_next_ones_are_filed(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ports = mail_ports(desk.app.ctx)
+    parse = ports.parse
+
+    def fragile(raw: bytes) -> object:  # stands for a bug the parser has not met yet
+        if b"POISON" in raw:
+            raise ValueError("unexpected")
+        return parse(raw)
+
+    monkeypatch.setattr(ports, "parse", fragile)
+    desk.dovecot.append(mail("x@y.ru", "POISON", "Сломает разбор.", "<p1@y.ru>"))
+    desk.dovecot.append(mail("x@y.ru", "Вопрос", "Следующее письмо.", "<p2@y.ru>"))
+    report = desk.fetch()
+    assert (report.fetched, report.unmatched) == (2, 2)
+    kept = {m.text: m.problems for m in list_unmatched(desk.app.ctx, OWNER)}
+    assert kept == {"": ("filing_failed",), "Следующее письмо.": ()}
+    assert desk.fetch().fetched == 0
