@@ -181,7 +181,7 @@ class Settings(BaseSettings):
     vault_keys: SecretStr = Field(
         default=SecretStr(""),
         description="Fernet keys that encrypt stored mailbox passwords, comma-separated, the "
-        "newest first (empty: a key kept in MPDESK_HOME/vault_key, mode 0600).",
+        "newest first (empty: a key derived from the app's secret key, kept by backups).",
     )
     mail_fetch_limit: int = Field(
         default=200,

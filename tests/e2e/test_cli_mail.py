@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import json
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -129,3 +130,55 @@ def test_a_shop_without_a_mailbox_sends_through_the_reminders_smtp_server(
     ((mail_from, rcpt, raw),) = smtp.messages
     assert (mail_from, rcpt) == ("desk@example.ru", ["sellersup@ozon.ru"])
     assert f"[MPD-{tid:06d}]".encode() in raw
+
+
+def test_fetch_watch_checks_again_after_the_interval_until_interrupted(
+    cli_env: Path,
+    tmp_path: Path,
+    servers: tuple[SmtpSink, Dovecot],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    sink, imap = servers
+    _new_ticket(tmp_path)
+    _setup(sink, imap)
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:  # the second pause stands for the person's Ctrl-C
+        pauses.append(seconds)
+        if len(pauses) == 1:
+            imap.append(_reply(b"Subject: x\\n\\n", "Вопрос.", "x@y.ru", "<w1@y.ru>"))
+            return
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(time, "sleep", pause)
+    watched = run("mail", "fetch", "--watch", "5", "--json")
+    assert watched.code == 130 and pauses == [300, 300]
+    rounds = [json.loads(line) for line in watched.stdout.splitlines()]
+    assert [r[0]["fetched"] for r in rounds] == [0, 1]
+    assert run("mail", "fetch", "--watch", "-1").code == 2
+
+
+def test_a_stored_mailbox_password_still_opens_after_backup_and_restore(
+    cli_env: Path,
+    tmp_path: Path,
+    servers: tuple[SmtpSink, Dovecot],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mpdesk.entrypoints.cli import state
+
+    sink, imap = servers
+    _new_ticket(tmp_path)
+    _setup(sink, imap)  # the password is sealed with a key derived from the app's secret
+    archive = tmp_path / "copy.tar"
+    assert run("backup", str(archive)).code == 0
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    monkeypatch.setenv("MPDESK_HOME", str(restored))
+    state.reset()
+    assert run("restore", str(archive)).code == 0, "restore failed"
+    imap.append(_reply(b"Subject: x\n\n", "Вопрос.", "x@y.ru", "<b1@y.ru>"))
+    fetched = run("mail", "fetch", "--json")
+    assert fetched.code == 0, fetched.stderr
+    assert fetched.json()[0]["fetched"] == 1

@@ -5,6 +5,8 @@ Nothing is created at import; ``bootstrap()`` is called by the CLI, the web app 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import secrets
 import socket
@@ -270,7 +272,7 @@ def deadline_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine
 
 def mail_ports(settings: Settings, ctx: ServiceContext, engine: Engine) -> MailPorts:
     """Shops' mailboxes (issue 13): SMTP, IMAP, the mail ledger and the password vault."""
-    from mpdesk.adapters.credential_vault import FernetCredentialVault, load_or_create_key_file
+    from mpdesk.adapters.credential_vault import FernetCredentialVault
     from mpdesk.adapters.db.mail import SqlMailUnitOfWork
     from mpdesk.adapters.mail.imap import ImapMailboxReader
     from mpdesk.adapters.mail.parse import parse_mail
@@ -282,9 +284,10 @@ def mail_ports(settings: Settings, ctx: ServiceContext, engine: Engine) -> MailP
         configured = settings.vault_keys.get_secret_value()
         if configured:
             return FernetCredentialVault(configured.split(","), "MPDESK_VAULT_KEYS")
-        settings.home.mkdir(parents=True, exist_ok=True)
-        path = settings.home / "vault_key"
-        return FernetCredentialVault([load_or_create_key_file(path)], str(path.name))
+        # derived from the app's secret, which `mpdesk backup` keeps: a restore can decrypt
+        digest = hashlib.sha256(web_secret(settings) + b"/mailbox-vault").digest()
+        key = base64.urlsafe_b64encode(digest).decode("ascii")
+        return FernetCredentialVault([key], "MPDESK_SECRET_KEY")
 
     return MailPorts(
         uow=partial(SqlMailUnitOfWork, engine),
@@ -292,7 +295,7 @@ def mail_ports(settings: Settings, ctx: ServiceContext, engine: Engine) -> MailP
         reader=ImapMailboxReader(),
         secrets=MailboxSecrets(os.environ, vault),
         parse=lambda raw: parse_mail(raw, answer_lexicon(ctx)),
-        signing_key=web_secret(settings) + b"/mail-message-id",
+        signing_key=lambda: web_secret(settings) + b"/mail-message-id",
         fetch_limit=settings.mail_fetch_limit,
         max_attachment_bytes=settings.max_attachment_mb * 1024 * 1024,
         fallback=_global_smtp(settings),

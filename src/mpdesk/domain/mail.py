@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -64,6 +64,26 @@ class ParsedMail:
     def ticket_number(self) -> int | None:
         """The ticket number of an «[MPD-000123]» tag in the subject."""
         return ticket_tag(self.subject)
+
+    def storable(self) -> ParsedMail:
+        """A copy whose texts any database stores: NUL and lone surrogates become U+FFFD."""
+        names = tuple(replace(a, name=storable_text(a.name)) for a in self.attachments)
+        return replace(
+            self,
+            message_id=storable_text(self.message_id) if self.message_id else None,
+            in_reply_to=storable_text(self.in_reply_to) if self.in_reply_to else None,
+            references=tuple(storable_text(r) for r in self.references),
+            subject=storable_text(self.subject),
+            sender=storable_text(self.sender),
+            text=storable_text(self.text),
+            quoted=storable_text(self.quoted),
+            attachments=names,
+        )
+
+
+def storable_text(value: str) -> str:
+    cleaned = value.replace("\x00", "\ufffd")
+    return cleaned.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def ticket_tag(subject: str) -> int | None:

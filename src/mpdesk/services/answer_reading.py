@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from mpdesk.domain.answers.lexicon import AnswerLexicon
@@ -13,6 +13,7 @@ from mpdesk.domain.answers.next_step import NextStep, propose_next_step
 from mpdesk.domain.answers.reading import AnswerReading, read_answer
 from mpdesk.domain.errors import UserInputError
 from mpdesk.domain.mail import ParsedMail
+from mpdesk.domain.tickets import Direction, Ticket
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.answers import AnswerResources
 
@@ -57,6 +58,53 @@ def read_mail_answer(ctx: ServiceContext, mail: ParsedMail) -> AnswerReading:
     transport marked it automatic."""
     body = mail.text + ("\n\n" + mail.quoted if mail.quoted else "")
     return read_answer(body, answer_lexicon(ctx), mail.subject, auto_submitted=mail.auto_reply)
+
+
+def reading_lines(ctx: ServiceContext, reading: AnswerReading, step: NextStep) -> list[str]:
+    """The reading and the next step as Russian lines (CLI output and the ticket page)."""
+    from mpdesk.services.audit_views import money_text
+
+    m = ctx.message
+    labels = {i.id: i.label_ru for i in answer_lexicon(ctx).items}
+    lines = [m("answer_class", value=m(f"answer_class_{reading.answer_class.value}"))]
+    if reading.appeal_number:
+        lines.append(m("answer_appeal_number", value=reading.appeal_number))
+    if reading.amount is not None:
+        lines.append(m("answer_amount", value=money_text(reading.amount)))
+    if reading.details:
+        lines.append(
+            m("answer_requested", value=", ".join(labels.get(d, d) for d in reading.details))
+        )
+    if reading.reason:
+        lines.append(m("answer_reason", value=reading.reason))
+    if reading.has_quote:
+        lines.append(m("answer_quote_skipped"))
+    items = ", ".join(labels.get(d, d) for d in step.items)
+    until = step.until.strftime("%d.%m.%Y") if step.until else ""
+    lines.append(m(f"answer_step_{step.kind.value}", until=until, items=items))
+    return lines
+
+
+@dataclass(frozen=True)
+class TicketAnswer:
+    """The ticket's latest answer from the marketplace, read, with the next step."""
+
+    at: datetime
+    reading: AnswerReading
+    step: NextStep
+    lines: list[str]
+
+
+def read_ticket_answer(ctx: ServiceContext, ticket: Ticket) -> TicketAnswer | None:
+    """Read the latest incoming message of a ticket (by mail, typed into «Записать ответ» or
+    ``mpdesk reply``); None when there is none."""
+    latest = next((m for m in reversed(ticket.messages) if m.direction is Direction.IN), None)
+    if latest is None or not latest.body.strip():
+        return None
+    reading = read_answer(latest.body, answer_lexicon(ctx), "", ticket.marketplace)
+    due = ctx.clock.local(ticket.reply_due_at).date() if ticket.reply_due_at else None
+    step = next_step_for(ctx, reading, ctx.clock.local(latest.at).date(), due)
+    return TicketAnswer(latest.at, reading, step, reading_lines(ctx, reading, step))
 
 
 # --- JSON Lines (``mpdesk answer --jsonl``) --------------------------------------------------

@@ -16,11 +16,12 @@ files nothing twice.
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.answers.reading import AnswerReading
-from mpdesk.domain.errors import NotFoundError, UserInputError
+from mpdesk.domain.errors import MpdeskError, NotFoundError, UserInputError
 from mpdesk.domain.mail import (
     Mailbox,
     MailDirection,
@@ -36,6 +37,8 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.mail_notify import NewAnswer, notify_answers
 from mpdesk.services.mail_send import mail_ports
 from mpdesk.services.ports.mail import MailUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,10 +70,19 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
     batch = ports.reader.fetch(box, ports.secrets.password(box), ports.fetch_limit)
     report = FetchReport(shop_id)
     for uid, raw in batch.messages:
-        with ports.uow() as uow:
-            outcome = _file_raw(ctx, uow, box, raw, principal.login)
-            uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
-            uow.commit()
+        try:
+            with ports.uow() as uow:
+                outcome = _file_raw(ctx, uow, box, raw, principal.login)
+                uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
+                uow.commit()
+        except MpdeskError:
+            raise  # the store or the journal refused: the next fetch starts at this message
+        except Exception:  # a message that breaks filing must not block the ones after it
+            log.exception("mail %s of shop %s could not be filed; kept raw", uid, shop_id)
+            with ports.uow() as uow:
+                outcome = _keep_raw(ctx, uow, box, raw)
+                uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
+                uow.commit()
         report.fetched += 1
         if outcome is None:
             report.duplicates += 1
@@ -128,7 +140,7 @@ def _file_raw(
 ) -> MailRecord | None:
     """File one raw message: its ledger entry (``ticket_id`` None when unmatched), or None
     when it was filed before."""
-    mail = mail_ports(ctx).parse(raw)
+    mail = mail_ports(ctx).parse(raw).storable()
     digest = hashlib.sha256(raw).hexdigest()
     key = mail_key(mail.message_id, digest)
     if uow.mail.has(box.shop_id, key):
@@ -162,6 +174,20 @@ def _file_raw(
     return record
 
 
+def _keep_raw(
+    ctx: ServiceContext, uow: MailUnitOfWork, box: Mailbox, raw: bytes
+) -> MailRecord | None:
+    """Put a message that could not be filed into the unmatched inbox as it came."""
+    digest = hashlib.sha256(raw).hexdigest()
+    key = mail_key(None, digest)
+    if uow.mail.has(box.shop_id, key):
+        return None
+    ctx.files.put_bytes(raw, "message.eml")
+    record = MailRecord(box.shop_id, MailDirection.IN, key, "", "", ctx.clock.now(), "",
+                        raw_sha256=digest, problems=("filing_failed",))  # fmt: skip
+    return uow.mail.add(record)
+
+
 def _match(
     ctx: ServiceContext,
     uow: MailUnitOfWork,
@@ -177,7 +203,7 @@ def _match(
     if threads:
         found = _own(uow, box, uow.mail.ticket_by_message_ids(box.shop_id, threads))
         # one of our signed Message-IDs that the ledger does not hold (a restored journal)
-        key = mail_ports(ctx).signing_key
+        key = mail_ports(ctx).signing_key()
         signed = next((t for t in (signed_ticket(i, key) for i in threads) if t), None)
         found = found or _own(uow, box, signed)
         if found is not None:
@@ -259,7 +285,7 @@ def assign_mail(ctx: ServiceContext, principal: Principal, mail_id: int, ticket_
             raise UserInputError("mail_other_shop", mail_id=mail_id, ticket_id=ticket_id)
         stream = ctx.files.open(record.raw_sha256)
         try:
-            mail = ports.parse(stream.read())
+            mail = ports.parse(stream.read()).storable()
         finally:
             stream.close()
         reading = read_mail_answer(ctx, mail) if (mail.text or mail.quoted).strip() else None

@@ -103,11 +103,12 @@ def configure_mailbox(
         imap_tls=data.imap_tls,
         folder=" ".join(data.folder.split()) or "INBOX",
         password_env=env,
-        password_token=None if env else ports.secrets.seal(data.password),
         forwarders=tuple(_check_address("forwarders", a) for a in data.forwarders if a.strip()),
     )
     with ports.uow() as uow:
         access.editable_shop(uow, principal, shop_id)
+        if not env:  # sealed only once the principal may change the shop
+            box.password_token = ports.secrets.seal(data.password)
         old = uow.mail.mailbox(shop_id)
         if old is not None and (old.imap_host, old.folder) == (box.imap_host, box.folder):
             box.uid_validity, box.last_uid = old.uid_validity, old.last_uid
@@ -132,7 +133,7 @@ def email_channel(ctx: ServiceContext, ticket: Ticket) -> Channel | None:
 
 def _message_id(ports: MailPorts, ticket_id: int, address: str) -> str:
     domain = address.rpartition("@")[2] or "mpdesk.local"
-    return signed_message_id(ticket_id, secrets.token_hex(8), ports.signing_key, domain)
+    return signed_message_id(ticket_id, secrets.token_hex(8), ports.signing_key(), domain)
 
 
 def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ticket:

@@ -342,3 +342,77 @@ def test_a_signed_message_id_matches_without_the_ledger_and_a_forged_one_does_no
                              "<g1@agency.ru>", In_Reply_To=sent_id))  # fmt: skip
     report = desk.fetch()
     assert (report.unmatched, report.matched) == (1, [desk.tid])
+
+
+def test_a_viewer_may_read_the_inbox_but_not_send_fetch_assign_or_set_the_mailbox(
+    desk: Desk,
+) -> None:
+    from mpdesk.domain.accounts import Principal, Role
+    from mpdesk.domain.errors import ForbiddenError
+
+    viewer = Principal(7, "vera", "", False, {desk.shop_id: Role.VIEWER})
+    stranger = Principal(8, "olga", "", False, {})
+    desk.dovecot.append(mail("x@y.ru", "Вопрос", "Письмо.", "<v1@y.ru>"))
+    with pytest.raises(ForbiddenError):
+        send_appeal(desk.app.ctx, viewer, desk.tid)
+    with pytest.raises(ForbiddenError):
+        fetch_mail(desk.app.ctx, viewer, desk.shop_id)
+    box = MailboxInput("a@b.ru", "smtp.b.ru", password="secret")
+    with pytest.raises(ForbiddenError):
+        configure_mailbox(desk.app.ctx, viewer, desk.shop_id, box)
+    desk.fetch()
+    (waiting,) = list_unmatched(desk.app.ctx, viewer)
+    assert waiting.id is not None and list_unmatched(desk.app.ctx, stranger) == []
+    with pytest.raises(ForbiddenError):
+        assign_mail(desk.app.ctx, viewer, waiting.id, desk.tid)
+    assert desk.smtp.messages == []
+
+
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "mail"
+
+
+def test_the_whole_eml_corpus_is_fetched_without_a_crash(desk: Desk) -> None:
+    """Broken MIME, bad base64, unknown charsets, TNEF, bounces: every message is filed."""
+    files = sorted(CORPUS.glob("*.eml"))
+    for path in files:
+        desk.dovecot.append(path.read_bytes())
+    report = desk.fetch()
+    assert report.fetched == len(files) >= 25
+    assert report.fetched == report.unmatched + len(report.matched) + report.duplicates
+    assert desk.mail_rows() == report.fetched - report.duplicates
+
+
+def test_nul_characters_in_a_message_do_not_stop_the_fetch(desk: Desk) -> None:
+    raw = (
+        b"From: x@y.ru\r\nTo: shop@example.ru\r\nSubject: =?utf-8?q?a=00b?=\r\n"
+        b"Message-ID: <nul@y.ru>\r\nIn-Reply-To: =?utf-8?q?<a=00b@y.ru>?=\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nYQBi\r\n"  # "a\x00b"
+    )
+    desk.dovecot.append(raw)
+    desk.dovecot.append(mail("x@y.ru", "Вопрос", "Следующее письмо.", "<after@y.ru>"))
+    report = desk.fetch()
+    assert (report.fetched, report.unmatched) == (2, 2)
+    texts = sorted(m.text for m in list_unmatched(desk.app.ctx, OWNER))
+    assert texts == ["a\ufffdb", "Следующее письмо."]
+
+
+def test_a_message_that_breaks_filing_is_kept_raw_and_the_next_ones_are_filed(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ports = mail_ports(desk.app.ctx)
+    parse = ports.parse
+
+    def fragile(raw: bytes) -> object:  # stands for a bug the parser has not met yet
+        if b"POISON" in raw:
+            raise ValueError("unexpected")
+        return parse(raw)
+
+    monkeypatch.setattr(ports, "parse", fragile)
+    desk.dovecot.append(mail("x@y.ru", "POISON", "Сломает разбор.", "<p1@y.ru>"))
+    desk.dovecot.append(mail("x@y.ru", "Вопрос", "Следующее письмо.", "<p2@y.ru>"))
+    report = desk.fetch()
+    assert (report.fetched, report.unmatched) == (2, 2)
+    kept = {m.text: m.problems for m in list_unmatched(desk.app.ctx, OWNER)}
+    assert kept == {"": ("filing_failed",), "Следующее письмо.": ()}
+    assert desk.fetch().fetched == 0

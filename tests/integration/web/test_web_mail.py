@@ -130,7 +130,11 @@ def test_the_api_sends_fetches_and_assigns_with_one_error_envelope(
     assert viewer.get("/api/v1/mail/inbox").json() == []
     other = api.post(f"/api/v1/mail/{waiting['id']}/assign", json={"ticket_id": world.ticket_a})
     assert other.status_code == 404
+    assert api.get(f"/api/v1/tickets/{tid}/answer").json() is None
     done = api.post(f"/api/v1/mail/{waiting['id']}/assign", json={"ticket_id": tid})
     assert done.status_code == 200 and done.json()["status"] == "answered"
+    reading = api.get(f"/api/v1/tickets/{tid}/answer").json()
+    assert reading["answer_class"] == "resolved" and reading["next_step"]["kind"] == "close"
+    assert reading["text"][0] == "Решение: решено"
     again = api.post(f"/api/v1/mail/{waiting['id']}/assign", json={"ticket_id": tid})
     assert again.status_code == 422 and again.json()["code"] == "mail_already_assigned"

@@ -11,6 +11,7 @@ from mpdesk.domain.mail import (
     mail_key,
     signed_message_id,
     signed_ticket,
+    storable_text,
     tagged_subject,
     ticket_tag,
     ticket_tag_text,
@@ -106,3 +107,9 @@ def test_a_signed_message_id_names_its_ticket_and_a_forged_one_names_none() -> N
     assert signed_ticket(mid, b"other key") is None
     assert signed_ticket(mid.replace("<mpd.123.", "<mpd.124."), key) is None
     assert signed_ticket("<random@example.ru>", key) is None
+
+
+def test_storable_text_replaces_nul_and_lone_surrogates() -> None:
+    assert storable_text("a\x00b\ud800c") == "a\ufffdb" + "\ufffd" * 3 + "c"
+    assert storable_text("Привет") == "Привет"
+    storable_text("x\ud800").encode("utf-8")  # encodes: nothing a database would refuse

@@ -1,6 +1,7 @@
-"""The e-mail channel in the API: send a ticket's appeal by e-mail, fetch the shops' mailboxes,
-list the unmatched inbox and file a message of it under a ticket. Each endpoint calls one use
-case of ``services/mail_send.py`` or ``services/mail_fetch.py``."""
+"""The e-mail channel in the API: send a ticket's appeal by e-mail, read its latest answer,
+fetch the shops' mailboxes, list the unmatched inbox and file a message of it under a ticket.
+Each endpoint calls one use case of ``services/mail_send.py``, ``services/mail_fetch.py`` or
+``services/answer_reading.py``."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from mpdesk.domain.accounts import Principal
 from mpdesk.entrypoints.api import schemas as s
 from mpdesk.entrypoints.api.routes import ERRORS, acting, ticket_out
 from mpdesk.entrypoints.web.security import api_principal
+from mpdesk.services import journal
+from mpdesk.services.answer_reading import read_ticket_answer
 from mpdesk.services.mail_fetch import (
     FetchReport,
     assign_mail,
@@ -60,6 +63,26 @@ class MailFetchPublic(BaseModel):
     notified: dict[str, int]  # reminder channel → new answers the seller was told about
 
 
+class NextStepPublic(BaseModel):
+    kind: Literal["provide_data", "wait", "follow_up", "pretrial_claim", "close"]
+    until: str | None
+    items: list[str]
+
+
+class AnswerReadingPublic(BaseModel):
+    """The latest answer of a ticket read per the answer contract, with the next step."""
+
+    at: str
+    answer_class: Literal["resolved", "refused", "needs_data", "no_decision", "auto_reply"]
+    appeal_number: str | None
+    requested: list[str]
+    amount: str | None
+    details: list[str]
+    reason: str | None
+    next_step: NextStepPublic
+    text: list[str]  # the same in Russian, as the ticket page shows it
+
+
 class MailAssign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -85,6 +108,28 @@ def _report(report: FetchReport) -> dict[str, Any]:
 )
 def send(request: Request, principal: PrincipalDep, ticket_id: Id) -> Any:
     return ticket_out(send_appeal(acting(request, principal), principal, ticket_id))
+
+
+@router.get(
+    "/tickets/{ticket_id}/answer",
+    response_model=AnswerReadingPublic | None,
+    summary="The ticket's latest answer (by mail or logged by hand), read, with the next step",
+)
+def answer(request: Request, principal: PrincipalDep, ticket_id: Id) -> Any:
+    ctx = acting(request, principal)
+    found = read_ticket_answer(ctx, journal.get_ticket(ctx, principal, ticket_id))
+    if found is None:
+        return None
+    contract = found.reading.contract()
+    step = found.step
+    return {
+        "at": found.at.isoformat(),
+        "answer_class": contract.pop("class"),
+        **contract,
+        "next_step": {"kind": step.kind.value, "items": list(step.items),
+                      "until": step.until.isoformat() if step.until else None},
+        "text": found.lines,
+    }  # fmt: skip
 
 
 @router.post(

@@ -81,27 +81,10 @@ def _run_jsonl() -> None:
 
 
 def print_reading(console: Console, ctx: Any, reading: Any, step: Any) -> None:
-    from mpdesk.services.audit_views import money_text
+    from mpdesk.services.answer_reading import reading_lines
 
-    m = ctx.message
-    labels = {i.id: i.label_ru for i in ctx.answers.lexicon().items}
-    lines = [m("answer_class", value=m(f"answer_class_{reading.answer_class.value}"))]
-    if reading.appeal_number:
-        lines.append(m("answer_appeal_number", value=reading.appeal_number))
-    if reading.amount is not None:
-        lines.append(m("answer_amount", value=money_text(reading.amount)))
-    if reading.details:
-        items = ", ".join(labels.get(d, d) for d in reading.details)
-        lines.append(m("answer_requested", value=items))
-    if reading.reason:
-        lines.append(m("answer_reason", value=reading.reason))
-    if reading.has_quote:
-        lines.append(m("answer_quote_skipped"))
-    items = ", ".join(labels.get(d, d) for d in step.items)
-    until = step.until.strftime("%d.%m.%Y") if step.until else ""
-    lines.append(m(f"answer_step_{step.kind.value}", until=until, items=items))
-    console.print(f"[bold]{m('answer_heading')}[/]")
-    for line in lines:
+    console.print(f"[bold]{ctx.message('answer_heading')}[/]")
+    for line in reading_lines(ctx, reading, step):
         console.print("  " + line, markup=False)
 
 

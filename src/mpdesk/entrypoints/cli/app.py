@@ -142,7 +142,9 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr)
     try:
-        cli(args=argv, prog_name="mpdesk", standalone_mode=False)
+        code = cli(args=argv, prog_name="mpdesk", standalone_mode=False)
+        if isinstance(code, int) and code:  # Typer returns Ctrl-C as 130 instead of raising
+            sys.exit(code)
     except MpdeskError as exc:
         text = _message(exc.code, exc.fields)
         if _wants_json(argv):

@@ -7,6 +7,7 @@ answers (``fetch``), the unmatched inbox (``inbox``) and filing a message of it 
 from __future__ import annotations
 
 import sys
+import time
 from typing import Annotated
 
 import typer
@@ -90,21 +91,29 @@ def send(
 @app.command("fetch")
 def fetch(
     shop: Annotated[str, typer.Option("--shop", help="Только этот магазин.")] = "",
+    watch: Annotated[
+        int,
+        typer.Option("--watch", min=0, max=1440, help="Проверять почту каждые N минут (0 — раз)."),
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """Получить новые письма и подшить ответы к обращениям."""
     ctx = current_ctx()
-    if shop:
-        reports = [fetch_mail(ctx, LOCAL_OWNER, find_shop(ctx, LOCAL_OWNER, shop).id)]
-    else:
-        reports = fetch_all_mail(ctx, LOCAL_OWNER)
-    data = [_report(r) for r in reports]
+    shop_id = find_shop(ctx, LOCAL_OWNER, shop).id if shop else None
+    while True:
+        if shop_id is not None:
+            reports = [fetch_mail(ctx, LOCAL_OWNER, shop_id)]
+        else:
+            reports = fetch_all_mail(ctx, LOCAL_OWNER)
 
-    def human(console: Console) -> None:
-        for r in reports:
-            console.print(ctx.message("mail_fetched", **_counts(r)))
+        def human(console: Console, reports: list[FetchReport] = reports) -> None:
+            for r in reports:
+                console.print(ctx.message("mail_fetched", **_counts(r)))
 
-    emit(data, as_json, human)
+        emit([_report(r) for r in reports], as_json, human)
+        if not watch:
+            return
+        time.sleep(watch * 60)  # Ctrl-C ends the watch (exit 130)
 
 
 def _counts(report: FetchReport) -> dict[str, int]:

@@ -94,8 +94,8 @@ class MailPorts:
     reader: MailboxReader
     secrets: MailSecrets
     parse: Callable[[bytes], ParsedMail]
-    #: the key of the HMAC in the Message-IDs of sent appeals
-    signing_key: bytes = field(default=b"", repr=False)
+    #: the key of the HMAC in the Message-IDs of sent appeals (read when first needed)
+    signing_key: Callable[[], bytes] = field(default=lambda: b"", repr=False)
     fetch_limit: int = 200
     max_attachment_bytes: int = 20 * 1024 * 1024
     #: the reminders' global SMTP server (``MPDESK_SMTP_*``): sends for a shop without a box
