@@ -103,6 +103,10 @@ class FernetCredentialVault:
             raise SecretKeyError(problem="wrong_key", source=self._source) from None
         return _from_json(raw)
 
+    def rotate(self, token: bytes) -> bytes:
+        """One token encrypted again under the newest key."""
+        return self.reencrypt([token])[0]
+
     def reencrypt(self, tokens: Iterable[bytes]) -> list[bytes]:
         """Each token encrypted again under the newest key (for rotation)."""
         try:
