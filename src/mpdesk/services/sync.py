@@ -104,8 +104,8 @@ def _first_window_start(
         return since
     if state.done_to is not None:
         return state.done_to
-    start = ctx.clock.now() - timedelta(days=marketplace_ports(ctx).first_days)
-    return start.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = ctx.clock.local(ctx.clock.now() - timedelta(days=marketplace_ports(ctx).first_days))
+    return start.replace(hour=0, minute=0, second=0, microsecond=0)  # the seller's midnight
 
 
 def _pull(
@@ -133,7 +133,8 @@ def _pull(
                 end = min(now, start + timedelta(days=stream.window_days))
             state.window_from, state.window_to = start, end
         assert state.window_from is not None and state.window_to is not None
-        for page in stream.pull(api, state.window_from, state.window_to, state.cursor):
+        window = (ctx.clock.local(state.window_from), ctx.clock.local(state.window_to))
+        for page in stream.pull(api, *window, state.cursor):
             _keep(ctx, shop, stream, state, page, stream.files(api, page), result)
             if progress is not None:
                 progress.page(shop.name, stream.id, result.streams[stream.id])
@@ -238,4 +239,4 @@ def shops_to_sync(ctx: ServiceContext, principal: Principal, ref: str | None) ->
 
 def since_midnight(ctx: ServiceContext, day: date) -> datetime:
     """The start of a typed day in the installation's time zone."""
-    return datetime.combine(day, time(), tzinfo=ctx.clock.now().tzinfo)
+    return datetime.combine(day, time(), tzinfo=ctx.clock.local(ctx.clock.now()).tzinfo)
