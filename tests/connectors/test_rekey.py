@@ -20,6 +20,7 @@ from mpdesk.domain.credentials import WbCredentials
 from mpdesk.domain.errors import ForbiddenError
 from mpdesk.services.connections import connect_shop, rekey_connections, shop_credentials
 from mpdesk.services.shops import find_shop
+from mpdesk.services.sync import last_sync, sync_shop
 from tests.conftest import FROZEN_NOW
 from tests.connectors.conftest import FakeTime, wb_token, wire
 from tests.connectors.spec_server import SpecServer
@@ -61,8 +62,13 @@ def test_rekey_moves_the_credentials_to_the_new_secret(
             market.answer("GET", "/ping", 200, {"TS": "x", "Status": "OK"})
         connect_shop(wire(old, market, fake_time).ctx, LOCAL_OWNER, "Мой ВБ", WbCredentials(TOKEN))
 
-    with app_with(home, db_url, "new-secret") as new_only, pytest.raises(SecretKeyError):
-        read_back(new_only)  # the old key is gone: «secret_key_invalid», nothing decrypted
+    with app_with(home, db_url, "new-secret") as new_only:
+        with pytest.raises(SecretKeyError):
+            read_back(new_only)  # the old key is gone: «secret_key_invalid», nothing decrypted
+        with pytest.raises(SecretKeyError):
+            sync_shop(new_only.ctx, find_shop(new_only.ctx, "Мой ВБ").id)
+        failed = last_sync(new_only.ctx, find_shop(new_only.ctx, "Мой ВБ").id)
+        assert failed is not None and failed.error_code == "secret_key_invalid"
     with app_with(home, db_url, "new-secret", "spare, old-secret") as both:
         assert read_back(both).token == TOKEN
         with pytest.raises(ForbiddenError):

@@ -61,11 +61,12 @@ def sync_shop(
         shop = uow.shops.get(shop_id)
         if shop is None:
             raise NotFoundError("shop_not_found", name=str(shop_id))
-        credentials = shop_credentials(ctx, uow, shop)
         run = uow.sync.start_run(shop.id, ctx.clock.now())
         uow.commit()
     result = SyncResult(shop.id, shop.name, run)
     try:
+        with ports.uow() as uow:  # a key that no longer decrypts is a failed run, shown
+            credentials = shop_credentials(ctx, uow, shop)
         if isinstance(credentials, WbCredentials):
             api: Any = ports.apis.wb(credentials)
         else:
