@@ -100,7 +100,7 @@ def _check(ctx: ServiceContext, credentials: Credentials) -> ShopConnection:
 
 def _target(uow: SyncUnitOfWork, principal: Principal, ref: str, marketplace: str) -> Shop | None:
     """The shop to connect (None: a new one under that name, administrators only)."""
-    shop = uow.shops.get(int(ref)) if ref.isdigit() else None
+    shop = uow.shops.get(int(ref)) if ref.isascii() and ref.isdigit() else None
     shop = shop or uow.shops.find(ref.strip())
     if shop is None:
         if not principal.is_admin:

@@ -225,7 +225,11 @@ def shops_to_sync(ctx: ServiceContext, principal: Principal, ref: str | None) ->
     with marketplace_ports(ctx).uow() as uow:
         connected = {c.shop_id for c in uow.connections.list()}
         if ref is not None:
-            shop = uow.shops.get(int(ref)) if ref.strip().isdigit() else uow.shops.find(ref.strip())
+            shop = (
+                uow.shops.get(int(ref))
+                if ref.strip().isascii() and ref.strip().isdigit()
+                else uow.shops.find(ref.strip())
+            )
             if shop is None:
                 raise NotFoundError("shop_not_found", name=ref)
             shop = access.editable_shop(uow, principal, shop.id)

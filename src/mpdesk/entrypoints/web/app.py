@@ -20,6 +20,7 @@ from mpdesk.bootstrap import (
     readiness_probes,
     web_context,
 )
+from mpdesk.entrypoints.api import shop_api
 from mpdesk.entrypoints.api.openapi import declare_known_ids
 from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.errors import install_error_handlers, too_large_body
@@ -108,6 +109,7 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     declare_known_ids(api, wctx.ctx.kb)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.include_router(api_router)
+    api.include_router(shop_api.router)
 
     for module in (health, auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)
