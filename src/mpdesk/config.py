@@ -51,6 +51,13 @@ class Settings(BaseSettings):
         description="Secret for sessions and tokens of the web app (generated when empty).",
     )
 
+    previous_secret_keys: SecretStr = Field(
+        default=SecretStr(""),
+        description="Earlier values of MPDESK_SECRET_KEY, comma-separated: the shops' stored "
+        "API credentials stay readable until mpdesk shop rekey re-encrypts them under the "
+        "current key.",
+    )
+
     # --- web app (mpdesk serve) ---
     host: str = Field(default="127.0.0.1", description="Address the web app listens on.")
     port: int = Field(default=8000, description="Port the web app listens on.")

@@ -28,6 +28,9 @@ def test_connect_reads_the_token_from_stdin_and_never_prints_it(cli_market: Spec
 
     assert done.code == 0, done.stderr
     assert "подключён к API" in done.stdout and "15.01.2027" in done.stdout
+    listed = run("shop", "list")
+    assert "до 15.01.2027" in listed.stdout and TOKEN not in listed.stdout
+    assert run("shop", "list", "--json").json()[0]["api"]["days_left"] == 56
     shown = run("shop", "show", "Мой ВБ", "--json")
     assert shown.code == 0 and shown.json()["access"]["supplies"]["value"] == "ok"
     for result in (done, shown):

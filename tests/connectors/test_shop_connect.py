@@ -3,6 +3,7 @@ SQLite and PostgreSQL; a refused key stores nothing, a stored key is never in cl
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -85,9 +86,14 @@ def refused(app: App, shop: str, credentials: Any) -> MpdeskError:
     return caught.value
 
 
-def test_a_wrong_wb_token_answered_401_stores_nothing(market_app: App, market: SpecServer) -> None:
+def test_a_wrong_wb_token_answered_401_stores_nothing(
+    market_app: App, market: SpecServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     market.answer("GET", PING, 401, {"title": "unauthorized"})
     error = refused(market_app, "Мой ВБ", WbCredentials(TOKEN))
+    assert caplog.records and TOKEN.split(".")[1] not in caplog.text  # logged, without the key
+    assert TOKEN.split(".")[1] not in str(error)
     assert (
         isinstance(error, ApiUnauthorizedError) and error.fields["endpoint"] == "wb.ping_statistics"
     )

@@ -245,9 +245,9 @@ def test_an_ozon_sync_pulls_transactions_supply_orders_and_postings_by_month(
     windows = [
         b["filter"]["date"] for m, p, _, b in market.seen if p == "/v3/finance/transaction/list"
     ]
-    assert [(w["from"][:10], w["to"][:10]) for w in windows] == [
-        ("2026-10-21", "2026-11-20"),
-        ("2026-11-20", "2026-11-20"),
+    assert [(w["from"], w["to"]) for w in windows] == [  # Moscow midnights, in UTC
+        ("2026-10-20T21:00:00Z", "2026-11-19T21:00:00Z"),
+        ("2026-11-19T21:00:00Z", "2026-11-20T07:00:00Z"),
     ]
     streams = {f.stream for f in files_of(market_app, status.shop.id)}
     assert streams == {

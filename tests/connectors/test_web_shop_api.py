@@ -55,6 +55,14 @@ def test_an_admin_connects_a_wb_shop_and_sees_expiry_access_and_the_last_sync_er
     shown = admin.get("/account").text
     assert "с ошибкой" in shown and "не принял ключ доступа" in shown
 
+    api = world.api_client(world.admin_token).get(f"/api/v1/shops/{world.shop_a}/connection")
+    assert api.status_code == 200 and TOKEN.split(".")[1] not in api.text
+    answer = api.json()
+    assert answer["connected"] and answer["days_left"] == 56
+    assert answer["access"]["finance"]["value"] == "ok"
+    assert answer["last_sync"]["error_code"] == "api_unauthorized"
+    assert "не принял ключ доступа" in answer["last_sync"]["error"]
+
 
 def test_a_refused_key_is_reported_in_russian_and_not_echoed(
     world: World, market_app: App, market: SpecServer
@@ -88,3 +96,7 @@ def test_a_viewer_gets_no_form_and_cannot_connect(world: World, market: SpecServ
         data={"shop_id": str(world.shop_a), "token": TOKEN, "csrf_token": csrf_of(page.text)},
     )
     assert refused.status_code == 403 and market.seen == []
+    other = world.api_client(world.viewer_token).get(f"/api/v1/shops/{world.shop_b}/connection")
+    assert other.status_code == 404  # a shop the viewer cannot see
+    own = world.api_client(world.viewer_token).get(f"/api/v1/shops/{world.shop_a}/connection")
+    assert own.status_code == 200 and own.json()["connected"] is False

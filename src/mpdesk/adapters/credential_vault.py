@@ -113,6 +113,10 @@ class FernetCredentialVault:
         except (InvalidToken, UnicodeDecodeError):
             raise SecretKeyError(problem="wrong_key", source=self._source) from None
 
+    def rotate(self, token: bytes) -> bytes:
+        """One token encrypted again under the newest key."""
+        return self.reencrypt([token])[0]
+
     def reencrypt(self, tokens: Iterable[bytes]) -> list[bytes]:
         """Each token encrypted again under the newest key (for rotation)."""
         try:

@@ -223,7 +223,9 @@ def marketplace_ports(settings: Settings, engine: Engine) -> MarketplacePorts:
         realization_api=settings.wb_realization_api,
     )
     source = "MPDESK_SECRET_KEY" if settings.secret_key.get_secret_value() else "secret_key"
-    vault = FernetCredentialVault([derive_key(web_secret(settings))], source=source)
+    previous = settings.previous_secret_keys.get_secret_value().split(",")
+    keys = [web_secret(settings), *(k.strip().encode("utf-8") for k in previous if k.strip())]
+    vault = FernetCredentialVault([derive_key(k) for k in keys], source=source)
     return MarketplacePorts(
         apis, vault, partial(SqlSyncUnitOfWork, engine), settings.sync_first_days
     )

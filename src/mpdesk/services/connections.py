@@ -21,7 +21,7 @@ from mpdesk.domain.api_errors import (
 )
 from mpdesk.domain.connections import Access, ShopConnection, SyncRun
 from mpdesk.domain.credentials import Credentials, OzonCredentials, WbCredentials, read_wb_token
-from mpdesk.domain.errors import NotFoundError, UnknownValueError, UserInputError
+from mpdesk.domain.errors import ForbiddenError, NotFoundError, UnknownValueError, UserInputError
 from mpdesk.domain.shops import Shop
 from mpdesk.services import access
 from mpdesk.services.context import ServiceContext
@@ -100,7 +100,7 @@ def _check(ctx: ServiceContext, credentials: Credentials) -> ShopConnection:
 
 def _target(uow: SyncUnitOfWork, principal: Principal, ref: str, marketplace: str) -> Shop | None:
     """The shop to connect (None: a new one under that name, administrators only)."""
-    shop = uow.shops.get(int(ref)) if ref.isdigit() else None
+    shop = uow.shops.get(int(ref)) if ref.isascii() and ref.isdigit() else None
     shop = shop or uow.shops.find(ref.strip())
     if shop is None:
         if not principal.is_admin:
@@ -153,6 +153,23 @@ def disconnect_shop(ctx: ServiceContext, principal: Principal, shop_id: int) -> 
             raise UserInputError("shop_not_connected", shop=shop.name)
         uow.commit()
     return shop
+
+
+def rekey_connections(ctx: ServiceContext, principal: Principal) -> int:
+    """Re-encrypt every shop's stored credentials under the current key (after
+    ``MPDESK_SECRET_KEY`` changed, with the old one in ``MPDESK_PREVIOUS_SECRET_KEYS``);
+    administrators only, one transaction: all or nothing."""
+    if not principal.is_admin:
+        raise ForbiddenError("forbidden")
+    ports = marketplace_ports(ctx)
+    with ports.uow() as uow:
+        connections = uow.connections.list()
+        for connection in connections:
+            sealed = uow.connections.sealed(connection.shop_id)
+            assert sealed is not None
+            uow.connections.put(connection, ports.sealer.rotate(sealed))
+        uow.commit()
+    return len(connections)
 
 
 def shop_statuses(ctx: ServiceContext, principal: Principal) -> list[ShopStatus]:

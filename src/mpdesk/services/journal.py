@@ -73,6 +73,7 @@ def preview_appeal(
     draft: AppealDraft,
     files: Sequence[Path] = (),
     attachment_names: Sequence[str] = (),
+    extra_context: dict[str, Any] | None = None,
 ) -> Appeal:
     """Compose without saving anything: files are only inspected, and attachment names stand
     for files not uploaded yet."""
@@ -82,7 +83,7 @@ def preview_appeal(
     ]
     names = [AttachmentInfo(name, 0, "", "") for name in attachment_names if name]
     draft.attachments = [*draft.attachments, *infos, *names]
-    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today())
+    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), None, extra_context)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ def open_ticket(
     shop_name: str | None = None,
     amount_claimed: str | None = None,
     submission: Submission | None = None,
+    extra_context: dict[str, Any] | None = None,
 ) -> OpenedTicket:
     """Save a new ticket in a shop where the principal is at least a manager (the shop given by
     id or name, else the default one of the marketplace); with ``submission`` it is marked
@@ -110,7 +112,14 @@ def open_ticket(
         with ctx.uow() as uow:
             shop = _target_shop(ctx, uow, principal, draft.marketplace, shop_id, shop_name)
             opened = add_ticket(
-                ctx, uow, draft, files, shop.name, amount_claimed, actor=principal.login
+                ctx,
+                uow,
+                draft,
+                files,
+                shop.name,
+                amount_claimed,
+                extra_context=extra_context,
+                actor=principal.login,
             )
             if submission is not None:
                 ticket = opened.ticket

@@ -61,11 +61,12 @@ def sync_shop(
         shop = uow.shops.get(shop_id)
         if shop is None:
             raise NotFoundError("shop_not_found", name=str(shop_id))
-        credentials = shop_credentials(ctx, uow, shop)
         run = uow.sync.start_run(shop.id, ctx.clock.now())
         uow.commit()
     result = SyncResult(shop.id, shop.name, run)
     try:
+        with ports.uow() as uow:  # a key that no longer decrypts is a failed run, shown
+            credentials = shop_credentials(ctx, uow, shop)
         if isinstance(credentials, WbCredentials):
             api: Any = ports.apis.wb(credentials)
         else:
@@ -104,8 +105,8 @@ def _first_window_start(
         return since
     if state.done_to is not None:
         return state.done_to
-    start = ctx.clock.now() - timedelta(days=marketplace_ports(ctx).first_days)
-    return start.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = ctx.clock.local(ctx.clock.now() - timedelta(days=marketplace_ports(ctx).first_days))
+    return start.replace(hour=0, minute=0, second=0, microsecond=0)  # the seller's midnight
 
 
 def _pull(
@@ -133,7 +134,8 @@ def _pull(
                 end = min(now, start + timedelta(days=stream.window_days))
             state.window_from, state.window_to = start, end
         assert state.window_from is not None and state.window_to is not None
-        for page in stream.pull(api, state.window_from, state.window_to, state.cursor):
+        window = (ctx.clock.local(state.window_from), ctx.clock.local(state.window_to))
+        for page in stream.pull(api, *window, state.cursor):
             _keep(ctx, shop, stream, state, page, stream.files(api, page), result)
             if progress is not None:
                 progress.page(shop.name, stream.id, result.streams[stream.id])
@@ -223,7 +225,11 @@ def shops_to_sync(ctx: ServiceContext, principal: Principal, ref: str | None) ->
     with marketplace_ports(ctx).uow() as uow:
         connected = {c.shop_id for c in uow.connections.list()}
         if ref is not None:
-            shop = uow.shops.get(int(ref)) if ref.strip().isdigit() else uow.shops.find(ref.strip())
+            shop = (
+                uow.shops.get(int(ref))
+                if ref.strip().isascii() and ref.strip().isdigit()
+                else uow.shops.find(ref.strip())
+            )
             if shop is None:
                 raise NotFoundError("shop_not_found", name=ref)
             shop = access.editable_shop(uow, principal, shop.id)
@@ -238,4 +244,4 @@ def shops_to_sync(ctx: ServiceContext, principal: Principal, ref: str | None) ->
 
 def since_midnight(ctx: ServiceContext, day: date) -> datetime:
     """The start of a typed day in the installation's time zone."""
-    return datetime.combine(day, time(), tzinfo=ctx.clock.now().tzinfo)
+    return datetime.combine(day, time(), tzinfo=ctx.clock.local(ctx.clock.now()).tzinfo)

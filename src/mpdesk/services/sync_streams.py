@@ -1,7 +1,8 @@
 """What a sync pulls from each marketplace: one *stream* per listing, and the evidence files
 each answer page becomes.
 
-A stream opens its listing for a window (or resumes it from a saved cursor) and turns every
+A stream opens its listing for a window given in the installation's time zone (WB takes its
+dates, Ozon the UTC instants), or resumes it from a saved cursor, and turns every
 page into zero or more files: the page's bytes as received, except where the audit reader
 needs another shape — a WB supply's goods are stored as ``{"supplyID", "goods"}`` (the shape
 ``adapters/importers/wb/supply_goods.py`` reads), all pages of one supply in one file. Pages
@@ -15,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mpdesk.services.ports.marketplaces import ApiPage, Cursor, OzonApi, WbApi
@@ -38,6 +39,11 @@ class Stream:
     pull: Pull
     files: Files
     window_days: int | None = None  # the longest window one listing may ask for
+
+
+def _utc(moment: datetime) -> datetime:
+    """Ozon's filters take UTC instants (the client writes them with ``Z``)."""
+    return moment.astimezone(UTC)
 
 
 def _dig(data: Any, *path: str) -> Any:
@@ -111,7 +117,9 @@ WB_STREAMS = (
 OZON_STREAMS = (
     Stream(
         "ozon.transactions",
-        lambda api, start, end, cursor: api.finance_transactions(start, end, cursor=cursor),
+        lambda api, start, end, cursor: api.finance_transactions(
+            _utc(start), _utc(end), cursor=cursor
+        ),
         _as_is("result", "operations"),
         window_days=30,  # the spec allows at most one month per request
     ),
@@ -122,13 +130,13 @@ OZON_STREAMS = (
     ),
     Stream(
         "ozon.fbo_postings",
-        lambda api, start, end, cursor: api.fbo_postings(start, end, cursor=cursor),
+        lambda api, start, end, cursor: api.fbo_postings(_utc(start), _utc(end), cursor=cursor),
         _as_is("result", audit=False),
         window_days=30,
     ),
     Stream(
         "ozon.fbs_postings",
-        lambda api, start, end, cursor: api.fbs_postings(start, end, cursor=cursor),
+        lambda api, start, end, cursor: api.fbs_postings(_utc(start), _utc(end), cursor=cursor),
         _as_is("result", "postings", audit=False),
         window_days=30,
     ),

@@ -20,7 +20,12 @@ from mpdesk.domain.errors import UnknownValueError, UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.services.connection_views import status_view
-from mpdesk.services.connections import connect_shop, disconnect_shop, shop_status
+from mpdesk.services.connections import (
+    connect_shop,
+    disconnect_shop,
+    rekey_connections,
+    shop_status,
+)
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.shops import find_shop
 
@@ -129,3 +134,14 @@ def register(app: typer.Typer) -> None:
         ctx = current_ctx()
         view = status_view(ctx, shop_status(ctx, LOCAL_OWNER, find_shop(ctx, LOCAL_OWNER, shop).id))
         emit(view, as_json, lambda c: print_status(ctx, view, c))
+
+    @app.command("rekey")
+    def rekey(as_json: JsonOpt = False) -> None:
+        """Перешифровать сохранённые ключи доступа магазинов текущим MPDESK_SECRET_KEY."""
+        ctx = current_ctx()
+        count = rekey_connections(ctx, LOCAL_OWNER)
+        emit(
+            {"rekeyed": count},
+            as_json,
+            lambda c: c.print(ctx.message("shops_rekeyed", count=count)),
+        )

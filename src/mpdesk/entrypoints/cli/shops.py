@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -11,7 +12,10 @@ from rich.table import Table
 from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
-from mpdesk.services.shops import add_shop, delete_shop, find_shop, list_shops
+from mpdesk.services.connection_views import status_view
+from mpdesk.services.connections import shop_statuses
+from mpdesk.services.context import ServiceContext
+from mpdesk.services.shops import add_shop, delete_shop, find_shop
 
 app = typer.Typer(help="Магазины (кабинеты продавца на маркетплейсах).", no_args_is_help=True)
 
@@ -34,16 +38,34 @@ def add(
 
 @app.command("list")
 def list_(as_json: JsonOpt = False) -> None:
-    """Список магазинов."""
-    shops = list_shops(current_ctx())
+    """Список магазинов: подключение к API, срок токена, последняя загрузка."""
+    ctx = current_ctx()
+    views = [(s.shop, status_view(ctx, s)) for s in shop_statuses(ctx, LOCAL_OWNER)]
 
     def human(console: Console) -> None:
-        table = Table("№", "Название", "Маркетплейс", "Основной")
-        for s in shops:
-            table.add_row(str(s.id), s.name, s.marketplace, "да" if s.is_default else "")
+        table = Table("№", "Название", "Маркетплейс", "Основной", "API", "Загрузка")
+        for shop, view in views:
+            run = view["last_sync"]
+            table.add_row(
+                str(shop.id),
+                shop.name,
+                shop.marketplace,
+                "да" if shop.is_default else "",
+                _api_cell(ctx, view),
+                f"{run['started_at']:%d.%m.%Y %H:%M} {run['outcome_label']}" if run else "",
+            )
         console.print(table)
 
-    emit([s.__dict__ for s in shops], as_json, human)
+    emit([{**shop.__dict__, "api": view} for shop, view in views], as_json, human)
+
+
+def _api_cell(ctx: ServiceContext, view: dict[str, Any]) -> str:
+    if not view["connected"]:
+        return "—"
+    if view["expires_at"] is None:
+        return ctx.message("shop_api_connected")
+    code = "expired" if view["expired"] else ("expiring" if view["expires_soon"] else "until")
+    return ctx.message(f"shop_api_{code}", date=f"{view['expires_at']:%d.%m.%Y}")
 
 
 @app.command("delete")

@@ -16,7 +16,7 @@ from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.cli import wizard
-from mpdesk.entrypoints.cli.output import JsonOpt, emit
+from mpdesk.entrypoints.cli.output import JsonOpt, emit, stderr
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.ticket_view import (
     fmt_time,
@@ -25,6 +25,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket_list,
 )
 from mpdesk.services import bundle, export, journal, ticket_actions, user_input
+from mpdesk.services.supply_prefill import supply_goods_context
 from mpdesk.services.views import appeal_public, status_label, ticket_public
 
 TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
@@ -135,15 +136,21 @@ def cmd_new(
         event_date=answers.event_date,
         channel_id=channel,
     )
+    goods = supply_goods_context(ctx, LOCAL_OWNER, draft, shop)
+    if goods is not None and goods.problem:
+        stderr().print(ctx.message("prefill_failed", problem=goods.problem))
+    extra = goods.context() if goods is not None else None
     if dry_run:
-        appeal = journal.preview_appeal(ctx, draft, answers.attachments)
+        appeal = journal.preview_appeal(ctx, draft, answers.attachments, extra_context=extra)
         emit(
             {"ticket": None, "appeal": appeal_public(appeal, ctx.message)},
             as_json,
             lambda c: print_appeal(c, ctx, appeal),
         )
         return
-    opened = journal.open_ticket(ctx, LOCAL_OWNER, draft, answers.attachments, shop_name=shop)
+    opened = journal.open_ticket(
+        ctx, LOCAL_OWNER, draft, answers.attachments, shop_name=shop, extra_context=extra
+    )
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)

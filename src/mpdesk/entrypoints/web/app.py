@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from mpdesk import __version__
 from mpdesk.bootstrap import App, web_context
 from mpdesk.bootstrap.operations import configure_server_logs, enable_metrics, readiness_probes
+from mpdesk.entrypoints.api import shop_api
 from mpdesk.entrypoints.api.openapi import declare_known_ids
 from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.body_limit import BodyLimitMiddleware
@@ -116,6 +117,7 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     declare_known_ids(api, wctx.ctx.kb)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.include_router(api_router)
+    api.include_router(shop_api.router)
 
     for module in (health, auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)

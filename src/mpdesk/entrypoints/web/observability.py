@@ -59,9 +59,9 @@ def _who(scope: Scope) -> tuple[int | None, int | None]:
     if raw is None:
         for part in scope.get("query_string", b"").decode("latin-1").split("&"):
             key, _, value = part.partition("=")
-            if key in ("shop_id", "shop") and value.isdigit():
+            if key in ("shop_id", "shop") and value.isascii() and value.isdigit():
                 raw = value
-    if raw is not None and str(raw).isdigit():
+    if raw is not None and str(raw).isascii() and str(raw).isdigit():  # not «²»
         shop_id = int(raw)
     elif principal is not None and not principal.is_admin and len(principal.roles) == 1:
         shop_id = next(iter(principal.roles))

@@ -96,6 +96,10 @@ class CredentialSealer(Protocol):
 
     def decrypt(self, token: bytes) -> Credentials: ...
 
+    def rotate(self, token: bytes) -> bytes:
+        """The same credentials encrypted under the newest key (any known key decrypts)."""
+        ...
+
 
 class ConnectionRepository(Protocol):
     def get(self, shop_id: int) -> ShopConnection | None: ...
