@@ -20,6 +20,7 @@ from mpdesk.entrypoints.web.security import (
 )
 from mpdesk.services import accounts, journal
 from mpdesk.services.shops import add_shop, list_shops
+from mpdesk.services.user_input import parse_shop_id
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 
@@ -78,8 +79,8 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
                 raise UserInputError("invalid_input")
             accounts.revoke_token(wctx, visitor.principal, int(token_id))
         elif action == "user":
-            shop_id = field("shop_id", 12)
-            roles = {int(shop_id): Role(field("role", 16))} if shop_id.isdigit() else {}
+            shop_id = parse_shop_id(field("shop_id", 12))
+            roles = {shop_id: Role(field("role", 16))} if shop_id is not None else {}
             accounts.add_user(
                 wctx,
                 field("login", 100),
@@ -89,12 +90,10 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
                 roles=roles,
             )
         elif action == "role":
-            shop_id, role = field("shop_id", 12), field("role", 16)
-            if not shop_id.isdigit():
+            shop_id, role = parse_shop_id(field("shop_id", 12)), field("role", 16)
+            if shop_id is None:
                 raise UserInputError("invalid_input")
-            accounts.grant_role(
-                wctx, field("login", 100), int(shop_id), Role(role) if role else None
-            )
+            accounts.grant_role(wctx, field("login", 100), shop_id, Role(role) if role else None)
         elif action == "shop":
             add_shop(wctx.ctx, field("name"), field("marketplace", 32))
     except MpdeskError as exc:

@@ -144,7 +144,7 @@ def create(request: Request, form: FormDep) -> Response:
             raise UserInputError("choose_marketplace_category")
         if action == "submit" and not values["external_id"].strip():
             raise UserInputError("external_id_required_form")
-        shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
+        shop_id = user_input.parse_shop_id(values["shop_id"])
         submission = None
         if action == "submit":
             submission = journal.Submission(values["external_id"][:64])
