@@ -43,11 +43,11 @@ def sniff_path(path: Path, max_unpacked: int = MAX_UNPACKED) -> Sniffed:
             with zipfile.ZipFile(path) as zf:
                 infos = zf.infolist()
         except (zipfile.BadZipFile, OSError) as exc:
-            raise AttachmentError("attachment_broken_zip", file=str(path)) from exc
+            raise AttachmentError("attachment_broken_zip", file=path.name) from exc
         unpacked = sum(i.file_size for i in infos)
         packed = max(1, sum(i.compress_size for i in infos))
         if unpacked > max_unpacked or unpacked / packed > MAX_RATIO:
-            raise AttachmentError("attachment_zip_bomb", file=str(path))
+            raise AttachmentError("attachment_zip_bomb", file=path.name)
         members = [i.filename for i in infos]
     return sniff(head, members)
 
@@ -56,15 +56,15 @@ def inspect_file(path: Path, max_bytes: int) -> StoredFile:
     """Check an incoming file: exists, within ``max_bytes``, sniffed type confirmed by its
     name; returns its sha256, size and media type."""
     if not path.exists():
-        raise AttachmentError("attachment_missing", file=str(path))
+        raise AttachmentError("attachment_missing", file=path.name)
     if not path.is_file():
-        raise AttachmentError("attachment_not_file", file=str(path))
+        raise AttachmentError("attachment_not_file", file=path.name)
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise AttachmentError(
                 "attachment_too_large",
-                file=str(path),
+                file=path.name,
                 size_mb=f"{size / 1024 / 1024:.1f}",
                 limit_mb=max_bytes // (1024 * 1024),
             )
@@ -74,10 +74,10 @@ def inspect_file(path: Path, max_bytes: int) -> StoredFile:
             for chunk in iter(lambda: fh.read(CHUNK), b""):
                 digest.update(chunk)
     except PermissionError as exc:
-        raise AttachmentError("attachment_unreadable", file=str(path)) from exc
+        raise AttachmentError("attachment_unreadable", file=path.name) from exc
     if not is_confirmed(path.name, sniffed):
         raise AttachmentError(
-            "attachment_type_refused", file=str(path), media_type=sniffed.media_type
+            "attachment_type_refused", file=path.name, media_type=sniffed.media_type
         )
     return StoredFile(digest.hexdigest(), size, sniffed.media_type, path)
 
