@@ -13,7 +13,6 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 #: the validation message of a setting with a line break (``bootstrap.load_settings``)
 LINE_BREAK = "contains a line break"
 
