@@ -121,6 +121,16 @@ class SqlTicketRepository:
         search.index_ticket(self.conn, ticket)
         return ticket
 
+    def lock_for_append(self, ticket_id: int, now: datetime) -> None:
+        self.conn.execute(
+            update(t.tickets).where(t.tickets.c.id == ticket_id).values(updated_at=now)
+        )
+
+    def append(self, ticket: Ticket) -> None:
+        assert ticket.id is not None
+        self._write_children(ticket, identifiers=False)
+        search.index_ticket(self.conn, ticket)
+
     def _write_children(self, ticket: Ticket, identifiers: bool = True) -> None:
         tid = ticket.id
         if identifiers and ticket.identifiers:
