@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -90,7 +88,7 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
             ],
             "tickets": [{**ticket_public(t), "shop": shops[t.shop_id].name} for t in tickets],
         }
-        _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
+        ctx.tables.write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         names = {sid: s.name for sid, s in shops.items()}
         ctx.tables.write(
@@ -106,18 +104,6 @@ def _matches(ticket: Ticket, flt: TicketFilter) -> bool:
         and (flt.category is None or ticket.category == flt.category)
         and (flt.shop_id is None or ticket.shop_id == flt.shop_id)
     )
-
-
-def _write_text(dest: Path, text: str) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- import ------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ def cmd_monthly(
     ctx = current_ctx()
     output_file(output, "--output")
     html = monthly_report.monthly_report(ctx, month, _shop_id(ctx, shop))
-    output.write_text(html, encoding="utf-8")
+    ctx.tables.write_text(output, html)
     emit(
         {"path": str(output), "month": month, "bytes": len(html.encode("utf-8"))},
         as_json,
