@@ -17,12 +17,15 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from mpdesk.domain.errors import AttachmentError, StorageError
 from mpdesk.domain.filetypes import Sniffed, is_confirmed, sniff
+from mpdesk.domain.image_size import HEADER_BYTES as IMAGE_HEADER_BYTES
+from mpdesk.domain.image_size import pixel_size
 from mpdesk.services.ports.files import Blob, BlobStream, StoredFile
 
 HEAD_BYTES = 8192
@@ -79,7 +82,11 @@ def inspect_file(path: Path, max_bytes: int) -> StoredFile:
         raise AttachmentError(
             "attachment_type_refused", file=path.name, media_type=sniffed.media_type
         )
-    return StoredFile(digest.hexdigest(), size, sniffed.media_type, path)
+    pixels = None
+    if sniffed.media_type.startswith("image/"):
+        with path.open("rb") as fh:
+            pixels = pixel_size(fh.read(IMAGE_HEADER_BYTES))
+    return StoredFile(digest.hexdigest(), size, sniffed.media_type, path, pixels)
 
 
 def is_sha256(name: str) -> bool:
@@ -103,7 +110,7 @@ class LocalFileStore:
         if not _refresh(target):
             with path.open("rb") as src:
                 self._write_atomic(target, src, info.sha256, info.size)
-        return StoredFile(info.sha256, info.size, info.media_type, target)
+        return replace(info, path=target)
 
     def put_bytes(self, data: bytes, filename: str) -> StoredFile:
         sha = hashlib.sha256(data).hexdigest()

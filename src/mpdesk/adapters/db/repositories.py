@@ -151,6 +151,8 @@ class SqlTicketRepository:
                     size=a.size,
                     media_type=a.media_type,
                     added_at=a.added_at,
+                    width=a.width,
+                    height=a.height,
                 )
         for msg in ticket.messages:
             if msg.id is None:
@@ -352,7 +354,16 @@ class SqlTicketRepository:
                 .order_by(t.attachments.c.id)
             ):
                 by_id[r.ticket_id].attachments.append(
-                    Attachment(r.sha256, r.filename, r.size, r.media_type, r.added_at, r.id)
+                    Attachment(
+                        r.sha256,
+                        r.filename,
+                        r.size,
+                        r.media_type,
+                        r.added_at,
+                        r.id,
+                        r.width,
+                        r.height,
+                    )
                 )
             for r in self.conn.execute(
                 select(t.messages)

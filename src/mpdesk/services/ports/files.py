@@ -16,6 +16,7 @@ class StoredFile:
     size: int
     media_type: str
     path: Path  # the local file that was inspected or stored
+    pixels: tuple[int, int] | None = None  # width, height an image declares
 
 
 @dataclass(frozen=True)
