@@ -110,6 +110,16 @@ class FakeTicketRepository:
         self.rows[ticket.id] = copy.deepcopy(ticket)
         return ticket
 
+    def lock_for_append(self, ticket_id: int, now: datetime) -> None:
+        if ticket_id in self.rows:
+            self.rows[ticket_id].updated_at = now
+
+    def append(self, ticket: Ticket) -> None:
+        assert ticket.id is not None
+        stored = self.rows[ticket.id]
+        stored.messages = copy.deepcopy(ticket.messages)
+        stored.events = copy.deepcopy(ticket.events)
+
     def list(self, flt: TicketFilter) -> list[Ticket]:
         result = [
             copy.deepcopy(t)

@@ -13,6 +13,9 @@ import platformdirs
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: the validation message of a setting with a line break (``bootstrap.load_settings``)
+LINE_BREAK = "contains a line break"
+
 
 def _default_home() -> Path:
     return Path(platformdirs.user_data_dir("mpdesk", appauthor=False))
@@ -236,6 +239,16 @@ class Settings(BaseSettings):
         description="How many days back the first mpdesk sync of a shop reaches (later syncs "
         "go on from where the previous one ended; --since overrides).",
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        """No setting spans lines: a CR or LF in an address or a header value would let it
+        write headers of its own (``Bcc:`` in ``MPDESK_SMTP_FROM``)."""
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if isinstance(text, str) and ("\r" in text or "\n" in text):
+            raise ValueError(LINE_BREAK)
+        return value
 
     @field_validator("kb_dir", "now", mode="before")
     @classmethod

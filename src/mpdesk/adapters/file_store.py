@@ -17,12 +17,15 @@ import time
 import uuid
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
 from mpdesk.domain.errors import AttachmentError, StorageError
 from mpdesk.domain.filetypes import Sniffed, is_confirmed, sniff
+from mpdesk.domain.image_size import HEADER_BYTES as IMAGE_HEADER_BYTES
+from mpdesk.domain.image_size import pixel_size
 from mpdesk.services.ports.files import Blob, BlobStream, StoredFile
 
 HEAD_BYTES = 8192
@@ -43,11 +46,11 @@ def sniff_path(path: Path, max_unpacked: int = MAX_UNPACKED) -> Sniffed:
             with zipfile.ZipFile(path) as zf:
                 infos = zf.infolist()
         except (zipfile.BadZipFile, OSError) as exc:
-            raise AttachmentError("attachment_broken_zip", file=str(path)) from exc
+            raise AttachmentError("attachment_broken_zip", file=path.name) from exc
         unpacked = sum(i.file_size for i in infos)
         packed = max(1, sum(i.compress_size for i in infos))
         if unpacked > max_unpacked or unpacked / packed > MAX_RATIO:
-            raise AttachmentError("attachment_zip_bomb", file=str(path))
+            raise AttachmentError("attachment_zip_bomb", file=path.name)
         members = [i.filename for i in infos]
     return sniff(head, members)
 
@@ -56,15 +59,15 @@ def inspect_file(path: Path, max_bytes: int) -> StoredFile:
     """Check an incoming file: exists, within ``max_bytes``, sniffed type confirmed by its
     name; returns its sha256, size and media type."""
     if not path.exists():
-        raise AttachmentError("attachment_missing", file=str(path))
+        raise AttachmentError("attachment_missing", file=path.name)
     if not path.is_file():
-        raise AttachmentError("attachment_not_file", file=str(path))
+        raise AttachmentError("attachment_not_file", file=path.name)
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise AttachmentError(
                 "attachment_too_large",
-                file=str(path),
+                file=path.name,
                 size_mb=f"{size / 1024 / 1024:.1f}",
                 limit_mb=max_bytes // (1024 * 1024),
             )
@@ -74,12 +77,16 @@ def inspect_file(path: Path, max_bytes: int) -> StoredFile:
             for chunk in iter(lambda: fh.read(CHUNK), b""):
                 digest.update(chunk)
     except PermissionError as exc:
-        raise AttachmentError("attachment_unreadable", file=str(path)) from exc
+        raise AttachmentError("attachment_unreadable", file=path.name) from exc
     if not is_confirmed(path.name, sniffed):
         raise AttachmentError(
-            "attachment_type_refused", file=str(path), media_type=sniffed.media_type
+            "attachment_type_refused", file=path.name, media_type=sniffed.media_type
         )
-    return StoredFile(digest.hexdigest(), size, sniffed.media_type, path)
+    pixels = None
+    if sniffed.media_type.startswith("image/"):
+        with path.open("rb") as fh:
+            pixels = pixel_size(fh.read(IMAGE_HEADER_BYTES))
+    return StoredFile(digest.hexdigest(), size, sniffed.media_type, path, pixels)
 
 
 def is_sha256(name: str) -> bool:
@@ -113,7 +120,7 @@ class LocalFileStore:
         if not _refresh(target):
             with path.open("rb") as src:
                 self._write_atomic(target, src, info.sha256, info.size)
-        return StoredFile(info.sha256, info.size, info.media_type, target)
+        return replace(info, path=target)
 
     def put_bytes(self, data: bytes, filename: str) -> StoredFile:
         sha = hashlib.sha256(data).hexdigest()

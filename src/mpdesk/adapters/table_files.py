@@ -1,20 +1,28 @@
-"""Write tables as CSV (UTF-8 with BOM, ``;`` for Russian Excel) or XLSX, atomically."""
+"""Write tables as CSV (UTF-8 with BOM, ``;`` for Russian Excel) or XLSX, and other output
+files, atomically (``atomic_file.py``: no half-written file, no temporary left behind)."""
 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from mpdesk.adapters.atomic_file import atomic_path
+
 
 class FileTableWriter:
+    def atomic(self, path: Path) -> AbstractContextManager[Path]:
+        return atomic_path(path)
+
+    def write_text(self, path: Path, text: str) -> None:
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+
     def write(self, path: Path, fmt: str, headers: list[str], rows: list[list[Any]]) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=f".{fmt}")
-        os.close(fd)
-        try:
+        if fmt not in ("csv", "xlsx"):
+            raise ValueError(fmt)
+        with atomic_path(path) as tmp:
             if fmt == "csv":
                 with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                     writer = csv.writer(fh, delimiter=";")
@@ -43,9 +51,3 @@ class FileTableWriter:
                         else:
                             sheet.write(r, c, value)
                 book.close()
-            else:
-                raise ValueError(fmt)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise

@@ -25,8 +25,8 @@ from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
-from mpdesk.config import Settings
-from mpdesk.domain.errors import BackupError, StorageError
+from mpdesk.config import LINE_BREAK, Settings
+from mpdesk.domain.errors import BackupError, SettingError, StorageError
 from mpdesk.domain.mail import Mailbox, MailSecurity
 from mpdesk.services.context import DeadlinePorts, JobPorts, ServiceContext
 from mpdesk.services.ports.audit import AuditPorts
@@ -113,8 +113,23 @@ def _no_audit_journal() -> SqlAuditUnitOfWork:
     raise RuntimeError("this command was bootstrapped without a journal")
 
 
+def load_settings() -> Settings:
+    """Settings from the environment and ``.env``; a bad value is refused by its variable's
+    name (``SettingError``, exit 2) before anything starts."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "MPDESK_" + str(first["loc"][0] if first["loc"] else "").upper()
+        if LINE_BREAK in str(first.get("msg", "")):
+            raise SettingError("setting_line_break", setting=name) from None
+        raise SettingError("setting_invalid", setting=name, problem=first["type"]) from None
+
+
 def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> App:
-    settings = settings or Settings()
+    settings = settings or load_settings()
     knowledge, ctx = load_knowledge(settings)
     engine = None
     if with_journal:

@@ -107,7 +107,7 @@ class ApiToken:
 class WebSession:
     id: int
     user_id: int
-    csrf: str
+    csrf: str  # the form token (the database keeps only its SHA-256)
     created_at: datetime
     expires_at: datetime
     last_seen_at: datetime

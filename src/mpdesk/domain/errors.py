@@ -11,7 +11,8 @@ MpdeskError
  │    ├── AttachmentError           missing, unreadable, too large or unconfirmed file
  │    ├── InvalidTransitionError    status change not allowed by the lifecycle
  │    ├── ImportFormatError         a journal import file is malformed
- │    └── ReportFormatError         a marketplace report cannot be used
+ │    ├── ReportFormatError         a marketplace report cannot be used
+ │    └── SettingError              a setting (MPDESK_… variable) has an unusable value
  ├── NotFoundError                  ticket / shop / finding does not exist (exit 2 as well)
  ├── ConcurrentEditError            the record changed since it was read
  ├── AuthRequiredError              not signed in / unknown token (web 401)
@@ -130,6 +131,11 @@ class ForbiddenError(MpdeskError):
     """Signed in, but the role in this shop does not allow the action (web 403)."""
 
     code = "forbidden"
+
+
+class SettingError(UserInputError):
+    """A setting (environment variable or ``.env``) has a value mpdesk cannot use;
+    ``fields``: setting (the variable's name), problem."""
 
 
 class TooManyAttemptsError(MpdeskError):

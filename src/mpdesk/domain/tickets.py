@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from mpdesk.domain.errors import InvalidTransitionError, UserInputError
 from mpdesk.domain.identifiers import Identifier
+from mpdesk.domain.image_size import is_too_large_to_preview
 
 
 class Status(StrEnum):
@@ -74,6 +75,15 @@ class Attachment:
     media_type: str
     added_at: datetime
     id: int | None = None
+    width: int | None = None  # pixels an image declares (None: not an image, or unknown)
+    height: int | None = None
+
+    @property
+    def is_too_large_to_preview(self) -> bool:
+        """An image past Pillow's decompression-bomb limit: a plain attachment, no preview."""
+        if self.width is None or self.height is None:
+            return False
+        return is_too_large_to_preview((self.width, self.height))
 
 
 @dataclass

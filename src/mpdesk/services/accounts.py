@@ -72,6 +72,12 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+def csrf_for(session_token: str) -> str:
+    """The session's CSRF token, derived from the session cookie's secret: only its hash is
+    stored, so whoever reads the database cannot forge a form for someone's session."""
+    return hash_secret(f"csrf:{session_token}")
+
+
 def _principal(repo: AccountRepository, user: User, via_token: bool = False) -> Principal:
     assert user.id is not None
     roles = {m.shop_id: m.role for m in repo.memberships(user.id)}
@@ -219,13 +225,15 @@ def _start_session(repo: AccountRepository, wctx: WebContext, user: User) -> Ses
     assert user.id is not None
     now = wctx.ctx.clock.now()
     token = secrets.token_urlsafe(32)
+    csrf = csrf_for(token)
     session = repo.add_session(
         user.id,
         hash_secret(token),
-        secrets.token_urlsafe(32),
+        hash_secret(csrf),
         now,
         now + timedelta(hours=wctx.policy.session_hours),
     )
+    session = replace(session, csrf=csrf)
     user.last_login_at = now
     repo.save_user(user)
     return SessionStart(token, session, _principal(repo, user))
@@ -263,6 +271,7 @@ def session_principal(wctx: WebContext, token: str) -> tuple[Principal, WebSessi
         session = repo.find_session(hash_secret(token))
         if session is None or session.expires_at <= now:
             return None
+        session = replace(session, csrf=csrf_for(token))
         user = repo.get_user(session.user_id)
         if user is None or not user.active:
             return None

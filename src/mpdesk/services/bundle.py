@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 
@@ -69,25 +67,18 @@ def build_bundle(
         "created_at": ctx.clock.now().isoformat(),
         "files": entries,
     }
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-", suffix=".zip")
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("appeal.txt", appeal_bytes)
-            stamp = ctx.clock.local(ctx.clock.now()).timetuple()[:6]
-            for name, sha256 in files:
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                stream = ctx.files.open(sha256)  # streamed: no whole file in memory
-                try:
-                    with zf.open(info, "w") as out:
-                        shutil.copyfileobj(stream, out, CHUNK)
-                finally:
-                    stream.close()
-            zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # the zip is closed before the temporary file replaces ``dest``
+    with ctx.tables.atomic(dest) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("appeal.txt", appeal_bytes)
+        stamp = ctx.clock.local(ctx.clock.now()).timetuple()[:6]
+        for name, sha256 in files:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            stream = ctx.files.open(sha256)  # streamed: no whole file in memory
+            try:
+                with zf.open(info, "w") as out:
+                    shutil.copyfileobj(stream, out, CHUNK)
+            finally:
+                stream.close()
+        zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     return {"path": str(dest), **manifest}

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -80,7 +78,7 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
             names = {s.id: s.name for s in uow.shops.list()}
             tickets = uow.tickets.list(flt)
     if fmt == "json":
-        _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
+        ctx.tables.write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
         return len(doc["tickets"])
     ctx.tables.write(
         dest, fmt, [label for _, label in COLUMNS], [_row(ctx, t, names) for t in tickets]
@@ -105,9 +103,9 @@ def journal_document(ctx: ServiceContext, uow: UnitOfWork, flt: TicketFilter) ->
     }
 
 
-def write_json(dest: Path, doc: dict[str, Any]) -> None:
-    """Write a document atomically (a temporary file in the same folder, then renamed)."""
-    _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
+def write_json(ctx: ServiceContext, dest: Path, doc: dict[str, Any]) -> None:
+    """Write a document atomically (the table writer's temporary file, then renamed)."""
+    ctx.tables.write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
 
 
 def _matches(ticket: Ticket, flt: TicketFilter) -> bool:
@@ -117,18 +115,6 @@ def _matches(ticket: Ticket, flt: TicketFilter) -> bool:
         and (flt.category is None or ticket.category == flt.category)
         and (flt.shop_id is None or ticket.shop_id == flt.shop_id)
     )
-
-
-def _write_text(dest: Path, text: str) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- import ------------------------------------------------------------------------------

@@ -58,7 +58,16 @@ def store_files(ctx: ServiceContext, paths: Sequence[Path]) -> list[tuple[Path, 
 
 def as_attachments(stored: list[tuple[Path, StoredFile]], now: datetime) -> list[Attachment]:
     return [
-        Attachment(s.sha256, clean_filename(p.name), s.size, s.media_type, now) for p, s in stored
+        Attachment(
+            s.sha256,
+            clean_filename(p.name),
+            s.size,
+            s.media_type,
+            now,
+            width=s.pixels[0] if s.pixels else None,
+            height=s.pixels[1] if s.pixels else None,
+        )
+        for p, s in stored
     ]
 
 

@@ -18,11 +18,18 @@ ID_TYPES = ("sku", "supply_id", "barcode", "vendor_code", "order_id")
 DEFAULT_REPLY_HOURS = 48
 
 
+#: months a report can cover (past them, weeks and the next month leave the calendar)
+YEARS = range(2000, 2101)
+
+
 def month_bounds(month: str) -> tuple[date, date]:
+    allowed = [f"ГГГГ-ММ, год от {YEARS[0]} до {YEARS[-1]}"]
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError as exc:
-        raise UnknownValueError("month", month, ["ГГГГ-ММ"]) from exc
+        raise UnknownValueError("month", month[:20], allowed) from exc
+    if first.year not in YEARS:
+        raise UnknownValueError("month", month, allowed)
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, nxt
 

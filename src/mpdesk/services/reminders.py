@@ -107,14 +107,17 @@ def send_reminders(ctx: ServiceContext, dry_run: bool = False) -> RemindResult:
             if not claimed:
                 result.sent[notifier.channel] = 0
                 continue
-            subject, text = digest(ctx, [keyed[k] for k in claimed])
             try:
+                subject, text = digest(ctx, [keyed[k] for k in claimed])
                 notifier.send(subject, text)
             except NotificationError as exc:
                 ports.reminders.release(claimed, notifier.channel)
                 result.errors[notifier.channel] = str(exc.fields.get("problem", ""))
                 log.warning("reminder delivery failed on %s", notifier.channel)
                 continue
+            except BaseException:  # any failure: the events go back, the next run retries
+                ports.reminders.release(claimed, notifier.channel)
+                raise
             ports.reminders.mark_sent(claimed, notifier.channel, ctx.clock.now())
             result.sent[notifier.channel] = len(claimed)
             ctx.metrics.reminders_sent(notifier.channel, len(claimed))

@@ -98,7 +98,7 @@ def delete_shop(
         if confirm.strip() != shop.name:
             raise UserInputError("shop_delete_confirm", shop=shop.name)
         doc = journal_document(ctx, uow, TicketFilter(shop_id=shop.id))
-        write_json(export_to, doc)
+        write_json(ctx, export_to, doc)
         removed = uow.shops.delete(shop.id)
         uow.commit()
     return ShopDeletion(shop, removed, export_to)

@@ -125,10 +125,12 @@ def record_reply(
 def add_note(ctx: ServiceContext, principal: Principal, ticket_id: int, text: str) -> Ticket:
     if not text.strip():
         raise UserInputError("note_text_required", ticket_id=ticket_id)
+    now = ctx.clock.now()
     with ctx.uow() as uow:
+        uow.tickets.lock_for_append(ticket_id, now)  # appends queue: a note never conflicts
         ticket = access.editable_ticket(uow, principal, ticket_id)
-        ticket.add_note(Message(Direction.NOTE, text.strip(), ctx.clock.now(), "", principal.login))
-        uow.tickets.save(ticket)
+        ticket.add_note(Message(Direction.NOTE, text.strip(), now, "", principal.login))
+        uow.tickets.append(ticket)
         uow.commit()
         return ticket
 

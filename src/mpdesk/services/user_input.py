@@ -12,7 +12,12 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from mpdesk.domain.errors import IdentifierFormatError, InvalidDateError, UnknownValueError
+from mpdesk.domain.errors import (
+    IdentifierFormatError,
+    InvalidDateError,
+    NotFoundError,
+    UnknownValueError,
+)
 from mpdesk.domain.identifiers import (
     Identifier,
     IdType,
@@ -26,6 +31,19 @@ from mpdesk.services.context import ServiceContext
 
 #: larger sums do not fit the journal's money column and are surely typos
 MAX_AMOUNT = Decimal("1000000000000")
+#: record ids are 32-bit in every table (PostgreSQL ``integer``): a larger one names nothing
+MAX_ID = 2**31 - 1
+
+
+def parse_shop_id(raw: str | None) -> int | None:
+    """A shop id from a query string or a form: empty means none chosen; anything that cannot
+    be a shop's id (letters, zero, past ``MAX_ID``) is a shop that is not found."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 10 or not 1 <= int(raw) <= MAX_ID:
+        raise NotFoundError("shop_not_found", name=raw[:20])
+    return int(raw)
 
 
 def parse_date(ctx: ServiceContext, raw: str | None, field: str = "event_date") -> date | None:

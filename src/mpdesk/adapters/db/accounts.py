@@ -155,21 +155,21 @@ class SqlAccountRepository:
 
     # --- sessions --------------------------------------------------------------------------
     def add_session(
-        self, user_id: int, token_hash: str, csrf: str, now: datetime, expires_at: datetime
+        self, user_id: int, token_hash: str, csrf_hash: str, now: datetime, expires_at: datetime
     ) -> WebSession:
         result = self.conn.execute(
             insert(w.web_sessions)
             .values(
                 user_id=user_id,
                 token_hash=token_hash,
-                csrf=csrf,
+                csrf=csrf_hash,
                 created_at=now,
                 expires_at=expires_at,
                 last_seen_at=now,
             )
             .returning(w.web_sessions.c.id)
         )
-        return WebSession(int(result.scalar_one()), user_id, csrf, now, expires_at, now)
+        return WebSession(int(result.scalar_one()), user_id, csrf_hash, now, expires_at, now)
 
     def find_session(self, token_hash: str) -> WebSession | None:
         r = self.conn.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -25,12 +26,17 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from mpdesk.adapters.db import search
 from mpdesk.adapters.db import tables as t
-from mpdesk.adapters.db.ticket_rows import TICKET_COLUMNS, ticket_from_row, ticket_values
+from mpdesk.adapters.db.ticket_rows import (
+    TICKET_COLUMNS,
+    attachment_from_row,
+    attachment_values,
+    ticket_from_row,
+    ticket_values,
+)
 from mpdesk.domain.errors import ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import (
     AWAITING_REPLY,
-    Attachment,
     Direction,
     Event,
     Message,
@@ -119,6 +125,14 @@ class SqlTicketRepository:
         search.index_ticket(self.conn, ticket)
         return ticket
 
+    def lock_for_append(self, ticket_id: int, now: datetime) -> None:
+        c = t.tickets.c
+        self.conn.execute(update(t.tickets).where(c.id == ticket_id).values(updated_at=now))
+
+    def append(self, ticket: Ticket) -> None:
+        self._write_children(ticket, identifiers=False)
+        search.index_ticket(self.conn, ticket)
+
     def _write_children(self, ticket: Ticket, identifiers: bool = True) -> None:
         tid = ticket.id
         if identifiers and ticket.identifiers:
@@ -131,15 +145,7 @@ class SqlTicketRepository:
             )
         for a in ticket.attachments:
             if a.id is None:
-                a.id = self._insert(
-                    t.attachments,
-                    ticket_id=tid,
-                    sha256=a.sha256,
-                    filename=a.filename,
-                    size=a.size,
-                    media_type=a.media_type,
-                    added_at=a.added_at,
-                )
+                a.id = self._insert(t.attachments, ticket_id=tid, **attachment_values(a))
         for msg in ticket.messages:
             if msg.id is None:
                 msg.id = self._insert(
@@ -339,9 +345,7 @@ class SqlTicketRepository:
                 .where(t.attachments.c.ticket_id.in_(chunk))
                 .order_by(t.attachments.c.id)
             ):
-                by_id[r.ticket_id].attachments.append(
-                    Attachment(r.sha256, r.filename, r.size, r.media_type, r.added_at, r.id)
-                )
+                by_id[r.ticket_id].attachments.append(attachment_from_row(r))
             for r in self.conn.execute(
                 select(t.messages)
                 .where(t.messages.c.ticket_id.in_(chunk))

@@ -89,6 +89,8 @@ attachments = Table(
     Column("size", Integer, nullable=False),
     Column("media_type", String(120), nullable=False),
     Column("added_at", UtcDateTime, nullable=False),
+    Column("width", Integer, nullable=True),  # pixels an image declares (previews, issue 12)
+    Column("height", Integer, nullable=True),
     Index("ix_attachments_ticket", "ticket_id"),
     Index("ix_attachments_sha256", "sha256"),  # the sweep asks which blobs rows reference
 )

@@ -9,7 +9,7 @@ from sqlalchemy import literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from mpdesk.adapters.db import tables as t
-from mpdesk.domain.tickets import Status, Ticket
+from mpdesk.domain.tickets import Attachment, Status, Ticket
 
 _SCALARS = (
     "shop_id",
@@ -59,3 +59,15 @@ def ticket_from_row(row: Any) -> Ticket:
     status = values["status"]
     values["status"] = _STATUSES.get(status) or Status(status)
     return Ticket(**values)
+
+
+def attachment_values(a: Attachment) -> dict[str, Any]:
+    """The columns of a new attachment row (without its ticket)."""
+    names = ("sha256", "filename", "size", "media_type", "added_at", "width", "height")
+    return {name: getattr(a, name) for name in names}
+
+
+def attachment_from_row(r: Any) -> Attachment:
+    return Attachment(
+        r.sha256, r.filename, r.size, r.media_type, r.added_at, r.id, r.width, r.height
+    )

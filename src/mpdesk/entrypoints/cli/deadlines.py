@@ -17,9 +17,10 @@ from mpdesk.entrypoints.cli.ticket_view import fmt_time, print_appeal
 from mpdesk.services import deadlines, reminders
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.reminders import duration_ru
+from mpdesk.services.user_input import MAX_ID
 from mpdesk.services.views import appeal_public, ticket_public
 
-TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
+TicketId = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="Номер обращения в журнале.")]
 
 
 def _deadline_public(d: Deadline) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -54,3 +55,18 @@ def each_json_line(answer: Callable[[bytes], Any]) -> None:
     for raw in lines:
         sys.stdout.write(dumps(answer(raw.rstrip(b"\r"))) + "\n")
         sys.stdout.flush()
+
+
+def output_file(path: Path, option: str) -> Path:
+    """A file the command may write: its folder exists and takes files, and it is no folder
+    itself. Checked before any work, so a wrong path writes nothing (exit 2, Russian)."""
+    from mpdesk.domain.errors import UserInputError
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UserInputError("output_is_folder", option=option, path=str(path))
+    if not folder.is_dir():
+        raise UserInputError("output_folder_missing", option=option, folder=str(folder))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserInputError("output_folder_read_only", option=option, folder=str(folder))
+    return path

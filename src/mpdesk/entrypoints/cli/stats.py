@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mpdesk.domain.errors import UnknownValueError
-from mpdesk.entrypoints.cli.output import JsonOpt, emit
+from mpdesk.entrypoints.cli.output import JsonOpt, emit, output_file
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.services import analytics, monthly_report, user_input
 from mpdesk.services.context import ServiceContext
@@ -79,6 +79,8 @@ def cmd_stats(
 ) -> None:
     """Статистика журнала: число обращений, сроки ответа, решения, деньги, повторы."""
     ctx = current_ctx()
+    if xlsx is not None:
+        output_file(xlsx, "--xlsx")
     rebuilt = None
     if refresh_full:
         started = time.monotonic()
@@ -132,9 +134,9 @@ def cmd_monthly(
 ) -> None:
     """Отчёт за месяц в HTML (графики внутри файла, без интернета) для партнёра."""
     ctx = current_ctx()
+    output_file(output, "--output")
     html = monthly_report.monthly_report(ctx, month, _shop_id(ctx, shop))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(html, encoding="utf-8")
+    ctx.tables.write_text(output, html)
     emit(
         {"path": str(output), "month": month, "bytes": len(html.encode("utf-8"))},
         as_json,

@@ -16,7 +16,7 @@ from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.cli import wizard
-from mpdesk.entrypoints.cli.output import JsonOpt, emit, stderr
+from mpdesk.entrypoints.cli.output import JsonOpt, emit, output_file, stderr
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.ticket_view import (
     fmt_time,
@@ -28,7 +28,9 @@ from mpdesk.services import bundle, export, journal, ticket_actions, user_input
 from mpdesk.services.supply_prefill import supply_goods_context
 from mpdesk.services.views import appeal_public, status_label, ticket_public
 
-TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
+TicketId = Annotated[
+    int, typer.Argument(min=1, max=user_input.MAX_ID, help="Номер обращения в журнале.")
+]
 
 _ID_OPTIONS = {
     IdType.SUPPLY_ID: "supply",
@@ -333,7 +335,7 @@ def cmd_bundle(
 ) -> None:
     """Собрать пакет доказательств: вложения, текст и manifest.json в zip."""
     ctx = current_ctx()
-    dest = output or Path(f"mpdesk-{ticket_id}-bundle.zip")
+    dest = output_file(output or Path(f"mpdesk-{ticket_id}-bundle.zip"), "--output")
     data = bundle.build_bundle(ctx, LOCAL_OWNER, ticket_id, dest)
     emit(data, as_json, lambda c: c.print(ctx.message("bundle_written", path=str(dest))))
 
@@ -350,7 +352,7 @@ def cmd_export(
     """Выгрузить журнал в CSV, XLSX или JSON."""
     ctx = current_ctx()
     flt = journal.build_filter(ctx, status, marketplace, category, shop, False, None)
-    dest = output or Path(f"mpdesk-journal.{fmt}")
+    dest = output_file(output or Path(f"mpdesk-journal.{fmt}"), "--output")
     count = export.export_journal(ctx, fmt, dest, flt)
     emit(
         {"path": str(dest), "format": fmt, "tickets": count},

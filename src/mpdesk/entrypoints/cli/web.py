@@ -61,7 +61,9 @@ def cmd_serve(
     host: Annotated[
         str | None, typer.Option("--host", help="Адрес (по умолчанию 127.0.0.1).")
     ] = None,
-    port: Annotated[int | None, typer.Option("--port", help="Порт (по умолчанию 8000).")] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", min=1, max=65535, help="Порт (по умолчанию 8000).")
+    ] = None,
     with_demo: Annotated[
         bool, typer.Option("--demo", help="Пустой журнал заполнить демо-магазином и обращениями.")
     ] = False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,7 @@ class StoredFile:
     size: int
     media_type: str
     path: Path  # the local file that was inspected or stored
+    pixels: tuple[int, int] | None = None  # width, height an image declares
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,15 @@ class EvidenceIndex(Protocol):
 
 
 class TableWriter(Protocol):
+    """Output files written whole or not at all; temporaries of writers that were killed are
+    removed from the folder by the next write."""
+
     def write(self, path: Path, fmt: str, headers: list[str], rows: list[list[Any]]) -> None:
         """Write a table as ``csv`` or ``xlsx`` atomically."""
+        ...
+
+    def write_text(self, path: Path, text: str) -> None: ...
+
+    def atomic(self, path: Path) -> AbstractContextManager[Path]:
+        """A temporary path beside ``path`` to write; it replaces ``path`` on success."""
         ...

@@ -40,6 +40,17 @@ class TicketRepository(Protocol):
         """Persist changes; raises ConcurrentEditError when the stored version moved on."""
         ...
 
+    def lock_for_append(self, ticket_id: int, now: datetime) -> None:
+        """The first statement of an append: marks the ticket updated and takes the write lock
+        (the row's on PostgreSQL, the database's on SQLite), so the ticket read next is the
+        latest and concurrent appends queue instead of conflicting."""
+        ...
+
+    def append(self, ticket: Ticket) -> None:
+        """Write the ticket's new messages and events: not an edit, so no version check and
+        the version stays."""
+        ...
+
     def list(self, flt: TicketFilter) -> list[Ticket]: ...
 
     def count(self, flt: TicketFilter) -> int: ...

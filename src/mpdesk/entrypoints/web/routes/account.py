@@ -24,6 +24,7 @@ from mpdesk.services import accounts, journal
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import connect_shop, disconnect_shop, shop_statuses
 from mpdesk.services.shops import add_shop, list_shops
+from mpdesk.services.user_input import parse_shop_id
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 
@@ -95,8 +96,8 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
                 raise UserInputError("invalid_input")
             accounts.revoke_token(wctx, visitor.principal, int(token_id))
         elif action == "user":
-            shop_id = field("shop_id", 12)
-            roles = {int(shop_id): Role(field("role", 16))} if shop_id.isdigit() else {}
+            shop_id = parse_shop_id(field("shop_id", 12))
+            roles = {shop_id: Role(field("role", 16))} if shop_id is not None else {}
             accounts.add_user(
                 wctx,
                 field("login", 100),
@@ -106,24 +107,22 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
                 roles=roles,
             )
         elif action == "role":
-            shop_id, role = field("shop_id", 12), field("role", 16)
-            if not shop_id.isdigit():
+            shop_id, role = parse_shop_id(field("shop_id", 12)), field("role", 16)
+            if shop_id is None:
                 raise UserInputError("invalid_input")
-            accounts.grant_role(
-                wctx, field("login", 100), int(shop_id), Role(role) if role else None
-            )
+            accounts.grant_role(wctx, field("login", 100), shop_id, Role(role) if role else None)
         elif action == "shop":
             add_shop(wctx.ctx, field("name"), field("marketplace", 32))
         elif action in ("connect", "disconnect"):
-            shop_id = field("shop_id", 12)
-            if not shop_id.isdigit():
+            raw_shop = field("shop_id", 12)
+            if not raw_shop.isdigit():
                 raise UserInputError("invalid_input")
             if action == "disconnect":
-                disconnect_shop(wctx.ctx, visitor.principal, int(shop_id))
+                disconnect_shop(wctx.ctx, visitor.principal, int(raw_shop))
             else:
                 credentials = _credentials(field("token", 4000), field("client_id", 40),
                                            field("api_key", 200))  # fmt: skip
-                connect_shop(wctx.ctx, visitor.principal, shop_id, credentials)
+                connect_shop(wctx.ctx, visitor.principal, raw_shop, credentials)
     except MpdeskError as exc:
         return _page(
             request,

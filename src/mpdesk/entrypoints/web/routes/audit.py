@@ -35,7 +35,7 @@ from mpdesk.services.audit_views import (
     status_label,
 )
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.user_input import parse_amount
+from mpdesk.services.user_input import parse_amount, parse_shop_id
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 FindingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
@@ -82,7 +82,7 @@ class AuditQuery:
         return findings.FindingQuery(
             kinds=[self.kind] if self.kind else [],
             statuses=[self.status] if self.status else [],
-            shop_id=int(self.shop) if self.shop.isdigit() else None,
+            shop_id=parse_shop_id(self.shop),
             limit=PAGE_SIZE,
             offset=(self.page - 1) * PAGE_SIZE,
         )
@@ -116,8 +116,9 @@ def _base_context(ctx: ServiceContext, principal: Principal) -> dict[str, Any]:
 def _list_context(
     request: Request, ctx: ServiceContext, principal: Principal, query: AuditQuery
 ) -> dict[str, Any]:
-    if query.shop.isdigit():
-        journal.get_shop(ctx, principal, int(query.shop))  # another shop: not found
+    shop_id = parse_shop_id(query.shop)
+    if shop_id is not None:
+        journal.get_shop(ctx, principal, shop_id)  # another shop: not found
     page = findings.list_page(ctx, principal, query.to_query())
     today = ctx.clock.today()
     visible = journal.list_shops(ctx, principal)

@@ -23,6 +23,7 @@ from mpdesk.services import access, journal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.export import export_journal
 from mpdesk.services.ports.journal import TicketFilter
+from mpdesk.services.user_input import parse_shop_id
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -75,7 +76,7 @@ class JournalQuery:
             status=sorted(statuses),
             marketplace=self.marketplace if self.marketplace in ctx.kb.marketplaces else None,
             category=self.category if self.category in ctx.kb.categories else None,
-            shop_id=int(self.shop) if self.shop.isdigit() else None,
+            shop_id=parse_shop_id(self.shop),
             overdue_at=now if self.due == "overdue" else None,
             due_before=now + timedelta(hours=24) if self.due == "24h" else None,
             text=self.q or None,
@@ -87,8 +88,9 @@ class JournalQuery:
 
 def _check_shop(ctx: ServiceContext, principal: Principal, query: JournalQuery) -> None:
     """Another shop's id answers «not found», as for tickets."""
-    if query.shop.isdigit():
-        journal.get_shop(ctx, principal, int(query.shop))
+    shop_id = parse_shop_id(query.shop)
+    if shop_id is not None:
+        journal.get_shop(ctx, principal, shop_id)
 
 
 @router.get("/journal")

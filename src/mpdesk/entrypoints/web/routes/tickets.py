@@ -155,7 +155,7 @@ def create(request: Request, form: FormDep) -> Response:
         draft = _draft(ctx, values)
         if draft is None:
             raise UserInputError("choose_marketplace_category")
-        shop_id = int(values["shop_id"]) if values["shop_id"].isdigit() else None
+        shop_id = user_input.parse_shop_id(values["shop_id"])
         submission = None
         if action == "submit":
             submission = journal.Submission(values["external_id"][:64])
