@@ -56,6 +56,7 @@ def sweep_stale(folder: Path) -> list[Path]:
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path to write; on success it replaces ``target``, on failure it goes."""
     folder = target.parent if str(target.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)  # callers that must not create it check first
     sweep_stale(folder)
     fd, name = tempfile.mkstemp(dir=folder, prefix=f"{PREFIX}{os.getpid()}-", suffix=target.suffix)
     os.close(fd)
