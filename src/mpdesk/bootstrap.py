@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -57,6 +57,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
     files = KnowledgeFiles(settings.effective_kb_dir)
     kb = files.load()
     renderer = JinjaTemplateRenderer(files.template_dirs())
+    answers = AnswerKit(files)  # also the audit's working-day calendar, loaded once
     ctx = ServiceContext(
         kb=kb,
         renderer=renderer,
@@ -65,8 +66,10 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         uow=_no_journal,
         tables=FileTableWriter(),
         triage=TriageKit(files),
-        answers=AnswerKit(files),
-        audit=AuditPorts(IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal),
+        answers=answers,
+        audit=AuditPorts(
+            IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal, answers.calendar
+        ),
     )
     return files, ctx
 
@@ -121,9 +124,8 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         upgrade(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
         ctx.read_uow = partial(SqlUnitOfWork, engine, read_only=True)
-        ctx.audit = AuditPorts(
-            IsolatedReportReader(settings.audit_memory_mb), partial(SqlAuditUnitOfWork, engine)
-        )
+        assert ctx.audit is not None  # wired by load_knowledge: the reader and the calendar
+        ctx.audit = replace(ctx.audit, uow=partial(SqlAuditUnitOfWork, engine))
         ctx.deadlines = deadline_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)
 
