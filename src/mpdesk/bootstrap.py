@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -125,7 +125,9 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         ctx.uow = partial(SqlUnitOfWork, engine)
         ctx.read_uow = partial(SqlUnitOfWork, engine, read_only=True)
         assert ctx.audit is not None  # wired by load_knowledge: the reader and the calendar
-        ctx.audit = replace(ctx.audit, uow=partial(SqlAuditUnitOfWork, engine))
+        ctx.audit = AuditPorts(
+            ctx.audit.reader, partial(SqlAuditUnitOfWork, engine), ctx.audit.calendar
+        )
         ctx.deadlines = deadline_ports(settings, knowledge, engine)
     return App(settings, ctx, engine, knowledge)
 
