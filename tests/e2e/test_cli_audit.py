@@ -3,9 +3,12 @@ Russian summary, and the findings lifecycle from the command line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from tests.cli import run
+from tests.importers.make_fixtures import v5_rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "importers"
 WB = FIXTURES / "wb" / "fixtures"
@@ -138,3 +141,35 @@ def test_user_errors_are_russian_and_exit_2(cli_env: Path) -> None:
     assert run("findings", "dismiss", finding).code == 0
     again = run("findings", "draft", finding)
     assert again.code == 2 and "отклонена" in again.stderr and "Traceback" not in again.stderr
+
+
+def test_working_day_deadlines_skip_the_new_year_holidays(
+    cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A knowledge base that gives the weekly report 3 working days: a report of 29.12.2026 may
+    be objected to until 12.01.2027 (31.12 a day off, 1–8.01 holidays, 9–10.01 a weekend), as a
+    ticket deadline would count them — not until 01.01.2027 (Monday to Friday)."""
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    rule = {
+        "id": "wb_weekly_report_objection",
+        "kind": "objection",
+        "days": 3,
+        "business_days": True,
+        "marketplace": "wb",
+        "categories": ["finance"],
+        "label_ru": "Замечания к отчёту — 3 рабочих дня",
+        "source": "test",
+    }
+    (kb / "deadlines.yaml").write_text(json.dumps({"deadlines": [rule]}), encoding="utf-8")
+    monkeypatch.setenv("MPDESK_KB_DIR", str(kb))
+    rows = [{**r, "create_dt": "2026-12-29"} for r in v5_rows()]
+    report = tmp_path / "detail.json"
+    report.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    result = run("audit", str(report), "--json")
+    assert result.code == 0, result.stderr
+    findings = result.json()["findings"]
+    assert [(f["kind"], f["deadline"]) for f in findings] == [
+        ("duplicate_logistics", "2027-01-12"),
+        ("penalty", "2027-01-12"),
+    ]

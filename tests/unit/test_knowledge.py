@@ -2,6 +2,7 @@
 errors name the file and key path; every message code used in the code has a Russian text."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,15 @@ def test_shipped_knowledge_passes_the_cross_check(kb, renderer) -> None:  # type
 def test_every_code_used_in_the_source_has_a_russian_message(kb) -> None:  # type: ignore[no-untyped-def]
     missing = sorted(c for c in used_codes() if c not in kb.messages)
     assert missing == []
+
+
+def test_a_label_the_pages_need_is_named_when_missing(kb, renderer) -> None:  # type: ignore[no-untyped-def]
+    labels = {"finding_action_claimed", "audit_field_srid", "triage_entity_barcode"}
+    messages = {k: v for k, v in kb.messages.items() if k not in labels}
+    problems = check_knowledge(replace(kb, messages=messages), renderer)
+    assert sorted((p.key, p.problem) for p in problems) == sorted(
+        (code, "label missing") for code in labels
+    )
 
 
 def test_every_category_has_a_default_official_channel(kb) -> None:  # type: ignore[no-untyped-def]

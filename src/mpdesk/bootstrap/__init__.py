@@ -63,6 +63,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
     files = KnowledgeFiles(settings.effective_kb_dir)
     kb = files.load()
     renderer = JinjaTemplateRenderer(files.template_dirs())
+    answers = AnswerKit(files)  # also the audit's working-day calendar, loaded once
     ctx = ServiceContext(
         kb=kb,
         renderer=renderer,
@@ -71,8 +72,10 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         uow=_no_journal,
         tables=FileTableWriter(),
         triage=TriageKit(files),
-        answers=AnswerKit(files),
-        audit=AuditPorts(IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal),
+        answers=answers,
+        audit=AuditPorts(
+            IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal, answers.calendar
+        ),
     )
     return files, ctx
 
@@ -145,8 +148,9 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
             ensure_current(engine)
         ctx.uow = partial(SqlUnitOfWork, engine)
         ctx.read_uow = partial(SqlUnitOfWork, engine, read_only=True)
+        assert ctx.audit is not None  # wired by load_knowledge: the reader and the calendar
         ctx.audit = AuditPorts(
-            IsolatedReportReader(settings.audit_memory_mb), partial(SqlAuditUnitOfWork, engine)
+            ctx.audit.reader, partial(SqlAuditUnitOfWork, engine), ctx.audit.calendar
         )
         ctx.deadlines = deadline_ports(settings, knowledge, engine)
         ctx.jobs = job_ports(settings, engine)

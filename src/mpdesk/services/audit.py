@@ -96,16 +96,17 @@ def audit_reports(
     found = run_audit(batch.data, copies)
     _mark_copies(batch.files, copies)
     marketplaces = _marketplaces(batch.files, found)
+    calendar = ports.calendar()
     if save and batch.usable:
         with ports.uow() as uow:
             shops = {mp: resolve_shop(ctx, uow, mp, shop_name) for mp in marketplaces}
             findings = _scoped(found, {mp: shop.name for mp, shop in shops.items()})
-            deadlines = {f.id: objection_deadline(f, ctx.kb.deadlines) for f in findings}
+            deadlines = {f.id: objection_deadline(f, ctx.kb.deadlines, calendar) for f in findings}
             saved = _save(ctx, uow, shops, batch.files, findings, deadlines)
             uow.commit()
     else:
         findings = _scoped(found, _shop_names(ctx, marketplaces, shop_name))
-        deadlines = {f.id: objection_deadline(f, ctx.kb.deadlines) for f in findings}
+        deadlines = {f.id: objection_deadline(f, ctx.kb.deadlines, calendar) for f in findings}
         saved = None
     by_kind, total = summarize(findings)
     sums = by_currency(findings)

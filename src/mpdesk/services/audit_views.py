@@ -21,6 +21,13 @@ from mpdesk.services.audit import AuditResult, audit_ports
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.formatting import money
 
+#: what identifies a finding (``Finding.keys``), each labelled ``audit_field_<key>``
+FINDING_KEYS = ("supply_id", "barcode", "srid", "row_id", "operation_id")
+#: the statuses a person sets from the «Аудит» page, each a button ``finding_action_<status>``
+FINDING_ACTIONS = (
+    FindingStatus.NEW, FindingStatus.DISMISSED, FindingStatus.CLAIMED, FindingStatus.RECOVERED
+)  # fmt: skip
+
 #: message code of the label of each Ozon write-off type
 OZON_WRITEOFF_LABEL = {
     "OperationLackWriteOff": "audit_ozon_lack",
@@ -164,6 +171,16 @@ def saved_finding_public(ctx: ServiceContext, saved: SavedFinding) -> dict[str, 
 
 def status_label(ctx: ServiceContext, status: FindingStatus | str) -> str:
     return ctx.message(f"finding_status_{FindingStatus(status).value}")
+
+
+def key_labels(ctx: ServiceContext) -> dict[str, str]:
+    """Russian label of each key that identifies a finding (supply, barcode, order…)."""
+    return {key: ctx.message(f"audit_field_{key}") for key in FINDING_KEYS}
+
+
+def action_labels(ctx: ServiceContext) -> dict[str, str]:
+    """Russian caption of the button that sets each status."""
+    return {s.value: ctx.message(f"finding_action_{s.value}") for s in FINDING_ACTIONS}
 
 
 def _evidence_by_file(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:

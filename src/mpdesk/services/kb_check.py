@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.audit.findings import FindingKind, FindingStatus
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.knowledge import KnowledgeBase
 from mpdesk.domain.marketplaces import CategoryId
+from mpdesk.services.audit_views import FINDING_ACTIONS, FINDING_KEYS
 from mpdesk.services.compose_appeal import template_context
 from mpdesk.services.ports.answers import AnswerResources
 from mpdesk.services.ports.knowledge import TemplateRenderer
@@ -34,6 +36,18 @@ class Problem:
 
 def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def required_labels() -> list[str]:
+    """The catalogue codes that pages and commands build from a value (``audit_kind_`` and a
+    finding kind, ``triage_entity_`` and an identifier type…): each must have its text."""
+    return [
+        *(f"audit_kind_{kind.value}" for kind in FindingKind),
+        *(f"finding_status_{status.value}" for status in FindingStatus),
+        *(f"finding_action_{status.value}" for status in FINDING_ACTIONS),
+        *(f"audit_field_{key}" for key in FINDING_KEYS),
+        *(f"triage_entity_{id_type.value}" for id_type in IdType),
+    ]
 
 
 def check_knowledge(
@@ -110,6 +124,9 @@ def check_knowledge(
         if (tid, "ru") not in kb.templates:
             problems.append(Problem("templates/ru", tid, "required template missing"))
 
+    for code in required_labels():
+        if code not in kb.messages:
+            problems.append(Problem("messages.ru.yaml", code, "label missing"))
     for code, wanted in sorted((required_messages or {}).items()):
         text = kb.messages.get(code)
         if text is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from mpdesk.domain.audit.acceptance import find_acceptance
@@ -14,6 +14,7 @@ from mpdesk.domain.audit.ozon import find_ozon_writeoffs
 from mpdesk.domain.audit.penalties import find_penalties
 from mpdesk.domain.audit.rows import AuditInput
 from mpdesk.domain.knowledge import DeadlineRule
+from mpdesk.domain.sla import BusinessCalendar, window_end
 
 #: order of kinds in summaries and listings
 KIND_ORDER = tuple(FindingKind)
@@ -71,21 +72,13 @@ def summarize(findings: Iterable[Finding]) -> tuple[dict[FindingKind, KindTotal]
     return by_kind, total
 
 
-def add_days(start: date, days: int, business_days: bool) -> date:
-    """``start`` plus ``days`` calendar days, or working days (Monday to Friday)."""
-    if not business_days:
-        return start + timedelta(days=days)
-    current, left = start, days
-    while left > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            left -= 1
-    return current
-
-
-def objection_deadline(finding: Finding, rules: Iterable[DeadlineRule]) -> date | None:
+def objection_deadline(
+    finding: Finding, rules: Iterable[DeadlineRule], calendar: BusinessCalendar
+) -> date | None:
     """Last day to object, from the rule the kind names (``DEADLINE_RULE``) when the knowledge
-    base has it for this marketplace and category, counted from the finding's event date."""
+    base has it for this marketplace and category, counted from the finding's event date in
+    calendar days or in working days of ``calendar`` (the one the ticket deadlines use:
+    weekends, public holidays and transferred working days)."""
     rule_id = DEADLINE_RULE.get(finding.kind)
     if rule_id is None or finding.event_date is None:
         return None
@@ -96,5 +89,5 @@ def objection_deadline(finding: Finding, rules: Iterable[DeadlineRule]) -> date 
             and rule.marketplace in ("", finding.marketplace)
             and (not rule.categories or finding.category in rule.categories)
         ):
-            return add_days(finding.event_date, rule.days, rule.business_days)
+            return window_end(finding.event_date, rule, calendar)
     return None

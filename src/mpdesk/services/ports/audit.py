@@ -11,6 +11,7 @@ from typing import Protocol
 from mpdesk.domain.audit.findings import FindingStatus, SavedFinding
 from mpdesk.domain.audit.report import ReportBatch, ReportFile
 from mpdesk.domain.audit.totals import FindingTotal
+from mpdesk.domain.sla import BusinessCalendar
 from mpdesk.services.ports.journal import UnitOfWork
 
 
@@ -83,3 +84,5 @@ class AuditUnitOfWork(UnitOfWork, Protocol):
 class AuditPorts:
     reader: ReportReader
     uow: Callable[[], AuditUnitOfWork]
+    #: the working-day calendar of the deadlines (loaded on first use)
+    calendar: Callable[[], BusinessCalendar]

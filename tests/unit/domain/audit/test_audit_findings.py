@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mpdesk.adapters.calendar_files import load_calendar
+from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.domain.audit.columns import normalize_header
 from mpdesk.domain.audit.findings import (
     Finding,
@@ -17,7 +19,7 @@ from mpdesk.domain.audit.findings import (
     finding_id,
     make_finding,
 )
-from mpdesk.domain.audit.run import add_days, objection_deadline, summarize
+from mpdesk.domain.audit.run import objection_deadline, summarize
 from mpdesk.domain.errors import UserInputError
 from mpdesk.domain.knowledge import DeadlineRule
 
@@ -106,8 +108,12 @@ RULES = (
 )
 
 
+#: the shipped working-day calendar (the one ticket deadlines use)
+CALENDAR = load_calendar(KnowledgeFiles(None))
+
+
 def test_the_deadline_comes_from_the_kinds_rule() -> None:
-    assert objection_deadline(finding(), RULES) == date(2026, 11, 16)
+    assert objection_deadline(finding(), RULES, CALENDAR) == date(2026, 11, 16)
     ozon = make_finding(
         FindingKind.OZON_WRITEOFF,
         "ozon",
@@ -118,13 +124,36 @@ def test_the_deadline_comes_from_the_kinds_rule() -> None:
         date(2026, 11, 9),
         "g",
     )
-    assert objection_deadline(ozon, RULES) is None
-    assert objection_deadline(finding(), ()) is None
+    assert objection_deadline(ozon, RULES, CALENDAR) is None
+    assert objection_deadline(finding(), (), CALENDAR) is None
 
 
-def test_business_days_skip_weekends() -> None:
-    assert add_days(date(2026, 11, 20), 3, business_days=True) == date(2026, 11, 25)
-    assert add_days(date(2026, 11, 20), 3, business_days=False) == date(2026, 11, 23)
+def on(day: date) -> Finding:
+    f = finding()
+    return make_finding(f.kind, "wb", f.keys, {}, [], f.amount, day, f.group)
+
+
+@pytest.mark.parametrize(
+    ("event", "working", "calendar_days"),
+    [
+        # 30.12 (1); 31.12.2026 a day off (moved from 3.01); 1–8.01 public holidays; 9–10.01
+        # a weekend; 11.01 (2), 12.01 (3)
+        (date(2026, 12, 29), date(2027, 1, 12), date(2027, 1, 1)),
+        # 1.05 Labour Day, 2–3.05 a weekend, then 4, 5, 6.05
+        (date(2026, 4, 30), date(2026, 5, 6), date(2026, 5, 3)),
+        # 4.11 Day of National Unity: 3.11 (1), 5.11 (2), 6.11 (3)
+        (date(2026, 11, 2), date(2026, 11, 6), date(2026, 11, 5)),
+        # an ordinary week: the weekend alone is skipped
+        (date(2026, 11, 20), date(2026, 11, 25), date(2026, 11, 23)),
+    ],
+)
+def test_working_days_skip_the_russian_public_holidays(
+    event: date, working: date, calendar_days: date
+) -> None:
+    rules = (DeadlineRule("wb_weekly_report_objection", "objection", 3, True, "wb", ("finance",)),)
+    plain = (DeadlineRule("wb_weekly_report_objection", "objection", 3, False, "wb", ("finance",)),)
+    assert objection_deadline(on(event), rules, CALENDAR) == working
+    assert objection_deadline(on(event), plain, CALENDAR) == calendar_days
 
 
 @given(st.text())

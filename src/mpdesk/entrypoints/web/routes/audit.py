@@ -27,8 +27,10 @@ from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csr
 from mpdesk.services import findings, journal
 from mpdesk.services.audit import AuditResult
 from mpdesk.services.audit_views import (
+    action_labels,
     file_public,
     finding_row,
+    key_labels,
     kind_label,
     money_by_currency,
     run_rows,
@@ -44,19 +46,6 @@ PAGE_SIZE = 100
 LIST_KEYS = ("kind", "status", "shop", "page")
 #: created tickets listed after drafting (the rest are in the journal)
 MAX_DRAFTED_SHOWN = 50
-ACTION_LABELS = {
-    "new": "Вернуть в новые",
-    "dismissed": "Отклонить",
-    "claimed": "Заявлено",
-    "recovered": "Деньги вернули",
-}
-KEY_LABELS = {
-    "supply_id": "Поставка",
-    "barcode": "Баркод",
-    "srid": "Заказ (Srid)",
-    "row_id": "Строка отчёта",
-    "operation_id": "Операция",
-}
 
 
 @dataclass
@@ -105,8 +94,8 @@ def _base_context(ctx: ServiceContext, principal: Principal) -> dict[str, Any]:
     return {
         "shops": findings.audit_shops(ctx, principal),
         "max_files": MAX_FILES,
-        "ACTION_LABELS": ACTION_LABELS,
-        "KEY_LABELS": KEY_LABELS,
+        "ACTION_LABELS": action_labels(ctx),
+        "KEY_LABELS": key_labels(ctx),
         "today": ctx.clock.today(),
         "run": None,
         "error": None,
