@@ -47,7 +47,7 @@ def app_with(home: Path, db_url: str, secret: str, previous: str = "") -> Iterat
 
 def read_back(app: App) -> WbCredentials:
     assert app.ctx.marketplaces is not None
-    shop = find_shop(app.ctx, "Мой ВБ")
+    shop = find_shop(app.ctx, LOCAL_OWNER, "Мой ВБ")
     with app.ctx.marketplaces.uow() as uow:
         found = shop_credentials(app.ctx, uow, shop)
     assert isinstance(found, WbCredentials)
