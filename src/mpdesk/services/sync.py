@@ -25,6 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from mpdesk.domain.accounts import Principal
+from mpdesk.domain.api_errors import (
+    ApiForbiddenError,
+    ApiPaymentRequiredError,
+    ApiRequestRejectedError,
+)
 from mpdesk.domain.connections import PulledFile, StreamState, SyncOutcome, SyncRun
 from mpdesk.domain.credentials import WbCredentials
 from mpdesk.domain.errors import MpdeskError, NotFoundError, UserInputError
@@ -43,6 +48,9 @@ class SyncResult:
     shop: str
     run: SyncRun
     streams: dict[str, int] = field(default_factory=dict)  # stream -> rows received
+    #: streams left out, with the error code: the key lacks the category (403, 402) or the
+    #: marketplace no longer has the method (404); the other streams still sync
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -76,7 +84,14 @@ def sync_shop(
             for stream in STREAMS[shop.marketplace]:
                 if progress is not None:
                     progress.stream(shop.name, stream.id)
-                _pull(ctx, shop, api, stream, since, result, progress)
+                try:
+                    _pull(ctx, shop, api, stream, since, result, progress)
+                except (ApiForbiddenError, ApiPaymentRequiredError) as exc:
+                    result.skipped[stream.id] = exc.code  # the key lacks this category
+                except ApiRequestRejectedError as exc:
+                    if exc.fields.get("status") != 404:
+                        raise
+                    result.skipped[stream.id] = exc.code  # the method is gone (WB incomes)
         _audit_new(ctx, shop, result)
     except Exception as exc:
         run.outcome = SyncOutcome.FAILED
