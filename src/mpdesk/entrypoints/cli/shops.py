@@ -64,8 +64,8 @@ def _api_cell(ctx: ServiceContext, view: dict[str, Any]) -> str:
         return "—"
     if view["expires_at"] is None:
         return ctx.message("shop_api_connected")
-    code = "expired" if view["expired"] else ("expiring" if view["expires_soon"] else "until")
-    return ctx.message(f"shop_api_{code}", date=f"{view['expires_at']:%d.%m.%Y}")
+    state = "expired" if view["expired"] else ("expiring" if view["expires_soon"] else "until")
+    return ctx.message(f"shop_api_{state}", date=f"{view['expires_at']:%d.%m.%Y}")
 
 
 @app.command("delete")
