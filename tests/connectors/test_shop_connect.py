@@ -17,7 +17,12 @@ from mpdesk.domain.connections import Access
 from mpdesk.domain.credentials import OzonCredentials, WbCredentials
 from mpdesk.domain.errors import MpdeskError, UserInputError
 from mpdesk.services.connection_views import status_view
-from mpdesk.services.connections import connect_shop, disconnect_shop, shop_statuses
+from mpdesk.services.connections import (
+    connect_shop,
+    disconnect_shop,
+    expiring_connections,
+    shop_statuses,
+)
 from mpdesk.services.shops import add_shop, list_shops
 from tests.connectors.conftest import OZON_KEY, wb_token
 from tests.connectors.spec_server import SpecServer
@@ -56,6 +61,8 @@ def test_a_wb_token_is_checked_per_category_and_stored_encrypted(
     (row,) = stored(market_app)
     assert TOKEN.encode() not in row.sealed and TOKEN.split(".")[1].encode() not in row.sealed
     assert [s.shop.name for s in shop_statuses(market_app.ctx, LOCAL_OWNER)] == ["Мой ВБ"]
+    assert expiring_connections(market_app.ctx, within_days=55) == []  # 56 days left
+    assert [s.shop.name for s in expiring_connections(market_app.ctx, 56)] == ["Мой ВБ"]
 
 
 def test_an_ozon_pair_is_checked_with_one_transactions_page(

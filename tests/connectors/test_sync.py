@@ -17,6 +17,7 @@ from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.api_errors import ApiServerError
 from mpdesk.domain.connections import SyncOutcome
 from mpdesk.domain.credentials import OzonCredentials, WbCredentials
+from mpdesk.domain.errors import MpdeskError
 from mpdesk.services.audit import audit_ports
 from mpdesk.services.connections import connect_shop
 from mpdesk.services.ports.audit import FindingFilter
@@ -271,3 +272,29 @@ def test_the_since_moment_starts_the_first_window(market_app: App, market: SpecS
     sync_shop(market_app.ctx, shop_id, since=datetime.fromisoformat("2026-11-01T00:00:00+03:00"))
     first = next(b for m, p, _, b in market.seen if p == FINANCE)
     assert (first["dateFrom"], first["dateTo"]) == ("2026-11-01", "2026-11-20")
+
+
+def test_a_method_gone_or_a_category_missing_skips_that_stream_only(
+    market_app: App, market: SpecServer
+) -> None:
+    shop_id = connect_wb(market_app, market)
+    queue_realization(market)
+    market.answer("GET", INCOMES, 404, {"title": "not found"})
+    market.answer("POST", SUPPLIES, 403, {"title": "token scope not allowed"})
+
+    result = sync_shop(market_app.ctx, shop_id)
+
+    assert result.ok and market.violations == []
+    assert result.skipped == {"wb.incomes": "api_request_rejected", "wb.supplies": "api_forbidden"}
+    assert [f.stream for f in files_of(market_app, shop_id)] == ["wb.realization"]
+
+
+def test_another_rejected_request_still_fails_the_sync(market_app: App, market: SpecServer) -> None:
+    shop_id = connect_wb(market_app, market)
+    queue_realization(market)
+    market.answer("GET", INCOMES, 400, {"title": "bad dateFrom"})
+
+    with pytest.raises(MpdeskError):
+        sync_shop(market_app.ctx, shop_id)
+    failed = last_sync(market_app.ctx, shop_id)
+    assert failed is not None and failed.error_code == "api_request_rejected"

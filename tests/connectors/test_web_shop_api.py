@@ -100,3 +100,39 @@ def test_a_viewer_gets_no_form_and_cannot_connect(world: World, market: SpecServ
     assert other.status_code == 404  # a shop the viewer cannot see
     own = world.api_client(world.viewer_token).get(f"/api/v1/shops/{world.shop_a}/connection")
     assert own.status_code == 200 and own.json()["connected"] is False
+
+
+def test_a_new_acceptance_ticket_of_a_connected_shop_gets_the_supply_table(
+    world: World, market_app: App, market: SpecServer
+) -> None:
+    admin = world.client()
+    sign_in(admin, "boss")
+    for _ in range(3):
+        market.answer("GET", "/ping", 200, OK)
+    page = admin.get("/account")
+    admin.post(
+        "/account/shops/connect",
+        data={"shop_id": str(world.shop_a), "token": TOKEN, "csrf_token": csrf_of(page.text)},
+    )
+    good = market.response_example("GET", "/api/v1/supplies/{ID}/goods")[0]
+    market.answer(
+        "GET", "/api/v1/supplies/{ID}/goods", 200, [{**good, "quantity": 10, "acceptedQuantity": 7}]
+    )
+    form = admin.get("/tickets/new")
+
+    done = admin.post(
+        "/tickets",
+        data={
+            "marketplace": "wb",
+            "category": "acceptance",
+            "shop_id": str(world.shop_a),
+            "text": "Поставка принята не полностью, по акту не хватает трёх штук товара.",
+            "id_supply_id": "24567891",
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+
+    assert done.status_code == 303, done.text
+    ticket = admin.get(done.headers["location"]).text
+    assert "По данным API поставок WB" in ticket and "| 10 | 7 | 3 |" in ticket
+    assert market.violations == []

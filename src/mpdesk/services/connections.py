@@ -181,6 +181,23 @@ def shop_statuses(ctx: ServiceContext, principal: Principal) -> list[ShopStatus]
     return [ShopStatus(s, connections.get(s.id), runs.get(s.id)) for s in shops]
 
 
+def expiring_connections(ctx: ServiceContext, within_days: int = 14) -> list[ShopStatus]:
+    """Connected shops whose WB token expires within ``within_days`` (or has expired), soonest
+    first: what a reminder job warns about."""
+    now = ctx.clock.now()
+    with marketplace_ports(ctx).uow() as uow:
+        shops = {s.id: s for s in uow.shops.list()}
+        soon = [
+            (c.expires_at, c)
+            for c in uow.connections.list()
+            if c.shop_id in shops
+            and c.expires_at is not None
+            and (c.expires_at - now).days <= within_days
+        ]
+    soon.sort(key=lambda pair: pair[0])
+    return [ShopStatus(shops[c.shop_id], c, None) for _, c in soon]
+
+
 def shop_status(ctx: ServiceContext, principal: Principal, shop_id: int) -> ShopStatus:
     with marketplace_ports(ctx).uow() as uow:
         shop = access.visible_shop(uow, principal, shop_id)

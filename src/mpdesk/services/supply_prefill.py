@@ -38,16 +38,24 @@ def _number(value: Any) -> int | None:
 
 
 def supply_goods_context(
-    ctx: ServiceContext, principal: Principal, draft: AppealDraft, shop_name: str | None
+    ctx: ServiceContext,
+    principal: Principal,
+    draft: AppealDraft,
+    shop_name: str | None,
+    shop_id: int | None = None,
 ) -> SupplyPrefill | None:
     """The goods of the draft's WB supplies (declared, accepted, difference per barcode) for
-    the appeal template, or None when the API is not to be asked."""
+    the appeal template, or None when the API is not to be asked. The shop is ``shop_id``,
+    else ``shop_name``, else the WB default shop."""
     supplies = [i.value for i in draft.identifiers if i.type is IdType.SUPPLY_ID]
     ports = ctx.marketplaces
     if draft.marketplace != "wb" or draft.category != "acceptance" or not supplies or not ports:
         return None
     with ports.uow() as uow:
-        shop = uow.shops.find(shop_name) if shop_name else uow.shops.default_for("wb")
+        if shop_id is not None:
+            shop = uow.shops.get(shop_id)
+        else:
+            shop = uow.shops.find(shop_name) if shop_name else uow.shops.default_for("wb")
         if shop is None or shop.marketplace != "wb" or not principal.can_view(shop.id):
             return None
         if uow.connections.get(shop.id) is None:

@@ -14,6 +14,7 @@ Each run is recorded per shop (start, end, outcome, error code, counts): ``last_
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import tempfile
 from collections.abc import Sequence
@@ -24,6 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from mpdesk.domain.accounts import Principal
+from mpdesk.domain.api_errors import (
+    ApiForbiddenError,
+    ApiPaymentRequiredError,
+    ApiRequestRejectedError,
+)
 from mpdesk.domain.connections import PulledFile, StreamState, SyncOutcome, SyncRun
 from mpdesk.domain.credentials import WbCredentials
 from mpdesk.domain.errors import MpdeskError, NotFoundError, UserInputError
@@ -42,6 +48,9 @@ class SyncResult:
     shop: str
     run: SyncRun
     streams: dict[str, int] = field(default_factory=dict)  # stream -> rows received
+    #: streams left out, with the error code: the key lacks the category (403, 402) or the
+    #: marketplace no longer has the method (404); the other streams still sync
+    skipped: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -75,7 +84,14 @@ def sync_shop(
             for stream in STREAMS[shop.marketplace]:
                 if progress is not None:
                     progress.stream(shop.name, stream.id)
-                _pull(ctx, shop, api, stream, since, result, progress)
+                try:
+                    _pull(ctx, shop, api, stream, since, result, progress)
+                except (ApiForbiddenError, ApiPaymentRequiredError) as exc:
+                    result.skipped[stream.id] = exc.code  # the key lacks this category
+                except ApiRequestRejectedError as exc:
+                    if exc.fields.get("status") != 404:
+                        raise
+                    result.skipped[stream.id] = exc.code  # the method is gone (WB incomes)
         _audit_new(ctx, shop, result)
     except Exception as exc:
         run.outcome = SyncOutcome.FAILED
@@ -137,6 +153,11 @@ def _pull(
         window = (ctx.clock.local(state.window_from), ctx.clock.local(state.window_to))
         for page in stream.pull(api, *window, state.cursor):
             _keep(ctx, shop, stream, state, page, stream.files(api, page), result)
+            del page  # freed before the next page is fetched: one page in memory
+            # a page's parsed rows can outlive it in reference cycles of the HTTP client's
+            # retry state until a full collection: 20 pages of 5,000 rows peaked at +423 MB
+            # without this, +79 MB with it, in the same time (benchmarks/sync_bench.py)
+            gc.collect()
             if progress is not None:
                 progress.page(shop.name, stream.id, result.streams[stream.id])
         start = state.window_to

@@ -60,7 +60,7 @@ def walk(
             call.endpoint, path_params=call.path, params=call.params, json_body=call.body
         )
         following = next_call(call, reply)
-        yield Page(
+        page = Page(
             endpoint=call.endpoint.id,
             status=reply.status,
             request=call.as_cursor(),
@@ -68,4 +68,7 @@ def walk(
             data=reply.data,
             cursor=following.as_cursor() if following else None,
         )
+        del reply  # one page in memory at a time: not this one while the next is fetched
+        yield page
+        del page
         call = following

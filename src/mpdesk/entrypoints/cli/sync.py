@@ -70,13 +70,18 @@ def cmd_sync(shop: ShopOpt = None, since: Since = None, as_json: JsonOpt = False
     progress = RichSyncProgress(ctx)
     try:
         for target in shops_to_sync(ctx, LOCAL_OWNER, shop):
+            streams: dict[str, int] = {}
+            skipped: dict[str, str] = {}
             try:
                 result = sync_shop(ctx, target.id, start, progress)
-                streams = result.streams
+                streams, skipped = result.streams, result.skipped
             except MpdeskError:
-                streams = {}
+                pass
             view = sync_run_view(ctx, last_sync(ctx, target.id)) or {}
-            summary.append({"shop_id": target.id, "shop": target.name, **view, "streams": streams})
+            summary.append(
+                {"shop_id": target.id, "shop": target.name, **view, "streams": streams,
+                 "skipped": skipped}
+            )  # fmt: skip
     finally:
         progress.stop()
     emit(summary, as_json, lambda c: _print(ctx, summary, c))
@@ -88,6 +93,8 @@ def _print(ctx: ServiceContext, summary: list[dict[str, Any]], console: Console)
     for item in summary:
         if item["outcome"] == "ok":
             console.print(ctx.message("sync_done", **item))
+            for stream, code in item["skipped"].items():
+                console.print(ctx.message("sync_stream_skipped", stream=stream, reason=code))
         else:
             stderr().print(ctx.message("sync_failed", shop=item["shop"], error=item["error"]))
 

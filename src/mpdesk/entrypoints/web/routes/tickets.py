@@ -26,6 +26,7 @@ from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csr
 from mpdesk.services import journal, live_triage, mail_send, ticket_actions, user_input
 from mpdesk.services.answer_reading import read_ticket_answer
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.supply_prefill import supply_goods_context
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -159,9 +160,16 @@ def create(request: Request, form: FormDep) -> Response:
         submission = None
         if action == "submit":
             submission = journal.Submission(values["external_id"][:64])
+        goods = supply_goods_context(ctx, visitor.principal, draft, None, shop_id)
         with saved_uploads(uploads) as paths:
             opened = journal.open_ticket(
-                ctx, visitor.principal, draft, paths, shop_id=shop_id, submission=submission
+                ctx,
+                visitor.principal,
+                draft,
+                paths,
+                shop_id=shop_id,
+                submission=submission,
+                extra_context=goods.context() if goods is not None else None,
             )
         ticket_id = opened.ticket.id
     except MpdeskError as exc:
