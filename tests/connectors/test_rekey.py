@@ -66,8 +66,8 @@ def test_rekey_moves_the_credentials_to_the_new_secret(
         with pytest.raises(SecretKeyError):
             read_back(new_only)  # the old key is gone: «secret_key_invalid», nothing decrypted
         with pytest.raises(SecretKeyError):
-            sync_shop(new_only.ctx, find_shop(new_only.ctx, "Мой ВБ").id)
-        failed = last_sync(new_only.ctx, find_shop(new_only.ctx, "Мой ВБ").id)
+            sync_shop(new_only.ctx, find_shop(new_only.ctx, LOCAL_OWNER, "Мой ВБ").id)
+        failed = last_sync(new_only.ctx, find_shop(new_only.ctx, LOCAL_OWNER, "Мой ВБ").id)
         assert failed is not None and failed.error_code == "secret_key_invalid"
     with app_with(home, db_url, "new-secret", "spare, old-secret") as both:
         assert read_back(both).token == TOKEN
