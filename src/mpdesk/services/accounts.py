@@ -199,7 +199,7 @@ def ensure_first_admin(wctx: WebContext) -> User:
             return admins[0]
         user = User(
             login=FIRST_ADMIN_LOGIN,
-            name="Администратор",
+            name=wctx.ctx.message("first_admin_name"),
             created_at=wctx.ctx.clock.now(),
             is_admin=True,
         )

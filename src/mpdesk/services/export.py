@@ -20,23 +20,12 @@ from mpdesk.services.views import ticket_public
 FORMAT_VERSION = 1
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-COLUMNS = [
-    ("id", "№"),
-    ("shop", "Магазин"),
-    ("marketplace", "Маркетплейс"),
-    ("category", "Категория"),
-    ("status", "Статус"),
-    ("subject", "Тема"),
-    ("external_id", "Номер обращения"),
-    ("event_date", "Дата события"),
-    ("identifiers", "Идентификаторы"),
-    ("created_at", "Создано (МСК)"),
-    ("submitted_at", "Отправлено (МСК)"),
-    ("reply_due_at", "Ответ до (МСК)"),
-    ("amount_claimed", "Сумма претензии"),
-    ("amount_recovered", "Возвращено"),
-    ("urgent", "Срочно"),
-]
+#: columns of the export; each header is ``export_col_<key>`` in the message catalogue
+COLUMNS = (
+    "id", "shop", "marketplace", "category", "status", "subject", "external_id", "event_date",
+    "identifiers", "created_at", "submitted_at", "reply_due_at", "amount_claimed",
+    "amount_recovered", "urgent",
+)  # fmt: skip
 
 
 def neutralize_cell(value: Any) -> Any:
@@ -65,9 +54,9 @@ def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any
         "reply_due_at": local(ticket.reply_due_at),
         "amount_claimed": ticket.amount_claimed or "",
         "amount_recovered": ticket.amount_recovered or "",
-        "urgent": "да" if ticket.urgent else "",
+        "urgent": ctx.message("export_yes") if ticket.urgent else "",
     }
-    return [neutralize_cell(values[key]) for key, _ in COLUMNS]
+    return [neutralize_cell(values[key]) for key in COLUMNS]
 
 
 def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter) -> int:
@@ -83,7 +72,10 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
         _write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
         return len(doc["tickets"])
     ctx.tables.write(
-        dest, fmt, [label for _, label in COLUMNS], [_row(ctx, t, names) for t in tickets]
+        dest,
+        fmt,
+        [ctx.message(f"export_col_{key}") for key in COLUMNS],
+        [_row(ctx, t, names) for t in tickets],
     )
     return len(tickets)
 

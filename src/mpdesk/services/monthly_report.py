@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from mpdesk.domain.errors import UnknownValueError
+from mpdesk.domain.errors import UserInputError
 from mpdesk.services import charts
 from mpdesk.services.analytics import compute_stats, stats_scope
 from mpdesk.services.context import ServiceContext
@@ -22,7 +22,7 @@ def month_bounds(month: str) -> tuple[date, date]:
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError as exc:
-        raise UnknownValueError("month", month, ["ГГГГ-ММ"]) from exc
+        raise UserInputError("invalid_month", value=month) from exc
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, nxt
 
