@@ -51,13 +51,10 @@ UI_TEXT_LEFT = {
     "entrypoints/cli/kb.py": 2,
     "entrypoints/cli/mail.py": 5,
     "entrypoints/cli/shops.py": 4,
-    "entrypoints/cli/ticket_view.py": 46,
+    "entrypoints/cli/ticket_view.py": 45,
     "entrypoints/cli/users.py": 10,
     "entrypoints/cli/wizard.py": 18,
     "entrypoints/web/routes/audit.py": 10,
-    "entrypoints/web/routes/stats.py": 15,
-    "services/deadline_views.py": 1,
-    "services/reminders.py": 4,
 }
 
 

@@ -13,6 +13,7 @@ from mpdesk.domain.errors import ImportFormatError, UnknownValueError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.json_text import parse_json
 from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.views import ticket_public
@@ -37,7 +38,7 @@ def neutralize_cell(value: Any) -> Any:
 
 def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any]:
     def local(moment: datetime | None) -> str:
-        return ctx.clock.local(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
+        return formatting.moment(ctx.clock.local(moment)) if moment else ""
 
     values = {
         "id": ticket.id,
@@ -47,7 +48,7 @@ def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any
         "status": ticket.status.value,
         "subject": ticket.subject,
         "external_id": ticket.external_id,
-        "event_date": ticket.event_date.strftime("%d.%m.%Y") if ticket.event_date else "",
+        "event_date": formatting.day(ticket.event_date) if ticket.event_date else "",
         "identifiers": ", ".join(f"{i.type.value}:{i.value}" for i in ticket.identifiers),
         "created_at": local(ticket.created_at),
         "submitted_at": local(ticket.submitted_at),

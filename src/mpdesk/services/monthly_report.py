@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from mpdesk.domain.errors import UserInputError
-from mpdesk.services import charts
+from mpdesk.services import charts, formatting
 from mpdesk.services.analytics import compute_stats, stats_scope
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.deadlines import deadline_ports
@@ -64,7 +64,7 @@ def monthly_report(
     reports = deadline_ports(ctx).reports
     context = {
         "month": month,
-        "generated": ctx.clock.local(ctx.clock.now()).strftime("%d.%m.%Y %H:%M"),
+        "generated": formatting.moment(ctx.clock.local(ctx.clock.now())),
         "total": by_mp.total,
         "by_marketplace": by_mp.rows,
         "by_category": by_cat.rows,

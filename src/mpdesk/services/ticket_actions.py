@@ -26,7 +26,7 @@ from mpdesk.domain.tickets import (
     Ticket,
     reply_due_after,
 )
-from mpdesk.services import access
+from mpdesk.services import access, formatting
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import OpenedTicket, as_attachments, is_urgent, store_files, submit
@@ -281,7 +281,7 @@ def follow_up(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Open
         draft = draft_from_ticket(parent, shop.name if shop else "", vague=False)
         extra = {
             "external_id": parent.external_id,
-            "first_submitted": ctx.clock.local(parent.submitted_at).strftime("%d.%m.%Y"),
+            "first_submitted": formatting.day(ctx.clock.local(parent.submitted_at).date()),
             "parent_subject": parent.subject,
         }
         appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra)

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from mpdesk.entrypoints.cli.output import JsonOpt, each_json_line, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.services import formatting
 
 TextArg = Annotated[
     str | None, typer.Argument(help="Текст ответа поддержки; без него читается stdin.")
@@ -98,7 +99,7 @@ def print_reading(console: Console, ctx: Any, reading: Any, step: Any) -> None:
     if reading.has_quote:
         lines.append(m("answer_quote_skipped"))
     items = ", ".join(labels.get(d, d) for d in step.items)
-    until = step.until.strftime("%d.%m.%Y") if step.until else ""
+    until = formatting.day(step.until) if step.until else ""
     lines.append(m(f"answer_step_{step.kind.value}", until=until, items=items))
     console.print(f"[bold]{m('answer_heading')}[/]")
     for line in lines:

@@ -27,6 +27,7 @@ from mpdesk.domain.audit.findings import FindingStatus, SavedFinding
 from mpdesk.domain.errors import IdentifierFormatError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit, stderr
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.services import formatting
 from mpdesk.services.audit import AuditResult, audit_reports
 from mpdesk.services.audit_views import (
     audit_public,
@@ -176,7 +177,7 @@ def print_audit(console: Console, ctx: ServiceContext, result: AuditResult) -> N
     for f in top:
         deadline = result.deadlines.get(f.id)
         table.add_row(f.id, finding_title(ctx, f), money_text(f.amount, f.currency),
-                      deadline.strftime("%d.%m.%Y") if deadline else "—")  # fmt: skip
+                      formatting.day(deadline) if deadline else "—")  # fmt: skip
     console.print(table)
     if result.saved is not None:
         console.print(ctx.message("audit_saved", **result.saved.__dict__))
@@ -219,7 +220,7 @@ def print_findings(console: Console, ctx: ServiceContext, found: list[SavedFindi
         table.add_row(
             s.id, finding_title(ctx, s.finding), money_text(s.finding.amount, s.finding.currency),
             "; ".join(status),
-            s.deadline.strftime("%d.%m.%Y") if s.deadline else "—",
+            formatting.day(s.deadline) if s.deadline else "—",
         )  # fmt: skip
     console.print(table)
 
@@ -249,7 +250,7 @@ def print_drafted(console: Console, ctx: ServiceContext, drafted: list[DraftedAp
                         count=len(d.findings), attachment=d.attachment)
         )  # fmt: skip
         if d.deadline is not None:
-            console.print(ctx.message("finding_deadline", deadline=d.deadline.strftime("%d.%m.%Y")))
+            console.print(ctx.message("finding_deadline", deadline=formatting.day(d.deadline)))
     console.print(ctx.message("findings_drafted_hint"))
 
 

@@ -14,9 +14,8 @@ from mpdesk.domain.sla import Bucket, Deadline, DeadlineKind
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.ticket_view import fmt_time, print_appeal
-from mpdesk.services import deadlines, reminders
+from mpdesk.services import deadlines, formatting, reminders
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.reminders import duration_ru
 from mpdesk.services.views import appeal_public, ticket_public
 
 TicketId = Annotated[int, typer.Argument(help="Номер обращения в журнале.")]
@@ -46,8 +45,8 @@ def _due_line(ctx: ServiceContext, item: deadlines.DueItem) -> str:
     if d.kind is DeadlineKind.CLAIM_WAIT:
         return ctx.message("due_line_court", **fields)
     if item.overdue_by is not None:
-        return ctx.message("due_line_overdue", by=duration_ru(item.overdue_by), **fields)
-    left = duration_ru(item.due_in or timedelta(0))
+        return ctx.message("due_line_overdue", by=formatting.duration(item.overdue_by), **fields)
+    left = formatting.duration(item.due_in or timedelta(0))
     return ctx.message("due_line_due", left=left, **fields)
 
 

@@ -31,11 +31,14 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     env.trim_blocks = True
     env.lstrip_blocks = True
 
-    def msk(moment: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
-        return ctx.clock.local(moment).strftime(fmt) if moment else ""
+    def msk(moment: datetime | None, with_time: bool = True) -> str:
+        if not moment:
+            return ""
+        local = ctx.clock.local(moment)
+        return formatting.moment(local) if with_time else formatting.day(local.date())
 
     def ru_date(day: date | None) -> str:
-        return day.strftime("%d.%m.%Y") if day else ""
+        return formatting.day(day)
 
     def category_label(cid: str) -> str:
         cat = ctx.kb.categories.get(cid)

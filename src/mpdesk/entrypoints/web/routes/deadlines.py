@@ -20,8 +20,7 @@ from mpdesk.entrypoints.api import dashboard as api_dashboard
 from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import deadline_views, deadlines
-from mpdesk.services.reminders import duration_ru
+from mpdesk.services import deadline_views, deadlines, formatting
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -76,7 +75,7 @@ def draft_claim(request: Request, ticket_id: TicketId) -> Response:
 
 
 def _duration(delta: timedelta | None) -> str:
-    return duration_ru(delta) if delta is not None else ""
+    return formatting.duration(delta) if delta is not None else ""
 
 
 def register(api: FastAPI) -> None:
