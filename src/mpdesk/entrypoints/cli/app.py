@@ -40,6 +40,7 @@ from mpdesk.entrypoints.cli import (
     web,
 )
 from mpdesk.entrypoints.cli.output import dumps, stderr
+from mpdesk.entrypoints.cli.state import act_as
 from mpdesk.entrypoints.cli.state import app as current_app
 from mpdesk.services.context import render_message
 
@@ -88,8 +89,16 @@ def _root(
     version: bool = typer.Option(
         False, "--version", help="Версия и выход.", is_eager=True, callback=_print_version
     ),
+    acting_as: str | None = typer.Option(
+        None,
+        "--as",
+        envvar="MPDESK_USER",
+        metavar="ЛОГИН",
+        help="Действовать от имени пользователя (его роли в магазинах); без него — владелец.",
+    ),
 ) -> None:
     """Common options of every command."""
+    act_as(acting_as)
 
 
 def _message(code: str, fields: dict[str, Any]) -> str:

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.sla import Bucket, Deadline, DeadlineKind
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.ticket_view import fmt_time, print_appeal
 from mpdesk.services import deadlines, formatting, reminders
 from mpdesk.services.context import ServiceContext
@@ -94,7 +94,7 @@ def cmd_due(
 def cmd_claim(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Досудебная претензия по обращению: история обращений и доказательства приложены."""
     ctx = current_ctx()
-    opened = deadlines.draft_claim(ctx, LOCAL_OWNER, ticket_id)
+    opened = deadlines.draft_claim(ctx, current_principal(), ticket_id)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
@@ -115,7 +115,7 @@ def cmd_claim(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
 def cmd_escalation(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Лестница эскалации: обращение → повторное → претензия → 30 дней → суд."""
     ctx = current_ctx()
-    clocks = deadlines.case_clocks(ctx, LOCAL_OWNER, ticket_id)
+    clocks = deadlines.case_clocks(ctx, current_principal(), ticket_id)
     ladder = clocks.ladder
     data = {
         "root_id": clocks.case.root.id,

@@ -14,11 +14,11 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.credentials import Credentials, OzonCredentials, WbCredentials
 from mpdesk.domain.errors import UnknownValueError, UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import connect_shop, disconnect_shop, shop_status
 from mpdesk.services.context import ServiceContext
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         запрашивается, проверяется запросом к API и хранится зашифрованным."""
         ctx = current_ctx()
         credentials = _credentials(ctx, marketplace.strip().lower(), client_id)
-        view = status_view(ctx, connect_shop(ctx, LOCAL_OWNER, shop, credentials))
+        view = status_view(ctx, connect_shop(ctx, current_principal(), shop, credentials))
 
         def human(console: Console) -> None:
             label = ctx.kb.marketplaces[view["marketplace"]].name_ru
@@ -113,7 +113,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Удалить сохранённый ключ доступа к API магазина."""
         ctx = current_ctx()
-        done = disconnect_shop(ctx, LOCAL_OWNER, find_shop(ctx, LOCAL_OWNER, shop).id)
+        done = disconnect_shop(
+            ctx, current_principal(), find_shop(ctx, current_principal(), shop).id
+        )
         emit(
             {"shop_id": done.id, "shop": done.name, "connected": False},
             as_json,
@@ -127,5 +129,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Подключение магазина к API: срок токена, категории, последняя загрузка."""
         ctx = current_ctx()
-        view = status_view(ctx, shop_status(ctx, LOCAL_OWNER, find_shop(ctx, LOCAL_OWNER, shop).id))
+        view = status_view(
+            ctx, shop_status(ctx, current_principal(), find_shop(ctx, current_principal(), shop).id)
+        )
         emit(view, as_json, lambda c: print_status(ctx, view, c))

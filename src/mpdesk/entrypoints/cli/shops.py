@@ -8,10 +8,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
-from mpdesk.services.shops import add_shop, delete_shop, find_shop, list_shops
+from mpdesk.entrypoints.cli.state import principal as current_principal
+from mpdesk.entrypoints.cli.state import require_admin
+from mpdesk.services import journal
+from mpdesk.services.shops import add_shop, delete_shop, find_shop
 
 app = typer.Typer(help="Магазины (кабинеты продавца на маркетплейсах).", no_args_is_help=True)
 
@@ -23,6 +25,7 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Добавить магазин."""
+    require_admin()
     ctx = current_ctx()
     shop = add_shop(ctx, name, marketplace)
     emit(
@@ -35,7 +38,7 @@ def add(
 @app.command("list")
 def list_(as_json: JsonOpt = False) -> None:
     """Список магазинов."""
-    shops = list_shops(current_ctx())
+    shops = journal.list_shops(current_ctx(), current_principal())
 
     def human(console: Console) -> None:
         table = Table("№", "Название", "Маркетплейс", "Основной")
@@ -59,12 +62,12 @@ def delete(
 ) -> None:
     """Отключить магазин и удалить все его данные (сначала сохраняется итоговая выгрузка)."""
     ctx = current_ctx()
-    found = find_shop(ctx, LOCAL_OWNER, shop)
+    found = find_shop(ctx, current_principal(), shop)
     if confirm is None:
         confirm = typer.prompt(
             ctx.message("shop_delete_prompt", shop=found.name), default="", err=True
         )
-    done = delete_shop(ctx, LOCAL_OWNER, found.id, confirm, export)
+    done = delete_shop(ctx, current_principal(), found.id, confirm, export)
     data = {
         "shop": done.shop.name,
         "shop_id": done.shop.id,

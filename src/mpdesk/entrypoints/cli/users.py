@@ -14,6 +14,7 @@ from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import UnknownValueError, UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
+from mpdesk.entrypoints.cli.state import require_admin
 from mpdesk.services import accounts
 from mpdesk.services.shops import list_shops
 
@@ -46,6 +47,7 @@ def cmd_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Добавить пользователя (пароль спрашивается или читается из stdin)."""
+    require_admin()
     application = current_app()
     roles = {}
     if shop is not None:
@@ -71,6 +73,7 @@ def cmd_passwd(
     as_json: JsonOpt = False,
 ) -> None:
     """Задать пароль пользователю (его сессии завершаются, ключи API отзываются)."""
+    require_admin()
     application = current_app()
     user = accounts.set_password(web_context(application), login, _read_password(password_stdin))
     emit(
@@ -83,6 +86,7 @@ def cmd_passwd(
 @user_app.command("list")
 def cmd_list(as_json: JsonOpt = False) -> None:
     """Пользователи и их роли по магазинам."""
+    require_admin()
     application = current_app()
     rows = accounts.list_users(web_context(application))
     data: list[dict[str, Any]] = [
