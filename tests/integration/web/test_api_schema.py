@@ -34,11 +34,9 @@ def served(world: World) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(world.api, port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    started = threading.Event()
-    while not started.wait(0.05):  # uvicorn has no "started" event to wait on
-        if server.started:
-            started.set()
+    while not server.started:  # uvicorn sets the flag once it listens (it has no event)
         assert thread.is_alive(), "uvicorn stopped before it started"
+        thread.join(0.05)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join()
