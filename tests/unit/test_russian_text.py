@@ -47,13 +47,8 @@ READS_RUSSIAN = {
 UI_TEXT_LEFT = {
     "entrypoints/cli/answers.py": 1,
     "entrypoints/cli/app.py": 1,
-    "entrypoints/cli/jobs.py": 5,
     "entrypoints/cli/kb.py": 2,
-    "entrypoints/cli/mail.py": 5,
-    "entrypoints/cli/shops.py": 4,
     "entrypoints/cli/ticket_view.py": 45,
-    "entrypoints/cli/users.py": 10,
-    "entrypoints/cli/wizard.py": 18,
     "entrypoints/web/routes/audit.py": 10,
 }
 

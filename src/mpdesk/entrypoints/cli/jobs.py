@@ -51,7 +51,8 @@ def cmd_list(
         if not runs:
             console.print(ctx.message("jobs_none"))
             return
-        table = Table("№", "Начало (МСК)", "Задача", "Магазин", "Итог", "Что сделано")
+        columns = ("id", "started", "kind", "shop", "outcome", "summary")
+        table = Table(*(ctx.message(f"cli_job_col_{c}") for c in columns))
         for run, row in zip(runs, data, strict=True):
             table.add_row(
                 str(run.id),

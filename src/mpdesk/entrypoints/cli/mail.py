@@ -137,7 +137,8 @@ def inbox(as_json: JsonOpt = False) -> None:
         if not records:
             console.print(ctx.message("mail_inbox_empty"))
             return
-        table = Table("№", "Магазин", "Получено", "От", "Тема", "Ответ")
+        columns = ("id", "shop", "received", "sender", "subject", "answer")
+        table = Table(*(ctx.message(f"cli_mail_col_{c}") for c in columns))
         for r in records:
             table.add_row(str(r.id), str(r.shop_id), fmt_time(ctx, r.at), r.sender, r.subject,
                           r.answer_class)  # fmt: skip

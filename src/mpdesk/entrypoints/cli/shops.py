@@ -38,12 +38,13 @@ def add(
 @app.command("list")
 def list_(as_json: JsonOpt = False) -> None:
     """Список магазинов."""
-    shops = journal.list_shops(current_ctx(), current_principal())
+    ctx = current_ctx()
+    shops, m = journal.list_shops(ctx, current_principal()), ctx.message
 
     def human(console: Console) -> None:
-        table = Table("№", "Название", "Маркетплейс", "Основной")
+        table = Table(*(m(f"cli_shop_col_{c}") for c in ("id", "name", "marketplace", "default")))
         for s in shops:
-            table.add_row(str(s.id), s.name, s.marketplace, "да" if s.is_default else "")
+            table.add_row(str(s.id), s.name, s.marketplace, m("cli_yes") if s.is_default else "")
         console.print(table)
 
     emit([s.__dict__ for s in shops], as_json, human)
