@@ -46,8 +46,6 @@ READS_RUSSIAN = {
 #: files that still show UI text from Python: how many literals are left (only goes down)
 UI_TEXT_LEFT = {
     "entrypoints/cli/answers.py": 1,
-    "entrypoints/cli/app.py": 1,
-    "entrypoints/cli/kb.py": 2,
     "entrypoints/cli/ticket_view.py": 45,
     "entrypoints/web/routes/audit.py": 10,
 }

@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.write(
                 dumps({"ok": False, "code": exc.code, "message": text, "fields": exc.fields}) + "\n"
             )
-        stderr().print(f"[bold red]Ошибка:[/] {text}", markup=True)
+        stderr().print(_message("cli_error", {"text": text}), markup=True)
         if debug:
             traceback.print_exc()
         sys.exit(2)
