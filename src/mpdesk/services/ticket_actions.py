@@ -15,7 +15,12 @@ from pathlib import Path
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import draft_from_ticket, is_complete
-from mpdesk.domain.errors import ConcurrentEditError, UnknownValueError, UserInputError
+from mpdesk.domain.errors import (
+    ConcurrentEditError,
+    StateConflictError,
+    UnknownValueError,
+    UserInputError,
+)
 from mpdesk.domain.identifiers import Identifier
 from mpdesk.domain.tickets import (
     Attachment,
@@ -276,7 +281,7 @@ def follow_up(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Open
     with ctx.uow() as uow:
         parent = access.editable_ticket(uow, principal, ticket_id)
         if not parent.external_id or parent.submitted_at is None:
-            raise UserInputError("follow_up_needs_submission", ticket_id=ticket_id)
+            raise StateConflictError("follow_up_needs_submission", ticket_id=ticket_id)
         shop = uow.shops.get(parent.shop_id)
         draft = draft_from_ticket(parent, shop.name if shop else "", vague=False)
         extra = {

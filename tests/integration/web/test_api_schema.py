@@ -138,3 +138,11 @@ def test_a_request_the_schema_calls_invalid_is_refused_with_the_envelope(world: 
         assert refused.json()["ok"] is False and refused.json()["message"]
     edit = client.patch(f"/api/v1/tickets/{world.ticket_a}", json={"clear_event_date": 0})
     assert edit.status_code == 422 and edit.json()["code"] == "validation_error"
+
+
+def test_a_valid_request_that_stored_data_does_not_allow_is_a_conflict(world: World) -> None:
+    client = world.api_client(world.admin_token)
+    taken = client.post("/api/v1/shops", json={"name": "Магазин А", "marketplace": "wb"})
+    assert taken.status_code == 409 and taken.json()["code"] == "shop_exists"
+    early = client.post(f"/api/v1/tickets/{world.ticket_a}/follow-up")  # not yet submitted
+    assert early.status_code == 409 and early.json()["code"] == "follow_up_needs_submission"

@@ -21,7 +21,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "No or unknown bearer token"),
         (403, "The role does not allow it"),
         (404, "Not found (or in a shop you cannot see)"),
-        (409, "Conflict: status transition or version"),
+        (409, "Conflict: status transition, version, or what is stored does not allow it now"),
         (413, "Request too large"),
         (422, "Invalid input"),
     )

@@ -28,6 +28,7 @@ from mpdesk.domain.errors import (
     MailError,
     MpdeskError,
     NotFoundError,
+    StateConflictError,
     StorageError,
     TooManyAttemptsError,
     UserInputError,
@@ -48,7 +49,7 @@ def status_for(exc: MpdeskError) -> int:
         return 403
     if isinstance(exc, TooManyAttemptsError):
         return 429
-    if isinstance(exc, ConcurrentEditError | InvalidTransitionError):
+    if isinstance(exc, ConcurrentEditError | InvalidTransitionError | StateConflictError):
         return 409
     if isinstance(exc, UserInputError):
         return 422

@@ -2,10 +2,10 @@
 
 ``schema_valid_passes_validation``: a request the schema calls valid never gets the API's
 ``validation_error`` (the schema and the request models agree). The API may still refuse it
-with 422 and another code: a rule of the knowledge base the schema cannot state (an
+with 422 and another code, for a rule of the knowledge base the schema cannot state (an
 identifier's format for the ticket's marketplace, a channel of another marketplace, a file type
-recognised from content) or the state of stored data (a shop name already taken); each such code
-has its Russian message in ``messages.ru.yaml``."""
+recognised from content), or with 409 when stored data does not allow it now (a shop name
+already taken); each such code has its Russian message in ``messages.ru.yaml``."""
 
 from __future__ import annotations
 
