@@ -19,6 +19,7 @@ from mpdesk.domain.errors import UnknownValueError, UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.state import principal as current_principal
+from mpdesk.services import formatting
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import connect_shop, disconnect_shop, shop_status
 from mpdesk.services.context import ServiceContext
@@ -67,7 +68,7 @@ def print_status(ctx: ServiceContext, view: dict[str, Any], console: Console) ->
             code = "shop_token_expired" if view["expired"] else (
                 "shop_token_expiring" if view["expires_soon"] else "shop_token_expires"
             )  # fmt: skip
-            console.print(ctx.message(code, date=f"{expires:%d.%m.%Y}", days=view["days_left"]))
+            console.print(ctx.message(code, date=formatting.day(expires), days=view["days_left"]))
         for answer in view["access"].values():
             console.print(f"  {answer['label']}: {answer['answer']}")
         if view["category_bits"]:
@@ -77,7 +78,7 @@ def print_status(ctx: ServiceContext, view: dict[str, Any], console: Console) ->
     if run is None:
         console.print(ctx.message("sync_never"))
         return
-    started = f"{run['started_at']:%d.%m.%Y %H:%M}"
+    started = formatting.moment(run["started_at"])
     console.print(ctx.message("sync_last", started=started, outcome=run["outcome_label"], **run))
     if run["error"]:
         console.print(run["error"])

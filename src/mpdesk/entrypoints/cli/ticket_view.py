@@ -64,7 +64,7 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     if ticket.external_id:
         head.append(f"Номер у маркетплейса: {ticket.external_id}")
     if ticket.event_date:
-        head.append(f"Дата события: {ticket.event_date:%d.%m.%Y}")
+        head.append(f"Дата события: {formatting.day(ticket.event_date)}")
     if ticket.identifiers:
         head.append(
             "Идентификаторы: " + ", ".join(f"{i.type.value} {i.value}" for i in ticket.identifiers)
