@@ -3,7 +3,9 @@ plural forms for 1, 2 and 5 (and 21, 22, 25, where the last digit decides) inclu
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +60,18 @@ def test_days_moments_and_months() -> None:
         "май 2026",
         "ноябрь 2026",
     ]
+
+
+def test_dates_for_people_are_formatted_in_one_module() -> None:
+    """Pages, CLI, services: a date or time shown to a person goes through ``formatting``
+    (adapters may name formats to *read* report cells or to build SQL)."""
+    src = Path(formatting.__file__).resolve().parents[1]
+    hand_made = re.compile(r"\.strftime\(|:%d\.%m|%d\.%m\.%Y")
+    found = [
+        f"{path.relative_to(src)}:{n}"
+        for path in sorted(src.rglob("*.py"))
+        if "adapters" not in path.relative_to(src).parts and path.name != "formatting.py"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if hand_made.search(line)
+    ]
+    assert found == [], "format dates with mpdesk.services.formatting: " + ", ".join(found)
