@@ -83,7 +83,7 @@ def test_overdue_ticket_says_by_how_much(
     due = run("due", "--json").json()
     assert due["overdue"][0]["overdue_seconds"] == 3 * 3600 + 30 * 60
     human = run("due")
-    assert "просрочено на 3 ч 30 мин" in human.stdout
+    assert "просрочено на 3 часа 30 минут" in human.stdout
 
 
 @pytest.mark.parametrize(

@@ -399,7 +399,8 @@ def test_the_servers_loop_sends_a_due_reminder_once(
         _wait_for(lambda: bool(updates))
         loop = api.state.job_loop
         _wait_for(lambda: bool(loop.last_runs))
-        time.sleep(0.3)  # six more ticks: the reminder job is not due again within the hour
+        # six more ticks ran: the reminder job is not due again within the hour
+        assert loop.wait_ticks(loop.ticks + 6, timeout=30)
         (run,) = loop.last_runs
         assert (run.kind, run.outcome.value) == ("remind", "ok")
         assert "telegram: 2" in run.summary  # the reply and the follow-up clock
@@ -426,7 +427,9 @@ def test_two_server_processes_send_a_reminder_once(
         for loop in loops:
             loop.start()
         _wait_for(lambda: bool(updates))
-        time.sleep(0.3)
+        # both loops ticked six more times after the message: neither sent a second one
+        marks = [loop.ticks for loop in loops]
+        assert all(loop.wait_ticks(m + 6, timeout=30) for loop, m in zip(loops, marks, strict=True))
     finally:
         for loop in loops:
             loop.stop()

@@ -10,6 +10,7 @@ MpdeskError
  │    ├── InvalidDateError          a date that cannot be read or lies in the future
  │    ├── AttachmentError           missing, unreadable, too large or unconfirmed file
  │    ├── InvalidTransitionError    status change not allowed by the lifecycle
+ │    ├── StateConflictError        well-formed, but stored data does not allow it (web 409)
  │    ├── ImportFormatError         a journal import file is malformed
  │    ├── ReportFormatError         a marketplace report cannot be used
  │    └── SettingError              a setting (MPDESK_… variable) has an unusable value
@@ -82,6 +83,11 @@ class InvalidTransitionError(UserInputError):
             target=target,
             allowed=", ".join(allowed) or "—",
         )
+
+
+class StateConflictError(UserInputError):
+    """The request is well-formed, but what is stored does not allow it now: a name already
+    taken, a ticket not yet sent, no mailbox set up. Another request can make it possible."""
 
 
 class ImportFormatError(UserInputError):

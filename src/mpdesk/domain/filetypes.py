@@ -10,6 +10,26 @@ from dataclasses import dataclass
 
 ALLOWED_FAMILIES = frozenset({"image", "pdf", "office", "text", "zip"})
 
+#: every media type ``sniff`` names (an attachment is served as the type it was stored with)
+MEDIA_TYPES = (
+    "application/pdf",
+    "application/zip",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument",
+    "application/x-ole-storage",
+    "application/octet-stream",
+    "image/bmp",
+    "image/gif",
+    "image/heic",
+    "image/jpeg",
+    "image/png",
+    "image/tiff",
+    "image/webp",
+    "text/plain",
+)
+
 _EXTENSION_FAMILY = {
     **dict.fromkeys(
         ("jpg", "jpeg", "png", "gif", "webp", "heic", "heif", "bmp", "tif", "tiff"), "image"

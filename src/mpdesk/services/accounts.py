@@ -94,6 +94,16 @@ def _clean_login(login: str) -> str:
 # --- users -------------------------------------------------------------------------------
 
 
+def named_principal(wctx: WebContext, login: str) -> Principal:
+    """The principal of an active user, for a surface that names the user itself (the CLI's
+    ``--as``); an unknown or disabled login raises ``UserInputError``."""
+    with wctx.accounts() as uow:
+        user = uow.accounts.find_user(login)
+        if user is None or not user.active:
+            raise UserInputError("acting_user_unknown", login=login[:100])
+        return _principal(uow.accounts, user)
+
+
 def add_user(
     wctx: WebContext,
     login: str,
@@ -205,7 +215,7 @@ def ensure_first_admin(wctx: WebContext) -> User:
             return admins[0]
         user = User(
             login=FIRST_ADMIN_LOGIN,
-            name="Администратор",
+            name=wctx.ctx.message("first_admin_name"),
             created_at=wctx.ctx.clock.now(),
             is_admin=True,
         )

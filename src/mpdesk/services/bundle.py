@@ -33,7 +33,7 @@ def build_bundle(
     ctx: ServiceContext, principal: Principal, ticket_id: int, dest: Path
 ) -> dict[str, object]:
     ticket = get_ticket(ctx, principal, ticket_id)
-    appeal_text = f"Тема: {ticket.subject}\n\n{ticket.body}\n"
+    appeal_text = ctx.message("bundle_appeal_text", subject=ticket.subject, body=ticket.body)
     appeal_bytes = appeal_text.encode("utf-8")
     taken = {"appeal.txt", "manifest.json"}
     entries = [

@@ -17,6 +17,7 @@ from mpdesk.domain.appeal import (
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.knowledge import Channel, KnowledgeBase
+from mpdesk.services import formatting
 from mpdesk.services.ports.knowledge import TemplateRenderer
 
 
@@ -74,7 +75,7 @@ def template_context(kb: KnowledgeBase, draft: AppealDraft, channel: Channel) ->
             "wording": category.wording.get(marketplace.id, category.label_ru),
         },
         "ids": ids,
-        "event_date": draft.event_date.strftime("%d.%m.%Y") if draft.event_date else "",
+        "event_date": formatting.day(draft.event_date) if draft.event_date else "",
         "description": draft.description.strip(),
         "attachments": [a.filename for a in draft.attachments],
         "shop_name": draft.shop_name,

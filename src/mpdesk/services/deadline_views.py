@@ -16,7 +16,7 @@ from mpdesk.domain.accounts import Principal, Role
 from mpdesk.domain.sla import Bucket, Deadline, Ladder, Step
 from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Ticket
-from mpdesk.services import analytics, deadlines, journal
+from mpdesk.services import analytics, deadlines, formatting, journal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.monthly_report import monthly_report as render_monthly_report
 
@@ -97,7 +97,11 @@ def display_tz(ctx: ServiceContext) -> tzinfo:
 
 def ladder_text(ctx: ServiceContext, ladder: Ladder) -> str:
     def moment(value: datetime | None) -> str:
-        return ctx.clock.local(value).strftime("%d.%m.%Y %H:%M МСК") if value else "—"
+        return (
+            ctx.message("moscow_time", time=formatting.moment(ctx.clock.local(value)))
+            if value
+            else "—"
+        )
 
     nxt = ctx.message(f"ladder_step_{ladder.next_step.value}") if ladder.next_step else "—"
     return ctx.message(

@@ -24,7 +24,7 @@ from mpdesk.domain.sla import (
     ticket_deadlines,
 )
 from mpdesk.domain.tickets import Attachment, Direction, Ticket
-from mpdesk.services import access
+from mpdesk.services import access, formatting
 from mpdesk.services.compose_appeal import compose_appeal
 from mpdesk.services.context import DeadlinePorts, ServiceContext
 from mpdesk.services.journal import OpenedTicket
@@ -310,11 +310,11 @@ def _history(ctx: ServiceContext, case: Case) -> list[dict[str, str]]:
         answers = [m for m in t.messages if m.direction is Direction.IN]
         entries.append(
             {
-                "date": ctx.clock.local(t.submitted_at).strftime("%d.%m.%Y"),
+                "date": formatting.day(ctx.clock.local(t.submitted_at).date()),
                 "external_id": t.external_id,
                 "subject": t.subject,
                 "answer_date": (
-                    ctx.clock.local(answers[0].at).strftime("%d.%m.%Y") if answers else ""
+                    formatting.day(ctx.clock.local(answers[0].at).date()) if answers else ""
                 ),
                 "answer": answers[-1].body.strip().splitlines()[0][:300] if answers else "",
             }
@@ -347,7 +347,7 @@ def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Op
         )
         extra = {
             "external_id": root.external_id,
-            "first_submitted": ctx.clock.local(root.submitted_at).strftime("%d.%m.%Y"),
+            "first_submitted": formatting.day(ctx.clock.local(root.submitted_at).date()),
             "parent_subject": root.subject,
             "history": _history(ctx, case),
             "amount_claimed": root.amount_claimed or "",

@@ -16,7 +16,8 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 
-DEMO_SHOPS = (("Демо-магазин WB", "wb"), ("Демо-магазин Ozon", "ozon"))
+#: the demo shops' marketplaces (their names are ``demo_shop_<id>`` in the message catalogue)
+DEMO_MARKETPLACES = ("wb", "ozon")
 
 
 def demo_photo(width: int = 96, height: int = 64) -> bytes:
@@ -53,7 +54,8 @@ def seed_demo(ctx: ServiceContext) -> int:
     with ctx.uow() as uow:
         existing = {s.name for s in uow.shops.list()}
     shops = {}
-    for name, marketplace in DEMO_SHOPS:
+    for marketplace in DEMO_MARKETPLACES:
+        name = ctx.message(f"demo_shop_{marketplace}")
         if name not in existing:
             add_shop(ctx, name, marketplace)
         shops[marketplace] = name

@@ -11,6 +11,7 @@ from mpdesk.domain.errors import ImportFormatError, UnknownValueError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.json_text import parse_json
 from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.views import ticket_public
@@ -18,23 +19,12 @@ from mpdesk.services.views import ticket_public
 FORMAT_VERSION = 1
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-COLUMNS = [
-    ("id", "№"),
-    ("shop", "Магазин"),
-    ("marketplace", "Маркетплейс"),
-    ("category", "Категория"),
-    ("status", "Статус"),
-    ("subject", "Тема"),
-    ("external_id", "Номер обращения"),
-    ("event_date", "Дата события"),
-    ("identifiers", "Идентификаторы"),
-    ("created_at", "Создано (МСК)"),
-    ("submitted_at", "Отправлено (МСК)"),
-    ("reply_due_at", "Ответ до (МСК)"),
-    ("amount_claimed", "Сумма претензии"),
-    ("amount_recovered", "Возвращено"),
-    ("urgent", "Срочно"),
-]
+#: columns of the export; each header is ``export_col_<key>`` in the message catalogue
+COLUMNS = (
+    "id", "shop", "marketplace", "category", "status", "subject", "external_id", "event_date",
+    "identifiers", "created_at", "submitted_at", "reply_due_at", "amount_claimed",
+    "amount_recovered", "urgent",
+)  # fmt: skip
 
 
 def neutralize_cell(value: Any) -> Any:
@@ -46,7 +36,7 @@ def neutralize_cell(value: Any) -> Any:
 
 def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any]:
     def local(moment: datetime | None) -> str:
-        return ctx.clock.local(moment).strftime("%d.%m.%Y %H:%M") if moment else ""
+        return formatting.moment(ctx.clock.local(moment)) if moment else ""
 
     values = {
         "id": ticket.id,
@@ -56,16 +46,16 @@ def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any
         "status": ticket.status.value,
         "subject": ticket.subject,
         "external_id": ticket.external_id,
-        "event_date": ticket.event_date.strftime("%d.%m.%Y") if ticket.event_date else "",
+        "event_date": formatting.day(ticket.event_date) if ticket.event_date else "",
         "identifiers": ", ".join(f"{i.type.value}:{i.value}" for i in ticket.identifiers),
         "created_at": local(ticket.created_at),
         "submitted_at": local(ticket.submitted_at),
         "reply_due_at": local(ticket.reply_due_at),
         "amount_claimed": ticket.amount_claimed or "",
         "amount_recovered": ticket.amount_recovered or "",
-        "urgent": "да" if ticket.urgent else "",
+        "urgent": ctx.message("export_yes") if ticket.urgent else "",
     }
-    return [neutralize_cell(values[key]) for key, _ in COLUMNS]
+    return [neutralize_cell(values[key]) for key in COLUMNS]
 
 
 def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter) -> int:
@@ -81,7 +71,10 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
         ctx.tables.write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
         return len(doc["tickets"])
     ctx.tables.write(
-        dest, fmt, [label for _, label in COLUMNS], [_row(ctx, t, names) for t in tickets]
+        dest,
+        fmt,
+        [ctx.message(f"export_col_{key}") for key in COLUMNS],
+        [_row(ctx, t, names) for t in tickets],
     )
     return len(tickets)
 

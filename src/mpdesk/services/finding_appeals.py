@@ -15,6 +15,7 @@ from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.audit.findings import FindingKind, SavedFinding, money
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Direction, Message, Ticket
+from mpdesk.services import formatting
 from mpdesk.services.audit_views import OZON_WRITEOFF_LABEL, kind_label, money_text
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.audit import AuditUnitOfWork
@@ -39,7 +40,7 @@ def add_audit_note(
     ids = ", ".join(m.id for m in members)
     if deadline is not None:
         text = ctx.message("audit_ticket_note_deadline", ids=ids,
-                           deadline=deadline.strftime("%d.%m.%Y"))  # fmt: skip
+                           deadline=formatting.day(deadline))  # fmt: skip
     else:
         text = ctx.message("audit_ticket_note", ids=ids)
     ticket.add_note(Message(Direction.NOTE, text, ctx.clock.now(), "", actor))
@@ -70,7 +71,7 @@ def appeal_draft(
         "total": money_text(total, currency) if total is not None else "",
         "attachment": attachment,
         "files": files,
-        "deadline": min(deadlines).strftime("%d.%m.%Y") if deadlines else "",
+        "deadline": formatting.day(min(deadlines)) if deadlines else "",
         "report_number": "" if group.startswith("file:") else group,
         "report_file": files[0]["name"] if files else "",
     }
@@ -151,7 +152,7 @@ def _ozon_row(ctx: ServiceContext, f: Any) -> dict[str, Any]:
         "sku": d.get("sku", ""),
         "posting_number": d.get("posting_number", ""),
         "amount": money_text(f.amount, f.currency),
-        "date": f.event_date.strftime("%d.%m.%Y") if f.event_date else "",
+        "date": formatting.day(f.event_date) if f.event_date else "",
     }
 
 

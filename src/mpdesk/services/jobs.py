@@ -240,6 +240,8 @@ class JobLoop:
         self.ctx = ctx
         self.tick_seconds = tick_seconds
         self.last_runs: list[JobRun] = []
+        self.ticks = 0  # ticks completed, failed ones included
+        self._ticked = threading.Condition()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -260,12 +262,21 @@ class JobLoop:
             self.last_runs = runs
         return runs
 
+    def wait_ticks(self, count: int, timeout: float) -> bool:
+        """Wait until the loop has completed ``count`` ticks in all (False on timeout): how a
+        caller knows that the jobs had their chance to run, without guessing a delay."""
+        with self._ticked:
+            return self._ticked.wait_for(lambda: self.ticks >= count, timeout)
+
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 self.tick()
             except Exception:  # keep the server alive; the next tick retries
                 log.exception("job loop tick failed")
+            with self._ticked:
+                self.ticks += 1
+                self._ticked.notify_all()
             self._stop.wait(self.tick_seconds)
 
 

@@ -148,18 +148,22 @@ def _render_sample(
     draft = AppealDraft(
         marketplace=mp,
         category=cat,
-        description="Пример описания проблемы для проверки шаблона.",
+        description=kb.messages.get("kb_check_sample_description", ""),
         identifiers=[Identifier(t, "1234567890") for t in IdType if t is not IdType.AMOUNT]
         + [Identifier(IdType.AMOUNT, "100.00")],
         event_date=date(2026, 1, 15),
         channel_id=channel_id,
-        shop_name="Проверка",
+        shop_name=kb.messages.get("kb_check_sample_shop", ""),
     )
     channel = kb.channels[channel_id]
     problems = []
     for tid in (kb.template_id(mp, cat), *REQUIRED_TEMPLATES):
         context = template_context(kb, draft, channel)
-        context.update(external_id="123", first_submitted="15.01.2026", parent_subject="Тема")
+        context.update(
+            external_id="123",
+            first_submitted="15.01.2026",
+            parent_subject=kb.messages.get("kb_check_sample_subject", ""),
+        )
         try:
             subject, body = renderer.render(tid, "ru", context)
         except KnowledgeBaseError as exc:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.answers.reading import AnswerReading
-from mpdesk.domain.errors import MpdeskError, NotFoundError, UserInputError
+from mpdesk.domain.errors import MpdeskError, NotFoundError, StateConflictError, UserInputError
 from mpdesk.domain.mail import (
     Mailbox,
     MailDirection,
@@ -112,7 +112,7 @@ def fetch_all_mail(ctx: ServiceContext, principal: Principal) -> list[FetchRepor
             if (box := uow.mail.mailbox(s.id)) is not None and box.imap_host
         ]
     if not shops:
-        raise UserInputError("mailbox_none_configured")
+        raise StateConflictError("mailbox_none_configured")
     return [fetch_mail(ctx, principal, shop_id) for shop_id in shops]
 
 

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from mpdesk.domain.accounts import Principal
-from mpdesk.domain.errors import UserInputError
+from mpdesk.domain.errors import StateConflictError, UserInputError
 from mpdesk.domain.knowledge import Channel, ChannelKind
 from mpdesk.domain.mail import (
     Mailbox,
@@ -143,7 +143,7 @@ def send_appeal(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Ti
         ticket = access.editable_ticket(uow, principal, ticket_id)
         channel = email_channel(ctx, ticket)
         if channel is None:
-            raise UserInputError(
+            raise StateConflictError(
                 "mail_channel_not_email", ticket_id=ticket_id, channel=ticket.channel_id or "—"
             )
         box = uow.mail.mailbox(ticket.shop_id) or ports.fallback

@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from mpdesk.domain.errors import UnknownValueError
-from mpdesk.services import charts
+from mpdesk.services import charts, formatting
 from mpdesk.services.analytics import compute_stats, stats_scope
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.deadlines import deadline_ports
@@ -23,13 +22,12 @@ YEARS = range(2000, 2101)
 
 
 def month_bounds(month: str) -> tuple[date, date]:
-    allowed = [f"ГГГГ-ММ, год от {YEARS[0]} до {YEARS[-1]}"]
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError as exc:
-        raise UnknownValueError("month", month[:20], allowed) from exc
-    if first.year not in YEARS:
-        raise UnknownValueError("month", month, allowed)
+        raise UserInputError("invalid_month", value=month[:20]) from exc
+    if first.year not in YEARS:  # the calendar and the weeks reach no further
+        raise UserInputError("invalid_month", value=month[:20])
     nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, nxt
 
@@ -71,7 +69,7 @@ def monthly_report(
     reports = deadline_ports(ctx).reports
     context = {
         "month": month,
-        "generated": ctx.clock.local(ctx.clock.now()).strftime("%d.%m.%Y %H:%M"),
+        "generated": formatting.moment(ctx.clock.local(ctx.clock.now())),
         "total": by_mp.total,
         "by_marketplace": by_mp.rows,
         "by_category": by_cat.rows,

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from mpdesk.domain.errors import NotificationError
 from mpdesk.domain.sla import Bucket, DeadlineKind, reminder_key
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.deadlines import DueItem, deadline_ports, due_board
 
@@ -23,22 +24,9 @@ log = logging.getLogger(__name__)
 JOB = "remind"
 
 
-def duration_ru(delta: timedelta) -> str:
-    """«2 дн 3 ч», «5 ч 10 мин», «меньше минуты»: how long ago or how soon, for people."""
-    minutes = int(delta.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = [f"{days} дн"] if days else []
-    if hours:
-        parts.append(f"{hours} ч")
-    if mins and not days:
-        parts.append(f"{mins} мин")
-    return " ".join(parts) or "меньше минуты"
-
-
 def digest_line(ctx: ServiceContext, item: DueItem) -> str:
     t, d = item.ticket, item.deadline
-    when = ctx.clock.local(d.due_at).strftime("%d.%m.%Y %H:%M")
+    when = formatting.moment(ctx.clock.local(d.due_at))
     fields = {
         "id": t.id,
         "subject": t.subject,
@@ -49,7 +37,7 @@ def digest_line(ctx: ServiceContext, item: DueItem) -> str:
     if d.kind is DeadlineKind.CLAIM_WAIT:
         return ctx.message("remind_line_court", **fields)
     if item.overdue_by is not None:
-        return ctx.message("remind_line_overdue", by=duration_ru(item.overdue_by), **fields)
+        return ctx.message("remind_line_overdue", by=formatting.duration(item.overdue_by), **fields)
     return ctx.message("remind_line_due", **fields)
 
 

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mpdesk.domain.accounts import Principal
-from mpdesk.domain.errors import ForbiddenError, NotFoundError, UnknownValueError, UserInputError
+from mpdesk.domain.errors import (
+    ForbiddenError,
+    NotFoundError,
+    StateConflictError,
+    UnknownValueError,
+    UserInputError,
+)
 from mpdesk.domain.shops import Shop
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.export import journal_document, write_json
@@ -48,7 +54,7 @@ def add_shop(ctx: ServiceContext, name: str, marketplace: str) -> Shop:
         raise UserInputError("shop_name_required")
     with ctx.uow() as uow:
         if uow.shops.find(name) is not None:
-            raise UserInputError("shop_exists", name=name)
+            raise StateConflictError("shop_exists", name=name)
         is_default = uow.shops.default_for(marketplace) is None
         shop = uow.shops.add(name, marketplace, is_default, ctx.clock.now())
         uow.commit()

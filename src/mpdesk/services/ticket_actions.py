@@ -15,7 +15,12 @@ from pathlib import Path
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import draft_from_ticket, is_complete
-from mpdesk.domain.errors import ConcurrentEditError, UnknownValueError, UserInputError
+from mpdesk.domain.errors import (
+    ConcurrentEditError,
+    StateConflictError,
+    UnknownValueError,
+    UserInputError,
+)
 from mpdesk.domain.identifiers import Identifier
 from mpdesk.domain.tickets import (
     Attachment,
@@ -26,7 +31,7 @@ from mpdesk.domain.tickets import (
     Ticket,
     reply_due_after,
 )
-from mpdesk.services import access
+from mpdesk.services import access, formatting
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import OpenedTicket, as_attachments, is_urgent, store_files, submit
@@ -280,12 +285,12 @@ def follow_up(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Open
     with ctx.uow() as uow:
         parent = access.editable_ticket(uow, principal, ticket_id)
         if not parent.external_id or parent.submitted_at is None:
-            raise UserInputError("follow_up_needs_submission", ticket_id=ticket_id)
+            raise StateConflictError("follow_up_needs_submission", ticket_id=ticket_id)
         shop = uow.shops.get(parent.shop_id)
         draft = draft_from_ticket(parent, shop.name if shop else "", vague=False)
         extra = {
             "external_id": parent.external_id,
-            "first_submitted": ctx.clock.local(parent.submitted_at).strftime("%d.%m.%Y"),
+            "first_submitted": formatting.day(ctx.clock.local(parent.submitted_at).date()),
             "parent_subject": parent.subject,
         }
         appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra)

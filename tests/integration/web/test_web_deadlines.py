@@ -55,7 +55,7 @@ def test_dashboard_shows_deadlines_and_charts_for_the_visitors_shops(world: Worl
     html = boss.get("/").text
     assert 'id="due-board"' in html and 'id="analytics"' in html
     assert html.count("<svg") == 4  # money, per week, reply medians, categories
-    assert "просрочено на 5 ч" in html  # the breach, how long
+    assert "просрочено на 5 часов" in html  # the breach, how long
     assert f"/tickets/{a}" in html and f"/tickets/{b}" in html
     assert "/journal?due=overdue" in html and "/deadlines?section=today" in html
     assert XSS not in html and "&lt;script&gt;" in html

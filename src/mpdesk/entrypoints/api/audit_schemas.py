@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.api.schemas import AmountText, Comment, Strict
 
 FindingKindName = Literal[
@@ -134,7 +135,7 @@ class DraftCreate(Strict):
 class DraftedPublic(BaseModel):
     ticket_id: int
     subject: str
-    status: str
+    status: Status
     amount_claimed: str | None
     finding_ids: list[str]
     attachment: str = Field(description="File name of the evidence XLSX attached.")

@@ -17,7 +17,7 @@ from mpdesk.domain.audit.findings import FindingStatus
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.api import audit_schemas as a
 from mpdesk.entrypoints.api import schemas as s
-from mpdesk.entrypoints.api.routes import ERRORS
+from mpdesk.entrypoints.api.openapi import ERRORS
 from mpdesk.entrypoints.web.audit_uploads import MAX_FILES, run_uploaded_audit
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
 from mpdesk.services import findings

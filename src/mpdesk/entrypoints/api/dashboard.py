@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from mpdesk.domain.accounts import Principal
 from mpdesk.entrypoints.api import dashboard_schemas as ds
 from mpdesk.entrypoints.api import schemas as s
-from mpdesk.entrypoints.api.routes import ERRORS, TicketId
+from mpdesk.entrypoints.api.openapi import ERRORS
+from mpdesk.entrypoints.api.routes import TicketId
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
 from mpdesk.services import deadline_views
 

@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from mpdesk.domain.tickets import Status
+
 Bucket = Literal["overdue", "today", "week", "later"]
 Kind = Literal["reply", "follow_up", "objection", "claim_answer", "claim_wait"]
 Step = Literal["appeal", "follow_up", "claim", "claim_wait", "court", "done"]
@@ -36,7 +38,7 @@ class DueItemPublic(BaseModel):
     shop_id: int
     marketplace: str
     category: str
-    status: str
+    status: Status
     subject: str
     external_id: str | None
     deadline: DeadlinePublic

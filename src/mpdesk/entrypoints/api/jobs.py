@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from mpdesk.domain.accounts import Principal
-from mpdesk.entrypoints.api.routes import ERRORS
+from mpdesk.entrypoints.api.openapi import ERRORS
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
 from mpdesk.services import jobs
 

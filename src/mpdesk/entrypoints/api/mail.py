@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.entrypoints.api import schemas as s
-from mpdesk.entrypoints.api.routes import ERRORS, acting, ticket_out
+from mpdesk.entrypoints.api.openapi import ERRORS
+from mpdesk.entrypoints.api.routes import acting, ticket_out
 from mpdesk.entrypoints.web.security import api_principal
 from mpdesk.services import journal
 from mpdesk.services.answer_reading import read_ticket_answer

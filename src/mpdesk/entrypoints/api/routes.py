@@ -19,8 +19,10 @@ from starlette.responses import Response
 from mpdesk.domain.accounts import Principal, Role
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import ForbiddenError, NotFoundError, UnknownValueError
+from mpdesk.domain.filetypes import MEDIA_TYPES
 from mpdesk.domain.tickets import TRANSITIONS, Status, Ticket
 from mpdesk.entrypoints.api import schemas as s
+from mpdesk.entrypoints.api.openapi import CREATED_FILE, ERRORS, LOCATION
 from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
 from mpdesk.entrypoints.web.forms import saved_uploads
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
@@ -31,19 +33,6 @@ from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 from mpdesk.services.user_input import parse_amount, parse_identifiers
 from mpdesk.services.views import appeal_public, ticket_public
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": s.ErrorPublic, "description": text}
-    for code, text in (
-        (400, "Malformed request body"),
-        (401, "No or unknown bearer token"),
-        (403, "The role does not allow it"),
-        (404, "Not found (or in a shop you cannot see)"),
-        (409, "Conflict: status transition or version"),
-        (413, "Request too large"),
-        (422, "Invalid input"),
-    )
-}
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_principal)], responses=ERRORS)
 
@@ -159,8 +148,16 @@ def list_tickets(
     return Response(to_json(payload), media_type="application/json")
 
 
-@router.post("/tickets", response_model=s.TicketPublic, status_code=201, summary="Open a ticket")
-def create_ticket(request: Request, principal: PrincipalDep, body: s.TicketCreate) -> Any:
+@router.post(
+    "/tickets",
+    response_model=s.TicketPublic,
+    status_code=201,
+    summary="Open a ticket",
+    responses={201: {"description": "The ticket opened", "headers": LOCATION}},
+)
+def create_ticket(
+    request: Request, principal: PrincipalDep, body: s.TicketCreate, response: Response
+) -> Any:
     ctx = acting(request, principal)
     _check_choice(ctx, "marketplace", body.marketplace, ctx.kb.marketplaces)
     _check_choice(ctx, "category", body.category, ctx.kb.categories)
@@ -175,6 +172,7 @@ def create_ticket(request: Request, principal: PrincipalDep, body: s.TicketCreat
         channel_id=body.channel,
     )
     opened = journal.open_ticket(ctx, principal, draft, shop_id=body.shop_id)
+    response.headers["location"] = f"{router.prefix}/tickets/{opened.ticket.id}"
     return ticket_out(opened.ticket)
 
 
@@ -288,23 +286,33 @@ def list_attachments(request: Request, principal: PrincipalDep, ticket_id: Ticke
     response_model=s.TicketPublic,
     status_code=201,
     summary="Upload evidence files (multipart, field `files`)",
+    responses={201: {"description": "The ticket with its files", "headers": CREATED_FILE}},
 )
 def upload_attachments(
     request: Request,
     principal: PrincipalDep,
     ticket_id: TicketId,
     files: Annotated[list[UploadFile], File(description="One or more files")],
+    response: Response,
 ) -> Any:
     ctx = acting(request, principal)
     with saved_uploads(files) as paths:
         ticket = ticket_actions.attach(ctx, principal, ticket_id, paths)
+    first = ticket.attachments[-len(files)]  # the files just added are the last ones
+    response.headers["location"] = f"{router.prefix}/tickets/{ticket_id}/attachments/{first.id}"
+    response.headers["x-attachment-id"] = str(first.id)
     return ticket_out(ticket)
 
 
 @router.get(
     "/tickets/{ticket_id}/attachments/{attachment_id}",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The file"}},
+    responses={
+        200: {
+            "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in MEDIA_TYPES},
+            "description": "The file, as the type recognised from its content when it was added",
+        }
+    },
     summary="Download an attachment",
 )
 def download_attachment(

@@ -6,10 +6,11 @@ same length limits as the journal's columns.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.identifiers import IdType
@@ -28,18 +29,43 @@ def _clean(value: str) -> str:
     return value
 
 
+def _iso_date(value: object) -> object:
+    """A request's date is the text ``YYYY-MM-DD`` (pydantic alone also takes a number of
+    seconds since 1970, which the schema's ``format: date`` does not allow)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    if not isinstance(value, str | date):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: what ``_clean`` lets through, said in the schema as far as JSON Schema regexes can (ECMA and
+#: Python syntax alike; a lone surrogate is not expressible, so ``_clean`` still checks it)
+CLEAN_PATTERN = "^[^\\x00]*$"
 Clean = AfterValidator(_clean)
-Id32 = Annotated[str, Field(min_length=1, max_length=32), Clean]
-Str64 = Annotated[str, Field(max_length=64), Clean]
-NonEmpty64 = Annotated[str, Field(min_length=1, max_length=64), Clean]
-Value100 = Annotated[str, Field(min_length=1, max_length=100), Clean]
-Name200 = Annotated[str, Field(min_length=1, max_length=200), Clean]
-FileName = Annotated[str, Field(max_length=255), Clean]
-Comment = Annotated[str, Field(max_length=5000), Clean]
-LongText = Annotated[str, Field(max_length=20_000), Clean]
-NonEmptyLongText = Annotated[str, Field(min_length=1, max_length=20_000), Clean]
-Body = Annotated[str, Field(min_length=1, max_length=50_000), Clean]
-AmountText = Annotated[str, Field(min_length=1, max_length=20), Clean]
+
+
+def _text(min_length: int, max_length: int) -> Any:
+    return Field(
+        min_length=min_length or None,
+        max_length=max_length,
+        json_schema_extra={"pattern": CLEAN_PATTERN},
+    )
+
+
+Id32 = Annotated[str, _text(1, 32), Clean]
+Str64 = Annotated[str, _text(0, 64), Clean]
+NonEmpty64 = Annotated[str, _text(1, 64), Clean]
+Value100 = Annotated[str, _text(1, 100), Clean]
+Name200 = Annotated[str, _text(1, 200), Clean]
+FileName = Annotated[str, _text(0, 255), Clean]
+Comment = Annotated[str, _text(0, 5000), Clean]
+LongText = Annotated[str, _text(0, 20_000), Clean]
+NonEmptyLongText = Annotated[str, _text(1, 20_000), Clean]
+Body = Annotated[str, _text(1, 50_000), Clean]
+AmountText = Annotated[str, _text(1, 20), Clean]
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class Strict(BaseModel):
@@ -77,7 +103,7 @@ class TicketCreate(Strict):
     description: LongText = ""
     shop_id: int | None = Field(default=None, ge=1, le=INT32)
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=30)
-    event_date: date | None = None
+    event_date: IsoDate | None = None
     channel: Str64 = ""
 
 
@@ -85,8 +111,8 @@ class TicketUpdate(Strict):
     category: Id32 | None = None
     description: LongText | None = None
     identifiers: list[IdentifierIn] | None = Field(default=None, max_length=30)
-    event_date: date | None = None
-    clear_event_date: bool = False
+    event_date: IsoDate | None = None
+    clear_event_date: StrictBool = False
     channel: NonEmpty64 | None = None
     version: int | None = Field(default=None, ge=1, le=INT32)
 
@@ -185,7 +211,7 @@ class TriageRequest(Strict):
     text: NonEmptyLongText
     marketplace: Id32 | None = None
     attachments: list[FileName] = Field(default_factory=list, max_length=50)
-    received_at: date | None = None
+    received_at: IsoDate | None = None
 
 
 class ChecklistItemPublic(BaseModel):

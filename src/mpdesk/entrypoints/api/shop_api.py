@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.entrypoints.api import schemas as s
-from mpdesk.entrypoints.api.routes import ERRORS, acting
+from mpdesk.entrypoints.api.openapi import ERRORS
+from mpdesk.entrypoints.api.routes import acting
 from mpdesk.entrypoints.web.security import api_principal
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import shop_status

@@ -40,6 +40,7 @@ from mpdesk.entrypoints.cli import (
     web,
 )
 from mpdesk.entrypoints.cli.output import dumps, stderr
+from mpdesk.entrypoints.cli.state import act_as
 from mpdesk.entrypoints.cli.state import app as current_app
 from mpdesk.services.context import render_message
 
@@ -88,8 +89,16 @@ def _root(
     version: bool = typer.Option(
         False, "--version", help="Версия и выход.", is_eager=True, callback=_print_version
     ),
+    acting_as: str | None = typer.Option(
+        None,
+        "--as",
+        envvar="MPDESK_USER",
+        metavar="ЛОГИН",
+        help="Действовать от имени пользователя (его роли в магазинах); без него — владелец.",
+    ),
 ) -> None:
     """Common options of every command."""
+    act_as(acting_as)
 
 
 def _message(code: str, fields: dict[str, Any]) -> str:
@@ -151,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.write(
                 dumps({"ok": False, "code": exc.code, "message": text, "fields": exc.fields}) + "\n"
             )
-        stderr().print(f"[bold red]Ошибка:[/] {text}", markup=True)
+        stderr().print(_message("cli_error", {"text": text}), markup=True)
         if debug:
             traceback.print_exc()
         sys.exit(2)

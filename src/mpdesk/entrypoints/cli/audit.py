@@ -22,11 +22,12 @@ from rich.progress import (
 )
 from rich.table import Column, Table
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.audit.findings import FindingStatus, SavedFinding
 from mpdesk.domain.errors import IdentifierFormatError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit, stderr
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
+from mpdesk.services import formatting
 from mpdesk.services.audit import AuditResult, audit_reports
 from mpdesk.services.audit_views import (
     audit_public,
@@ -176,7 +177,7 @@ def print_audit(console: Console, ctx: ServiceContext, result: AuditResult) -> N
     for f in top:
         deadline = result.deadlines.get(f.id)
         table.add_row(f.id, finding_title(ctx, f), money_text(f.amount, f.currency),
-                      deadline.strftime("%d.%m.%Y") if deadline else "—")  # fmt: skip
+                      formatting.day(deadline) if deadline else "—")  # fmt: skip
     console.print(table)
     if result.saved is not None:
         console.print(ctx.message("audit_saved", **result.saved.__dict__))
@@ -197,7 +198,7 @@ def cmd_findings(
     if typer_ctx.invoked_subcommand is not None:
         return
     ctx = current_ctx()
-    found = list_findings(ctx, LOCAL_OWNER, kind or [], status or [], limit)
+    found = list_findings(ctx, current_principal(), kind or [], status or [], limit)
     emit([saved_finding_public(ctx, f) for f in found], as_json,
          lambda c: print_findings(c, ctx, found))  # fmt: skip
 
@@ -219,7 +220,7 @@ def print_findings(console: Console, ctx: ServiceContext, found: list[SavedFindi
         table.add_row(
             s.id, finding_title(ctx, s.finding), money_text(s.finding.amount, s.finding.currency),
             "; ".join(status),
-            s.deadline.strftime("%d.%m.%Y") if s.deadline else "—",
+            formatting.day(s.deadline) if s.deadline else "—",
         )  # fmt: skip
     console.print(table)
 
@@ -228,7 +229,7 @@ def print_findings(console: Console, ctx: ServiceContext, found: list[SavedFindi
 def cmd_draft(ids: FindingIds, as_json: JsonOpt = False) -> None:
     """Создать обращения по находкам: по поставке или по отчёту, с выгрузкой строк-доказательств."""
     ctx = current_ctx()
-    drafted = draft_appeals(ctx, LOCAL_OWNER, ids)
+    drafted = draft_appeals(ctx, current_principal(), ids)
     emit([_drafted_public(d) for d in drafted], as_json,
          lambda c: print_drafted(c, ctx, drafted))  # fmt: skip
 
@@ -249,14 +250,14 @@ def print_drafted(console: Console, ctx: ServiceContext, drafted: list[DraftedAp
                         count=len(d.findings), attachment=d.attachment)
         )  # fmt: skip
         if d.deadline is not None:
-            console.print(ctx.message("finding_deadline", deadline=d.deadline.strftime("%d.%m.%Y")))
+            console.print(ctx.message("finding_deadline", deadline=formatting.day(d.deadline)))
     console.print(ctx.message("findings_drafted_hint"))
 
 
 def _set_status(finding_id: str, target: FindingStatus, amount: Decimal | None,
                 comment: str, as_json: bool) -> None:  # fmt: skip
     ctx = current_ctx()
-    saved = change_finding_status(ctx, LOCAL_OWNER, finding_id, target, amount, comment)
+    saved = change_finding_status(ctx, current_principal(), finding_id, target, amount, comment)
     emit(saved_finding_public(ctx, saved), as_json, lambda c: c.print(ctx.message(
         "finding_status_changed", finding_id=saved.id,
         status=ctx.message(f"finding_status_{saved.status.value}"))))  # fmt: skip

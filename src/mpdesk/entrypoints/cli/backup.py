@@ -11,6 +11,7 @@ from mpdesk import __version__
 from mpdesk.bootstrap import journal_paths, journal_snapshot
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
+from mpdesk.entrypoints.cli.state import require_admin
 from mpdesk.services.backup import check_backup, create_backup, restore_backup
 
 ArchiveArg = typer.Argument(..., help="Файл архива (.tar).")
@@ -28,6 +29,7 @@ def cmd_backup(
         message = current_app(with_journal=False).ctx.message
         emit(data, as_json, lambda c: c.print(message("backup_checked", **data)))
         return
+    require_admin()
     application = current_app()
     ctx = application.ctx
     summary = create_backup(

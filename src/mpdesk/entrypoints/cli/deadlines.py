@@ -8,15 +8,14 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.sla import Bucket, Deadline, DeadlineKind
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.ticket_view import fmt_time, print_appeal
-from mpdesk.services import deadlines, reminders
+from mpdesk.services import deadlines, formatting, reminders
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.reminders import duration_ru
 from mpdesk.services.user_input import MAX_ID
 from mpdesk.services.views import appeal_public, ticket_public
 
@@ -47,8 +46,8 @@ def _due_line(ctx: ServiceContext, item: deadlines.DueItem) -> str:
     if d.kind is DeadlineKind.CLAIM_WAIT:
         return ctx.message("due_line_court", **fields)
     if item.overdue_by is not None:
-        return ctx.message("due_line_overdue", by=duration_ru(item.overdue_by), **fields)
-    left = duration_ru(item.due_in or timedelta(0))
+        return ctx.message("due_line_overdue", by=formatting.duration(item.overdue_by), **fields)
+    left = formatting.duration(item.due_in or timedelta(0))
     return ctx.message("due_line_due", left=left, **fields)
 
 
@@ -96,7 +95,7 @@ def cmd_due(
 def cmd_claim(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Досудебная претензия по обращению: история обращений и доказательства приложены."""
     ctx = current_ctx()
-    opened = deadlines.draft_claim(ctx, LOCAL_OWNER, ticket_id)
+    opened = deadlines.draft_claim(ctx, current_principal(), ticket_id)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
@@ -117,7 +116,7 @@ def cmd_claim(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
 def cmd_escalation(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Лестница эскалации: обращение → повторное → претензия → 30 дней → суд."""
     ctx = current_ctx()
-    clocks = deadlines.case_clocks(ctx, LOCAL_OWNER, ticket_id)
+    clocks = deadlines.case_clocks(ctx, current_principal(), ticket_id)
     ladder = clocks.ladder
     data = {
         "root_id": clocks.case.root.id,

@@ -10,6 +10,7 @@ from mpdesk.bootstrap import evidence_index
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
+from mpdesk.entrypoints.cli.state import require_admin
 from mpdesk.services.evidence import sweep_evidence
 
 app = typer.Typer(help="Хранилище файлов-доказательств.", no_args_is_help=True)
@@ -28,6 +29,7 @@ def sweep(
     """Удалить файлы, на которые не ссылается ни одно обращение."""
     if grace_hours is not None and not 0 <= grace_hours < 1e6:
         raise UserInputError("grace_hours_invalid", value=f"{grace_hours:g}")
+    require_admin()
     application = current_app()
     hours = application.settings.evidence_grace_hours if grace_hours is None else grace_hours
     result = sweep_evidence(

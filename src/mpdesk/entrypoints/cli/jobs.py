@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 
 from mpdesk.bootstrap.operations import job_engine, serve_metrics
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
+from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.ticket_view import fmt_time
 from mpdesk.services import jobs
 from mpdesk.services.shops import find_shop
@@ -42,14 +42,17 @@ def cmd_list(
 ) -> None:
     """Последние запуски фоновых задач: когда, для какого магазина, итог и причина ошибки."""
     ctx = current_app().ctx
-    runs = jobs.list_jobs(ctx, LOCAL_OWNER, kinds=kind or [], failed_only=failed, limit=limit)
+    runs = jobs.list_jobs(
+        ctx, current_principal(), kinds=kind or [], failed_only=failed, limit=limit
+    )
     data = [jobs.job_public(ctx, r) for r in runs]
 
     def human(console: Console) -> None:
         if not runs:
             console.print(ctx.message("jobs_none"))
             return
-        table = Table("№", "Начало (МСК)", "Задача", "Магазин", "Итог", "Что сделано")
+        columns = ("id", "started", "kind", "shop", "outcome", "summary")
+        table = Table(*(ctx.message(f"cli_job_col_{c}") for c in columns))
         for run, row in zip(runs, data, strict=True):
             table.add_row(
                 str(run.id),
@@ -78,9 +81,9 @@ def cmd_run(
     """Выполнить задачу сейчас (или поставить в очередь для mpdesk worker)."""
     application = current_app()
     ctx = application.ctx
-    shop_id = find_shop(ctx, LOCAL_OWNER, shop).id if shop else None
+    shop_id = find_shop(ctx, current_principal(), shop).id if shop else None
     if queue:
-        jobs.check_request(ctx, LOCAL_OWNER, kind, shop_id)
+        jobs.check_request(ctx, current_principal(), kind, shop_id)
         queued = job_engine(application).defer(kind, shop_id)
         code = "job_queued" if queued else "job_already_queued"
         label = jobs.kind_label(ctx, kind)
@@ -90,7 +93,7 @@ def cmd_run(
             lambda c: c.print(ctx.message(code, kind=label)),
         )
         return
-    run = jobs.run_now(ctx, LOCAL_OWNER, kind, shop_id)
+    run = jobs.run_now(ctx, current_principal(), kind, shop_id)
     data = jobs.job_public(ctx, run)
     line = f"{data['kind_label']}: {data['outcome_label']}. {run.summary}"
     emit(data, as_json, lambda c: c.print(line))

@@ -58,6 +58,8 @@ def show(
         raise UnknownValueError("what", what, list(SECTIONS))
     data = knowledge_public(ctx.kb, what)
 
+    yes_no = (ctx.message("cli_yes"), ctx.message("cli_no"))
+
     def human(console: Console) -> None:
         console.print(f"[bold]{ctx.message(f'kb_section_{what}')}[/]")
         for row in data:
@@ -65,22 +67,22 @@ def show(
             for key, value in row.items():
                 if value in (None, "", [], {}):
                     continue
-                console.print(f"{key}: {_cell(value)}", markup=False)
+                console.print(f"{key}: {_cell(value, yes_no)}", markup=False)
 
     emit(data, as_json, human)
 
 
-def _cell(value: Any, indent: str = "  ") -> str:
+def _cell(value: Any, yes_no: tuple[str, str], indent: str = "  ") -> str:
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
-            return ", ".join(_cell(v) for v in value)
-        return "".join(f"\n{indent}- {_cell(v, indent + '  ')}" for v in value)
+            return ", ".join(_cell(v, yes_no) for v in value)
+        return "".join(f"\n{indent}- {_cell(v, yes_no, indent + '  ')}" for v in value)
     if isinstance(value, dict):
         return f"\n{indent}".join(
-            f"{k}: {_cell(v, indent + '  ')}"
+            f"{k}: {_cell(v, yes_no, indent + '  ')}"
             for k, v in value.items()
             if v not in (None, "", [], {})
         )
     if isinstance(value, bool):
-        return "да" if value else "нет"
+        return yes_no[0] if value else yes_no[1]
     return "" if value is None else str(value)

@@ -14,9 +14,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.ticket_view import fmt_time
 from mpdesk.services.mail_fetch import (
     FetchReport,
@@ -65,12 +65,12 @@ def setup(
 ) -> None:
     """Настроить почтовый ящик магазина (пароль не печатается и не хранится открытым)."""
     ctx = current_ctx()
-    target = find_shop(ctx, LOCAL_OWNER, shop)
+    target = find_shop(ctx, current_principal(), shop)
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
     data = MailboxInput(address, smtp_host, smtp_port, smtp_security, imap_host, imap_port,
                         not imap_plain, login, password_env, password, folder,
                         tuple(forwarder or ()))  # fmt: skip
-    box = configure_mailbox(ctx, LOCAL_OWNER, target.id, data)
+    box = configure_mailbox(ctx, current_principal(), target.id, data)
     text = ctx.message("mailbox_saved", address=box.address, shop_id=box.shop_id)
     emit({"shop_id": box.shop_id, "address": box.address}, as_json, lambda c: c.print(text))
 
@@ -81,7 +81,7 @@ def send(
 ) -> None:
     """Отправить обращение письмом из ящика магазина на адрес канала."""
     ctx = current_ctx()
-    ticket = send_appeal(ctx, LOCAL_OWNER, ticket_id)
+    ticket = send_appeal(ctx, current_principal(), ticket_id)
     channel = ctx.kb.channels[ticket.channel_id]
     text = ctx.message("mail_sent", id=ticket.id, address=channel.address,
                        due=fmt_time(ctx, ticket.reply_due_at))  # fmt: skip
@@ -99,12 +99,12 @@ def fetch(
 ) -> None:
     """Получить новые письма и подшить ответы к обращениям."""
     ctx = current_ctx()
-    shop_id = find_shop(ctx, LOCAL_OWNER, shop).id if shop else None
+    shop_id = find_shop(ctx, current_principal(), shop).id if shop else None
     while True:
         if shop_id is not None:
-            reports = [fetch_mail(ctx, LOCAL_OWNER, shop_id)]
+            reports = [fetch_mail(ctx, current_principal(), shop_id)]
         else:
-            reports = fetch_all_mail(ctx, LOCAL_OWNER)
+            reports = fetch_all_mail(ctx, current_principal())
 
         def human(console: Console, reports: list[FetchReport] = reports) -> None:
             for r in reports:
@@ -138,13 +138,14 @@ def _report(report: FetchReport) -> dict[str, object]:
 def inbox(as_json: JsonOpt = False) -> None:
     """Нераспознанные письма: их можно подшить к обращению (mpdesk mail assign)."""
     ctx = current_ctx()
-    records = list_unmatched(ctx, LOCAL_OWNER)
+    records = list_unmatched(ctx, current_principal())
 
     def human(console: Console) -> None:
         if not records:
             console.print(ctx.message("mail_inbox_empty"))
             return
-        table = Table("№", "Магазин", "Получено", "От", "Тема", "Ответ")
+        columns = ("id", "shop", "received", "sender", "subject", "answer")
+        table = Table(*(ctx.message(f"cli_mail_col_{c}") for c in columns))
         for r in records:
             table.add_row(str(r.id), str(r.shop_id), fmt_time(ctx, r.at), r.sender, r.subject,
                           r.answer_class)  # fmt: skip
@@ -161,7 +162,7 @@ def assign(
 ) -> None:
     """Подшить нераспознанное письмо к обращению."""
     ctx = current_ctx()
-    ticket = assign_mail(ctx, LOCAL_OWNER, mail_id, ticket_id)
+    ticket = assign_mail(ctx, current_principal(), mail_id, ticket_id)
     text = ctx.message("mail_assigned", mail_id=mail_id, ticket_id=ticket.id)
     emit(ticket_public(ticket), as_json, lambda c: c.print(text))
 

@@ -14,11 +14,12 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.credentials import Credentials, OzonCredentials, WbCredentials
 from mpdesk.domain.errors import UnknownValueError, UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
+from mpdesk.services import formatting
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import (
     connect_shop,
@@ -72,7 +73,7 @@ def print_status(ctx: ServiceContext, view: dict[str, Any], console: Console) ->
             code = "shop_token_expired" if view["expired"] else (
                 "shop_token_expiring" if view["expires_soon"] else "shop_token_expires"
             )  # fmt: skip
-            console.print(ctx.message(code, date=f"{expires:%d.%m.%Y}", days=view["days_left"]))
+            console.print(ctx.message(code, date=formatting.day(expires), days=view["days_left"]))
         for answer in view["access"].values():
             console.print(f"  {answer['label']}: {answer['answer']}")
         if view["category_bits"]:
@@ -82,7 +83,7 @@ def print_status(ctx: ServiceContext, view: dict[str, Any], console: Console) ->
     if run is None:
         console.print(ctx.message("sync_never"))
         return
-    started = f"{run['started_at']:%d.%m.%Y %H:%M}"
+    started = formatting.moment(run["started_at"])
     console.print(ctx.message("sync_last", started=started, outcome=run["outcome_label"], **run))
     if run["error"]:
         console.print(run["error"])
@@ -102,7 +103,7 @@ def register(app: typer.Typer) -> None:
         запрашивается, проверяется запросом к API и хранится зашифрованным."""
         ctx = current_ctx()
         credentials = _credentials(ctx, marketplace.strip().lower(), client_id)
-        view = status_view(ctx, connect_shop(ctx, LOCAL_OWNER, shop, credentials))
+        view = status_view(ctx, connect_shop(ctx, current_principal(), shop, credentials))
 
         def human(console: Console) -> None:
             label = ctx.kb.marketplaces[view["marketplace"]].name_ru
@@ -118,7 +119,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Удалить сохранённый ключ доступа к API магазина."""
         ctx = current_ctx()
-        done = disconnect_shop(ctx, LOCAL_OWNER, find_shop(ctx, LOCAL_OWNER, shop).id)
+        done = disconnect_shop(
+            ctx, current_principal(), find_shop(ctx, current_principal(), shop).id
+        )
         emit(
             {"shop_id": done.id, "shop": done.name, "connected": False},
             as_json,
@@ -132,14 +135,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Подключение магазина к API: срок токена, категории, последняя загрузка."""
         ctx = current_ctx()
-        view = status_view(ctx, shop_status(ctx, LOCAL_OWNER, find_shop(ctx, LOCAL_OWNER, shop).id))
+        view = status_view(
+            ctx, shop_status(ctx, current_principal(), find_shop(ctx, current_principal(), shop).id)
+        )
         emit(view, as_json, lambda c: print_status(ctx, view, c))
 
     @app.command("rekey")
     def rekey(as_json: JsonOpt = False) -> None:
         """Перешифровать сохранённые ключи доступа магазинов текущим MPDESK_SECRET_KEY."""
         ctx = current_ctx()
-        count = rekey_connections(ctx, LOCAL_OWNER)
+        count = rekey_connections(ctx, current_principal())
         emit(
             {"rekeyed": count},
             as_json,

@@ -9,9 +9,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
+from mpdesk.entrypoints.cli.state import require_admin
+from mpdesk.services import formatting
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import shop_statuses
 from mpdesk.services.context import ServiceContext
@@ -27,6 +29,7 @@ def add(
     as_json: JsonOpt = False,
 ) -> None:
     """Добавить магазин."""
+    require_admin()
     ctx = current_ctx()
     shop = add_shop(ctx, name, marketplace)
     emit(
@@ -40,19 +43,23 @@ def add(
 def list_(as_json: JsonOpt = False) -> None:
     """Список магазинов: подключение к API, срок токена, последняя загрузка."""
     ctx = current_ctx()
-    views = [(s.shop, status_view(ctx, s)) for s in shop_statuses(ctx, LOCAL_OWNER)]
+    views = [(s.shop, status_view(ctx, s)) for s in shop_statuses(ctx, current_principal())]
+    m = ctx.message
 
     def human(console: Console) -> None:
-        table = Table("№", "Название", "Маркетплейс", "Основной", "API", "Загрузка")
+        columns = ("id", "name", "marketplace", "default", "api", "sync")
+        table = Table(*(m(f"cli_shop_col_{c}") for c in columns))
         for shop, view in views:
             run = view["last_sync"]
             table.add_row(
                 str(shop.id),
                 shop.name,
                 shop.marketplace,
-                "да" if shop.is_default else "",
+                m("cli_yes") if shop.is_default else "",
                 _api_cell(ctx, view),
-                f"{run['started_at']:%d.%m.%Y %H:%M} {run['outcome_label']}" if run else "",
+                f"{formatting.moment(ctx.clock.local(run['started_at']))} {run['outcome_label']}"
+                if run
+                else "",
             )
         console.print(table)
 
@@ -65,7 +72,8 @@ def _api_cell(ctx: ServiceContext, view: dict[str, Any]) -> str:
     if view["expires_at"] is None:
         return ctx.message("shop_api_connected")
     state = "expired" if view["expired"] else ("expiring" if view["expires_soon"] else "until")
-    return ctx.message(f"shop_api_{state}", date=f"{view['expires_at']:%d.%m.%Y}")
+    expires = formatting.day(ctx.clock.local(view["expires_at"]).date())
+    return ctx.message(f"shop_api_{state}", date=expires)
 
 
 @app.command("delete")
@@ -81,12 +89,12 @@ def delete(
 ) -> None:
     """Отключить магазин и удалить все его данные (сначала сохраняется итоговая выгрузка)."""
     ctx = current_ctx()
-    found = find_shop(ctx, LOCAL_OWNER, shop)
+    found = find_shop(ctx, current_principal(), shop)
     if confirm is None:
         confirm = typer.prompt(
             ctx.message("shop_delete_prompt", shop=found.name), default="", err=True
         )
-    done = delete_shop(ctx, LOCAL_OWNER, found.id, confirm, export)
+    done = delete_shop(ctx, current_principal(), found.id, confirm, export)
     data = {
         "shop": done.shop.name,
         "shop_id": done.shop.id,

@@ -1,11 +1,20 @@
-"""Lazy access to the bootstrapped application for CLI commands (one per process)."""
+"""Lazy access to the bootstrapped application for CLI commands (one per process), and who
+the commands act as: the local owner, or the user named by ``mpdesk --as LOGIN`` (or
+``MPDESK_USER``), whose roles the use cases check exactly as for the web and the API."""
 
 from __future__ import annotations
 
-from mpdesk.bootstrap import App, bootstrap
+from dataclasses import replace
+
+from mpdesk.bootstrap import App, bootstrap, web_context
+from mpdesk.domain.accounts import LOCAL_OWNER, Principal
+from mpdesk.domain.errors import ForbiddenError
+from mpdesk.services.accounts import named_principal
 from mpdesk.services.context import ServiceContext
 
 _apps: dict[bool, App] = {}
+_acting: dict[str, str | None] = {"login": None}
+_principals: dict[str, Principal] = {}
 
 
 def app(with_journal: bool = True) -> App:
@@ -16,8 +25,35 @@ def app(with_journal: bool = True) -> App:
     return _apps[with_journal]
 
 
+def act_as(login: str | None) -> None:
+    """Set by the root command from ``--as`` / ``MPDESK_USER`` (``None``: the local owner)."""
+    _acting["login"] = (login or "").strip() or None
+    _principals.clear()
+
+
+def principal() -> Principal:
+    """Who the command acts as; an unknown or disabled login is refused (exit 2)."""
+    login = _acting["login"]
+    if login is None:
+        return LOCAL_OWNER
+    if login not in _principals:
+        _principals[login] = named_principal(web_context(app()), login)
+    return _principals[login]
+
+
+def require_admin() -> None:
+    """Commands that change the installation itself (users, shops, backups, the schema) are
+    the owner's or an administrator's: refused for a user without that right."""
+    acting = principal()
+    if not acting.is_admin:
+        raise ForbiddenError("admin_required", login=acting.login)
+
+
 def ctx(with_journal: bool = True) -> ServiceContext:
-    return app(with_journal).ctx
+    context = app(with_journal).ctx
+    if with_journal and _acting["login"] is not None:
+        return replace(context, actor=principal().login)
+    return context
 
 
 def reset() -> None:
@@ -26,3 +62,4 @@ def reset() -> None:
         if application.engine is not None:
             application.engine.dispose()
     _apps.clear()
+    act_as(None)

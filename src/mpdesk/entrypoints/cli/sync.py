@@ -13,10 +13,10 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.errors import MpdeskError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit, stderr
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.services.connection_views import sync_run_view
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.sync import last_sync, shops_to_sync, since_midnight, sync_shop
@@ -69,7 +69,7 @@ def cmd_sync(shop: ShopOpt = None, since: Since = None, as_json: JsonOpt = False
     summary: list[dict[str, Any]] = []
     progress = RichSyncProgress(ctx)
     try:
-        for target in shops_to_sync(ctx, LOCAL_OWNER, shop):
+        for target in shops_to_sync(ctx, current_principal(), shop):
             streams: dict[str, int] = {}
             skipped: dict[str, str] = {}
             try:

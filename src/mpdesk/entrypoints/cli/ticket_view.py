@@ -8,16 +8,16 @@ from rich.console import Console
 from rich.table import Table
 
 from mpdesk.domain.tickets import Ticket
+from mpdesk.services import formatting
 from mpdesk.services.compose_appeal import Appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.reminders import duration_ru
 from mpdesk.services.views import status_label
 
 
 def fmt_time(ctx: ServiceContext, moment: datetime | None) -> str:
     if moment is None:
         return "—"
-    return ctx.clock.local(moment).strftime("%d.%m.%Y %H:%M МСК")
+    return ctx.message("moscow_time", time=formatting.moment(ctx.clock.local(moment)))
 
 
 def print_appeal(console: Console, ctx: ServiceContext, appeal: Appeal) -> None:
@@ -69,7 +69,7 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     if ticket.external_id:
         head.append(f"Номер у маркетплейса: {ticket.external_id}")
     if ticket.event_date:
-        head.append(f"Дата события: {ticket.event_date:%d.%m.%Y}")
+        head.append(f"Дата события: {formatting.day(ticket.event_date)}")
     if ticket.identifiers:
         head.append(
             "Идентификаторы: " + ", ".join(f"{i.type.value} {i.value}" for i in ticket.identifiers)
@@ -80,7 +80,7 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     if ticket.reply_due_at:
         line = f"Ответ ожидается до: {fmt_time(ctx, ticket.reply_due_at)}"
         if ticket.is_overdue(now):
-            line += f" — [red]просрочено на {duration_ru(now - ticket.reply_due_at)}[/]"
+            line += f" — [red]просрочено на {formatting.duration(now - ticket.reply_due_at)}[/]"
         head.append(line)
     if ticket.parent_id:
         head.append(f"Повторное к обращению №{ticket.parent_id}")

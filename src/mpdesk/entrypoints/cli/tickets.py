@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.identifiers import IdType
@@ -18,6 +17,7 @@ from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.cli import wizard
 from mpdesk.entrypoints.cli.output import JsonOpt, emit, output_file, stderr
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.ticket_view import (
     fmt_time,
     print_appeal,
@@ -138,7 +138,7 @@ def cmd_new(
         event_date=answers.event_date,
         channel_id=channel,
     )
-    goods = supply_goods_context(ctx, LOCAL_OWNER, draft, shop)
+    goods = supply_goods_context(ctx, current_principal(), draft, shop)
     if goods is not None and goods.problem:
         stderr().print(ctx.message("prefill_failed", problem=goods.problem))
     extra = goods.context() if goods is not None else None
@@ -151,7 +151,7 @@ def cmd_new(
         )
         return
     opened = journal.open_ticket(
-        ctx, LOCAL_OWNER, draft, answers.attachments, shop_name=shop, extra_context=extra
+        ctx, current_principal(), draft, answers.attachments, shop_name=shop, extra_context=extra
     )
 
     def human(console: Console) -> None:
@@ -192,7 +192,7 @@ def cmd_list(
     ctx = current_ctx()
     flt = journal.build_filter(ctx, status, marketplace, category, shop, overdue, text)
     flt.limit = limit
-    tickets = journal.list_tickets(ctx, LOCAL_OWNER, flt)
+    tickets = journal.list_tickets(ctx, current_principal(), flt)
     emit(
         [ticket_public(t, full=False) for t in tickets],
         as_json,
@@ -203,7 +203,7 @@ def cmd_list(
 def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Обращение целиком: статус, текст, переписка, сроки."""
     ctx = current_ctx()
-    ticket = journal.get_ticket(ctx, LOCAL_OWNER, ticket_id)
+    ticket = journal.get_ticket(ctx, current_principal(), ticket_id)
     emit(ticket_public(ticket), as_json, lambda c: print_ticket(c, ctx, ticket))
 
 
@@ -222,7 +222,7 @@ def cmd_submit(
 ) -> None:
     """Отметить, что обращение отправлено (с номером у маркетплейса)."""
     ctx = current_ctx()
-    ticket = ticket_actions.submit_ticket(ctx, LOCAL_OWNER, ticket_id, external_id, channel)
+    ticket = ticket_actions.submit_ticket(ctx, current_principal(), ticket_id, external_id, channel)
     emit(
         ticket_public(ticket),
         as_json,
@@ -258,7 +258,7 @@ def cmd_reply(
             body = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise AttachmentError("reply_file_unreadable", file=str(file)) from exc
-    ticket = ticket_actions.record_reply(ctx, LOCAL_OWNER, ticket_id, body, attach or [])
+    ticket = ticket_actions.record_reply(ctx, current_principal(), ticket_id, body, attach or [])
     emit(
         ticket_public(ticket),
         as_json,
@@ -273,7 +273,7 @@ def cmd_note(
 ) -> None:
     """Добавить внутреннюю заметку."""
     ctx = current_ctx()
-    ticket = ticket_actions.add_note(ctx, LOCAL_OWNER, ticket_id, text)
+    ticket = ticket_actions.add_note(ctx, current_principal(), ticket_id, text)
     emit(ticket_public(ticket), as_json, lambda c: c.print(ctx.message("note_added", id=ticket.id)))
 
 
@@ -290,7 +290,9 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
         amount = None
         if recovered is not None:
             amount = user_input.parse_amount(recovered, "recovered")
-        ticket = ticket_actions.change_status(ctx, LOCAL_OWNER, ticket_id, target, comment, amount)
+        ticket = ticket_actions.change_status(
+            ctx, current_principal(), ticket_id, target, comment, amount
+        )
         emit(
             ticket_public(ticket),
             as_json,
@@ -306,7 +308,7 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
 def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Повторное обращение со ссылкой на номер у маркетплейса и дату первой отправки."""
     ctx = current_ctx()
-    opened = ticket_actions.follow_up(ctx, LOCAL_OWNER, ticket_id)
+    opened = ticket_actions.follow_up(ctx, current_principal(), ticket_id)
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
@@ -336,7 +338,7 @@ def cmd_bundle(
     """Собрать пакет доказательств: вложения, текст и manifest.json в zip."""
     ctx = current_ctx()
     dest = output_file(output or Path(f"mpdesk-{ticket_id}-bundle.zip"), "--output")
-    data = bundle.build_bundle(ctx, LOCAL_OWNER, ticket_id, dest)
+    data = bundle.build_bundle(ctx, current_principal(), ticket_id, dest)
     emit(data, as_json, lambda c: c.print(ctx.message("bundle_written", path=str(dest))))
 
 

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from mpdesk.entrypoints.cli.output import JsonOpt, each_json_line, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+from mpdesk.services import formatting
 
 
 def _received(value: str | None) -> Any:
@@ -97,7 +98,7 @@ def print_triage(console: Console, ctx: Any, result: Any) -> None:
     if not result.entities:
         lines.append(m("triage_no_entities"))
     when = result.event_date
-    lines.append(m("triage_event_date", value=when.strftime("%d.%m.%Y")) if when
+    lines.append(m("triage_event_date", value=formatting.day(when)) if when
                  else m("triage_event_date_unknown"))  # fmt: skip
     channel = kb.channels.get(result.channel)
     if channel is not None and result.marketplace:  # unknown marketplace: no channel to name
@@ -236,7 +237,7 @@ def prefill(ctx: Any, answers: Any) -> None:
         answers.prefilled.append(m("triage_category", value=label))
     if answers.event_date is None and result.event_date is not None:
         answers.event_date = result.event_date
-        day = result.event_date.strftime("%d.%m.%Y")
+        day = formatting.day(result.event_date)
         answers.prefilled.append(m("triage_event_date", value=day))
     if not any(answers.raw_identifiers.values()):
         for entity in result.entities:

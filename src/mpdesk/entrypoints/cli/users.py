@@ -14,6 +14,7 @@ from mpdesk.domain.accounts import Role
 from mpdesk.domain.errors import UnknownValueError, UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
+from mpdesk.entrypoints.cli.state import require_admin
 from mpdesk.services import accounts
 from mpdesk.services.shops import list_shops
 
@@ -28,8 +29,9 @@ def _read_password(from_stdin: bool) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
         raise UserInputError("password_weak", min_length=8)
-    first = typer.prompt("Пароль", hide_input=True)
-    second = typer.prompt("Пароль ещё раз", hide_input=True)
+    message = current_app().ctx.message
+    first = typer.prompt(message("cli_password"), hide_input=True)
+    second = typer.prompt(message("cli_password_again"), hide_input=True)
     if first != second:
         raise UserInputError("password_mismatch")
     return str(first)
@@ -46,6 +48,7 @@ def cmd_add(
     as_json: JsonOpt = False,
 ) -> None:
     """Добавить пользователя (пароль спрашивается или читается из stdin)."""
+    require_admin()
     application = current_app()
     roles = {}
     if shop is not None:
@@ -71,6 +74,7 @@ def cmd_passwd(
     as_json: JsonOpt = False,
 ) -> None:
     """Задать пароль пользователю (его сессии завершаются, ключи API отзываются)."""
+    require_admin()
     application = current_app()
     user = accounts.set_password(web_context(application), login, _read_password(password_stdin))
     emit(
@@ -83,6 +87,7 @@ def cmd_passwd(
 @user_app.command("list")
 def cmd_list(as_json: JsonOpt = False) -> None:
     """Пользователи и их роли по магазинам."""
+    require_admin()
     application = current_app()
     rows = accounts.list_users(web_context(application))
     data: list[dict[str, Any]] = [
@@ -97,13 +102,17 @@ def cmd_list(as_json: JsonOpt = False) -> None:
         for u, members in rows
     ]
 
+    m = application.ctx.message
+
     def human(console: Console) -> None:
-        table = Table("Логин", "Имя", "Админ", "Пароль", "Роли")
+        table = Table(
+            *(m(f"cli_user_col_{c}") for c in ("login", "name", "admin", "password", "roles"))
+        )
         for d in data:
             roles = ", ".join(f"№{r['shop_id']}: {r['role']}" for r in d["roles"])
             table.add_row(
-                str(d["login"]), str(d["name"]), "да" if d["is_admin"] else "",
-                "есть" if d["has_password"] else "нет", roles,
+                str(d["login"]), str(d["name"]), m("cli_yes") if d["is_admin"] else "",
+                m("cli_password_set") if d["has_password"] else m("cli_no"), roles,
             )  # fmt: skip
         console.print(table)
 

@@ -14,6 +14,7 @@ from mpdesk.bootstrap.operations import serve_metrics
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
+from mpdesk.entrypoints.cli.state import require_admin
 from mpdesk.services import accounts, demo
 
 token_app = typer.Typer(help="Ключи API (Authorization: Bearer …).", no_args_is_help=True)
@@ -123,6 +124,7 @@ def cmd_token_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Создать ключ API (хранится только его хеш; сам ключ показывается один раз)."""
+    require_admin()
     application = current_app()
     secret, record = accounts.create_token(web_context(application), user, name)
     emit(

@@ -15,13 +15,8 @@ from mpdesk.domain.identifiers import IdType, identifier_problem
 from mpdesk.services import user_input
 from mpdesk.services.context import ServiceContext
 
-_ID_LABELS = {
-    IdType.SUPPLY_ID: "номер поставки",
-    IdType.ORDER_ID: "номер заказа / отправления",
-    IdType.SKU: "артикул маркетплейса (nmID / SKU)",
-    IdType.VENDOR_CODE: "артикул продавца",
-    IdType.BARCODE: "штрихкод",
-}
+#: identifiers the wizard asks for (their names are ``wizard_id_<type>`` in the catalogue)
+_ID_LABELS = (IdType.SUPPLY_ID, IdType.ORDER_ID, IdType.SKU, IdType.VENDOR_CODE, IdType.BARCODE)
 
 
 @dataclass
@@ -39,28 +34,28 @@ class Answers:
     category_question: str = ""
 
 
-def _choose(console: Console, title: str, options: dict[str, str]) -> str:
+def _choose(ctx: ServiceContext, console: Console, title: str, options: dict[str, str]) -> str:
     keys = list(options)
     console.print(f"[bold]{title}[/]")
     for n, key in enumerate(keys, 1):
         console.print(f"  {n}. {options[key]} ({key})")
     while True:
-        answer = Prompt.ask("Номер или код", console=console).strip()
+        answer = Prompt.ask(ctx.message("wizard_choice"), console=console).strip()
         if answer.isdigit() and 1 <= int(answer) <= len(keys):
             return keys[int(answer) - 1]
         if answer in options:
             return answer
-        console.print("[red]Нет такого варианта. Введите номер из списка.[/]")
+        console.print(ctx.message("wizard_no_such_choice"))
 
 
 def _ask_identifier(
     ctx: ServiceContext, console: Console, marketplace: str, id_type: IdType
 ) -> str:
     """Ask for one identifier, re-asking until it is empty or fits the marketplace's format."""
-    label = _ID_LABELS[id_type]
+    label = ctx.message(f"wizard_id_{id_type.value}")
     while True:
         value = Prompt.ask(
-            f"{label[0].upper()}{label[1:]} (Enter — нет)",
+            ctx.message("wizard_ask_identifier", label=f"{label[0].upper()}{label[1:]}"),
             console=console,
             default="",
             show_default=False,
@@ -87,18 +82,20 @@ def _confirm_prefill(ctx: ServiceContext, console: Console, answers: Answers) ->
 
 def run(ctx: ServiceContext, answers: Answers) -> Answers:
     console = Console(stderr=True)
-    console.print(
-        "[bold]Новое обращение[/] — отвечайте на вопросы; Enter пропускает необязательное."
-    )
+    console.print(ctx.message("wizard_intro"))
     if answers.prefilled:
         _confirm_prefill(ctx, console, answers)
     if answers.marketplace is None:
         answers.marketplace = _choose(
-            console, "Маркетплейс:", {m.id: m.name_ru for m in ctx.kb.marketplaces.values()}
+            ctx,
+            console,
+            ctx.message("wizard_marketplace"),
+            {m.id: m.name_ru for m in ctx.kb.marketplaces.values()},
         )
     if answers.category is None and answers.category_choice is not None:
         mp = answers.marketplace
         answers.category = _choose(
+            ctx,
             console,
             answers.category_question,
             {c: ctx.kb.categories[c].wording.get(mp, ctx.kb.categories[c].label_ru)
@@ -107,8 +104,9 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
     if answers.category is None:
         mp = answers.marketplace
         answers.category = _choose(
+            ctx,
             console,
-            "О чём обращение?",
+            ctx.message("wizard_category"),
             {c.id: c.wording.get(mp, c.label_ru) for c in ctx.kb.categories.values()},
         )
     checklist = ctx.kb.checklist(answers.marketplace, answers.category)
@@ -117,7 +115,13 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
     if "description" in items and (not answers.text or vague):
         console.print(items["description"].question_ru)
         answers.text = (
-            Prompt.ask("Описание", console=console, default=answers.text, show_default=False) or ""
+            Prompt.ask(
+                ctx.message("wizard_description"),
+                console=console,
+                default=answers.text,
+                show_default=False,
+            )
+            or ""
         )
     has_id = any(v for t, v in answers.raw_identifiers.items() if t in _ID_LABELS)
     if "identifier" in items and not has_id:
@@ -131,19 +135,19 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
     while "date" in items and answers.event_date is None:
         console.print(items["date"].question_ru)
         value = Prompt.ask(
-            "Дата (ДД.ММ.ГГГГ, Enter — не знаю)", console=console, default="", show_default=False
+            ctx.message("wizard_date"), console=console, default="", show_default=False
         )
         if not value.strip():
             break
         try:
             answers.event_date = user_input.parse_event_date(ctx, value, "date")
         except InvalidDateError:
-            console.print("[red]Не получилось прочитать дату. Пример: 19.11.2026.[/]")
+            console.print(ctx.message("wizard_bad_date"))
     if "evidence" in items and not answers.attachments:
         console.print(items["evidence"].question_ru)
         while True:
             value = Prompt.ask(
-                "Путь к файлу (Enter — закончить)", console=console, default="", show_default=False
+                ctx.message("wizard_file"), console=console, default="", show_default=False
             )
             if not value.strip():
                 break
@@ -151,7 +155,7 @@ def run(ctx: ServiceContext, answers: Answers) -> Answers:
             if path.is_file():
                 answers.attachments.append(path)
             else:
-                console.print(f"[red]Файл {path} не найден.[/]")
-    if not Confirm.ask("Сохранить обращение в журнал?", console=console, default=True):
+                console.print(ctx.message("wizard_file_missing", path=path))
+    if not Confirm.ask(ctx.message("wizard_save"), console=console, default=True):
         raise KeyboardInterrupt
     return answers

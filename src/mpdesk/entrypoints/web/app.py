@@ -83,10 +83,10 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     api.state.https_only = app.settings.https_only
     api.state.templates = make_templates(wctx.ctx)
     api.state.nav = [
-        NavItem("/", "Сводка", "dashboard"),
-        NavItem("/tickets/new", "Новое обращение", "new"),
-        NavItem("/journal", "Журнал", "journal"),
-        NavItem("/kb", "База знаний", "kb"),
+        NavItem("/", wctx.ctx.message("nav_dashboard"), "dashboard"),
+        NavItem("/tickets/new", wctx.ctx.message("nav_new"), "new"),
+        NavItem("/journal", wctx.ctx.message("nav_journal"), "journal"),
+        NavItem("/kb", wctx.ctx.message("nav_kb"), "kb"),
     ]
     api.state.dashboard_partials = []
     limit_mb = app.settings.max_attachment_mb

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
 
 from mpdesk.domain.errors import (
     AuthRequiredError,
@@ -27,6 +28,7 @@ from mpdesk.domain.errors import (
     MailError,
     MpdeskError,
     NotFoundError,
+    StateConflictError,
     StorageError,
     TooManyAttemptsError,
     UserInputError,
@@ -47,7 +49,7 @@ def status_for(exc: MpdeskError) -> int:
         return 403
     if isinstance(exc, TooManyAttemptsError):
         return 429
-    if isinstance(exc, ConcurrentEditError | InvalidTransitionError):
+    if isinstance(exc, ConcurrentEditError | InvalidTransitionError | StateConflictError):
         return 409
     if isinstance(exc, UserInputError):
         return 422
@@ -112,6 +114,22 @@ def plain_refusal(messages: dict[str, str], fields: dict[str, dict[str, Any]]) -
     return render
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (RFC 9110 §15.5.6: a 405 lists them all in
+    ``Allow``; Starlette names only the first matching route's, and a path may have several)."""
+    return [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
+
+
 def install_error_handlers(api: FastAPI) -> None:
     @api.exception_handler(MpdeskError)
     def _mpdesk_error(request: Request, exc: MpdeskError) -> Response:
@@ -152,6 +170,8 @@ def install_error_handlers(api: FastAPI) -> None:
         response = error_response(request, exc.status_code, code)
         if exc.headers:
             response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            response.headers["allow"] = ", ".join(allowed_methods(request))
         return response
 
     @api.exception_handler(ClientDisconnect)

@@ -31,11 +31,14 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     env.trim_blocks = True
     env.lstrip_blocks = True
 
-    def msk(moment: datetime | None, fmt: str = "%d.%m.%Y %H:%M") -> str:
-        return ctx.clock.local(moment).strftime(fmt) if moment else ""
+    def msk(moment: datetime | None, with_time: bool = True) -> str:
+        if not moment:
+            return ""
+        local = ctx.clock.local(moment)
+        return formatting.moment(local) if with_time else formatting.day(local.date())
 
     def ru_date(day: date | None) -> str:
-        return day.strftime("%d.%m.%Y") if day else ""
+        return formatting.day(day)
 
     def category_label(cid: str) -> str:
         cat = ctx.kb.categories.get(cid)
@@ -63,7 +66,7 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         is_image=lambda media_type: (
             str(media_type) in ("image/png", "image/jpeg", "image/gif", "image/webp")
         ),
-        filesize=_filesize,
+        filesize=lambda size: _filesize(ctx.message, size),
         safe_url=lambda url: url if str(url).startswith(("https://", "http://")) else "",
     )
     env.globals.update(
@@ -77,12 +80,12 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     return templates
 
 
-def _filesize(size: int) -> str:
+def _filesize(message: Any, size: int) -> str:
     if size < 1024:
-        return f"{size} Б"
+        return str(message("size_bytes", size=size))
     if size < 1024 * 1024:
-        return f"{size / 1024:.0f} КБ"
-    return f"{size / 1024 / 1024:.1f} МБ".replace(".", ",")
+        return str(message("size_kb", size=f"{size / 1024:.0f}"))
+    return str(message("size_mb", size=f"{size / 1024 / 1024:.1f}".replace(".", ",")))
 
 
 def _query(params: list[tuple[str, str]], changes: dict[str, Any]) -> str:

@@ -20,17 +20,15 @@ from mpdesk.entrypoints.api import dashboard as api_dashboard
 from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import deadline_views, deadlines
-from mpdesk.services.reminders import duration_ru
+from mpdesk.services import deadline_views, deadlines, formatting
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 #: clocks listed per section on the «Сроки» page (the counts are always complete)
 PAGE_LIMIT = 200
+#: section → its title's code in the message catalogue
 SECTION_TITLES = {
-    Bucket.OVERDUE: "Просрочено",
-    Bucket.TODAY: "Срок сегодня",
-    Bucket.WEEK: "Срок в ближайшие дни",
+    b: f"deadline_section_{b.value}" for b in (Bucket.OVERDUE, Bucket.TODAY, Bucket.WEEK)
 }
 
 
@@ -77,7 +75,7 @@ def draft_claim(request: Request, ticket_id: TicketId) -> Response:
 
 
 def _duration(delta: timedelta | None) -> str:
-    return duration_ru(delta) if delta is not None else ""
+    return formatting.duration(delta) if delta is not None else ""
 
 
 def register(api: FastAPI) -> None:
@@ -85,8 +83,9 @@ def register(api: FastAPI) -> None:
     api.include_router(api_dashboard.router)
     nav = api.state.nav
     at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
-    nav.insert(at, NavItem("/deadlines", "Сроки", "deadlines"))
+    message = api.state.wctx.ctx.message
+    nav.insert(at, NavItem("/deadlines", message("nav_deadlines"), "deadlines"))
     api.state.dashboard_partials.append(DashboardPartial("_dashboard_deadlines.html", _due_block))
     env = api.state.templates.env
     env.filters["duration"] = _duration
-    env.globals["SECTION_TITLES"] = SECTION_TITLES
+    env.globals["SECTION_TITLES"] = {b: message(code) for b, code in SECTION_TITLES.items()}

@@ -59,4 +59,4 @@ def run_job(request: Request, form: FormDep) -> Response:
 def register(api: FastAPI) -> None:
     api.include_router(router, include_in_schema=False)
     api.include_router(api_jobs.router)
-    api.state.nav.append(NavItem("/jobs", "Фоновые задачи", "jobs"))
+    api.state.nav.append(NavItem("/jobs", api.state.wctx.ctx.message("nav_jobs"), "jobs"))

@@ -27,12 +27,13 @@ from mpdesk.services.user_input import parse_shop_id
 
 router = APIRouter()
 PAGE_SIZE = 50
+#: orders offered on the page → their labels' codes in the message catalogue
 SORTS = {
-    "-id": "сначала новые",
-    "id": "сначала старые",
-    "-updated_at": "недавно изменённые",
-    "reply_due_at": "по сроку ответа",
-    "status": "по статусу",
+    "-id": "sort_newest",
+    "id": "sort_oldest",
+    "-updated_at": "sort_recently_changed",
+    "reply_due_at": "sort_reply_due",
+    "status": "sort_status",
 }
 GROUPS = {"open": OPEN_STATUSES, "awaiting": AWAITING_REPLY}
 
@@ -108,7 +109,7 @@ def journal_page(request: Request) -> Response:
         "shop_names": {s.id: s.name for s in shops},
         "pages": pages,
         "shops": shops,
-        "sorts": SORTS,
+        "sorts": {key: ctx.message(code) for key, code in SORTS.items()},
         "params": list(request.query_params.multi_items()),
         "now": now,
     }

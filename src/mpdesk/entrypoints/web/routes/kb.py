@@ -14,21 +14,21 @@ from mpdesk.services.knowledge_view import knowledge_public
 
 router = APIRouter()
 Section = Literal["channels", "checklists", "templates", "categories", "deadlines"]
-TITLES = {
-    "channels": "Каналы поддержки",
-    "checklists": "Чек-листы",
-    "templates": "Шаблоны",
-    "categories": "Категории",
-    "deadlines": "Сроки",
-}
+#: sections of the page (their titles are ``kb_section_<id>`` in the message catalogue)
+TITLES = ("channels", "checklists", "templates", "categories", "deadlines")
 
 
 @router.get("/kb")
 def kb_page(request: Request, section: Section = "channels") -> Response:
     require_visitor(request)
-    kb = wctx_of(request).ctx.kb
+    ctx = wctx_of(request).ctx
+    kb = ctx.kb
     return render(
         request,
         "kb.html",
-        {"section": section, "titles": TITLES, "items": knowledge_public(kb, section)},
+        {
+            "section": section,
+            "titles": {t: ctx.message(f"kb_section_{t}") for t in TITLES},
+            "items": knowledge_public(kb, section),
+        },
     )

@@ -64,4 +64,4 @@ def register(api: FastAPI) -> None:
     api.include_router(api_mail.router)
     nav = api.state.nav
     at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
-    nav.insert(at, NavItem("/mail/inbox", "Почта", "mail"))
+    nav.insert(at, NavItem("/mail/inbox", api.state.wctx.ctx.message("nav_mail"), "mail"))

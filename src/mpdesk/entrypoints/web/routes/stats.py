@@ -14,12 +14,10 @@ from starlette.responses import Response
 from mpdesk.domain.accounts import Principal
 from mpdesk.entrypoints.web.navigation import DashboardPartial
 from mpdesk.entrypoints.web.security import require_visitor, wctx_of
-from mpdesk.services import analytics, deadline_views
+from mpdesk.services import analytics, deadline_views, formatting
 
 router = APIRouter()
 WEEKS = 12
-MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-             "сентябрь", "октябрь", "ноябрь", "декабрь")  # fmt: skip
 Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
@@ -28,20 +26,9 @@ def recent_months(today: date, count: int = 12) -> list[tuple[str, str]]:
     months = []
     year, month = today.year, today.month
     for _ in range(count):
-        months.append((f"{year:04d}-{month:02d}", f"{MONTHS_RU[month - 1]} {year}"))
+        months.append((f"{year:04d}-{month:02d}", formatting.month(year, month)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return months
-
-
-def hours_ru(hours: float | None) -> str:
-    """«45 мин», «3,5 ч», «2,1 дн»: a duration given in hours, for the dashboard."""
-    if hours is None:
-        return "—"
-    if hours < 1:
-        return f"{max(round(hours * 60), 1)} мин"
-    if hours < 72:
-        return f"{hours:.1f} ч".replace(".", ",")
-    return f"{hours / 24:.1f} дн".replace(".", ",")
 
 
 def _stats_block(request: Request, principal: Principal) -> dict[str, Any]:
@@ -72,4 +59,4 @@ def monthly_report(request: Request, month: Month) -> Response:
 def register(api: FastAPI) -> None:
     api.include_router(router, include_in_schema=False)
     api.state.dashboard_partials.append(DashboardPartial("_dashboard_stats.html", _stats_block))
-    api.state.templates.env.filters["hours"] = hours_ru
+    api.state.templates.env.filters["hours"] = formatting.hours
