@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from mpdesk.domain.errors import UserInputError
 from mpdesk.services import charts, formatting
 from mpdesk.services.analytics import compute_stats, stats_scope
 from mpdesk.services.context import ServiceContext
