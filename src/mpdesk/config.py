@@ -210,6 +210,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How often each connected shop is synced with the marketplace (0: never).",
     )
+    chats_minutes: int = Field(
+        default=30,
+        ge=0,
+        description="How often the support chats of each connected Ozon shop are read (0: never).",
+    )
 
     # --- marketplace APIs (issue 14): shop connect, mpdesk sync ---
     marketplace_api_url: str = Field(

@@ -124,6 +124,12 @@ OZON_FBO_POSTINGS = Endpoint(
 OZON_FBS_POSTINGS = Endpoint(
     "ozon.fbs_postings", "ozon", "POST", OZON_SELLER_HOST, "/v3/posting/fbs/list", _OZON_DEFAULT
 )
+OZON_CHAT_LIST = Endpoint(
+    "ozon.chat_list", "ozon", "POST", OZON_SELLER_HOST, "/v3/chat/list", _OZON_DEFAULT
+)
+OZON_CHAT_HISTORY = Endpoint(
+    "ozon.chat_history", "ozon", "POST", OZON_SELLER_HOST, "/v3/chat/history", _OZON_DEFAULT
+)
 
 #: the connection check, one per API category mpdesk uses (the token's category must match)
 WB_PING_STATISTICS = Endpoint(
@@ -148,4 +154,6 @@ ALL_ENDPOINTS = (
     OZON_SUPPLY_ORDER_GET,
     OZON_FBO_POSTINGS,
     OZON_FBS_POSTINGS,
+    OZON_CHAT_LIST,
+    OZON_CHAT_HISTORY,
 )
