@@ -319,6 +319,7 @@ def marketplace_ports(settings: Settings, engine: Engine) -> MarketplacePorts:
         limiter,
         base_url=settings.marketplace_api_url,
         realization_api=settings.wb_realization_api,
+        headroom=settings.api_rate_headroom,
     )
     source = "MPDESK_SECRET_KEY" if settings.secret_key.get_secret_value() else "secret_key"
     vault = FernetCredentialVault([derive_key(web_secret(settings))], source=source)

@@ -13,13 +13,16 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mpdesk.adapters.db.migrate import upgrade
-from mpdesk.adapters.marketplaces.endpoints import ALL_ENDPOINTS, RateLimit
+from mpdesk.adapters.marketplaces.endpoints import ALL_ENDPOINTS, WB_INCOMES, RateLimit
 from mpdesk.adapters.marketplaces.ratelimit import (
     InProcessTokenBucket,
     PostgresTokenBucket,
     RateLimiter,
 )
-from tests.connectors.conftest import FakeTime
+from mpdesk.adapters.marketplaces.transport import ApiTransport
+from mpdesk.domain.credentials import WbCredentials
+from tests.connectors.conftest import WB_TOKEN, FakeTime
+from tests.connectors.spec_server import SpecServer
 
 LIMIT = RateLimit(requests=2, period_s=1.0, burst=2, source="test")
 
@@ -171,3 +174,27 @@ def test_separate_processes_share_one_postgres_bucket(pg_url: str) -> None:
     assert_within_limit(slots, limit)
     # 16 reservations at 10/s with a burst of 2 span at least 1.4 s of slots
     assert max(slots) - min(slots) >= (16 - 2) / 10 - 1e-6
+
+
+def test_headroom_paces_a_transport_slower_than_the_documented_limit(
+    wb_server: SpecServer, fake_time: FakeTime
+) -> None:
+    """1 / min documented, 2 % headroom: the second call waits 61.2 s, not 60 s."""
+    transport = ApiTransport(
+        WbCredentials(WB_TOKEN),
+        base_url=wb_server.url,
+        limiter=InProcessTokenBucket(clock=fake_time.clock),
+        sleep=fake_time.sleep,
+        headroom=0.02,
+    )
+    for _ in range(2):
+        wb_server.answer("GET", "/api/v1/supplier/incomes", 200, [])
+    try:
+        for _ in range(2):
+            transport.call(WB_INCOMES, params={"dateFrom": "2026-11-01"})
+    finally:
+        transport.close()
+
+    assert wb_server.violations == []
+    assert fake_time.sleeps == [pytest.approx(61.2)]
+    assert WB_INCOMES.limit.slower(0) is WB_INCOMES.limit

@@ -26,8 +26,10 @@ class HttpMarketplaceApis:
         realization_api: RealizationApi = "finance",
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        headroom: float = 0.0,
     ) -> None:
         self._limiter = limiter
+        self._headroom = headroom
         self._base_url = base_url or None
         self._realization_api: RealizationApi = realization_api
         self._policy = policy
@@ -40,6 +42,7 @@ class HttpMarketplaceApis:
             base_url=self._base_url,
             policy=self._policy,
             sleep=self._sleep,
+            headroom=self._headroom,
         )
 
     def wb(self, credentials: WbCredentials) -> WbClient:

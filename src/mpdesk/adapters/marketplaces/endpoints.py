@@ -25,6 +25,14 @@ class RateLimit:
         """Tokens added per second."""
         return self.requests / self.period_s
 
+    def slower(self, headroom: float) -> RateLimit:
+        """The same bucket refilled ``headroom`` (a fraction) slower: the pace mpdesk keeps so
+        that a marketplace counting at arrival never sees two requests closer than allowed,
+        whatever the jitter between our clock, the network and theirs."""
+        if headroom <= 0:
+            return self
+        return RateLimit(self.requests, self.period_s * (1 + headroom), self.burst, self.source)
+
 
 @dataclass(frozen=True)
 class Endpoint:
