@@ -29,6 +29,7 @@ Needs PostgreSQL at 127.0.0.1:5432 (``MPDESK_TEST_PG_URL``).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import json
 import os
@@ -340,9 +341,14 @@ def main() -> None:
             )
         time.sleep(3)  # the workers connect and listen
         jobs = job_engine(app)
+
+        async def defer_all() -> None:
+            async with jobs.app.open_async():  # one connection for all the jobs
+                for shop_id in shop_ids:
+                    await jobs.defer_async("sync", shop_id)
+
         started = time.monotonic()
-        for shop_id in shop_ids:
-            jobs.defer("sync", shop_id)
+        asyncio.run(defer_all())
         deferred_s = time.monotonic() - started
         ok = failed = 0
         while time.monotonic() - started < args.timeout:
