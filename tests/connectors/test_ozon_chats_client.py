@@ -106,7 +106,8 @@ def test_the_spec_example_of_a_history_page_is_read(
 
     (found,) = messages_from_history("x", page.data)
     assert found.message_id == 3000000000817031942 and found.text.startswith("Здравствуйте")
-    assert ozon_server.seen[0][3] == {"chat_id": "x", "direction": "Forward", "limit": 1000}
+    # no message read yet: from the last visible one back to the oldest
+    assert ozon_server.seen[0][3] == {"chat_id": "x", "direction": "Backward", "limit": 1000}
 
 
 def test_a_refused_history_raises_the_forbidden_error(

@@ -237,3 +237,29 @@ def test_a_wb_shop_has_no_support_chats(market_app: App) -> None:
     with pytest.raises(UserInputError) as refused:
         fetch_chats(market_app.ctx, LOCAL_OWNER, shop)
     assert refused.value.code == "chats_ozon_only"
+
+
+def test_a_first_read_pages_back_to_the_oldest_and_records_oldest_first(
+    market_app: App, market: SpecServer
+) -> None:
+    shop_id = connect_ozon(market_app, market)
+    market.answer("POST", LIST, 200, chat_list(last(chat_row("sup-6"), 103)))
+    market.answer("POST", HISTORY, 200, {"has_next": True, "messages": [
+        message(103, "support", "Третье."), message(102, "seller", "Второе."),
+    ]})  # fmt: skip
+    market.answer("POST", HISTORY, 200, {"has_next": False, "messages": [
+        message(102, "seller", "Второе."), message(101, "support", "Первое."),
+    ]})  # fmt: skip
+
+    report = fetch_chats(market_app.ctx, LOCAL_OWNER, shop_id)
+
+    assert market.violations == [] and report.new_messages == 3
+    bodies = [b for _, t, _, b in market.seen if t == HISTORY]
+    assert [(b["direction"], b.get("from_message_id")) for b in bodies] == [
+        ("Backward", None),
+        ("Backward", 102),
+    ]
+    _, records = chat_messages(market_app.ctx, LOCAL_OWNER, "sup-6")
+    assert [r.message.message_id for r in records] == [101, 102, 103]
+    (chat,) = list_support_chats(market_app.ctx, LOCAL_OWNER, shop_id).chats
+    assert chat.read_to == 103

@@ -133,15 +133,19 @@ def _read_history(
     report: ChatFetchReport,
     actor: str,
 ) -> None:
-    for page in api.chat_history(chat.chat_id, chat.read_to):
-        for message in messages_from_history(chat.chat_id, page.data):
-            if chat.read_to is not None and message.message_id <= chat.read_to:
-                continue
-            with ports.uow() as uow:
-                _record(ctx, uow, chat, message, report, actor)
-                uow.chats.read_to(chat.shop_id, chat.chat_id, message.message_id)
-                uow.commit()
-            chat.read_to = message.message_id
+    found = {
+        m.message_id: m
+        for page in api.chat_history(chat.chat_id, chat.read_to)
+        for m in messages_from_history(chat.chat_id, page.data)
+    }
+    for message_id in sorted(found):  # oldest first, whichever way the pages came
+        if chat.read_to is not None and message_id <= chat.read_to:
+            continue
+        with ports.uow() as uow:
+            _record(ctx, uow, chat, found[message_id], report, actor)
+            uow.chats.read_to(chat.shop_id, chat.chat_id, message_id)
+            uow.commit()
+        chat.read_to = message_id
 
 
 def _reading(ctx: ServiceContext, message: ChatMessage) -> AnswerReading | None:

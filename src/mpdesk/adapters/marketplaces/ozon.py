@@ -11,9 +11,11 @@ rules follow the pinned ``ozon-2025-08/swagger.json`` (``tests/connectors/specs`
 - ``/v3/posting/fbs/list``: ``limit``/``offset``; ``result.has_next`` says whether more follow.
 - ``/v3/chat/list``: ``cursor`` from the previous answer while ``has_next`` (the spec types it
   boolean, its example sends the string "true": both are read).
-- ``/v3/chat/history``: ``direction`` ``Forward`` from ``from_message_id``; while ``has_next``
-  the next call starts at the last message's id (message ids are uint64, sent as integers and
-  answered as integers or, in the spec's example, strings).
+- ``/v3/chat/history``: without ``from_message_id`` the answer starts at the last visible
+  message (the spec), so a first read goes ``Backward`` from there to the oldest; a later one
+  goes ``Forward`` from the last message read. While ``has_next`` the next call starts at the
+  page's last message id, which the answer repeats (message ids are uint64, sent as integers
+  and answered as integers or, in the spec's example, strings).
 """
 
 from __future__ import annotations
@@ -221,11 +223,11 @@ class OzonClient:
         return walk(self._transport, Call(OZON_CHAT_LIST, body=body), _next_chats, cursor)
 
     def chat_history(self, chat_id: str, after_message_id: int | None = None) -> Iterator[Page]:
-        """The chat's messages from the oldest (or from ``after_message_id``, which the
-        answer includes again) to the newest."""
+        """The chat's messages: all of them newest first, or those from ``after_message_id``
+        (which the answer includes again) oldest first."""
         body: dict[str, object] = {
             "chat_id": chat_id,
-            "direction": "Forward",
+            "direction": "Backward" if after_message_id is None else "Forward",
             "limit": CHAT_HISTORY_PAGE,
         }
         if after_message_id is not None:

@@ -20,8 +20,8 @@ class SupportChatApi(Protocol):
         ...
 
     def chat_history(self, chat_id: str, after_message_id: int | None = None) -> Iterator[ApiPage]:
-        """The chat's messages, oldest first (from ``after_message_id`` when given);
-        ``ApiForbiddenError`` when the seller's subscription does not open it."""
+        """The chat's messages, page by page in any order (from ``after_message_id`` when
+        given); ``ApiForbiddenError`` when the seller's subscription does not open it."""
         ...
 
     def close(self) -> None: ...
