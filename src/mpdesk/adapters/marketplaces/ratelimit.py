@@ -6,7 +6,7 @@ wait for it. Reservations queue fairly and two callers never get the same token,
 sent by every worker on the key stay within ``burst + rate * t`` for any span ``t``. After the
 request, ``settle`` charges the bucket for the time it finished past its slot: the next request
 is paced from this one's completion, which no network or scheduling delay can reorder (the
-benchmark ``benchmarks/sync_bench.py`` saw a request leave 1.2 s after its slot under load).
+benchmark ``benchmarks/agency_bench.py`` saw a request leave 1.2 s after its slot under load).
 
 - ``InProcessTokenBucket``: a lock and a dict, for SQLite and single-process use.
 - ``PostgresTokenBucket``: one row per key in ``api_rate_buckets`` updated by a single atomic

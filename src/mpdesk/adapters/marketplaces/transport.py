@@ -7,7 +7,7 @@ retries on 429, 5xx and transport failures with tenacity: a 429 waits what the m
 exponential backoff and full jitter. With ``headroom`` the pace is that fraction slower than
 the documented limit: a marketplace counts a request when it arrives, and the first request of
 a connection takes longer to arrive than the next (measured on the loopback fake of
-``benchmarks/sync_bench.py``: one 429 per WB shop at exactly 1 / min). Errors are
+``benchmarks/agency_bench.py``: one 429 per WB shop at exactly 1 / min). Errors are
 ``mpdesk.domain.api_errors`` types; none of them, and no log line, contains a token or key.
 
 Header facts: WB wants the token in ``Authorization`` (``securitySchemes.HeaderApiKey`` of the

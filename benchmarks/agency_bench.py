@@ -2,8 +2,8 @@
 PostgreSQL against a fake marketplace on loopback that enforces the documented rate limits
 (issue 14).
 
-Run: ``.venv/bin/python benchmarks/sync_bench.py [--shops 300] [--workers 2] [--concurrency 32]``
-→ ``benchmarks/results/sync.json``: wall time from the first deferred job to the last finished
+Run: ``.venv/bin/python benchmarks/agency_bench.py [--shops 300] [--workers 2] [--concurrency 32]``
+→ ``benchmarks/results/agency.json``: wall time from the first deferred job to the last finished
 one, requests and requests per second the fake server answered, and the 429s it had to send.
 
 The fake server is a threaded HTTP server in this process. It answers every endpoint a sync
@@ -64,7 +64,7 @@ from mpdesk.domain.credentials import OzonCredentials, WbCredentials  # noqa: E4
 from mpdesk.services.connections import connect_shop  # noqa: E402
 
 PG = os.environ.get("MPDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-OUT = ROOT / "benchmarks" / "results" / "sync.json"
+OUT = ROOT / "benchmarks" / "results" / "agency.json"
 
 
 # --- answers built from the pinned specs' examples ------------------------------------------
@@ -380,7 +380,7 @@ def main() -> None:
             "note": "a WB shop needs >= 2 periods of 1 min (two pages each of realization and "
             "incomes at 1 / min)",
             "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "command": "benchmarks/sync_bench.py " + " ".join(sys.argv[1:]),
+            "command": "benchmarks/agency_bench.py " + " ".join(sys.argv[1:]),
         }
         OUT.parent.mkdir(parents=True, exist_ok=True)
         OUT.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
