@@ -220,6 +220,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How often each connected shop is synced with the marketplace (0: never).",
     )
+    chats_minutes: int = Field(
+        default=30,
+        ge=0,
+        description="How often the support chats of each connected Ozon shop are read (0: never).",
+    )
 
     # --- marketplace APIs (issue 14): shop connect, mpdesk sync ---
     marketplace_api_url: str = Field(
@@ -231,6 +236,14 @@ class Settings(BaseSettings):
         default="finance",
         description="Which WB method mpdesk sync pulls the realization report from: finance "
         "(the 2026 finance API) or statistics_v5 (reportDetailByPeriod).",
+    )
+    api_rate_headroom: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="Pace seller API requests this fraction slower than the documented limits "
+        "(0.02: a 1-per-minute method every 61.2 s), so that network and clock jitter never "
+        "makes a marketplace count two requests too close together.",
     )
     sync_first_days: int = Field(
         default=30,

@@ -74,6 +74,7 @@ def make_transport(
         limiter=InProcessTokenBucket(clock=fake_time.clock),
         policy=RetryPolicy(max_attempts=attempts, backoff_initial_s=0.5, backoff_max_s=4.0),
         sleep=fake_time.sleep,
+        clock=fake_time.clock,
     )
 
 
@@ -116,6 +117,7 @@ def wire(app: App, server: SpecServer, fake_time: FakeTime, attempts: int = 2) -
         base_url=server.url,
         policy=RetryPolicy(max_attempts=attempts, backoff_initial_s=0.1, backoff_max_s=1.0),
         sleep=fake_time.sleep,
+        clock=fake_time.clock,
     )
     ports = app.ctx.marketplaces
     app.ctx.marketplaces = MarketplacePorts(apis, ports.sealer, ports.uow, ports.first_days)

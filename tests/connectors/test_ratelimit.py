@@ -9,17 +9,21 @@ import threading
 import time
 from collections.abc import Callable
 
+import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
 from mpdesk.adapters.db.migrate import upgrade
-from mpdesk.adapters.marketplaces.endpoints import ALL_ENDPOINTS, RateLimit
+from mpdesk.adapters.marketplaces.endpoints import ALL_ENDPOINTS, WB_INCOMES, RateLimit
 from mpdesk.adapters.marketplaces.ratelimit import (
     InProcessTokenBucket,
     PostgresTokenBucket,
     RateLimiter,
 )
-from tests.connectors.conftest import FakeTime
+from mpdesk.adapters.marketplaces.transport import ApiTransport
+from mpdesk.domain.credentials import WbCredentials
+from tests.connectors.conftest import WB_TOKEN, FakeTime
+from tests.connectors.spec_server import SpecServer
 
 LIMIT = RateLimit(requests=2, period_s=1.0, burst=2, source="test")
 
@@ -171,3 +175,68 @@ def test_separate_processes_share_one_postgres_bucket(pg_url: str) -> None:
     assert_within_limit(slots, limit)
     # 16 reservations at 10/s with a burst of 2 span at least 1.4 s of slots
     assert max(slots) - min(slots) >= (16 - 2) / 10 - 1e-6
+
+
+def test_headroom_paces_a_transport_slower_than_the_documented_limit(
+    wb_server: SpecServer, fake_time: FakeTime
+) -> None:
+    """1 / min documented, 2 % headroom: the second call waits 61.2 s, not 60 s."""
+    transport = ApiTransport(
+        WbCredentials(WB_TOKEN),
+        base_url=wb_server.url,
+        limiter=InProcessTokenBucket(clock=fake_time.clock),
+        sleep=fake_time.sleep,
+        headroom=0.02,
+        clock=fake_time.clock,
+    )
+    for _ in range(2):
+        wb_server.answer("GET", "/api/v1/supplier/incomes", 200, [])
+    try:
+        for _ in range(2):
+            transport.call(WB_INCOMES, params={"dateFrom": "2026-11-01"})
+    finally:
+        transport.close()
+
+    assert wb_server.violations == []
+    assert fake_time.sleeps == [pytest.approx(61.2)]
+    assert WB_INCOMES.limit.slower(0) is WB_INCOMES.limit
+
+
+def test_the_next_request_is_paced_from_when_the_previous_one_completed(
+    fake_time: FakeTime,
+) -> None:
+    """A request that takes 5 s to answer: the next one waits a full minute after it ended,
+    not after its slot (a marketplace counting at arrival never sees them closer)."""
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        fake_time.now += 5.0
+        return httpx.Response(200, json=[])
+
+    transport = ApiTransport(
+        WbCredentials(WB_TOKEN),
+        limiter=InProcessTokenBucket(clock=fake_time.clock),
+        client=httpx.Client(transport=httpx.MockTransport(slow)),
+        sleep=fake_time.sleep,
+        clock=fake_time.clock,
+    )
+    try:
+        for _ in range(2):
+            transport.call(WB_INCOMES, params={"dateFrom": "2026-11-01"})
+    finally:
+        transport.close()
+
+    assert fake_time.sleeps == [pytest.approx(60.0)]  # 65 s after the first slot
+
+
+@pytest.mark.postgres
+def test_settling_a_late_request_moves_the_shared_bucket(pg_url: str) -> None:
+    engine = create_engine(pg_url)
+    upgrade(engine)
+    bucket = PostgresTokenBucket(engine)
+    limit = RateLimit(1, 60.0, 1, "test")
+    try:
+        assert bucket.reserve("late", limit).wait_s == 0.0
+        bucket.settle("late", limit, 30.0)
+        assert bucket.reserve("late", limit).wait_s == pytest.approx(90.0, abs=1.0)
+    finally:
+        engine.dispose()

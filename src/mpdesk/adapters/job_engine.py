@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import procrastinate
@@ -105,13 +106,25 @@ class JobEngine:
         return True
 
     def run_worker(self, concurrency: int = 1, **options: Any) -> None:
-        """Run a worker in the foreground until SIGINT/SIGTERM (procrastinate's handlers)."""
+        """Run a worker in the foreground until SIGINT/SIGTERM (procrastinate's handlers).
+
+        Our tasks are plain blocking functions, which procrastinate runs in the event loop's
+        default thread pool — ``min(32, CPUs + 4)`` threads, 6 on two cores — so ``concurrency``
+        jobs could not all run at once; the loop gets a pool with a thread per job plus a few
+        for the planner's own calls."""
         heartbeat = max(0.2, self.stalled_after_seconds / 3)
-        self.app.run_worker(
-            queues=[QUEUE],
-            concurrency=concurrency,
-            update_heartbeat_interval=heartbeat,
-            stalled_worker_timeout=self.stalled_after_seconds,
-            delete_jobs="successful",
-            **options,
-        )
+
+        async def work() -> None:
+            pool = ThreadPoolExecutor(max_workers=concurrency + 4, thread_name_prefix="mpdesk-job")
+            asyncio.get_running_loop().set_default_executor(pool)
+            async with self.app.open_async():
+                await self.app.run_worker_async(
+                    queues=[QUEUE],
+                    concurrency=concurrency,
+                    update_heartbeat_interval=heartbeat,
+                    stalled_worker_timeout=self.stalled_after_seconds,
+                    delete_jobs="successful",
+                    **options,
+                )
+
+        asyncio.run(work())

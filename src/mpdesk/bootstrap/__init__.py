@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mpdesk.adapters.answer_lexicon import AnswerKit
 from mpdesk.adapters.clock import FrozenClock, SystemClock
@@ -26,10 +26,12 @@ from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
 from mpdesk.config import LINE_BREAK, Settings
+from mpdesk.domain.credentials import OzonCredentials
 from mpdesk.domain.errors import BackupError, SettingError, StorageError
 from mpdesk.domain.mail import Mailbox, MailSecurity
 from mpdesk.services.context import DeadlinePorts, JobPorts, ServiceContext
 from mpdesk.services.ports.audit import AuditPorts
+from mpdesk.services.ports.chats import ChatPorts
 from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import EvidenceIndex, FileStore
 from mpdesk.services.ports.mail import MailPorts
@@ -156,6 +158,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         ctx.jobs = job_ports(settings, engine)
         ctx.mail = mail_ports(settings, ctx, engine)
         ctx.marketplaces = marketplace_ports(settings, engine)
+        ctx.chats = chat_ports(ctx, engine)
     return App(settings, ctx, engine, knowledge)
 
 
@@ -216,6 +219,7 @@ def job_ports(settings: Settings, engine: Engine) -> JobPorts:
         remind_in_server=settings.remind_in_server,
         mail_fetch_minutes=settings.mail_fetch_minutes,
         sync_minutes=settings.sync_minutes,
+        chats_minutes=settings.chats_minutes,
     )
 
 
@@ -240,6 +244,7 @@ def marketplace_ports(settings: Settings, engine: Engine) -> MarketplacePorts:
         limiter,
         base_url=settings.marketplace_api_url,
         realization_api=settings.wb_realization_api,
+        headroom=settings.api_rate_headroom,
     )
     source = "MPDESK_SECRET_KEY" if settings.secret_key.get_secret_value() else "secret_key"
     previous = settings.previous_secret_keys.get_secret_value().split(",")
@@ -248,6 +253,19 @@ def marketplace_ports(settings: Settings, engine: Engine) -> MarketplacePorts:
     return MarketplacePorts(
         apis, vault, partial(SqlSyncUnitOfWork, engine), settings.sync_first_days
     )
+
+
+def chat_ports(ctx: ServiceContext, engine: Engine) -> ChatPorts:
+    """Ozon's chat API through the context's seller API clients (looked up at each call, so
+    the chats share the sync's clients and rate limits); chats in the journal."""
+    from mpdesk.adapters.db.chat_store import SqlChatUnitOfWork
+    from mpdesk.services.ports.chats import SupportChatApi
+
+    def api(credentials: OzonCredentials) -> SupportChatApi:
+        assert ctx.marketplaces is not None
+        return cast("SupportChatApi", ctx.marketplaces.apis.ozon(credentials))
+
+    return ChatPorts(api, partial(SqlChatUnitOfWork, engine))
 
 
 def deadline_ports(settings: Settings, knowledge: KnowledgeFiles, engine: Engine) -> DeadlinePorts:

@@ -11,6 +11,7 @@ from mpdesk.domain.sla import BusinessCalendar
 from mpdesk.services.ports.analytics import AnalyticsRepository
 from mpdesk.services.ports.answers import AnswerResources
 from mpdesk.services.ports.audit import AuditPorts
+from mpdesk.services.ports.chats import ChatPorts
 from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import FileStore, TableWriter
 from mpdesk.services.ports.jobs import JobLog
@@ -57,6 +58,7 @@ class JobPorts:
     remind_in_server: bool = True
     mail_fetch_minutes: int = 15
     sync_minutes: int = 360
+    chats_minutes: int = 30
     #: kinds added by other modules (name -> kind), e.g. the marketplace sync
     extra: dict[str, JobKind] = field(default_factory=dict)
 
@@ -81,6 +83,7 @@ class ServiceContext:
     metrics: Metrics = field(default_factory=NoMetrics)  # Prometheus when MPDESK_METRICS is on
     #: seller APIs, sealed credentials and sync progress (only with a journal)
     marketplaces: MarketplacePorts | None = None
+    chats: ChatPorts | None = None  # Ozon support chats (only with a journal)
 
     def reads(self) -> UnitOfWork:
         """A unit of work for use cases that only read (never ``commit``)."""

@@ -119,6 +119,30 @@ def _connected_shops(ctx: ServiceContext) -> list[int]:
         return sorted(c.shop_id for c in uow.connections.list())
 
 
+def _chats(ctx: ServiceContext, shop_id: int | None) -> str:
+    from mpdesk.services.support_chats import fetch_chats
+
+    assert shop_id is not None
+    report = fetch_chats(ctx, LOCAL_OWNER, shop_id)
+    done = ctx.message(
+        "job_chats_done",
+        chats=report.chats,
+        unread=report.unread,
+        new=report.new_messages,
+        filed=len(report.filed),
+    )
+    return f"{done} {report.notice}" if report.notice else done
+
+
+def _ozon_shops(ctx: ServiceContext) -> list[int]:
+    from mpdesk.services.connections import marketplace_ports
+
+    if ctx.marketplaces is None or ctx.chats is None:
+        return []
+    with marketplace_ports(ctx).uow() as uow:
+        return sorted(c.shop_id for c in uow.connections.list() if c.marketplace == "ozon")
+
+
 def job_kinds(ctx: ServiceContext) -> dict[str, JobKind]:
     ports = job_ports(ctx)
     kinds = {
@@ -130,6 +154,7 @@ def job_kinds(ctx: ServiceContext) -> dict[str, JobKind]:
             _mailbox_shops,
         ),
         "sync": JobKind("sync", _sync, lambda c: job_ports(c).sync_minutes, _connected_shops),
+        "chats": JobKind("chats", _chats, lambda c: job_ports(c).chats_minutes, _ozon_shops),
     }
     kinds.update(ports.extra)
     return kinds

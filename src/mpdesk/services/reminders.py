@@ -1,4 +1,5 @@
-"""Use case: send the seller a digest of what is due, once per event and channel.
+"""Use case: send the seller a digest of what is due, once per event and channel — deadlines
+and the WB API tokens that expire within 14 days (``services/token_expiry.py``).
 
 ``send_reminders`` is idempotent: each reminder event (a deadline in its "due" or "overdue"
 state, ``mpdesk.domain.sla.reminder_key``) is claimed in the sent-reminders ledger before the
@@ -19,6 +20,7 @@ from mpdesk.domain.sla import Bucket, DeadlineKind, reminder_key
 from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.deadlines import DueItem, deadline_ports, due_board
+from mpdesk.services.token_expiry import TokenExpiry, expiring_tokens, token_line
 
 log = logging.getLogger(__name__)
 JOB = "remind"
@@ -41,14 +43,19 @@ def digest_line(ctx: ServiceContext, item: DueItem) -> str:
     return ctx.message("remind_line_due", **fields)
 
 
-def digest(ctx: ServiceContext, items: list[DueItem]) -> tuple[str, str]:
-    """Subject and plain text of a digest (Russian, from the message catalogue)."""
+def digest(
+    ctx: ServiceContext, items: list[DueItem], tokens: list[TokenExpiry] | None = None
+) -> tuple[str, str]:
+    """Subject and plain text of a digest (Russian, from the message catalogue): deadlines,
+    then the WB tokens that expire soon."""
     counts = {b: sum(1 for i in items if i.bucket is b) for b in Bucket}
+    tokens = tokens or []
     subject = ctx.message(
-        "remind_subject",
+        "remind_subject_tokens" if tokens else "remind_subject",
         overdue=counts[Bucket.OVERDUE],
         today=counts[Bucket.TODAY],
         week=counts[Bucket.WEEK],
+        tokens=len(tokens),
     )
     lines: list[str] = []
     for bucket, title in (
@@ -61,6 +68,11 @@ def digest(ctx: ServiceContext, items: list[DueItem]) -> tuple[str, str]:
             lines.append(ctx.message(title))
             lines.extend(f"• {digest_line(ctx, i)}" for i in section)
             lines.append("")
+    if tokens:
+        now = ctx.clock.now()
+        lines.append(ctx.message("remind_section_tokens"))
+        lines.extend(f"• {token_line(ctx, t, now)}" for t in tokens)
+        lines.append("")
     lines.append(ctx.message("remind_footer"))
     return subject, "\n".join(lines).strip() + "\n"
 
@@ -84,19 +96,24 @@ def send_reminders(ctx: ServiceContext, dry_run: bool = False) -> RemindResult:
             return result
         board = due_board(ctx, ports.remind_horizon_days)
         keyed = {reminder_key(i.deadline, board.now): i for i in board.items}
-        result.events = len(keyed)
+        tokens = {t.key: t for t in expiring_tokens(ctx, board.now)}
+        result.events = len(keyed) + len(tokens)
         if dry_run:
-            result.preview = digest(ctx, list(keyed.values()))
+            result.preview = digest(ctx, list(keyed.values()), list(tokens.values()))
             return result
+        events = [(k, i.ticket.id) for k, i in keyed.items()]
+        events += [(k, None) for k in tokens]
         for notifier in ports.notifiers:
-            claimed = ports.reminders.claim(
-                [(k, i.ticket.id) for k, i in keyed.items()], notifier.channel, started
-            )
+            claimed = ports.reminders.claim(events, notifier.channel, started)
             if not claimed:
                 result.sent[notifier.channel] = 0
                 continue
             try:
-                subject, text = digest(ctx, [keyed[k] for k in claimed])
+                subject, text = digest(
+                    ctx,
+                    [keyed[k] for k in claimed if k in keyed],
+                    [tokens[k] for k in claimed if k in tokens],
+                )
                 notifier.send(subject, text)
             except NotificationError as exc:
                 ports.reminders.release(claimed, notifier.channel)

@@ -33,6 +33,8 @@ WANTED: dict[str, list[tuple[str, str]]] = {
         ("/v2/supply-order/get", "post"),
         ("/v2/posting/fbo/list", "post"),
         ("/v3/posting/fbs/list", "post"),
+        ("/v3/chat/list", "post"),
+        ("/v3/chat/history", "post"),
     ],
 }
 

@@ -72,6 +72,34 @@ def test_two_workers_run_each_job_once(home: Path, pg_url: str) -> None:
         application.engine.dispose()
 
 
+def test_a_worker_runs_as_many_blocking_jobs_at_once_as_its_concurrency(
+    home: Path, pg_url: str
+) -> None:
+    """Eight jobs that each wait for all eight to have started: more than the six threads of
+    the event loop's default pool on two cores, so this only passes with the worker's own."""
+    together = threading.Barrier(8, timeout=60)
+
+    def gather(ctx: ServiceContext, shop_id: int | None) -> str:
+        together.wait()
+        return "ok"
+
+    application = _app(home, pg_url)
+    assert application.ctx.jobs is not None
+    application.ctx.jobs.extra["gather"] = JobKind("gather", gather, lambda ctx: 0)
+    engine = job_engine(application)
+    shops = [add_shop(application.ctx, f"Магазин {n}", "wb").id for n in range(8)]
+    for shop in shops:
+        assert engine.defer("gather", shop)
+
+    engine.run_worker(concurrency=8, wait=False, install_signal_handlers=False)
+
+    logged = application.ctx.jobs.log.recent(kinds=["gather"], limit=100)
+    assert sorted(r.shop_id or 0 for r in logged) == sorted(shops)
+    assert {r.outcome for r in logged} == {Outcome.OK}, [r.summary for r in logged]
+    assert application.engine is not None
+    application.engine.dispose()
+
+
 def test_a_failed_run_is_recorded_and_retried_by_the_engine(home: Path, pg_url: str) -> None:
     attempts: list[int] = []
 

@@ -11,9 +11,24 @@ from sqlalchemy import Connection, Table, delete, select, update
 
 # every module that defines tables: importing them fills the metadata
 from mpdesk.adapters.db import tables as t
-from mpdesk.adapters.db import tables_audit, tables_deadlines, tables_mail, tables_sync, tables_web
+from mpdesk.adapters.db import (
+    tables_audit,
+    tables_chats,
+    tables_deadlines,
+    tables_mail,
+    tables_sync,
+    tables_web,
+)
 
-TABLE_MODULES = (t, tables_audit, tables_deadlines, tables_mail, tables_sync, tables_web)
+TABLE_MODULES = (
+    t,
+    tables_audit,
+    tables_chats,
+    tables_deadlines,
+    tables_mail,
+    tables_sync,
+    tables_web,
+)
 
 
 def _dependants() -> list[Table]:

@@ -26,8 +26,12 @@ class HttpMarketplaceApis:
         realization_api: RealizationApi = "finance",
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        headroom: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._limiter = limiter
+        self._headroom = headroom
+        self._clock = clock
         self._base_url = base_url or None
         self._realization_api: RealizationApi = realization_api
         self._policy = policy
@@ -40,6 +44,8 @@ class HttpMarketplaceApis:
             base_url=self._base_url,
             policy=self._policy,
             sleep=self._sleep,
+            headroom=self._headroom,
+            clock=self._clock,
         )
 
     def wb(self, credentials: WbCredentials) -> WbClient:

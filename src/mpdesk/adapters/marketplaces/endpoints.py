@@ -25,6 +25,14 @@ class RateLimit:
         """Tokens added per second."""
         return self.requests / self.period_s
 
+    def slower(self, headroom: float) -> RateLimit:
+        """The same bucket refilled ``headroom`` (a fraction) slower: the pace mpdesk keeps so
+        that a marketplace counting at arrival never sees two requests closer than allowed,
+        whatever the jitter between our clock, the network and theirs."""
+        if headroom <= 0:
+            return self
+        return RateLimit(self.requests, self.period_s * (1 + headroom), self.burst, self.source)
+
 
 @dataclass(frozen=True)
 class Endpoint:
@@ -124,6 +132,12 @@ OZON_FBO_POSTINGS = Endpoint(
 OZON_FBS_POSTINGS = Endpoint(
     "ozon.fbs_postings", "ozon", "POST", OZON_SELLER_HOST, "/v3/posting/fbs/list", _OZON_DEFAULT
 )
+OZON_CHAT_LIST = Endpoint(
+    "ozon.chat_list", "ozon", "POST", OZON_SELLER_HOST, "/v3/chat/list", _OZON_DEFAULT
+)
+OZON_CHAT_HISTORY = Endpoint(
+    "ozon.chat_history", "ozon", "POST", OZON_SELLER_HOST, "/v3/chat/history", _OZON_DEFAULT
+)
 
 #: the connection check, one per API category mpdesk uses (the token's category must match)
 WB_PING_STATISTICS = Endpoint(
@@ -148,4 +162,6 @@ ALL_ENDPOINTS = (
     OZON_SUPPLY_ORDER_GET,
     OZON_FBO_POSTINGS,
     OZON_FBS_POSTINGS,
+    OZON_CHAT_LIST,
+    OZON_CHAT_HISTORY,
 )

@@ -9,6 +9,13 @@ rules follow the pinned ``ozon-2025-08/swagger.json`` (``tests/connectors/specs`
   ``/v2/supply-order/get`` returns the orders for a list of ids.
 - ``/v2/posting/fbo/list``: ``limit``/``offset`` (max 1000); a short page is the last.
 - ``/v3/posting/fbs/list``: ``limit``/``offset``; ``result.has_next`` says whether more follow.
+- ``/v3/chat/list``: ``cursor`` from the previous answer while ``has_next`` (the spec types it
+  boolean, its example sends the string "true": both are read).
+- ``/v3/chat/history``: without ``from_message_id`` the answer starts at the last visible
+  message (the spec), so a first read goes ``Backward`` from there to the oldest; a later one
+  goes ``Forward`` from the last message read. While ``has_next`` the next call starts at the
+  page's last message id, which the answer repeats (message ids are uint64, sent as integers
+  and answered as integers or, in the spec's example, strings).
 """
 
 from __future__ import annotations
@@ -17,11 +24,14 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 from mpdesk.adapters.marketplaces.endpoints import (
+    OZON_CHAT_HISTORY,
+    OZON_CHAT_LIST,
     OZON_FBO_POSTINGS,
     OZON_FBS_POSTINGS,
     OZON_SUPPLY_ORDER_GET,
     OZON_SUPPLY_ORDER_LIST,
     OZON_TRANSACTIONS,
+    Endpoint,
 )
 from mpdesk.adapters.marketplaces.pages import (
     Cursor,
@@ -33,8 +43,11 @@ from mpdesk.adapters.marketplaces.pages import (
 )
 from mpdesk.adapters.marketplaces.paging import Call, walk
 from mpdesk.adapters.marketplaces.transport import ApiTransport, Reply
+from mpdesk.domain.api_errors import ApiSchemaDriftError
 
 PAGE_SIZE = 1000
+CHAT_PAGE = 100
+CHAT_HISTORY_PAGE = 1000
 SUPPLY_ORDER_PAGE = 100
 #: the states listed in GetSupplyOrdersListRequestFilter of the pinned spec
 SUPPLY_ORDER_STATES = (
@@ -93,6 +106,50 @@ def _next_fbs(call: Call, reply: Reply) -> Call | None:
     if not field_bool(ep, result, "has_next", "result"):
         return None
     return Call(ep, body={**call.body, "offset": call.body["offset"] + len(postings)})
+
+
+def _flag(call: Call, data: dict[str, object], name: str) -> bool:
+    value = data.get(name, False)
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    if not isinstance(value, bool):
+        ep = call.endpoint
+        raise ApiSchemaDriftError(ep.marketplace, ep.id, name, "boolean")
+    return value
+
+
+def _next_chats(call: Call, reply: Reply) -> Call | None:
+    ep = call.endpoint
+    data = field_object(ep, reply.data, "$")
+    field_list(ep, data.get("chats"), "chats")
+    if not _flag(call, data, "has_next"):
+        return None
+    cursor = data.get("cursor")
+    if not isinstance(cursor, str) or not cursor or cursor == call.body.get("cursor"):
+        return None
+    return Call(ep, body={**call.body, "cursor": cursor})
+
+
+def message_id(endpoint: Endpoint, value: object, where: str) -> int:
+    """A chat message id (uint64) whether the answer sends it as a number or a string."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise ApiSchemaDriftError(endpoint.marketplace, endpoint.id, where, "integer")
+
+
+def _next_history(call: Call, reply: Reply) -> Call | None:
+    ep = call.endpoint
+    data = field_object(ep, reply.data, "$")
+    messages = field_list(ep, data.get("messages"), "messages")
+    if not messages or not _flag(call, data, "has_next"):
+        return None
+    last = field_object(ep, messages[-1], f"messages[{len(messages) - 1}]")
+    after = message_id(ep, last.get("message_id"), f"messages[{len(messages) - 1}].message_id")
+    if after == call.body.get("from_message_id"):
+        return None
+    return Call(ep, body={**call.body, "from_message_id": after})
 
 
 class OzonClient:
@@ -159,3 +216,20 @@ class OzonClient:
             "with": {"analytics_data": True, "financial_data": True},
         }
         return walk(self._transport, Call(OZON_FBS_POSTINGS, body=body), _next_fbs, cursor)
+
+    def chats(self, *, cursor: Cursor | None = None) -> Iterator[Page]:
+        """Every chat of the seller (buyer and support chats, opened and closed)."""
+        body = {"filter": {"chat_status": "All"}, "limit": CHAT_PAGE}
+        return walk(self._transport, Call(OZON_CHAT_LIST, body=body), _next_chats, cursor)
+
+    def chat_history(self, chat_id: str, after_message_id: int | None = None) -> Iterator[Page]:
+        """The chat's messages: all of them newest first, or those from ``after_message_id``
+        (which the answer includes again) oldest first."""
+        body: dict[str, object] = {
+            "chat_id": chat_id,
+            "direction": "Backward" if after_message_id is None else "Forward",
+            "limit": CHAT_HISTORY_PAGE,
+        }
+        if after_message_id is not None:
+            body["from_message_id"] = after_message_id
+        return walk(self._transport, Call(OZON_CHAT_HISTORY, body=body), _next_history)

@@ -4,8 +4,11 @@
 received plus the parsed JSON). It waits for a slot in the rate limiter before every attempt and
 retries on 429, 5xx and transport failures with tenacity: a 429 waits what the marketplace asks
 (``X-Ratelimit-Retry`` on WB, then the standard ``Retry-After``), anything else waits with
-exponential backoff and full jitter. Errors are ``mpdesk.domain.api_errors`` types; none of
-them, and no log line, contains a token or key.
+exponential backoff and full jitter. With ``headroom`` the pace is that fraction slower than
+the documented limit: a marketplace counts a request when it arrives, and the first request of
+a connection takes longer to arrive than the next (measured on the loopback fake of
+``benchmarks/agency_bench.py``: one 429 per WB shop at exactly 1 / min). Errors are
+``mpdesk.domain.api_errors`` types; none of them, and no log line, contains a token or key.
 
 Header facts: WB wants the token in ``Authorization`` (``securitySchemes.HeaderApiKey`` of the
 pinned WB specs) and answers 429 with ``X-Ratelimit-Retry`` seconds (WB knowledge base «Лимиты
@@ -29,7 +32,7 @@ from tenacity.wait import wait_random_exponential
 
 from mpdesk import __version__
 from mpdesk.adapters.marketplaces.endpoints import Endpoint
-from mpdesk.adapters.marketplaces.ratelimit import InProcessTokenBucket, RateLimiter, wait_for
+from mpdesk.adapters.marketplaces.ratelimit import InProcessTokenBucket, RateLimiter
 from mpdesk.domain.api_errors import (
     ApiBadResponseError,
     ApiForbiddenError,
@@ -44,6 +47,8 @@ from mpdesk.domain.credentials import Credentials, WbCredentials
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+#: a request that finished less than this past its slot leaves the bucket as it is
+SETTLE_AFTER_S = 0.001
 
 
 @dataclass(frozen=True)
@@ -137,8 +142,12 @@ class ApiTransport:
         base_url: str | None = None,
         policy: RetryPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        headroom: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._credentials = credentials
+        self._headroom = headroom
+        self._clock = clock
         self._limiter: RateLimiter = limiter or InProcessTokenBucket()
         self._client = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
         self._base_url = base_url
@@ -206,7 +215,11 @@ class ApiTransport:
     ) -> Reply:
         attempts.append(1)
         bucket_key = f"{self.marketplace}:{self._credentials.fingerprint}:{endpoint.bucket}"
-        wait_for(self._limiter, bucket_key, endpoint.limit, self._sleep)
+        limit = endpoint.limit.slower(self._headroom)
+        reservation = self._limiter.reserve(bucket_key, limit)
+        slot = self._clock() + reservation.wait_s
+        if reservation.wait_s > 0:
+            self._sleep(reservation.wait_s)
         headers = {**auth_headers(self._credentials), "User-Agent": f"mpdesk/{__version__}"}
         try:
             response = self._client.request(
@@ -218,6 +231,10 @@ class ApiTransport:
             raise ApiBadResponseError(
                 endpoint.marketplace, endpoint.id, "undecodable_body"
             ) from None
+        finally:
+            late = self._clock() - slot
+            if late > SETTLE_AFTER_S:
+                self._limiter.settle(bucket_key, limit, late)
         return self._reply(endpoint, response)
 
     def _reply(self, endpoint: Endpoint, response: httpx.Response) -> Reply:

@@ -23,6 +23,7 @@ from mpdesk.entrypoints.cli import (
     answers,
     audit,
     backup,
+    chats,
     config,
     deadlines,
     evidence,
@@ -73,6 +74,7 @@ for module in (
     jobs,
     mail,
     sync,
+    chats,
 ):
     module.register(cli)
 

@@ -35,7 +35,7 @@ def cmd_worker(
 def cmd_list(
     failed: Annotated[bool, typer.Option("--failed", help="Только с ошибкой.")] = False,
     kind: Annotated[
-        list[str] | None, typer.Option("--kind", help="remind, mail_fetch, sync.")
+        list[str] | None, typer.Option("--kind", help="remind, mail_fetch, sync, chats.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="Сколько.")] = 50,
     as_json: JsonOpt = False,

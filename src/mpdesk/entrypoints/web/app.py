@@ -27,6 +27,7 @@ from mpdesk.entrypoints.web.routes import (
     account,
     audit,
     auth,
+    chats,
     dashboard,
     deadlines,
     health,
@@ -121,6 +122,6 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
 
     for module in (health, auth, dashboard, tickets, journal, kb, account):
         api.include_router(module.router, include_in_schema=False)
-    for page in (audit, deadlines, stats, mail, jobs_page):
+    for page in (audit, deadlines, stats, mail, jobs_page, chats):
         page.register(api)
     return api

@@ -23,7 +23,14 @@ from mpdesk.entrypoints.web.forms import (
 )
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
-from mpdesk.services import journal, live_triage, mail_send, ticket_actions, user_input
+from mpdesk.services import (
+    journal,
+    live_triage,
+    mail_send,
+    support_chats,
+    ticket_actions,
+    user_input,
+)
 from mpdesk.services.answer_reading import read_ticket_answer
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.supply_prefill import supply_goods_context
@@ -237,6 +244,9 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Respon
             "channel": ctx.kb.channels.get(ticket.channel_id),
             "mail_channel": mail_send.email_channel(ctx, ticket),
             "answer": read_ticket_answer(ctx, ticket),
+            "chats": support_chats.ticket_chats(ctx, visitor.principal, ticket_id)
+            if ticket.marketplace == "ozon"
+            else [],
             "channels": ctx.kb.channels_for(ticket.marketplace, ticket.category),
             "can_edit": visitor.principal.can(ticket.shop_id, Role.MANAGER),
             "allowed": sorted(TRANSITIONS[ticket.status], key=list(Status).index),
