@@ -173,3 +173,28 @@ def test_working_day_deadlines_skip_the_new_year_holidays(
         ("duplicate_logistics", "2027-01-12"),
         ("penalty", "2027-01-12"),
     ]
+
+
+def test_findings_workflow_after_the_appeal_was_sent(cli_env: Path) -> None:
+    """Money comes back after the drafted appeal was sent (recover from «обращение создано»);
+    several findings are claimed at once; a closed objection window is warned about."""
+    assert run("audit", *ALL[:4], "--save").code == 0
+    fines = run("findings", "--kind", "penalty", "--json").json()
+    drafted = run("findings", "draft", *(f["id"] for f in fines))
+    assert drafted.code == 0
+    assert "срок для возражения истёк 15.11.2026" in drafted.stdout  # the clock is at 20.11
+    (appeal,) = run("findings", "--kind", "penalty", "--json").json()[:1]
+    ticket_id = str(appeal["ticket_id"])
+    assert run("submit", ticket_id, "--external-id", "SD-4411").code == 0
+    back = run("findings", "recover", fines[0]["id"], "--amount", "700", "--json")
+    assert back.code == 0, back.stderr
+    assert back.json()["status"] == "recovered"
+    others = [f["id"] for f in run("findings", "--status", "new", "--json").json()][:3]
+    claimed = run("findings", "claim", *others, "--json")
+    assert claimed.code == 0, claimed.stderr
+    assert [f["status"] for f in claimed.json()] == ["claimed"] * 3
+    refused = run("findings", "claim", fines[0]["id"], others[0])  # one is final: none changes
+    assert refused.code == 2
+    assert "«деньги возвращены»" in refused.stderr and "recovered" not in refused.stderr
+    statuses = {f["id"]: f["status"] for f in run("findings", "--json").json()}
+    assert statuses[others[0]] == "claimed" and statuses[fines[0]["id"]] == "recovered"

@@ -14,6 +14,7 @@ from mpdesk.domain.answers.reading import AnswerReading, read_answer
 from mpdesk.domain.errors import UserInputError
 from mpdesk.domain.mail import ParsedMail
 from mpdesk.domain.tickets import Direction, Ticket
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.answers import AnswerResources
 
@@ -80,7 +81,7 @@ def reading_lines(ctx: ServiceContext, reading: AnswerReading, step: NextStep) -
     if reading.has_quote:
         lines.append(m("answer_quote_skipped"))
     items = ", ".join(labels.get(d, d) for d in step.items)
-    until = step.until.strftime("%d.%m.%Y") if step.until else ""
+    until = formatting.day(step.until)
     lines.append(m(f"answer_step_{step.kind.value}", until=until, items=items))
     return lines
 

@@ -12,12 +12,13 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.audit.findings import (
+    FINDING_TRANSITIONS,
     FindingKind,
     FindingNotFoundError,
     FindingStatus,
@@ -180,19 +181,59 @@ def change_finding_status(
     comment: str = "",
 ) -> SavedFinding:
     """Dismiss, mark claimed, mark recovered (with the amount received) or reopen."""
+    (saved,) = change_findings_status(ctx, principal, [finding_id], target, amount, comment)
+    return saved
+
+
+def change_findings_status(
+    ctx: ServiceContext,
+    principal: Principal,
+    finding_ids: Sequence[str],
+    target: FindingStatus,
+    amount: Decimal | None = None,
+    comment: str = "",
+) -> list[SavedFinding]:
+    """The same change for several findings, all or none (one unit of work)."""
     now = ctx.clock.now()
     with audit_ports(ctx).uow() as uow:
-        (saved,) = _visible(uow.audits, principal, [finding_id])
-        access.require_manager(principal, saved.shop_id)
-        if target is FindingStatus.RECOVERED:
-            if amount is None:
-                raise UserInputError("finding_amount_required", finding_id=finding_id)
-            saved.recover(amount, now, comment)
-        else:
-            saved.transition(target, now, comment)
-        uow.audits.save(saved)
+        found = _visible(uow.audits, principal, list(dict.fromkeys(finding_ids)))
+        for saved in found:
+            access.require_manager(principal, saved.shop_id)
+            _change(ctx, saved, target, amount, comment, now)
+            uow.audits.save(saved)
         uow.commit()
-        return saved
+        return found
+
+
+def _change(
+    ctx: ServiceContext,
+    saved: SavedFinding,
+    target: FindingStatus,
+    amount: Decimal | None,
+    comment: str,
+    now: datetime,
+) -> None:
+    if target not in FINDING_TRANSITIONS[saved.status]:
+        label = _status_labels(ctx)
+        raise UserInputError(
+            "finding_invalid_transition",
+            finding_id=saved.id,
+            current=label[saved.status],
+            target=label[target],
+            allowed=", ".join(label[s] for s in sorted(FINDING_TRANSITIONS[saved.status])) or "—",
+            current_status=saved.status.value,
+            target_status=target.value,
+        )
+    if target is FindingStatus.RECOVERED:
+        if amount is None:
+            raise UserInputError("finding_amount_required", finding_id=saved.id)
+        saved.recover(amount, now, comment)
+    else:
+        saved.transition(target, now, comment)
+
+
+def _status_labels(ctx: ServiceContext) -> dict[FindingStatus, str]:
+    return {s: ctx.message(f"finding_status_{s.value}") for s in FindingStatus}
 
 
 @dataclass(frozen=True)
@@ -202,6 +243,7 @@ class DraftedAppeal:
     findings: list[SavedFinding]
     attachment: str
     deadline: date | None
+    deadline_passed: bool = False  # the objection window closed before the appeal was drafted
 
 
 def draft_appeals(
@@ -248,7 +290,12 @@ def draft_appeals(
                         uow.audits.save(m)
                     drafted.append(
                         DraftedAppeal(
-                            opened.ticket, opened.appeal, members, evidence.name, deadline
+                            opened.ticket,
+                            opened.appeal,
+                            members,
+                            evidence.name,
+                            deadline,
+                            deadline is not None and deadline < ctx.clock.today(),
                         )
                     )
                 uow.commit()

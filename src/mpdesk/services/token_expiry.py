@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 
 WARN_DAYS = 14
@@ -44,7 +45,7 @@ def expiring_tokens(ctx: ServiceContext, now: datetime) -> list[TokenExpiry]:
 
 
 def token_line(ctx: ServiceContext, item: TokenExpiry, now: datetime) -> str:
-    expires = ctx.clock.local(item.expires_at).strftime("%d.%m.%Y")
+    expires = formatting.day(ctx.clock.local(item.expires_at).date())
     if item.expires_at <= now:
         return ctx.message("remind_line_token_expired", shop=item.shop, expires=expires)
     days = max(0, (item.expires_at - now).days)

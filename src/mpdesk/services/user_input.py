@@ -27,6 +27,7 @@ from mpdesk.domain.identifiers import (
 )
 from mpdesk.domain.triage.dates import find_absolute
 from mpdesk.domain.triage.engine import read_date_field
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 
 #: larger sums do not fit the journal's money column and are surely typos
@@ -70,8 +71,8 @@ def check_event_date(ctx: ServiceContext, value: date | None, field: str = "even
         raise InvalidDateError(
             "event_date_future",
             field=field,
-            value=value.strftime("%d.%m.%Y"),
-            today=ctx.clock.today().strftime("%d.%m.%Y"),
+            value=formatting.day(value),
+            today=formatting.day(ctx.clock.today()),
         )
 
 
@@ -89,11 +90,19 @@ def parse_category(ctx: ServiceContext, raw: str | None, field: str = "category"
     """A category by its id or its Russian name («приёмка», «Финансы»); None when empty."""
     if raw is None or not raw.strip():
         return None
-    text = raw.strip().lower().replace("ё", "е")
+    text = _plain(raw)
     for category in ctx.kb.categories.values():
-        if text in (category.id, category.label_ru.lower().replace("ё", "е")):
+        if text in (category.id, _plain(category.label_ru)):
             return category.id
     raise UnknownValueError(field, raw, sorted(ctx.kb.categories))
+
+
+_YO_AS_YE = {0x0451: 0x0435}  # code points of the two letters
+
+
+def _plain(text: str) -> str:
+    """Lower case, the letter yo read as ye (people type a name either way)."""
+    return text.strip().lower().translate(_YO_AS_YE)
 
 
 def parse_amount(raw: str, field: str = "amount") -> str:

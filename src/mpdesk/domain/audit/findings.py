@@ -159,11 +159,22 @@ class FindingStatus(StrEnum):
 
 
 FINDING_TRANSITIONS: dict[FindingStatus, frozenset[FindingStatus]] = {
+    # money may come back at any stage: with no appeal, after the drafted appeal was sent
     FindingStatus.NEW: frozenset(
-        {FindingStatus.DRAFTED, FindingStatus.DISMISSED, FindingStatus.CLAIMED}
+        {
+            FindingStatus.DRAFTED,
+            FindingStatus.DISMISSED,
+            FindingStatus.CLAIMED,
+            FindingStatus.RECOVERED,
+        }
     ),
     FindingStatus.DRAFTED: frozenset(
-        {FindingStatus.CLAIMED, FindingStatus.DISMISSED, FindingStatus.NEW}
+        {
+            FindingStatus.CLAIMED,
+            FindingStatus.DISMISSED,
+            FindingStatus.NEW,
+            FindingStatus.RECOVERED,
+        }
     ),
     FindingStatus.CLAIMED: frozenset({FindingStatus.RECOVERED, FindingStatus.DISMISSED}),
     FindingStatus.DISMISSED: frozenset({FindingStatus.NEW}),

@@ -41,7 +41,7 @@ from mpdesk.services.audit_views import (
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.findings import (
     DraftedAppeal,
-    change_finding_status,
+    change_findings_status,
     draft_appeals,
     list_findings,
     normalized_amount,
@@ -240,6 +240,7 @@ def _drafted_public(d: DraftedAppeal) -> dict[str, object]:
         "findings": [f.id for f in d.findings],
         "attachment": d.attachment,
         "deadline": d.deadline.isoformat() if d.deadline else None,
+        "deadline_passed": d.deadline_passed,
     }
 
 
@@ -251,28 +252,37 @@ def print_drafted(console: Console, ctx: ServiceContext, drafted: list[DraftedAp
         )  # fmt: skip
         if d.deadline is not None:
             console.print(ctx.message("finding_deadline", deadline=formatting.day(d.deadline)))
+        if d.deadline_passed:
+            console.print(
+                ctx.message("finding_deadline_passed", deadline=formatting.day(d.deadline))
+            )
     console.print(ctx.message("findings_drafted_hint"))
 
 
-def _set_status(finding_id: str, target: FindingStatus, amount: Decimal | None,
+def _set_status(ids: list[str], target: FindingStatus, amount: Decimal | None,
                 comment: str, as_json: bool) -> None:  # fmt: skip
     ctx = current_ctx()
-    saved = change_finding_status(ctx, current_principal(), finding_id, target, amount, comment)
-    emit(saved_finding_public(ctx, saved), as_json, lambda c: c.print(ctx.message(
-        "finding_status_changed", finding_id=saved.id,
-        status=ctx.message(f"finding_status_{saved.status.value}"))))  # fmt: skip
+    changed = change_findings_status(ctx, current_principal(), ids, target, amount, comment)
+    data = [saved_finding_public(ctx, saved) for saved in changed]
+
+    def human(console: Console) -> None:
+        for saved in changed:
+            status = ctx.message(f"finding_status_{saved.status.value}")
+            console.print(ctx.message("finding_status_changed", finding_id=saved.id, status=status))
+
+    emit(data[0] if len(data) == 1 else data, as_json, human)
 
 
 @findings_app.command("dismiss")
-def cmd_dismiss(finding_id: FindingId, comment: Comment = "", as_json: JsonOpt = False) -> None:
-    """Отклонить находку (не ошибка маркетплейса или не стоит обращения)."""
-    _set_status(finding_id, FindingStatus.DISMISSED, None, comment, as_json)
+def cmd_dismiss(ids: FindingIds, comment: Comment = "", as_json: JsonOpt = False) -> None:
+    """Отклонить находки (не ошибка маркетплейса или не стоит обращения)."""
+    _set_status(ids, FindingStatus.DISMISSED, None, comment, as_json)
 
 
 @findings_app.command("claim")
-def cmd_claim(finding_id: FindingId, comment: Comment = "", as_json: JsonOpt = False) -> None:
-    """Отметить, что по находке подано обращение или претензия."""
-    _set_status(finding_id, FindingStatus.CLAIMED, None, comment, as_json)
+def cmd_claim(ids: FindingIds, comment: Comment = "", as_json: JsonOpt = False) -> None:
+    """Отметить, что по находкам подано обращение или претензия."""
+    _set_status(ids, FindingStatus.CLAIMED, None, comment, as_json)
 
 
 @findings_app.command("recover")
@@ -287,7 +297,7 @@ def cmd_recover(
         value = normalized_amount(amount)
     except ValueError as exc:
         raise IdentifierFormatError("amount", amount, "amount") from exc
-    _set_status(finding_id, FindingStatus.RECOVERED, value, comment, as_json)
+    _set_status([finding_id], FindingStatus.RECOVERED, value, comment, as_json)
 
 
 def register(cli: typer.Typer) -> None:

@@ -66,7 +66,8 @@ def list_chats(shop: ShopOpt = "", as_json: JsonOpt = False) -> None:
         if not board.chats:
             console.print(ctx.message("chats_empty"))
         else:
-            table = Table("Чат", "Магазин", "Статус", "Непрочитано", "Сообщений", "Обращение")
+            columns = ("chat", "shop", "status", "unread", "messages", "ticket")
+            table = Table(*(ctx.message(f"cli_chat_col_{c}") for c in columns))
             for c in board.chats:
                 table.add_row(c.chat_id, str(c.shop_id), c.status, str(c.unread_count),
                               str(c.messages), str(c.ticket_id or "—"))  # fmt: skip

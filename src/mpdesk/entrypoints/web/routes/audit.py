@@ -140,12 +140,13 @@ def _drafted(ctx: ServiceContext, principal: Principal, raw: str) -> list[Any]:
 
 
 @router.get("/audit")
-def audit_page(request: Request, drafted: str = "", done: str = "") -> Response:
+def audit_page(request: Request, drafted: str = "", late: str = "", done: str = "") -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
     query = AuditQuery.parse(request.query_params)
     context = _list_context(request, ctx, visitor.principal, query)
     context["drafted"] = _drafted(ctx, visitor.principal, drafted[:600])
+    context["late"] = {t.id for t in _drafted(ctx, visitor.principal, late[:600])}
     context["done"] = done if done in ("status",) else ""
     if is_htmx(request) and request.headers.get("hx-target") == "findings":
         return render(request, "audit.html", context, block="findings")
@@ -228,7 +229,8 @@ def draft(request: Request, form: FormDep) -> Response:
     except UserInputError as exc:
         return _list_with_error(request, visitor.principal, form, exc)
     tickets = ",".join(str(d.ticket.id) for d in drafted)
-    return RedirectResponse(_back(form.get("back"), drafted=tickets), status_code=303)
+    late = ",".join(str(d.ticket.id) for d in drafted if d.deadline_passed)
+    return RedirectResponse(_back(form.get("back"), drafted=tickets, late=late), status_code=303)
 
 
 @router.post("/audit/findings/{finding_id}/status")
