@@ -24,17 +24,13 @@ from typing import Any
 
 import pytest
 
+from tests.servers import free_port
+
 USERS = 500
 
 
 def _user(number: int) -> tuple[str, str]:
     return f"user{number}@example.ru", f"secret-{number}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def dovecot_binary() -> str | None:

@@ -4,7 +4,6 @@ its own process (``python -m moto.server``)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -14,20 +13,16 @@ from contextlib import contextmanager
 
 import pytest
 
+from tests.servers import free_port
+
 ACCESS_KEY = "mpdesk-test"
 SECRET_KEY = "mpdesk-test-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
 def moto_server() -> Iterator[str]:
     """Start moto's S3 server on a free loopback port; yields its URL."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         stdout=subprocess.DEVNULL,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.servers import free_port
 from tests.web_support import fast_web_context
 
 from mpdesk.bootstrap import bootstrap
@@ -59,12 +59,6 @@ class LiveServer:
         return f"{self.url}/login/link/{accounts.create_login_link(self.wctx, self.admin_login)}"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     require_browser()
@@ -75,7 +69,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     wctx = fast_web_context(application)
     demo.seed_demo(application.ctx)
     admin = accounts.ensure_first_admin(wctx)
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(
         create_app(application, wctx), host="127.0.0.1", port=port, log_level="warning"
     )

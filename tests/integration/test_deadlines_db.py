@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 from tests.cli import run
+from tests.servers import free_port
 
 from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
@@ -197,12 +197,6 @@ def test_reminders_are_sent_once_per_event(app: App) -> None:
 # --- fake Bot API and SMTP sink, through the CLI ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def bot_api() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     received: list[dict[str, Any]] = []
@@ -240,7 +234,7 @@ def smtp_sink() -> Iterator[tuple[int, list[bytes]]]:
             messages.append(envelope.content)
             return "250 OK"
 
-    port = _free_port()
+    port = free_port()
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     yield port, messages
@@ -391,7 +385,7 @@ def test_the_servers_loop_sends_a_due_reminder_once(
     api = create_app(application, fast_web_context(application))
     api.state.job_tick_seconds = 0.05
     server = uvicorn.Server(
-        uvicorn.Config(api, host="127.0.0.1", port=_free_port(), log_level="warning")
+        uvicorn.Config(api, host="127.0.0.1", port=free_port(), log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
