@@ -57,7 +57,8 @@ sys.path.insert(0, str(ROOT))
 from tests.connectors.spec_server import example_for, load_spec, resolve  # noqa: E402
 
 from mpdesk.adapters.marketplaces.endpoints import ALL_ENDPOINTS, Endpoint  # noqa: E402
-from mpdesk.bootstrap import bootstrap, job_engine  # noqa: E402
+from mpdesk.bootstrap import bootstrap  # noqa: E402
+from mpdesk.bootstrap.operations import job_engine  # noqa: E402
 from mpdesk.config import Settings  # noqa: E402
 from mpdesk.domain.accounts import LOCAL_OWNER  # noqa: E402
 from mpdesk.domain.credentials import OzonCredentials, WbCredentials  # noqa: E402
