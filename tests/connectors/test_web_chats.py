@@ -41,7 +41,7 @@ def test_the_api_fetches_lists_and_links_a_chat_in_the_managers_shop(
     market.answer("POST", LIST, 200, chat_list(last(chat_row("sup-9", unread=1), 7)))
     market.answer("POST", HISTORY, 200, history(message(7, "support", "Пришлите акт приёмки.")))
 
-    fetched = manager.post("/api/v1/chats/fetch", params={"shop_id": world.shop_b})
+    fetched = manager.post("/api/v1/chats", params={"shop_id": world.shop_b})
     assert fetched.status_code == 200, fetched.text
     assert fetched.json()[0] | {"notice": None} == {
         "shop_id": world.shop_b, "chats": 1, "unread": 1, "new_messages": 1, "duplicates": 0,
@@ -68,7 +68,7 @@ def test_the_ticket_page_links_a_chat_and_shows_it(world: World, market: SpecSer
     market.answer("POST", LIST, 200, chat_list(last(chat_row("sup-8"), 3)))
     market.answer("POST", HISTORY, 200, history(message(3, "support", "Компенсация начислена.")))
     world.api_client(world.manager_token).post(
-        "/api/v1/chats/fetch", params={"shop_id": world.shop_b}
+        "/api/v1/chats", params={"shop_id": world.shop_b}
     )
     browser = world.client()
     assert sign_in(browser, "max").status_code == 303

@@ -104,7 +104,7 @@ def board(
 
 
 @router.post(
-    "/chats/fetch",
+    "/chats",
     response_model=list[ChatFetchPublic],
     summary="Fetch the support chats of connected Ozon shops and file new answers",
 )
