@@ -153,6 +153,9 @@ class Mailbox:
     imap_port: int = 993
     imap_tls: bool = True
     folder: str = "INBOX"
+    #: the IMAP folder of sent mail searched after an interrupted send; "" = the folder the
+    #: server flags \Sent (RFC 6154 SPECIAL-USE), else «Sent»
+    sent_folder: str = ""
     password_env: str = ""
     password_token: bytes | None = field(default=None, repr=False)
     #: addresses whose mail may carry a ticket tag besides the channel's own (an agency's box)
@@ -172,6 +175,9 @@ class Mailbox:
 class MailDirection(StrEnum):
     OUT = "out"
     IN = "in"
+    #: an appeal about to be sent: recorded and committed before the SMTP conversation, so a
+    #: crash after the server accepted it cannot lead to sending it a second time unseen
+    PENDING = "pending"
 
 
 @dataclass

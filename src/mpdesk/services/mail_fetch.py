@@ -35,7 +35,7 @@ from mpdesk.services import access
 from mpdesk.services.answer_reading import read_mail_answer
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.mail_notify import NewAnswer, notify_answers
-from mpdesk.services.mail_send import mail_ports
+from mpdesk.services.mail_send import mail_ports, recover_pending
 from mpdesk.services.ports.mail import MailUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,8 @@ class FetchReport:
     duplicates: int = 0
     answers: list[NewAnswer] = field(default_factory=list)  # filed answers (not auto-replies)
     notified: dict[str, int] = field(default_factory=dict)  # channel → answers told about
+    #: tickets whose interrupted send was found in the Sent folder and marked submitted
+    recovered: list[int] = field(default_factory=list)
 
 
 def _box(ctx: ServiceContext, principal: Principal, shop_id: int) -> Mailbox:
@@ -67,8 +69,8 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
     """Read the new messages of the shop's mailbox and file them."""
     ports = mail_ports(ctx)
     box = _box(ctx, principal, shop_id)
+    report = FetchReport(shop_id, recovered=_recover_sends(ctx, principal, box))
     batch = ports.reader.fetch(box, ports.secrets.password(box), ports.fetch_limit)
-    report = FetchReport(shop_id)
     for uid, raw in batch.messages:
         try:
             with ports.uow() as uow:
@@ -101,6 +103,21 @@ def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> Fetch
             uow.commit()
     report.notified = notify_answers(ctx, report.answers)
     return report
+
+
+def _recover_sends(ctx: ServiceContext, principal: Principal, box: Mailbox) -> list[int]:
+    """Settle interrupted sends of the shop whose message the Sent folder holds."""
+    with mail_ports(ctx).uow() as uow:
+        pending = uow.mail.pending(box.shop_id)
+    by_ticket: dict[int, list[MailRecord]] = {}
+    for record in pending:
+        if record.ticket_id is not None:
+            by_ticket.setdefault(record.ticket_id, []).append(record)
+    return [
+        ticket_id
+        for ticket_id, records in by_ticket.items()
+        if recover_pending(ctx, principal, box, records, ask=False) is not None
+    ]
 
 
 def fetch_all_mail(ctx: ServiceContext, principal: Principal) -> list[FetchReport]:

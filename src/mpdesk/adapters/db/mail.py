@@ -31,6 +31,7 @@ def _box_values(box: Mailbox) -> dict[str, Any]:
         "imap_port": box.imap_port,
         "imap_tls": box.imap_tls,
         "folder": box.folder,
+        "sent_folder": box.sent_folder,
         "password_env": box.password_env,
         "password_token": box.password_token,
         "forwarders": "\n".join(box.forwarders),
@@ -51,6 +52,7 @@ def _box(row: Any) -> Mailbox:
         imap_port=row.imap_port,
         imap_tls=row.imap_tls,
         folder=row.folder,
+        sent_folder=row.sent_folder,
         password_env=row.password_env,
         password_token=row.password_token,
         forwarders=tuple(a for a in row.forwarders.split("\n") if a),
@@ -129,6 +131,28 @@ class SqlMailRepository:
             return None
         record.id = new_id
         return record
+
+    def pending(self, shop_id: int, ticket_id: int | None = None) -> builtins.list[MailRecord]:
+        query = select(tm.mail_messages).where(
+            _MAIL.shop_id == shop_id, _MAIL.direction == MailDirection.PENDING.value
+        )
+        if ticket_id is not None:
+            query = query.where(_MAIL.ticket_id == ticket_id)
+        return [_record(r) for r in self.conn.execute(query.order_by(_MAIL.id))]
+
+    def settle(self, mail_id: int) -> None:
+        self.conn.execute(
+            update(tm.mail_messages)
+            .where(_MAIL.id == mail_id, _MAIL.direction == MailDirection.PENDING.value)
+            .values(direction=MailDirection.OUT.value)
+        )
+
+    def discard(self, mail_id: int) -> None:
+        self.conn.execute(
+            delete(tm.mail_messages).where(
+                _MAIL.id == mail_id, _MAIL.direction == MailDirection.PENDING.value
+            )
+        )
 
     def get(self, mail_id: int) -> MailRecord | None:
         row = self.conn.execute(select(tm.mail_messages).where(_MAIL.id == mail_id)).first()

@@ -39,6 +39,7 @@ mailboxes = Table(
     Column("imap_port", Integer, nullable=False),
     Column("imap_tls", Boolean, nullable=False),
     Column("folder", String(200), nullable=False),
+    Column("sent_folder", String(200), nullable=False, default="", server_default=""),
     Column("password_env", String(100), nullable=False, default=""),
     Column("password_token", LargeBinary),
     Column("forwarders", Text, nullable=False, default=""),

@@ -57,6 +57,10 @@ def setup(
         bool, typer.Option("--password-stdin", help="Прочитать пароль из stdin и зашифровать.")
     ] = False,
     folder: Annotated[str, typer.Option("--folder", help="Папка с ответами.")] = "INBOX",
+    sent_folder: Annotated[
+        str,
+        typer.Option("--sent-folder", help="Папка отправленных (по умолчанию — по флагу \\Sent)."),
+    ] = "",
     forwarder: Annotated[
         list[str] | None,
         typer.Option("--forwarder", help="Адрес, чьи пересылки с меткой обращения принимать."),
@@ -69,7 +73,7 @@ def setup(
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
     data = MailboxInput(address, smtp_host, smtp_port, smtp_security, imap_host, imap_port,
                         not imap_plain, login, password_env, password, folder,
-                        tuple(forwarder or ()))  # fmt: skip
+                        tuple(forwarder or ()), sent_folder)  # fmt: skip
     box = configure_mailbox(ctx, LOCAL_OWNER, target.id, data)
     text = ctx.message("mailbox_saved", address=box.address, shop_id=box.shop_id)
     emit({"shop_id": box.shop_id, "address": box.address}, as_json, lambda c: c.print(text))
@@ -77,11 +81,16 @@ def setup(
 
 @app.command("send")
 def send(
-    ticket_id: Annotated[int, typer.Argument(help="Номер обращения.")], as_json: JsonOpt = False
+    ticket_id: Annotated[int, typer.Argument(help="Номер обращения.")],
+    resend: Annotated[
+        bool,
+        typer.Option("--resend", help="Отправить, даже если прошлая отправка могла дойти."),
+    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Отправить обращение письмом из ящика магазина на адрес канала."""
     ctx = current_ctx()
-    ticket = send_appeal(ctx, LOCAL_OWNER, ticket_id)
+    ticket = send_appeal(ctx, LOCAL_OWNER, ticket_id, resend=resend)
     channel = ctx.kb.channels[ticket.channel_id]
     text = ctx.message("mail_sent", id=ticket.id, address=channel.address,
                        due=fmt_time(ctx, ticket.reply_due_at))  # fmt: skip
@@ -131,6 +140,7 @@ def _report(report: FetchReport) -> dict[str, object]:
         **_counts(report),
         "tickets": report.matched,
         "notified": report.notified,
+        "recovered": report.recovered,
     }
 
 

@@ -29,6 +29,7 @@ from mpdesk.domain.errors import (
     NotFoundError,
     StorageError,
     TooManyAttemptsError,
+    UnconfirmedSendError,
     UserInputError,
 )
 from mpdesk.entrypoints.web.rendering import is_htmx, render
@@ -47,7 +48,7 @@ def status_for(exc: MpdeskError) -> int:
         return 403
     if isinstance(exc, TooManyAttemptsError):
         return 429
-    if isinstance(exc, ConcurrentEditError | InvalidTransitionError):
+    if isinstance(exc, ConcurrentEditError | InvalidTransitionError | UnconfirmedSendError):
         return 409
     if isinstance(exc, UserInputError):
         return 422

@@ -39,6 +39,12 @@ class MailboxReader(Protocol):
         ``limit``; the folder is opened read-only. ``MailError`` when the server fails."""
         ...
 
+    def find_sent(self, box: Mailbox, password: str, message_id: str) -> bool:
+        """Whether the box's Sent folder (``box.sent_folder``, else the one flagged ``\\Sent``,
+        else «Sent») holds a message with this Message-ID; False when there is no such folder.
+        ``MailError`` when the server fails."""
+        ...
+
 
 class MailSecrets(Protocol):
     def password(self, box: Mailbox) -> str:
@@ -59,6 +65,18 @@ class MailRepository(Protocol):
 
     def add(self, record: MailRecord) -> MailRecord | None:
         """Insert; None when the shop already has a message with this key."""
+        ...
+
+    def pending(self, shop_id: int, ticket_id: int | None = None) -> builtins.list[MailRecord]:
+        """Appeals recorded before sending whose send was never confirmed, oldest first."""
+        ...
+
+    def settle(self, mail_id: int) -> None:
+        """A pending appeal was sent: it becomes an ordinary outgoing entry."""
+        ...
+
+    def discard(self, mail_id: int) -> None:
+        """Forget a pending appeal that certainly was not sent (or is sent anew)."""
         ...
 
     def get(self, mail_id: int) -> MailRecord | None: ...
