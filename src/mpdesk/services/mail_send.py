@@ -22,6 +22,7 @@ from mpdesk.domain.knowledge import Channel, ChannelKind
 from mpdesk.domain.mail import (
     Mailbox,
     MailDirection,
+    MailFolder,
     MailRecord,
     MailSecurity,
     OutgoingMail,
@@ -57,7 +58,7 @@ class MailboxInput:
     login: str = ""
     password_env: str = ""
     password: str = ""
-    folder: str = "INBOX"
+    folders: tuple[str, ...] = ("INBOX",)
     forwarders: tuple[str, ...] = ()
     sent_folder: str = ""
 
@@ -83,10 +84,25 @@ def _check_host(field: str, value: str, required: bool) -> str:
     return value
 
 
+def _folders(names: tuple[str, ...]) -> tuple[MailFolder, ...]:
+    """The folders to read, each once, in the order given; INBOX when none."""
+    seen: dict[str, MailFolder] = {}
+    for raw in names:
+        name = " ".join(raw.split())
+        if len(name) > 200 or any(ord(c) < 32 for c in raw.strip()):
+            raise UserInputError("mail_folder_invalid", value=name[:60])
+        if name and name.upper() != "INBOX":
+            seen.setdefault(name, MailFolder(name))
+        elif name:
+            seen.setdefault("INBOX", MailFolder("INBOX"))
+    return tuple(seen.values()) or (MailFolder("INBOX"),)
+
+
 def configure_mailbox(
     ctx: ServiceContext, principal: Principal, shop_id: int, data: MailboxInput
 ) -> Mailbox:
-    """Create or replace the shop's mailbox settings (the read cursor is kept)."""
+    """Create or replace the shop's mailbox settings (a folder read before keeps its cursor
+    while the IMAP server stays the same)."""
     ports = mail_ports(ctx)
     if data.smtp_security not in set(MailSecurity):
         raise UserInputError(
@@ -108,7 +124,7 @@ def configure_mailbox(
         imap_host=_check_host("imap_host", data.imap_host, False),
         imap_port=_check_port("imap_port", data.imap_port),
         imap_tls=data.imap_tls,
-        folder=" ".join(data.folder.split()) or "INBOX",
+        folders=_folders(data.folders),
         sent_folder=" ".join(data.sent_folder.split()),
         password_env=env,
         forwarders=tuple(_check_address("forwarders", a) for a in data.forwarders if a.strip()),
@@ -118,8 +134,9 @@ def configure_mailbox(
         if not env:  # sealed only once the principal may change the shop
             box.password_token = ports.secrets.seal(data.password)
         old = uow.mail.mailbox(shop_id)
-        if old is not None and (old.imap_host, old.folder) == (box.imap_host, box.folder):
-            box.uid_validity, box.last_uid = old.uid_validity, old.last_uid
+        if old is not None and old.imap_host == box.imap_host:  # a kept folder keeps its cursor
+            kept = {f.name: f for f in old.folders}
+            box.folders = tuple(kept.get(f.name, f) for f in box.folders)
         uow.mail.save_mailbox(box)
         uow.commit()
     return box

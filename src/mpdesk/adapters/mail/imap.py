@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from mpdesk.domain.errors import MailError
-from mpdesk.domain.mail import Mailbox
+from mpdesk.domain.mail import Mailbox, MailFolder
 from mpdesk.services.ports.mail import FetchedBatch
 
 _UIDVALIDITY = re.compile(rb"UIDVALIDITY (\d+)")
@@ -61,13 +61,13 @@ class ImapMailboxReader:
             except (OSError, imaplib.IMAP4.error):
                 pass
 
-    def fetch(self, box: Mailbox, password: str, limit: int) -> FetchedBatch:
+    def fetch(self, box: Mailbox, folder: MailFolder, password: str, limit: int) -> FetchedBatch:
         with self._session(box, password) as imap:
-            status, _ = imap.select(_quoted(box.folder), readonly=True)
+            status, _ = imap.select(_quoted(folder.name), readonly=True)
             if status != "OK":
-                raise MailError("mail_fetch_failed", "imap", f"folder {box.folder!r} not found")
-            validity = _uid_validity(imap)
-            start = box.next_uid(validity)
+                raise MailError("mail_fetch_failed", "imap", f"folder {folder.name!r} not found")
+            validity = _uid_validity(imap, folder.name)
+            start = folder.next_uid(validity)
             _, data = imap.uid("SEARCH", f"UID {start}:*")
             uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) >= start)[:limit]
             return FetchedBatch(validity, [(uid, _body(imap, uid)) for uid in uids])
@@ -97,12 +97,12 @@ def _special_sent(imap: imaplib.IMAP4) -> str:
     return ""
 
 
-def _uid_validity(imap: imaplib.IMAP4) -> int:
+def _uid_validity(imap: imaplib.IMAP4, folder: str) -> int:
     _, values = imap.response("UIDVALIDITY")
     for value in values or []:
         if isinstance(value, bytes) and value.strip().isdigit():
             return int(value)
-    _, data = imap.status(_quoted("INBOX"), "(UIDVALIDITY)")
+    _, data = imap.status(_quoted(folder), "(UIDVALIDITY)")
     found = _UIDVALIDITY.search(data[0] if data and isinstance(data[0], bytes) else b"")
     if found is None:
         raise MailError("mail_fetch_failed", "imap", "no UIDVALIDITY")

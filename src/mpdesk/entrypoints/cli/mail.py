@@ -56,7 +56,10 @@ def setup(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Прочитать пароль из stdin и зашифровать.")
     ] = False,
-    folder: Annotated[str, typer.Option("--folder", help="Папка с ответами.")] = "INBOX",
+    folder: Annotated[
+        list[str] | None,
+        typer.Option("--folder", help="Папка с ответами; можно несколько (по умолчанию INBOX)."),
+    ] = None,
     sent_folder: Annotated[
         str,
         typer.Option("--sent-folder", help="Папка отправленных (по умолчанию — по флагу \\Sent)."),
@@ -72,7 +75,7 @@ def setup(
     target = find_shop(ctx, LOCAL_OWNER, shop)
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
     data = MailboxInput(address, smtp_host, smtp_port, smtp_security, imap_host, imap_port,
-                        not imap_plain, login, password_env, password, folder,
+                        not imap_plain, login, password_env, password, tuple(folder or ()),
                         tuple(forwarder or ()), sent_folder)  # fmt: skip
     box = configure_mailbox(ctx, LOCAL_OWNER, target.id, data)
     text = ctx.message("mailbox_saved", address=box.address, shop_id=box.shop_id)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from mpdesk.domain.mail import Mailbox, MailRecord, OutgoingMail, ParsedMail
+from mpdesk.domain.mail import Mailbox, MailFolder, MailRecord, OutgoingMail, ParsedMail
 from mpdesk.services.ports.files import BlobStream
 from mpdesk.services.ports.journal import UnitOfWork
 
@@ -34,9 +34,10 @@ class FetchedBatch:
 
 
 class MailboxReader(Protocol):
-    def fetch(self, box: Mailbox, password: str, limit: int) -> FetchedBatch:
-        """Messages with a UID above the box's cursor (all, when UIDVALIDITY changed), at most
-        ``limit``; the folder is opened read-only. ``MailError`` when the server fails."""
+    def fetch(self, box: Mailbox, folder: MailFolder, password: str, limit: int) -> FetchedBatch:
+        """Messages of ``folder`` with a UID above its cursor (all, when UIDVALIDITY changed),
+        at most ``limit``; the folder is opened read-only. ``MailError`` when the server
+        fails or the folder does not exist."""
         ...
 
     def find_sent(self, box: Mailbox, password: str, message_id: str) -> bool:
@@ -61,7 +62,9 @@ class MailRepository(Protocol):
 
     def save_mailbox(self, box: Mailbox) -> None: ...
 
-    def move_cursor(self, shop_id: int, uid_validity: int, last_uid: int) -> None: ...
+    def move_cursor(self, shop_id: int, folder: str, uid_validity: int, last_uid: int) -> None:
+        """Move the cursor of one of the shop's folders."""
+        ...
 
     def add(self, record: MailRecord) -> MailRecord | None:
         """Insert; None when the shop already has a message with this key."""
