@@ -159,7 +159,8 @@ def _render_sample(
     problems = []
     for tid in (kb.template_id(mp, cat), *REQUIRED_TEMPLATES):
         context = template_context(kb, draft, channel)
-        context.update(external_id="123", first_submitted="15.01.2026", parent_subject="Тема")
+        context.update(external_id="123", first_submitted="15.01.2026", parent_subject="Тема",
+                       message_id="", mailed_on="")  # fmt: skip
         try:
             subject, body = renderer.render(tid, "ru", context)
         except KnowledgeBaseError as exc:
