@@ -3,7 +3,8 @@ configuration as a non-root process, and aiosmtpd as the SMTP server.
 
 Dovecot runs as the current user, or as ``nobody`` (``setpriv``) when the tests run as root;
 it authenticates one user from a passwd file and keeps the mail in a maildir of its own
-directory. Without Dovecot the tests skip with the reason, unless ``MPDESK_REQUIRE_IMAP=1``.
+directory, with a «Sent Items» folder flagged ``\\Sent`` (RFC 6154) as real providers have.
+Without Dovecot the tests skip with the reason, unless ``MPDESK_REQUIRE_IMAP=1``.
 """
 
 from __future__ import annotations
@@ -68,6 +69,13 @@ default_internal_group = {group}
 first_valid_uid = 1
 mail_uid = {user}
 mail_gid = {group}
+namespace inbox {{
+  inbox = yes
+  mailbox "Sent Items" {{
+    auto = create
+    special_use = \\Sent
+  }}
+}}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
@@ -110,7 +118,8 @@ class Dovecot:
     def append(self, raw: bytes, folder: str = "INBOX") -> None:
         """Deliver a message the way a client files one: IMAP APPEND."""
         with self.session() as imap:
-            status, data = imap.append(folder, "", imaplib.Time2Internaldate(time.time()), raw)
+            when = imaplib.Time2Internaldate(time.time())
+            status, data = imap.append(f'"{folder}"', "", when, raw)
             assert status == "OK", data
 
     def recreate(self, folder: str) -> None:

@@ -67,9 +67,7 @@ def test_the_api_fetches_lists_and_links_a_chat_in_the_managers_shop(
 def test_the_ticket_page_links_a_chat_and_shows_it(world: World, market: SpecServer) -> None:
     market.answer("POST", LIST, 200, chat_list(last(chat_row("sup-8"), 3)))
     market.answer("POST", HISTORY, 200, history(message(3, "support", "Компенсация начислена.")))
-    world.api_client(world.manager_token).post(
-        "/api/v1/chats", params={"shop_id": world.shop_b}
-    )
+    world.api_client(world.manager_token).post("/api/v1/chats", params={"shop_id": world.shop_b})
     browser = world.client()
     assert sign_in(browser, "max").status_code == 303
     page = browser.get(f"/tickets/{world.ticket_b}")

@@ -29,9 +29,9 @@ def _new_ticket(tmp_path: Path, channel: str = "ozon_sellersup_email") -> int:
     return int(created.json()["ticket"]["id"])
 
 
-def _setup(sink: SmtpSink, imap: Dovecot) -> None:
+def _setup(sink: SmtpSink, imap: Dovecot, *more: str) -> None:
     result = run(
-        *("mail", "setup", "--shop", "1", "--address", "shop@example.ru"),
+        *("mail", "setup", "--shop", "1", "--address", "shop@example.ru", *more),
         *("--smtp-host", "127.0.0.1", "--smtp-port", str(sink.port), "--smtp-security", "plain"),
         *("--imap-host", imap.host, "--imap-port", str(imap.port), "--imap-plain"),
         *("--login", imap.user, "--password-stdin", "--json"),
@@ -74,7 +74,7 @@ def test_send_fetch_inbox_and_assign_from_the_command_line(
     assert fetched.code == 0, fetched.stderr
     assert fetched.json() == [
         {"shop_id": 1, "fetched": 2, "matched": 1, "unmatched": 1, "duplicates": 0,
-         "tickets": [tid], "notified": {}}
+         "tickets": [tid], "notified": {}, "recovered": []}
     ]  # fmt: skip
     shown = run("show", str(tid), "--json").json()
     assert shown["external_id"] == "0123456789" and shown["status"] == "answered"

@@ -21,6 +21,7 @@ MpdeskError
  ├── TooManyAttemptsError           login throttled (web 429)
  ├── NotificationError              a reminder digest could not be delivered (SMTP, Telegram)
  ├── MailError                      a shop's mailbox refused or failed (SMTP send, IMAP fetch)
+ ├── UnconfirmedSendError           an earlier send may have reached the server (web/API 409)
  ├── StorageError                   the evidence store is unreachable or a blob fails its check
  ├── BackupError                    a backup archive cannot be written, checked or restored
  ├── SchemaVersionError             the database schema is older or newer than this build
@@ -171,6 +172,18 @@ class MailError(MpdeskError):
 
     def __init__(self, code: str, server: str, problem: str) -> None:
         super().__init__(code, server=server, problem=problem)
+
+
+class UnconfirmedSendError(MpdeskError):
+    """An earlier send of the ticket's appeal was interrupted after it may have reached the
+    server, and the mailbox's Sent folder does not show it (or cannot be read): the person
+    decides whether to send again. ``fields``: ticket_id, message_id, at, reason
+    (``not_found`` | ``no_imap`` | ``imap_failed``)."""
+
+    code = "mail_send_unconfirmed"
+
+    def __init__(self, ticket_id: int, message_id: str, at: str, reason: str) -> None:
+        super().__init__(ticket_id=ticket_id, message_id=message_id, at=at, reason=reason)
 
 
 class StorageError(MpdeskError):

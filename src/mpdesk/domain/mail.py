@@ -138,6 +138,20 @@ class MailSecurity(StrEnum):
 
 
 @dataclass
+class MailFolder:
+    """An IMAP folder read for answers, with its own cursor: the UIDVALIDITY seen and the last
+    UID filed."""
+
+    name: str
+    uid_validity: int | None = None
+    last_uid: int = 0
+
+    def next_uid(self, uid_validity: int) -> int:
+        """The first UID not yet read; a changed UIDVALIDITY makes every UID new again."""
+        return self.last_uid + 1 if uid_validity == self.uid_validity else 1
+
+
+@dataclass
 class Mailbox:
     """A shop's mailbox: where appeals are sent from and answers read from. The password is
     never held here: ``password_env`` names an environment variable, or ``password_token`` is
@@ -152,26 +166,27 @@ class Mailbox:
     imap_host: str = ""
     imap_port: int = 993
     imap_tls: bool = True
-    folder: str = "INBOX"
+    #: the folders read for answers, in order, each with its cursor
+    folders: tuple[MailFolder, ...] = (MailFolder("INBOX"),)
+    #: the IMAP folder of sent mail searched after an interrupted send; "" = the folder the
+    #: server flags \Sent (RFC 6154 SPECIAL-USE), else «Sent»
+    sent_folder: str = ""
     password_env: str = ""
     password_token: bytes | None = field(default=None, repr=False)
     #: addresses whose mail may carry a ticket tag besides the channel's own (an agency's box)
     forwarders: tuple[str, ...] = ()
-    uid_validity: int | None = None
-    last_uid: int = 0
 
     @property
     def has_password(self) -> bool:
         return bool(self.password_env or self.password_token)
 
-    def next_uid(self, uid_validity: int) -> int:
-        """The first UID not yet read; a changed UIDVALIDITY makes every UID new again."""
-        return self.last_uid + 1 if uid_validity == self.uid_validity else 1
-
 
 class MailDirection(StrEnum):
     OUT = "out"
     IN = "in"
+    #: an appeal about to be sent: recorded and committed before the SMTP conversation, so a
+    #: crash after the server accepted it cannot lead to sending it a second time unseen
+    PENDING = "pending"
 
 
 @dataclass

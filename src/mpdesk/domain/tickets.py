@@ -188,6 +188,11 @@ class Ticket:
         self.reply_due_at = None
         self.updated_at = message.at
 
+    def mailed_appeal(self) -> Event | None:
+        """The latest sending of the appeal by e-mail (``to_value`` is its Message-ID): what
+        identifies an e-mail appeal that has no marketplace number."""
+        return next((e for e in reversed(self.events) if e.kind == "mailed" and e.to_value), None)
+
     def mark_mailed(
         self, message: Message, now: datetime, reply_hours: int, actor: str, message_id: str
     ) -> None:

@@ -1,5 +1,6 @@
 """Use cases: read a support answer (class, appeal number, requested items, credited amount,
-next step), one JSON line of ``mpdesk answer --jsonl`` at a time or one text at a time."""
+next step), one JSON line of ``mpdesk answer --jsonl`` at a time or one text at a time, and the
+next steps of the answered tickets for the due list (``mpdesk due``, «Сроки»)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from mpdesk.domain.accounts import Principal
 from mpdesk.domain.answers.lexicon import AnswerLexicon
 from mpdesk.domain.answers.next_step import NextStep, propose_next_step
 from mpdesk.domain.answers.reading import AnswerReading, read_answer
 from mpdesk.domain.errors import UserInputError
 from mpdesk.domain.mail import ParsedMail
-from mpdesk.domain.tickets import Direction, Ticket
-from mpdesk.services import formatting
+from mpdesk.domain.tickets import Direction, Status, Ticket
+from mpdesk.services import access, formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.answers import AnswerResources
+from mpdesk.services.ports.journal import TicketFilter
 
 #: answers above this size (UTF-8 bytes) are refused
 MAX_ANSWER_BYTES = 1_000_000
@@ -106,6 +109,52 @@ def read_ticket_answer(ctx: ServiceContext, ticket: Ticket) -> TicketAnswer | No
     due = ctx.clock.local(ticket.reply_due_at).date() if ticket.reply_due_at else None
     step = next_step_for(ctx, reading, ctx.clock.local(latest.at).date(), due)
     return TicketAnswer(latest.at, reading, step, reading_lines(ctx, reading, step))
+
+
+@dataclass(frozen=True)
+class AnsweredStep:
+    """An answered ticket of the due list with what its answer asks for next."""
+
+    ticket: Ticket
+    answer: TicketAnswer
+
+    @property
+    def step_text(self) -> str:
+        return self.answer.lines[-1]
+
+    def public(self) -> dict[str, Any]:
+        step = self.answer.step
+        return {
+            "ticket_id": self.ticket.id,
+            "answer_class": self.answer.reading.answer_class.value,
+            "answered_at": self.answer.at.isoformat(),
+            "next_step": {"kind": step.kind.value, "items": list(step.items),
+                          "until": step.until.isoformat() if step.until else None},
+            "text": self.step_text,
+        }  # fmt: skip
+
+
+#: answered tickets listed in the due list at most
+ANSWERED_LIMIT = 200
+
+
+def answered_next_steps(
+    ctx: ServiceContext, principal: Principal, limit: int = ANSWERED_LIMIT
+) -> list[AnsweredStep]:
+    """The answered tickets of the principal's shops, each with the next step its latest
+    answer proposes, those with a date first (soonest first), then the newest answers."""
+    with ctx.reads() as uow:
+        flt = TicketFilter(status=[Status.ANSWERED], limit=limit, identifiers=False)
+        listed = uow.tickets.list(access.scoped(principal, flt))
+        tickets = [t for t in (uow.tickets.get(s.id) for s in listed if s.id) if t is not None]
+    steps = []
+    for ticket in tickets:
+        found = read_ticket_answer(ctx, ticket)
+        if found is not None:
+            steps.append(AnsweredStep(ticket, found))
+    steps.sort(key=lambda s: (s.answer.step.until is None, s.answer.step.until or date.min,
+                              -s.answer.at.timestamp()))  # fmt: skip
+    return steps
 
 
 # --- JSON Lines (``mpdesk answer --jsonl``) --------------------------------------------------

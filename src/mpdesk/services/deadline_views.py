@@ -112,6 +112,13 @@ def ladder_text(ctx: ServiceContext, ladder: Ladder) -> str:
     )
 
 
+def _identified(ticket: Ticket) -> bool:
+    """Sent, and identifiable in a follow-up or a claim: by the marketplace's number or, for an
+    e-mail appeal, by its Message-ID."""
+    has_reference = bool(ticket.external_id) or ticket.mailed_appeal() is not None
+    return ticket.submitted_at is not None and has_reference
+
+
 def ticket_clocks(ctx: ServiceContext, principal: Principal, ticket_id: int) -> TicketClocks:
     """The clocks of the ticket's case and where it stands on the ladder (appeal → follow-up →
     pre-trial claim → 30 days → court), with what the person may draft next."""
@@ -121,9 +128,9 @@ def ticket_clocks(ctx: ServiceContext, principal: Principal, ticket_id: int) -> 
     latest = case.follow_ups[-1] if case.follow_ups else case.root
     open_case = ladder.step is not Step.DONE and case.claim is None
     may_edit = principal.can(ticket.shop_id, Role.MANAGER)
-    sent = latest.submitted_at is not None and bool(latest.external_id)
+    sent = _identified(latest)
     follow_up_from = latest if may_edit and open_case and sent else None
-    root_sent = case.root.submitted_at is not None and bool(case.root.external_id)
+    root_sent = _identified(case.root)
     can_claim = may_edit and open_case and ladder.is_money_claim and root_sent
     return TicketClocks(ticket, clocks, ladder_text(ctx, ladder), follow_up_from, can_claim)
 

@@ -29,7 +29,7 @@ from mpdesk.services.compose_appeal import compose_appeal
 from mpdesk.services.context import DeadlinePorts, ServiceContext
 from mpdesk.services.journal import OpenedTicket
 from mpdesk.services.ports.journal import UnitOfWork
-from mpdesk.services.ticket_actions import add_linked_ticket
+from mpdesk.services.ticket_actions import add_linked_ticket, original_reference
 
 
 def deadline_ports(ctx: ServiceContext) -> DeadlinePorts:
@@ -308,10 +308,13 @@ def _history(ctx: ServiceContext, case: Case) -> list[dict[str, str]]:
         if t.submitted_at is None:
             continue
         answers = [m for m in t.messages if m.direction is Direction.IN]
+        mailed = t.mailed_appeal()
         entries.append(
             {
                 "date": formatting.day(ctx.clock.local(t.submitted_at).date()),
                 "external_id": t.external_id,
+                "message_id": mailed.to_value if mailed else "",
+                "mailed_on": ctx.clock.local(mailed.at).strftime("%d.%m.%Y") if mailed else "",
                 "subject": t.subject,
                 "answer_date": (
                     formatting.day(ctx.clock.local(answers[0].at).date()) if answers else ""
@@ -330,7 +333,8 @@ def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Op
         access.editable_ticket(uow, principal, ticket_id)
         case = load_case(uow, ticket_id)
         root = case.root
-        if root.submitted_at is None or not root.external_id:
+        reference = original_reference(ctx, root)
+        if reference is None:
             raise UserInputError("claim_needs_submission", ticket_id=root.id or ticket_id)
         if case.claim is not None:
             raise UserInputError(
@@ -346,8 +350,7 @@ def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Op
             root, shop.name if shop else "", identifiers, list(evidence.values()), vague=False
         )
         extra = {
-            "external_id": root.external_id,
-            "first_submitted": formatting.day(ctx.clock.local(root.submitted_at).date()),
+            **reference,
             "parent_subject": root.subject,
             "history": _history(ctx, case),
             "amount_claimed": root.amount_claimed or "",

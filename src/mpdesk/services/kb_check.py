@@ -163,6 +163,8 @@ def _render_sample(
             external_id="123",
             first_submitted="15.01.2026",
             parent_subject=kb.messages.get("kb_check_sample_subject", ""),
+            message_id="",
+            mailed_on="",
         )
         try:
             subject, body = renderer.render(tid, "ru", context)

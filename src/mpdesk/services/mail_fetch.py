@@ -8,7 +8,8 @@ number read from the answer when it equals a ticket's external number. A filed m
 an incoming entry of the correspondence; the answer reader classifies it and the marketplace's
 number is stored on a ticket that has none.
 
-Each message is filed in its own unit of work together with the mailbox's UID cursor, and the
+The mailbox lists its folders (INBOX by default), each with its own UIDVALIDITY/UID cursor.
+Each message is filed in its own unit of work together with its folder's cursor, and the
 mail ledger keys messages by Message-ID per shop, so fetching twice (or again after a crash)
 files nothing twice.
 """
@@ -35,7 +36,7 @@ from mpdesk.services import access
 from mpdesk.services.answer_reading import read_mail_answer
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.mail_notify import NewAnswer, notify_answers
-from mpdesk.services.mail_send import mail_ports
+from mpdesk.services.mail_send import mail_ports, recover_pending
 from mpdesk.services.ports.mail import MailUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,8 @@ class FetchReport:
     duplicates: int = 0
     answers: list[NewAnswer] = field(default_factory=list)  # filed answers (not auto-replies)
     notified: dict[str, int] = field(default_factory=dict)  # channel → answers told about
+    #: tickets whose interrupted send was found in the Sent folder and marked submitted
+    recovered: list[int] = field(default_factory=list)
 
 
 def _box(ctx: ServiceContext, principal: Principal, shop_id: int) -> Mailbox:
@@ -64,43 +67,79 @@ def _box(ctx: ServiceContext, principal: Principal, shop_id: int) -> Mailbox:
 
 
 def fetch_mail(ctx: ServiceContext, principal: Principal, shop_id: int) -> FetchReport:
-    """Read the new messages of the shop's mailbox and file them."""
+    """Read the new messages of the shop's mailbox folders and file them."""
     ports = mail_ports(ctx)
     box = _box(ctx, principal, shop_id)
-    batch = ports.reader.fetch(box, ports.secrets.password(box), ports.fetch_limit)
-    report = FetchReport(shop_id)
-    for uid, raw in batch.messages:
-        try:
+    report = FetchReport(shop_id, recovered=_recover_sends(ctx, principal, box))
+    password = ports.secrets.password(box)
+    for folder in box.folders:
+        batch = ports.reader.fetch(box, folder, password, ports.fetch_limit)
+        for uid, raw in batch.messages:
+            outcome = _file_one(ctx, box, folder.name, batch.uid_validity, uid, raw, principal)
+            _count(report, outcome)
+        if not batch.messages and batch.uid_validity != folder.uid_validity:
             with ports.uow() as uow:
-                outcome = _file_raw(ctx, uow, box, raw, principal.login)
-                uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
+                uow.mail.move_cursor(shop_id, folder.name, batch.uid_validity, 0)
                 uow.commit()
-        except MpdeskError:
-            raise  # the store or the journal refused: the next fetch starts at this message
-        except Exception:  # a message that breaks filing must not block the ones after it
-            log.exception("mail %s of shop %s could not be filed; kept raw", uid, shop_id)
-            with ports.uow() as uow:
-                outcome = _keep_raw(ctx, uow, box, raw)
-                uow.mail.move_cursor(shop_id, batch.uid_validity, uid)
-                uow.commit()
-        report.fetched += 1
-        if outcome is None:
-            report.duplicates += 1
-        elif outcome.ticket_id is None:
-            report.unmatched += 1
-        else:
-            report.matched.append(outcome.ticket_id)
-            if not outcome.auto_reply and outcome.answer_class not in ("auto_reply", ""):
-                report.answers.append(
-                    NewAnswer(shop_id, outcome.ticket_id, outcome.key, outcome.subject,
-                              outcome.answer_class)
-                )  # fmt: skip
-    if not batch.messages and batch.uid_validity != box.uid_validity:
-        with ports.uow() as uow:
-            uow.mail.move_cursor(shop_id, batch.uid_validity, 0)
-            uow.commit()
     report.notified = notify_answers(ctx, report.answers)
     return report
+
+
+def _file_one(
+    ctx: ServiceContext,
+    box: Mailbox,
+    folder: str,
+    uid_validity: int,
+    uid: int,
+    raw: bytes,
+    principal: Principal,
+) -> MailRecord | None:
+    """File one message together with its folder's cursor, in one unit of work."""
+    ports = mail_ports(ctx)
+    try:
+        with ports.uow() as uow:
+            outcome = _file_raw(ctx, uow, box, raw, principal.login)
+            uow.mail.move_cursor(box.shop_id, folder, uid_validity, uid)
+            uow.commit()
+    except MpdeskError:
+        raise  # the store or the journal refused: the next fetch starts at this message
+    except Exception:  # a message that breaks filing must not block the ones after it
+        log.exception("mail %s of shop %s could not be filed; kept raw", uid, box.shop_id)
+        with ports.uow() as uow:
+            outcome = _keep_raw(ctx, uow, box, raw)
+            uow.mail.move_cursor(box.shop_id, folder, uid_validity, uid)
+            uow.commit()
+    return outcome
+
+
+def _count(report: FetchReport, outcome: MailRecord | None) -> None:
+    report.fetched += 1
+    if outcome is None:
+        report.duplicates += 1
+    elif outcome.ticket_id is None:
+        report.unmatched += 1
+    else:
+        report.matched.append(outcome.ticket_id)
+        if not outcome.auto_reply and outcome.answer_class not in ("auto_reply", ""):
+            report.answers.append(
+                NewAnswer(report.shop_id, outcome.ticket_id, outcome.key, outcome.subject,
+                          outcome.answer_class)
+            )  # fmt: skip
+
+
+def _recover_sends(ctx: ServiceContext, principal: Principal, box: Mailbox) -> list[int]:
+    """Settle interrupted sends of the shop whose message the Sent folder holds."""
+    with mail_ports(ctx).uow() as uow:
+        pending = uow.mail.pending(box.shop_id)
+    by_ticket: dict[int, list[MailRecord]] = {}
+    for record in pending:
+        if record.ticket_id is not None:
+            by_ticket.setdefault(record.ticket_id, []).append(record)
+    return [
+        ticket_id
+        for ticket_id, records in by_ticket.items()
+        if recover_pending(ctx, principal, box, records, ask=False) is not None
+    ]
 
 
 def fetch_all_mail(ctx: ServiceContext, principal: Principal) -> list[FetchReport]:

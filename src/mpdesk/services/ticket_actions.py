@@ -280,19 +280,34 @@ def add_linked_ticket(
     return ticket
 
 
+def original_reference(ctx: ServiceContext, ticket: Ticket) -> dict[str, str] | None:
+    """What identifies a sent appeal in a follow-up or a claim: the marketplace's number, or
+    for an e-mail appeal without one the Message-ID and the date of its e-mail; None when the
+    appeal was not sent."""
+    if ticket.submitted_at is None:
+        return None
+    mailed = ticket.mailed_appeal()
+    if not ticket.external_id and mailed is None:
+        return None
+    return {
+        "external_id": ticket.external_id,
+        "first_submitted": formatting.day(ctx.clock.local(ticket.submitted_at).date()),
+        "message_id": mailed.to_value if mailed else "",
+        "mailed_on": formatting.day(ctx.clock.local(mailed.at).date()) if mailed else "",
+    }
+
+
 def follow_up(ctx: ServiceContext, principal: Principal, ticket_id: int) -> OpenedTicket:
-    """Draft a follow-up linked to the ticket, referencing its external number."""
+    """Draft a follow-up linked to the ticket, referencing its external number (or, for an
+    e-mail appeal without one, its Message-ID and send date)."""
     with ctx.uow() as uow:
         parent = access.editable_ticket(uow, principal, ticket_id)
-        if not parent.external_id or parent.submitted_at is None:
+        reference = original_reference(ctx, parent)
+        if reference is None:
             raise StateConflictError("follow_up_needs_submission", ticket_id=ticket_id)
         shop = uow.shops.get(parent.shop_id)
         draft = draft_from_ticket(parent, shop.name if shop else "", vague=False)
-        extra = {
-            "external_id": parent.external_id,
-            "first_submitted": formatting.day(ctx.clock.local(parent.submitted_at).date()),
-            "parent_subject": parent.subject,
-        }
+        extra = {**reference, "parent_subject": parent.subject}
         appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), "follow_up", extra)
         ticket = add_linked_ticket(
             ctx, uow, parent, appeal, "follow_up", parent.identifiers, parent.attachments,

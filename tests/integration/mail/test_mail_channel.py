@@ -22,6 +22,7 @@ from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import MailError, UserInputError
 from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.mail import MailFolder
 from mpdesk.domain.tickets import Direction, Status, Ticket
 from mpdesk.services import journal, ticket_actions
 from mpdesk.services.mail_fetch import FetchReport, assign_mail, fetch_mail, list_unmatched
@@ -300,7 +301,7 @@ def test_a_new_uidvalidity_rereads_the_folder_without_filing_twice(desk: Desk) -
         imap.create("Answers")
     box = get_mailbox(desk.app.ctx, OWNER, desk.shop_id)
     assert box is not None
-    box.folder = "Answers"
+    box.folders = (MailFolder("Answers"),)
     with mail_ports(desk.app.ctx).uow() as uow:
         uow.mail.save_mailbox(box)
         uow.commit()

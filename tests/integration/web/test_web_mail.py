@@ -123,7 +123,7 @@ def test_the_api_sends_fetches_and_assigns_with_one_error_envelope(
     assert report.status_code == 200
     assert report.json() == [
         {"shop_id": world.shop_b, "fetched": 1, "matched": 0, "unmatched": 1, "duplicates": 0,
-         "tickets": [], "notified": {}}
+         "tickets": [], "notified": {}, "recovered": []}
     ]  # fmt: skip
     (waiting,) = api.get("/api/v1/mail/inbox").json()
     assert waiting["sender"] == "someone@else.ru" and waiting["ticket_id"] is None

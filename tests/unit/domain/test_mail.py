@@ -8,6 +8,7 @@ import pytest
 from mpdesk.domain.errors import InvalidTransitionError
 from mpdesk.domain.mail import (
     Mailbox,
+    MailFolder,
     mail_key,
     signed_message_id,
     signed_ticket,
@@ -33,10 +34,11 @@ def test_tagged_subject_puts_the_tag_first_once_and_on_one_line() -> None:
 
 
 def test_a_changed_uidvalidity_makes_every_uid_new() -> None:
-    box = Mailbox(1, "a@b.ru", "a@b.ru", "smtp.b.ru", uid_validity=77, last_uid=40)
-    assert box.next_uid(77) == 41
-    assert box.next_uid(78) == 1
-    assert Mailbox(1, "a@b.ru", "a@b.ru", "smtp.b.ru").next_uid(5) == 1
+    folder = MailFolder("INBOX", uid_validity=77, last_uid=40)
+    assert folder.next_uid(77) == 41
+    assert folder.next_uid(78) == 1
+    assert Mailbox(1, "a@b.ru", "a@b.ru", "smtp.b.ru").folders == (MailFolder("INBOX"),)
+    assert MailFolder("Answers").next_uid(5) == 1
 
 
 def test_mail_key_is_the_message_id_or_the_hash() -> None:

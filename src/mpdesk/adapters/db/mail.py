@@ -13,10 +13,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from mpdesk.adapters.db import tables as t
 from mpdesk.adapters.db import tables_mail as tm
 from mpdesk.adapters.db.uow import SqlUnitOfWork
-from mpdesk.domain.mail import Mailbox, MailDirection, MailRecord, MailSecurity
+from mpdesk.domain.mail import Mailbox, MailDirection, MailFolder, MailRecord, MailSecurity
 
 _BOX = tm.mailboxes.c
 _MAIL = tm.mail_messages.c
+_FOLDER = tm.mail_folders.c
 
 
 def _box_values(box: Mailbox) -> dict[str, Any]:
@@ -30,16 +31,14 @@ def _box_values(box: Mailbox) -> dict[str, Any]:
         "imap_host": box.imap_host,
         "imap_port": box.imap_port,
         "imap_tls": box.imap_tls,
-        "folder": box.folder,
+        "sent_folder": box.sent_folder,
         "password_env": box.password_env,
         "password_token": box.password_token,
         "forwarders": "\n".join(box.forwarders),
-        "uid_validity": box.uid_validity,
-        "last_uid": box.last_uid,
     }
 
 
-def _box(row: Any) -> Mailbox:
+def _box(row: Any, folders: tuple[MailFolder, ...]) -> Mailbox:
     return Mailbox(
         shop_id=row.shop_id,
         address=row.address,
@@ -50,12 +49,11 @@ def _box(row: Any) -> Mailbox:
         imap_host=row.imap_host,
         imap_port=row.imap_port,
         imap_tls=row.imap_tls,
-        folder=row.folder,
+        folders=folders or (MailFolder("INBOX"),),
+        sent_folder=row.sent_folder,
         password_env=row.password_env,
         password_token=row.password_token,
         forwarders=tuple(a for a in row.forwarders.split("\n") if a),
-        uid_validity=row.uid_validity,
-        last_uid=row.last_uid,
     )
 
 
@@ -86,16 +84,31 @@ class SqlMailRepository:
 
     def mailbox(self, shop_id: int) -> Mailbox | None:
         row = self.conn.execute(select(tm.mailboxes).where(_BOX.shop_id == shop_id)).first()
-        return _box(row) if row is not None else None
+        if row is None:
+            return None
+        query = select(tm.mail_folders).where(_FOLDER.shop_id == shop_id)
+        folders = tuple(
+            MailFolder(f.name, f.uid_validity, f.last_uid)
+            for f in self.conn.execute(query.order_by(_FOLDER.position))
+        )
+        return _box(row, folders)
 
     def save_mailbox(self, box: Mailbox) -> None:
         self.conn.execute(delete(tm.mailboxes).where(_BOX.shop_id == box.shop_id))
+        self.conn.execute(delete(tm.mail_folders).where(_FOLDER.shop_id == box.shop_id))
         self.conn.execute(insert(tm.mailboxes).values(_box_values(box)))
+        for position, folder in enumerate(box.folders):
+            self.conn.execute(
+                insert(tm.mail_folders).values(
+                    shop_id=box.shop_id, name=folder.name, position=position,
+                    uid_validity=folder.uid_validity, last_uid=folder.last_uid,
+                )
+            )  # fmt: skip
 
-    def move_cursor(self, shop_id: int, uid_validity: int, last_uid: int) -> None:
+    def move_cursor(self, shop_id: int, folder: str, uid_validity: int, last_uid: int) -> None:
         self.conn.execute(
-            update(tm.mailboxes)
-            .where(_BOX.shop_id == shop_id)
+            update(tm.mail_folders)
+            .where(_FOLDER.shop_id == shop_id, _FOLDER.name == folder)
             .values(uid_validity=uid_validity, last_uid=last_uid)
         )
 
@@ -129,6 +142,28 @@ class SqlMailRepository:
             return None
         record.id = new_id
         return record
+
+    def pending(self, shop_id: int, ticket_id: int | None = None) -> builtins.list[MailRecord]:
+        query = select(tm.mail_messages).where(
+            _MAIL.shop_id == shop_id, _MAIL.direction == MailDirection.PENDING.value
+        )
+        if ticket_id is not None:
+            query = query.where(_MAIL.ticket_id == ticket_id)
+        return [_record(r) for r in self.conn.execute(query.order_by(_MAIL.id))]
+
+    def settle(self, mail_id: int) -> None:
+        self.conn.execute(
+            update(tm.mail_messages)
+            .where(_MAIL.id == mail_id, _MAIL.direction == MailDirection.PENDING.value)
+            .values(direction=MailDirection.OUT.value)
+        )
+
+    def discard(self, mail_id: int) -> None:
+        self.conn.execute(
+            delete(tm.mail_messages).where(
+                _MAIL.id == mail_id, _MAIL.direction == MailDirection.PENDING.value
+            )
+        )
 
     def get(self, mail_id: int) -> MailRecord | None:
         row = self.conn.execute(select(tm.mail_messages).where(_MAIL.id == mail_id)).first()

@@ -1,7 +1,8 @@
 """Tables of the e-mail channel (issue 13): each shop's mailbox and the mail ledger.
 
 ``mailboxes`` holds one row per shop: servers, login, the password's environment variable or
-its Fernet token (never the password), and the IMAP cursor (UIDVALIDITY, last UID read).
+its Fernet token (never the password); ``mail_folders`` the IMAP folders it reads, each with
+its cursor (UIDVALIDITY, last UID read).
 ``mail_messages`` is the ledger of sent and received e-mail, unique per (shop, key) where the
 key is the Message-ID (or ``sha256:`` of the raw message); ``ticket_id`` NULL on an incoming
 row means it waits in the unmatched inbox.
@@ -38,10 +39,18 @@ mailboxes = Table(
     Column("imap_host", String(255), nullable=False, default=""),
     Column("imap_port", Integer, nullable=False),
     Column("imap_tls", Boolean, nullable=False),
-    Column("folder", String(200), nullable=False),
+    Column("sent_folder", String(200), nullable=False, default="", server_default=""),
     Column("password_env", String(100), nullable=False, default=""),
     Column("password_token", LargeBinary),
     Column("forwarders", Text, nullable=False, default=""),
+)
+
+mail_folders = Table(
+    "mail_folders",
+    metadata,
+    Column("shop_id", ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(200), primary_key=True),
+    Column("position", Integer, nullable=False),
     Column("uid_validity", BigInteger),
     Column("last_uid", BigInteger, nullable=False, default=0),
 )

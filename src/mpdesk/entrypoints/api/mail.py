@@ -62,6 +62,7 @@ class MailFetchPublic(BaseModel):
     duplicates: int
     tickets: list[int]
     notified: dict[str, int]  # reminder channel → new answers the seller was told about
+    recovered: list[int]  # tickets whose interrupted send was found in the Sent folder
 
 
 class NextStepPublic(BaseModel):
@@ -99,6 +100,7 @@ def _report(report: FetchReport) -> dict[str, Any]:
         "duplicates": report.duplicates,
         "tickets": report.matched,
         "notified": report.notified,
+        "recovered": report.recovered,
     }
 
 
@@ -107,8 +109,18 @@ def _report(report: FetchReport) -> dict[str, Any]:
     response_model=s.TicketPublic,
     summary="Send the appeal by e-mail from the shop's mailbox (the ticket becomes submitted)",
 )
-def send(request: Request, principal: PrincipalDep, ticket_id: Id) -> Any:
-    return ticket_out(send_appeal(acting(request, principal), principal, ticket_id))
+def send(
+    request: Request,
+    principal: PrincipalDep,
+    ticket_id: Id,
+    resend: Annotated[
+        bool, Query(description="Send although an earlier send may have arrived")
+    ] = False,
+) -> Any:
+    """409 ``mail_send_unconfirmed``: an earlier send was interrupted after the server may
+    have accepted it and the Sent folder does not show it; repeat with ``resend=true``."""
+    ctx = acting(request, principal)
+    return ticket_out(send_appeal(ctx, principal, ticket_id, resend=resend))
 
 
 @router.get(

@@ -15,6 +15,7 @@ from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.ticket_view import fmt_time, print_appeal
 from mpdesk.services import deadlines, formatting, reminders
+from mpdesk.services.answer_reading import answered_next_steps
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.user_input import MAX_ID
 from mpdesk.services.views import appeal_public, ticket_public
@@ -58,6 +59,7 @@ def cmd_due(
     """Сроки: просрочено, сегодня, в ближайшие дни — с величиной просрочки."""
     ctx = current_ctx()
     board = deadlines.due_board(ctx, days)
+    answered = answered_next_steps(ctx, current_principal())
     data = {
         "now": board.now.isoformat(),
         "days": days,
@@ -73,10 +75,13 @@ def cmd_due(
             ]
             for b in (Bucket.OVERDUE, Bucket.TODAY, Bucket.WEEK)
         },
+        "answered": [
+            {**s.public(), "ticket": ticket_public(s.ticket, full=False)} for s in answered
+        ],
     }
 
     def human(console: Console) -> None:
-        if not board.items:
+        if not board.items and not answered:
             console.print(ctx.message("due_empty", days=days))
         for bucket, title in (
             (Bucket.OVERDUE, "due_section_overdue"),
@@ -88,6 +93,13 @@ def cmd_due(
                 console.print(f"[bold]{ctx.message(title, days=days)}[/]")
                 for item in section:
                     console.print(f"  {_due_line(ctx, item)}", markup=False)
+        if answered:
+            console.print(f"[bold]{ctx.message('due_section_answered')}[/]")
+        for s in answered:
+            line = ctx.message("due_line_answered", id=s.ticket.id, subject=s.ticket.subject,
+                               answer=ctx.message(f"answer_class_{s.answer.reading.answer_class.value}"),
+                               step=s.step_text)  # fmt: skip
+            console.print(f"  {line}", markup=False)
 
     emit(data, as_json, human)
 

@@ -56,7 +56,14 @@ def setup(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Прочитать пароль из stdin и зашифровать.")
     ] = False,
-    folder: Annotated[str, typer.Option("--folder", help="Папка с ответами.")] = "INBOX",
+    folder: Annotated[
+        list[str] | None,
+        typer.Option("--folder", help="Папка с ответами; можно несколько (по умолчанию INBOX)."),
+    ] = None,
+    sent_folder: Annotated[
+        str,
+        typer.Option("--sent-folder", help="Папка отправленных (по умолчанию — по флагу \\Sent)."),
+    ] = "",
     forwarder: Annotated[
         list[str] | None,
         typer.Option("--forwarder", help="Адрес, чьи пересылки с меткой обращения принимать."),
@@ -68,8 +75,8 @@ def setup(
     target = find_shop(ctx, current_principal(), shop)
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else ""
     data = MailboxInput(address, smtp_host, smtp_port, smtp_security, imap_host, imap_port,
-                        not imap_plain, login, password_env, password, folder,
-                        tuple(forwarder or ()))  # fmt: skip
+                        not imap_plain, login, password_env, password, tuple(folder or ()),
+                        tuple(forwarder or ()), sent_folder)  # fmt: skip
     box = configure_mailbox(ctx, current_principal(), target.id, data)
     text = ctx.message("mailbox_saved", address=box.address, shop_id=box.shop_id)
     emit({"shop_id": box.shop_id, "address": box.address}, as_json, lambda c: c.print(text))
@@ -77,11 +84,16 @@ def setup(
 
 @app.command("send")
 def send(
-    ticket_id: Annotated[int, typer.Argument(help="Номер обращения.")], as_json: JsonOpt = False
+    ticket_id: Annotated[int, typer.Argument(help="Номер обращения.")],
+    resend: Annotated[
+        bool,
+        typer.Option("--resend", help="Отправить, даже если прошлая отправка могла дойти."),
+    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Отправить обращение письмом из ящика магазина на адрес канала."""
     ctx = current_ctx()
-    ticket = send_appeal(ctx, current_principal(), ticket_id)
+    ticket = send_appeal(ctx, current_principal(), ticket_id, resend=resend)
     channel = ctx.kb.channels[ticket.channel_id]
     text = ctx.message("mail_sent", id=ticket.id, address=channel.address,
                        due=fmt_time(ctx, ticket.reply_due_at))  # fmt: skip
@@ -131,6 +143,7 @@ def _report(report: FetchReport) -> dict[str, object]:
         **_counts(report),
         "tickets": report.matched,
         "notified": report.notified,
+        "recovered": report.recovered,
     }
 
 

@@ -31,6 +31,7 @@ from mpdesk.domain.errors import (
     StateConflictError,
     StorageError,
     TooManyAttemptsError,
+    UnconfirmedSendError,
     UserInputError,
 )
 from mpdesk.entrypoints.web.rendering import is_htmx, render
@@ -49,7 +50,10 @@ def status_for(exc: MpdeskError) -> int:
         return 403
     if isinstance(exc, TooManyAttemptsError):
         return 429
-    if isinstance(exc, ConcurrentEditError | InvalidTransitionError | StateConflictError):
+    if isinstance(
+        exc,
+        ConcurrentEditError | InvalidTransitionError | StateConflictError | UnconfirmedSendError,
+    ):
         return 409
     if isinstance(exc, UserInputError):
         return 422

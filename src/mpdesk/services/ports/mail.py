@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from mpdesk.domain.mail import Mailbox, MailRecord, OutgoingMail, ParsedMail
+from mpdesk.domain.mail import Mailbox, MailFolder, MailRecord, OutgoingMail, ParsedMail
 from mpdesk.services.ports.files import BlobStream
 from mpdesk.services.ports.journal import UnitOfWork
 
@@ -34,9 +34,16 @@ class FetchedBatch:
 
 
 class MailboxReader(Protocol):
-    def fetch(self, box: Mailbox, password: str, limit: int) -> FetchedBatch:
-        """Messages with a UID above the box's cursor (all, when UIDVALIDITY changed), at most
-        ``limit``; the folder is opened read-only. ``MailError`` when the server fails."""
+    def fetch(self, box: Mailbox, folder: MailFolder, password: str, limit: int) -> FetchedBatch:
+        """Messages of ``folder`` with a UID above its cursor (all, when UIDVALIDITY changed),
+        at most ``limit``; the folder is opened read-only. ``MailError`` when the server
+        fails or the folder does not exist."""
+        ...
+
+    def find_sent(self, box: Mailbox, password: str, message_id: str) -> bool:
+        """Whether the box's Sent folder (``box.sent_folder``, else the one flagged ``\\Sent``,
+        else «Sent») holds a message with this Message-ID; False when there is no such folder.
+        ``MailError`` when the server fails."""
         ...
 
 
@@ -55,10 +62,24 @@ class MailRepository(Protocol):
 
     def save_mailbox(self, box: Mailbox) -> None: ...
 
-    def move_cursor(self, shop_id: int, uid_validity: int, last_uid: int) -> None: ...
+    def move_cursor(self, shop_id: int, folder: str, uid_validity: int, last_uid: int) -> None:
+        """Move the cursor of one of the shop's folders."""
+        ...
 
     def add(self, record: MailRecord) -> MailRecord | None:
         """Insert; None when the shop already has a message with this key."""
+        ...
+
+    def pending(self, shop_id: int, ticket_id: int | None = None) -> builtins.list[MailRecord]:
+        """Appeals recorded before sending whose send was never confirmed, oldest first."""
+        ...
+
+    def settle(self, mail_id: int) -> None:
+        """A pending appeal was sent: it becomes an ordinary outgoing entry."""
+        ...
+
+    def discard(self, mail_id: int) -> None:
+        """Forget a pending appeal that certainly was not sent (or is sent anew)."""
         ...
 
     def get(self, mail_id: int) -> MailRecord | None: ...

@@ -21,6 +21,7 @@ from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
 from mpdesk.services import deadline_views, deadlines, formatting
+from mpdesk.services.answer_reading import answered_next_steps
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -48,11 +49,13 @@ def deadlines_page(
     ctx = wctx_of(request).ctx
     due = deadline_views.due_summary(ctx, visitor.principal, days, PAGE_LIMIT)
     sections = [s for s in due.sections if section in ("all", s.bucket.value)]
+    answered = answered_next_steps(ctx, visitor.principal) if section == "all" else []
     return render(
         request,
         "deadlines.html",
-        {"due": due, "sections": sections, "section": section, "days": days},
-    )
+        {"due": due, "sections": sections, "section": section, "days": days,
+         "answered": answered},
+    )  # fmt: skip
 
 
 @router.get("/tickets/{ticket_id}/deadlines")

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from starlette.responses import RedirectResponse, Response
 
-from mpdesk.domain.errors import UserInputError
+from mpdesk.domain.errors import UnconfirmedSendError, UserInputError
 from mpdesk.entrypoints.api import mail as api_mail
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import render
@@ -22,10 +22,13 @@ Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.post("/tickets/{ticket_id}/mail")
-def send(request: Request, ticket_id: Id) -> Response:
+def send(request: Request, ticket_id: Id, form: FormDep) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).acting(visitor.principal)
-    send_appeal(ctx, visitor.principal, ticket_id)
+    try:
+        send_appeal(ctx, visitor.principal, ticket_id, resend=form.get("resend") == "1")
+    except UnconfirmedSendError:  # the person decides on the ticket page
+        return RedirectResponse(f"/tickets/{ticket_id}?ask=resend#mail-form", status_code=303)
     return RedirectResponse(f"/tickets/{ticket_id}?done=mailed", status_code=303)
 
 

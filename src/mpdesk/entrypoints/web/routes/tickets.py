@@ -229,7 +229,7 @@ def split(request: Request, form: FormDep) -> Response:
 
 
 @router.get("/tickets/{ticket_id}")
-def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Response:
+def ticket_page(request: Request, ticket_id: TicketId, done: str = "", ask: str = "") -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
     ticket = journal.get_ticket(ctx, visitor.principal, ticket_id)
@@ -253,6 +253,7 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "") -> Respon
             "overdue": ticket.is_overdue(now),
             "now": now,
             "done": done if done.isidentifier() else "",
+            "ask_resend": ask == "resend",
         },
     )
 
