@@ -314,7 +314,7 @@ def _history(ctx: ServiceContext, case: Case) -> list[dict[str, str]]:
                 "date": formatting.day(ctx.clock.local(t.submitted_at).date()),
                 "external_id": t.external_id,
                 "message_id": mailed.to_value if mailed else "",
-                "mailed_on": ctx.clock.local(mailed.at).strftime("%d.%m.%Y") if mailed else "",
+                "mailed_on": formatting.day(ctx.clock.local(mailed.at).date()) if mailed else "",
                 "subject": t.subject,
                 "answer_date": (
                     formatting.day(ctx.clock.local(answers[0].at).date()) if answers else ""
