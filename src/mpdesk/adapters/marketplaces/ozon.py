@@ -16,6 +16,10 @@ rules follow the pinned ``ozon-2025-08/swagger.json`` (``tests/connectors/specs`
   goes ``Forward`` from the last message read. While ``has_next`` the next call starts at the
   page's last message id, which the answer repeats (message ids are uint64, sent as integers
   and answered as integers or, in the spec's example, strings).
+- ``/v1/finance/compensation``, ``/v1/finance/decompensation``: one report a month, made on
+  request and fetched through ``/v1/report/info`` (``ozon_reports.py``).
+- ``/v3/posting/fbs/get``, ``/v2/posting/fbo/get``: one posting by its number; the number does
+  not say its scheme, so FBS is asked first and FBO after a 400/404.
 """
 
 from __future__ import annotations
