@@ -192,6 +192,10 @@ class FakeMarket:
                 return b.fbo
             case "ozon.fbs_postings":
                 return b.fbs
+            case "ozon.compensation" | "ozon.decompensation":
+                return {"result": {"code": f"REPORT_{endpoint.id}_{shop}_{body['date']}"}}
+            case "ozon.report_info":  # made, but empty: no file to download
+                return {"result": {"code": body["code"], "status": "success", "file": ""}}
         raise KeyError(endpoint.id)
 
 

@@ -36,6 +36,8 @@ def queue_ozon(market: SpecServer) -> None:
         market.answer(
             "POST", "/v3/posting/fbs/list", 200, {"result": {"has_next": False, "postings": []}}
         )
+    for report in ("/v1/finance/compensation", "/v1/finance/decompensation"):
+        market.answer("POST", report, 403, {"code": 7, "message": "no access"})  # skipped
 
 
 def connect(market: SpecServer) -> None:

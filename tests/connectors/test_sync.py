@@ -24,6 +24,7 @@ from mpdesk.services.ports.audit import FindingFilter
 from mpdesk.services.sync import last_sync, sync_shop
 from tests.connectors.conftest import OZON_KEY, wb_token
 from tests.connectors.spec_server import SpecServer
+from tests.connectors.test_ozon_reports import queue_report
 
 FINANCE = "/api/finance/v1/sales-reports/detailed"
 INCOMES = "/api/v1/supplier/incomes"
@@ -239,6 +240,9 @@ def test_an_ozon_sync_pulls_transactions_supply_orders_and_postings_by_month(
     fbs["result"]["has_next"] = False
     for _ in range(2):
         market.answer("POST", "/v3/posting/fbs/list", 200, fbs)
+    # the window 2026-10-21..2026-11-20 has one closed month: October's reports
+    comp = queue_report(market, "/v1/finance/compensation", "2026-10", ["processing", "success"])
+    decomp = queue_report(market, "/v1/finance/decompensation", "2026-10", ["success"])
 
     result = sync_shop(market_app.ctx, status.shop.id)
 
@@ -256,7 +260,60 @@ def test_an_ozon_sync_pulls_transactions_supply_orders_and_postings_by_month(
         "ozon.supply_orders",
         "ozon.fbo_postings",
         "ozon.fbs_postings",
+        "ozon.compensation",
+        "ozon.decompensation",
     }
+    reports = [f for f in files_of(market_app, status.shop.id) if "compensation" in f.stream]
+    assert sorted(f.name.rsplit(".", 1)[1] for f in reports) == ["xlsx", "xlsx"]
+    kept = {market_app.ctx.files.open(f.sha256).read() for f in reports}
+    assert kept == {comp, decomp}
+    asked = [b["date"] for _, p, _, b in market.seen if p.endswith("compensation")]
+    assert asked == ["2026-10", "2026-10"]
+
+
+def test_a_monthly_report_stream_resumes_at_the_month_it_stopped(
+    market_app: App, market: SpecServer
+) -> None:
+    market.answer("POST", "/v3/finance/transaction/list", 200, transactions(market))
+    status = connect_shop(market_app.ctx, LOCAL_OWNER, "Озон", OzonCredentials("123456", OZON_KEY))
+    shop_id = status.shop.id
+    since = datetime.fromisoformat("2026-08-15T00:00:00+03:00")
+    queue_ozon_lists(market)
+    queue_report(market, "/v1/finance/compensation", "2026-08", ["success"])
+    market.answer("POST", "/v1/finance/compensation", 500, {"message": "down"})
+    market.answer("POST", "/v1/finance/compensation", 500, {"message": "down"})
+
+    with pytest.raises(ApiServerError):
+        sync_shop(market_app.ctx, shop_id, since=since)
+    assert [f.stream for f in files_of(market_app, shop_id)].count("ozon.compensation") == 1
+
+    market.seen.clear()
+    for month in ("2026-09", "2026-10"):
+        queue_report(market, "/v1/finance/compensation", month, ["success"])
+    # never run before, without ``since``: from ``first_days`` back (2026-10-21), October only
+    queue_report(market, "/v1/finance/decompensation", "2026-10", ["success"])
+    resumed = sync_shop(market_app.ctx, shop_id)
+
+    assert resumed.ok and market.violations == [] and unanswered(market) == []
+    asked = [b["date"] for _, p, _, b in market.seen if p == "/v1/finance/compensation"]
+    assert asked == ["2026-09", "2026-10"]  # August is not asked again
+    streams = [f.stream for f in files_of(market_app, shop_id)]
+    assert streams.count("ozon.compensation") == 3 and streams.count("ozon.decompensation") == 1
+
+
+def queue_ozon_lists(market: SpecServer) -> None:
+    """Empty answers of the listing streams for one window."""
+    empty = transactions(market)
+    empty["result"]["operations"] = []
+    for _ in range(4):
+        market.answer("POST", "/v3/finance/transaction/list", 200, empty)
+    market.answer("POST", "/v2/supply-order/list", 200, {"supply_order_id": []})
+    for _ in range(4):
+        market.answer("POST", "/v2/posting/fbo/list", 200, {"result": []})
+    for _ in range(4):
+        market.answer(
+            "POST", "/v3/posting/fbs/list", 200, {"result": {"postings": [], "has_next": False}}
+        )
 
 
 def transactions(market: SpecServer) -> dict[str, Any]:

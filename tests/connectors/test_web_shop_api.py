@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 
 from mpdesk.adapters.db.tables_sync import shop_connections
 from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.domain.api_errors import ApiUnauthorizedError
+from mpdesk.domain.credentials import OzonCredentials
+from mpdesk.services.connections import connect_shop
 from mpdesk.services.sync import sync_shop
-from tests.connectors.conftest import wb_token
+from tests.connectors.conftest import OZON_KEY, wb_token
 from tests.connectors.spec_server import SpecServer
 from tests.web_support import World, build_world, csrf_of, sign_in
 
@@ -135,4 +138,37 @@ def test_a_new_acceptance_ticket_of_a_connected_shop_gets_the_supply_table(
     assert done.status_code == 303, done.text
     ticket = admin.get(done.headers["location"]).text
     assert "По данным API поставок WB" in ticket and "| 10 | 7 | 3 |" in ticket
+    assert market.violations == []
+
+
+def test_a_new_ticket_of_a_connected_ozon_shop_lists_the_postings_items(
+    world: World, market_app: App, market: SpecServer
+) -> None:
+    check = market.response_example("POST", "/v3/finance/transaction/list")
+    check["result"]["page_count"] = 1
+    market.answer("POST", "/v3/finance/transaction/list", 200, check)
+    connect_shop(market_app.ctx, LOCAL_OWNER, "Магазин Б", OzonCredentials("123456", OZON_KEY))
+    posting = market.response_example("POST", "/v3/posting/fbs/get")
+    posting["result"]["products"][0].update(offer_id="250-7898-1", quantity=4, price="279.0000")
+    market.answer("POST", "/v3/posting/fbs/get", 200, posting)
+    admin = world.client()
+    sign_in(admin, "boss")
+    form = admin.get("/tickets/new")
+
+    done = admin.post(
+        "/tickets",
+        data={
+            "marketplace": "ozon",
+            "category": "logistics",
+            "shop_id": str(world.shop_b),
+            "text": "Отправление потеряно при доставке, покупатель его так и не получил.",
+            "id_order_id": "57195475-0050-3",
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+
+    assert done.status_code == 303, done.text
+    ticket = admin.get(done.headers["location"]).text
+    assert "Состав отправления по данным API Ozon" in ticket
+    assert "| 57195475-0050-3 | 250-7898-1 |" in ticket and "| 4 | 279.00" in ticket
     assert market.violations == []

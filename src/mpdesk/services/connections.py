@@ -215,3 +215,28 @@ def shop_credentials(ctx: ServiceContext, uow: SyncUnitOfWork, shop: Shop) -> Cr
     if credentials.marketplace != shop.marketplace:
         raise CredentialsError(shop.marketplace, "stored", "marketplace_mismatch")
     return credentials
+
+
+def prefill_credentials(
+    ctx: ServiceContext,
+    principal: Principal,
+    marketplace: str,
+    shop_name: str | None,
+    shop_id: int | None,
+) -> Credentials | None:
+    """The credentials an appeal's prefill may use: of the shop ``shop_id``, else ``shop_name``,
+    else the marketplace's default shop — None when there is no such shop of that marketplace,
+    the principal cannot see it, it is not connected, or there are no marketplace ports."""
+    ports = ctx.marketplaces
+    if ports is None:
+        return None
+    with ports.uow() as uow:
+        if shop_id is not None:
+            shop = uow.shops.get(shop_id)
+        else:
+            shop = uow.shops.find(shop_name) if shop_name else uow.shops.default_for(marketplace)
+        if shop is None or shop.marketplace != marketplace or not principal.can_view(shop.id):
+            return None
+        if uow.connections.get(shop.id) is None:
+            return None
+        return shop_credentials(ctx, uow, shop)

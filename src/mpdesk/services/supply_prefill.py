@@ -18,7 +18,7 @@ from mpdesk.domain.api_errors import MarketplaceApiError
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.credentials import WbCredentials
 from mpdesk.domain.identifiers import IdType
-from mpdesk.services.connections import shop_credentials
+from mpdesk.services.connections import prefill_credentials
 from mpdesk.services.context import ServiceContext
 
 
@@ -51,16 +51,9 @@ def supply_goods_context(
     ports = ctx.marketplaces
     if draft.marketplace != "wb" or draft.category != "acceptance" or not supplies or not ports:
         return None
-    with ports.uow() as uow:
-        if shop_id is not None:
-            shop = uow.shops.get(shop_id)
-        else:
-            shop = uow.shops.find(shop_name) if shop_name else uow.shops.default_for("wb")
-        if shop is None or shop.marketplace != "wb" or not principal.can_view(shop.id):
-            return None
-        if uow.connections.get(shop.id) is None:
-            return None
-        credentials = shop_credentials(ctx, uow, shop)
+    credentials = prefill_credentials(ctx, principal, "wb", shop_name, shop_id)
+    if credentials is None:
+        return None
     assert isinstance(credentials, WbCredentials)
     found = SupplyPrefill()
     try:

@@ -182,7 +182,7 @@ def _keep(
     pulled = []
     for file in files:
         sha = hashlib.sha256(file.body).hexdigest()
-        name = f"{stream.id}-{sha[:16]}.json"
+        name = f"{stream.id}-{sha[:16]}{file.suffix}"
         stored = ctx.files.put_bytes(file.body, name)
         pulled.append(
             PulledFile(

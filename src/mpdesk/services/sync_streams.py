@@ -8,7 +8,9 @@ needs another shape — a WB supply's goods are stored as ``{"supplyID", "goods"
 ``adapters/importers/wb/supply_goods.py`` reads), all pages of one supply in one file. Pages
 without rows (WB's closing 204, an empty list) make no file. Each file says whether the audit
 reads it (realization detail, incomes, supply goods, Ozon transactions); the others (lists of
-supplies, supply orders, postings) are kept for appeal prefill.
+supplies, supply orders, postings) are kept for appeal prefill, and so are Ozon's monthly
+compensation and decompensation reports (XLSX, one file a closed month: no reader of their
+layout yet).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mpdesk.services.ports.marketplaces import ApiPage, Cursor, OzonApi, WbApi
@@ -27,6 +29,7 @@ class PageFile:
     body: bytes
     rows: int
     audit: bool  # the audit reads it
+    suffix: str = ".json"  # how the stored file's name ends
 
 
 Pull = Callable[[Any, datetime, datetime, Cursor | None], Iterator[ApiPage]]
@@ -63,6 +66,18 @@ def _as_is(*path: str, audit: bool = True) -> Files:
         return [PageFile(page.body, rows, audit)] if rows and page.body else []
 
     return files
+
+
+def _closed_months(start: datetime, end: datetime) -> tuple[str, str]:
+    """The months of a window whose monthly reports exist: from the window's first month to
+    the one before the month it ends in (a month's report is made after the month)."""
+    last = end.replace(day=1) - timedelta(days=1)
+    return start.strftime("%Y-%m"), last.strftime("%Y-%m")
+
+
+def _report_file(_api: Any, page: ApiPage) -> list[PageFile]:
+    """A monthly report as downloaded (XLSX); kept for the appeals, not read by the audit."""
+    return [PageFile(page.body, 1, False, ".xlsx")] if page.body else []
 
 
 def _wb_supplies_and_goods(api: WbApi, page: ApiPage) -> list[PageFile]:
@@ -139,6 +154,20 @@ OZON_STREAMS = (
         lambda api, start, end, cursor: api.fbs_postings(_utc(start), _utc(end), cursor=cursor),
         _as_is("result", "postings", audit=False),
         window_days=30,
+    ),
+    Stream(
+        "ozon.compensation",
+        lambda api, start, end, cursor: api.compensation_reports(
+            *_closed_months(start, end), cursor=cursor
+        ),
+        _report_file,
+    ),
+    Stream(
+        "ozon.decompensation",
+        lambda api, start, end, cursor: api.decompensation_reports(
+            *_closed_months(start, end), cursor=cursor
+        ),
+        _report_file,
     ),
 )
 

@@ -35,6 +35,11 @@ WANTED: dict[str, list[tuple[str, str]]] = {
         ("/v3/posting/fbs/list", "post"),
         ("/v3/chat/list", "post"),
         ("/v3/chat/history", "post"),
+        ("/v1/finance/compensation", "post"),
+        ("/v1/finance/decompensation", "post"),
+        ("/v1/report/info", "post"),
+        ("/v2/posting/fbo/get", "post"),
+        ("/v3/posting/fbs/get", "post"),
     ],
 }
 

@@ -138,6 +138,34 @@ OZON_CHAT_LIST = Endpoint(
 OZON_CHAT_HISTORY = Endpoint(
     "ozon.chat_history", "ozon", "POST", OZON_SELLER_HOST, "/v3/chat/history", _OZON_DEFAULT
 )
+OZON_COMPENSATION = Endpoint(
+    "ozon.compensation",
+    "ozon",
+    "POST",
+    OZON_SELLER_HOST,
+    "/v1/finance/compensation",
+    _OZON_DEFAULT,
+)
+OZON_DECOMPENSATION = Endpoint(
+    "ozon.decompensation",
+    "ozon",
+    "POST",
+    OZON_SELLER_HOST,
+    "/v1/finance/decompensation",
+    _OZON_DEFAULT,
+)
+OZON_REPORT_INFO = Endpoint(
+    "ozon.report_info", "ozon", "POST", OZON_SELLER_HOST, "/v1/report/info", _OZON_DEFAULT
+)
+#: the report file ``/v1/report/info`` links to (``result.file``, on Ozon's CDN): fetched by
+#: its own absolute address, so ``base_url`` and ``path`` are not used
+OZON_REPORT_FILE = Endpoint("ozon.report_file", "ozon", "GET", "", "", _OZON_DEFAULT)
+OZON_FBO_POSTING_GET = Endpoint(
+    "ozon.fbo_posting_get", "ozon", "POST", OZON_SELLER_HOST, "/v2/posting/fbo/get", _OZON_DEFAULT
+)
+OZON_FBS_POSTING_GET = Endpoint(
+    "ozon.fbs_posting_get", "ozon", "POST", OZON_SELLER_HOST, "/v3/posting/fbs/get", _OZON_DEFAULT
+)
 
 #: the connection check, one per API category mpdesk uses (the token's category must match)
 WB_PING_STATISTICS = Endpoint(
@@ -164,4 +192,10 @@ ALL_ENDPOINTS = (
     OZON_FBS_POSTINGS,
     OZON_CHAT_LIST,
     OZON_CHAT_HISTORY,
+    OZON_COMPENSATION,
+    OZON_DECOMPENSATION,
+    OZON_REPORT_INFO,
+    OZON_REPORT_FILE,
+    OZON_FBO_POSTING_GET,
+    OZON_FBS_POSTING_GET,
 )

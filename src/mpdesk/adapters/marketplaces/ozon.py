@@ -16,6 +16,10 @@ rules follow the pinned ``ozon-2025-08/swagger.json`` (``tests/connectors/specs`
   goes ``Forward`` from the last message read. While ``has_next`` the next call starts at the
   page's last message id, which the answer repeats (message ids are uint64, sent as integers
   and answered as integers or, in the spec's example, strings).
+- ``/v1/finance/compensation``, ``/v1/finance/decompensation``: one report a month, made on
+  request and fetched through ``/v1/report/info`` (``ozon_reports.py``).
+- ``/v3/posting/fbs/get``, ``/v2/posting/fbo/get``: one posting by its number; the number does
+  not say its scheme, so FBS is asked first and FBO after a 400/404.
 """
 
 from __future__ import annotations
@@ -26,13 +30,18 @@ from datetime import datetime, timedelta
 from mpdesk.adapters.marketplaces.endpoints import (
     OZON_CHAT_HISTORY,
     OZON_CHAT_LIST,
+    OZON_COMPENSATION,
+    OZON_DECOMPENSATION,
+    OZON_FBO_POSTING_GET,
     OZON_FBO_POSTINGS,
+    OZON_FBS_POSTING_GET,
     OZON_FBS_POSTINGS,
     OZON_SUPPLY_ORDER_GET,
     OZON_SUPPLY_ORDER_LIST,
     OZON_TRANSACTIONS,
     Endpoint,
 )
+from mpdesk.adapters.marketplaces.ozon_reports import monthly_reports
 from mpdesk.adapters.marketplaces.pages import (
     Cursor,
     Page,
@@ -43,7 +52,7 @@ from mpdesk.adapters.marketplaces.pages import (
 )
 from mpdesk.adapters.marketplaces.paging import Call, walk
 from mpdesk.adapters.marketplaces.transport import ApiTransport, Reply
-from mpdesk.domain.api_errors import ApiSchemaDriftError
+from mpdesk.domain.api_errors import ApiRequestRejectedError, ApiSchemaDriftError
 
 PAGE_SIZE = 1000
 CHAT_PAGE = 100
@@ -152,6 +161,10 @@ def _next_history(call: Call, reply: Reply) -> Call | None:
     return Call(ep, body={**call.body, "from_message_id": after})
 
 
+def _no_next(_call: Call, _reply: Reply) -> Call | None:
+    return None
+
+
 class OzonClient:
     def __init__(self, transport: ApiTransport) -> None:
         self._transport = transport
@@ -216,6 +229,32 @@ class OzonClient:
             "with": {"analytics_data": True, "financial_data": True},
         }
         return walk(self._transport, Call(OZON_FBS_POSTINGS, body=body), _next_fbs, cursor)
+
+    def compensation_reports(
+        self, first: str, last: str, *, cursor: Cursor | None = None
+    ) -> Iterator[Page]:
+        """The compensation report (XLSX) of every month ``first``..``last`` (``YYYY-MM``)."""
+        return monthly_reports(self._transport, OZON_COMPENSATION, first, last, cursor)
+
+    def decompensation_reports(
+        self, first: str, last: str, *, cursor: Cursor | None = None
+    ) -> Iterator[Page]:
+        """The decompensation report (XLSX) of every month ``first``..``last``."""
+        return monthly_reports(self._transport, OZON_DECOMPENSATION, first, last, cursor)
+
+    def posting(self, posting_number: str) -> Page | None:
+        """One posting by its number: asked as FBS first, then as FBO; None when neither
+        knows it (404)."""
+        for endpoint, body in (
+            (OZON_FBS_POSTING_GET, {"posting_number": posting_number}),
+            (OZON_FBO_POSTING_GET, {"posting_number": posting_number, "translit": False}),
+        ):
+            try:
+                return next(walk(self._transport, Call(endpoint, body=body), _no_next))
+            except ApiRequestRejectedError as exc:
+                if exc.fields.get("status") not in (400, 404):
+                    raise
+        return None
 
     def chats(self, *, cursor: Cursor | None = None) -> Iterator[Page]:
         """Every chat of the seller (buyer and support chats, opened and closed)."""

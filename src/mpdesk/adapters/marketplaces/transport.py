@@ -164,6 +164,10 @@ class ApiTransport:
     def close(self) -> None:
         self._client.close()
 
+    def pause(self, seconds: float) -> None:
+        """Wait between calls that poll (an Ozon report being made)."""
+        self._sleep(seconds)
+
     def url(self, endpoint: Endpoint, path_params: Mapping[str, object] | None = None) -> str:
         path = endpoint.path.format(**(path_params or {}))
         return (self._base_url or endpoint.base_url).rstrip("/") + path
@@ -191,6 +195,26 @@ class ApiTransport:
         except _Retryable as exc:
             raise self._exhausted(endpoint, exc, len(attempts)) from None
 
+    def download(self, endpoint: Endpoint, url: str) -> Reply:
+        """A file an answer linked to (an Ozon report on its CDN): ``GET url`` as given, paced
+        and retried like a call, without the credentials (they belong to the API host only);
+        ``Reply.body`` is the file's bytes, ``Reply.data`` is None."""
+        if not url.startswith(("https://", "http://")):
+            raise ApiBadResponseError(endpoint.marketplace, endpoint.id, "file_link")
+        attempts: list[int] = []
+        retrying = Retrying(
+            retry=retry_if_exception(_worth_retrying),
+            stop=stop_after_attempt(self._policy.max_attempts),
+            wait=self._wait,
+            sleep=self._sleep,
+            before_sleep=lambda state: _log_retry(endpoint, state),
+            reraise=True,
+        )
+        try:
+            return retrying(self._attempt, endpoint, url, None, None, attempts, True)
+        except _Retryable as exc:
+            raise self._exhausted(endpoint, exc, len(attempts)) from None
+
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         if isinstance(exc, _Retryable) and exc.retry_after is not None:
@@ -212,6 +236,7 @@ class ApiTransport:
         params: Mapping[str, Any] | None,
         json_body: Any,
         attempts: list[int],
+        file: bool = False,
     ) -> Reply:
         attempts.append(1)
         bucket_key = f"{self.marketplace}:{self._credentials.fingerprint}:{endpoint.bucket}"
@@ -220,7 +245,9 @@ class ApiTransport:
         slot = self._clock() + reservation.wait_s
         if reservation.wait_s > 0:
             self._sleep(reservation.wait_s)
-        headers = {**auth_headers(self._credentials), "User-Agent": f"mpdesk/{__version__}"}
+        headers = {"User-Agent": f"mpdesk/{__version__}"}
+        if not file:
+            headers.update(auth_headers(self._credentials))
         try:
             response = self._client.request(
                 endpoint.method, url, params=params, json=json_body, headers=headers
@@ -235,10 +262,12 @@ class ApiTransport:
             late = self._clock() - slot
             if late > SETTLE_AFTER_S:
                 self._limiter.settle(bucket_key, limit, late)
-        return self._reply(endpoint, response)
+        return self._reply(endpoint, response, file)
 
-    def _reply(self, endpoint: Endpoint, response: httpx.Response) -> Reply:
+    def _reply(self, endpoint: Endpoint, response: httpx.Response, file: bool = False) -> Reply:
         mp, ep, status = endpoint.marketplace, endpoint.id, response.status_code
+        if file and 200 <= status < 300:
+            return Reply(status, response.content, None)
         if status == 204:
             return Reply(status, response.content, None)
         if 200 <= status < 300:

@@ -25,6 +25,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket_list,
 )
 from mpdesk.services import bundle, export, journal, ticket_actions, user_input
+from mpdesk.services.posting_prefill import posting_items_context
 from mpdesk.services.supply_prefill import supply_goods_context
 from mpdesk.services.views import appeal_public, status_label, ticket_public
 
@@ -141,7 +142,10 @@ def cmd_new(
     goods = supply_goods_context(ctx, current_principal(), draft, shop)
     if goods is not None and goods.problem:
         stderr().print(ctx.message("prefill_failed", problem=goods.problem))
-    extra = goods.context() if goods is not None else None
+    items = posting_items_context(ctx, current_principal(), draft, shop)
+    if items is not None and items.problem:
+        stderr().print(ctx.message("posting_prefill_failed", problem=items.problem))
+    extra = {**(goods.context() if goods else {}), **(items.context() if items else {})} or None
     if dry_run:
         appeal = journal.preview_appeal(ctx, draft, answers.attachments, extra_context=extra)
         emit(

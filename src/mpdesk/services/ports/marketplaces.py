@@ -78,6 +78,20 @@ class OzonApi(Protocol):
         self, since: datetime, to: datetime, *, cursor: Cursor | None = None
     ) -> Iterator[ApiPage]: ...
 
+    def compensation_reports(
+        self, first: str, last: str, *, cursor: Cursor | None = None
+    ) -> Iterator[ApiPage]:
+        """One page a month ``first``..``last`` (``YYYY-MM``): the report's XLSX bytes."""
+        ...
+
+    def decompensation_reports(
+        self, first: str, last: str, *, cursor: Cursor | None = None
+    ) -> Iterator[ApiPage]: ...
+
+    def posting(self, posting_number: str) -> ApiPage | None:
+        """The FBS or FBO posting with this number, or None when Ozon knows neither."""
+        ...
+
     def close(self) -> None: ...
 
 

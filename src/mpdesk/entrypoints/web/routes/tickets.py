@@ -33,6 +33,7 @@ from mpdesk.services import (
 )
 from mpdesk.services.answer_reading import read_ticket_answer
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.posting_prefill import posting_items_context
 from mpdesk.services.supply_prefill import supply_goods_context
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -168,6 +169,8 @@ def create(request: Request, form: FormDep) -> Response:
         if action == "submit":
             submission = journal.Submission(values["external_id"][:64])
         goods = supply_goods_context(ctx, visitor.principal, draft, None, shop_id)
+        items = posting_items_context(ctx, visitor.principal, draft, None, shop_id)
+        extra = {**(goods.context() if goods else {}), **(items.context() if items else {})}
         with saved_uploads(uploads) as paths:
             opened = journal.open_ticket(
                 ctx,
@@ -176,7 +179,7 @@ def create(request: Request, form: FormDep) -> Response:
                 paths,
                 shop_id=shop_id,
                 submission=submission,
-                extra_context=goods.context() if goods is not None else None,
+                extra_context=extra or None,
             )
         ticket_id = opened.ticket.id
     except MpdeskError as exc:
