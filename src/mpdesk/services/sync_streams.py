@@ -72,7 +72,7 @@ def _closed_months(start: datetime, end: datetime) -> tuple[str, str]:
     """The months of a window whose monthly reports exist: from the window's first month to
     the one before the month it ends in (a month's report is made after the month)."""
     last = end.replace(day=1) - timedelta(days=1)
-    return start.strftime("%Y-%m"), last.strftime("%Y-%m")
+    return f"{start.year:04d}-{start.month:02d}", f"{last.year:04d}-{last.month:02d}"  # API dates
 
 
 def _report_file(_api: Any, page: ApiPage) -> list[PageFile]:

@@ -64,9 +64,13 @@ def report_file(transport: ApiTransport, create: Endpoint, month: str) -> Page:
         if status not in _PENDING:
             break
     else:
-        raise ApiBadResponseError("ozon", OZON_REPORT_INFO.id, "report_not_ready")
+        raise ApiBadResponseError(
+            OZON_REPORT_INFO.marketplace, OZON_REPORT_INFO.id, "report_not_ready"
+        )
     if info.get("status") != "success":
-        raise ApiBadResponseError("ozon", OZON_REPORT_INFO.id, "report_failed")
+        raise ApiBadResponseError(
+            OZON_REPORT_INFO.marketplace, OZON_REPORT_INFO.id, "report_failed"
+        )
     link = info.get("file")
     body = b""
     status_code = 200
@@ -87,3 +91,7 @@ def monthly_reports(
         page = report_file(transport, create, month)
         following = {"month": wanted[index + 1]} if index + 1 < len(wanted) else None
         yield Page(page.endpoint, page.status, page.request, page.body, page.data, following)
+
+
+def _bad(problem: str) -> ApiBadResponseError:
+    return ApiBadResponseError(OZON_REPORT_INFO.marketplace, OZON_REPORT_INFO.id, problem)
