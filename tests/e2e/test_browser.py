@@ -242,3 +242,19 @@ def test_text_with_two_problems_is_split_into_two_drafts(
     page.click("#split-created a")
     expect(page.locator("h1")).to_contain_text("приёмке товара 24567891")
     assert page.console_errors == []
+
+
+def test_ticket_page_fits_a_375_px_phone(page: Any, live_server: LiveServer) -> None:
+    """A seller reads an appeal on the phone: no sideways scrolling on the ticket page."""
+    sign_in(page, live_server)
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{live_server.url}/journal")
+    href = page.locator("table.journal a[href^='/tickets/']").first.get_attribute("href")
+    page.goto(f"{live_server.url}{href}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    screenshot(page, "ticket_phone")
+    wide = page.evaluate(
+        "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right"
+        " > 376).slice(-6).map(e => e.tagName + '.' + e.className + '#' + e.id)"
+    )
+    assert width <= 375, (width, wide)
