@@ -155,3 +155,10 @@ def test_promised_terms_are_read(lex: AnswerLexicon) -> None:
     assert term is not None and term.days == 2 and not term.business
     term = read_answer("Деньги поступят до 15.12.2025.", lex).promised
     assert term is not None and (term.day, term.month, term.year) == (15, 12, 2025)
+
+
+def test_missing_goods_found_and_accepted_is_resolved(lex: AnswerLexicon) -> None:
+    found = "Здравствуйте! Недостающие 25 штук найдены и приняты на склад."
+    assert cls(found, lex) is AnswerClass.RESOLVED
+    not_yet = "Товар пока не найден и не принят на склад, передали специалистам."
+    assert cls(not_yet, lex) is not AnswerClass.RESOLVED
