@@ -4,16 +4,14 @@ and the WB API tokens that expire within 14 days (``services/token_expiry.py``).
 ``send_reminders`` is idempotent: each reminder event (a deadline in its "due" or "overdue"
 state, ``mpdesk.domain.sla.reminder_key``) is claimed in the sent-reminders ledger before the
 digest goes out, released again if delivery fails. Run it from cron (``mpdesk remind``) or let
-the background jobs run it (the ``remind`` kind of ``services/jobs.py``); a job lock lets only
-one process work at a time, and ``run_scheduled`` skips a run when another process ran it
-within the interval.
+the background jobs run it (the ``remind`` kind of ``services/jobs.py``, scheduled from the
+shared job log); a job lock lets only one process work at a time.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from mpdesk.domain.errors import NotificationError
 from mpdesk.domain.sla import Bucket, DeadlineKind, reminder_key
@@ -129,15 +127,3 @@ def send_reminders(ctx: ServiceContext, dry_run: bool = False) -> RemindResult:
         summary = ", ".join(f"{ch}={n}" for ch, n in sorted(result.sent.items()))
         ports.reminders.record_run(JOB, started, ctx.clock.now(), summary or "no channels")
     return result
-
-
-def run_scheduled(ctx: ServiceContext) -> RemindResult | None:
-    """One tick of the periodic job: run unless any process ran it within the interval."""
-    ports = deadline_ports(ctx)
-    interval = timedelta(minutes=ports.remind_interval_minutes)
-    if ports.remind_interval_minutes <= 0 or not ports.notifiers:
-        return None
-    last = ports.reminders.last_run(JOB)
-    if last is not None and ctx.clock.now() - last < interval:
-        return None
-    return send_reminders(ctx)

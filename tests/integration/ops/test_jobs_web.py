@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.web_support import build_world, csrf_of, sign_in
 
 from mpdesk.bootstrap import App
+from mpdesk.domain.accounts import LOCAL_OWNER
 from mpdesk.services import jobs
 from mpdesk.services.context import JobKind
 
@@ -41,7 +42,7 @@ def test_jobs_page_and_api_show_runs_scoped_to_the_visitors_shops(app: App) -> N
     assert "Магазин Б" in page.text and "ошибка" in page.text
     ran = client.post("/jobs/run", data={"kind": "remind", "csrf_token": csrf_of(page.text)})
     assert ran.status_code == 303
-    assert len(jobs.list_jobs(app.ctx, jobs.LOCAL_OWNER, kinds=["remind"])) == 2
+    assert len(jobs.list_jobs(app.ctx, LOCAL_OWNER, kinds=["remind"])) == 2
 
 
 def test_a_viewer_cannot_start_the_installations_jobs(app: App) -> None:
@@ -52,4 +53,4 @@ def test_a_viewer_cannot_start_the_installations_jobs(app: App) -> None:
     assert "Запустить сейчас" not in page.text
     refused = client.post("/jobs/run", data={"kind": "remind", "csrf_token": csrf_of(page.text)})
     assert refused.status_code == 403
-    assert jobs.list_jobs(app.ctx, jobs.LOCAL_OWNER) == []
+    assert jobs.list_jobs(app.ctx, LOCAL_OWNER) == []

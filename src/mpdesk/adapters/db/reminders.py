@@ -104,12 +104,6 @@ class SqlReminderLog:
                     conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                     conn.commit()
 
-    def last_run(self, job: str) -> datetime | None:
-        c = td.job_runs.c
-        with self.engine.connect() as conn:
-            value = conn.execute(select(c.started_at).where(c.name == job)).scalar()
-        return value if isinstance(value, datetime) else None
-
     def record_run(self, job: str, started: datetime, finished: datetime, result: str) -> None:
         c = td.job_runs.c
         values = {"started_at": started, "finished_at": finished, "result": result}
