@@ -57,7 +57,7 @@ def test_chains_become_cases_and_a_decided_case_closes_its_earlier_appeals(
                 submitted_at=T0.replace(day=3),
                 closed_at=decided,
                 amount_claimed=23500,
-            ),  # fmt: skip
+            ),
             _ticket(4, "submitted", submitted_at=T0.replace(day=4), reply_due_at=T0),
             _ticket(5, "draft", 2),  # a follow-up of the follow-up, never sent
             _ticket(6, "submitted", submitted_at=T0.replace(day=6)),
