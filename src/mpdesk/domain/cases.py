@@ -64,9 +64,17 @@ def role_of(ticket: Ticket, members: Sequence[Ticket]) -> CaseRole:
     return CaseRole.APPEAL if ticket.parent_id is None else CaseRole.FOLLOW_UP
 
 
+def _closed_by_case(ticket: Ticket) -> bool:
+    """Closed by another appeal's outcome (and not reopened and decided since)."""
+    last = next((e for e in reversed(ticket.events) if e.kind in ("case_closed", "status")), None)
+    return last is not None and last.kind == "case_closed"
+
+
 def _final(tickets: Sequence[Ticket]) -> Ticket | None:
+    """The latest appeal closed by its own outcome (one the case closed does not decide)."""
     closed = [t for t in tickets if t.status in CLOSED_STATUSES]
-    return max(closed, key=lambda t: (t.closed_at or t.updated_at, t.id or 0), default=None)
+    own = [t for t in closed if not _closed_by_case(t)] or closed
+    return max(own, key=lambda t: (t.closed_at or t.updated_at, t.id or 0), default=None)
 
 
 def case_state(tickets: Sequence[Ticket]) -> CaseState:
