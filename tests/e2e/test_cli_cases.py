@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.cli import run
+
+from mpdesk.entrypoints.cli import state
 
 
 def _new(*extra: str, stdin: str = "") -> dict:  # type: ignore[type-arg]
@@ -25,13 +28,19 @@ def _ok(*args: str) -> dict:  # type: ignore[type-arg]
     return result.json()  # type: ignore[no-any-return]
 
 
-def test_claim_resolves_the_case_and_case_show_tells_it(cli_env: Path) -> None:
+def test_claim_resolves_the_case_and_case_show_tells_it(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = _new()["ticket"]["id"]
     _ok("submit", str(first), "--external-id", "SD-14")
     follow = _ok("follow-up", str(first))["ticket"]["id"]
     _ok("submit", str(follow), "--external-id", "SD-15")
     claim = _ok("claim", str(first))["ticket"]["id"]
     _ok("submit", str(claim), "--external-id", "SD-16")
+    monkeypatch.setenv("MPDESK_NOW", "2026-11-27T10:00:00+03:00")  # a week on
+    state.reset()
+    late = {t["id"] for t in _ok("list", "--overdue")}
+    assert {first, follow} <= late  # no answer: overdue, until the claim decides
     _ok("resolve", str(claim), "--recovered", "235")
 
     case = _ok("case", "show", str(follow))  # any appeal's number finds the case
@@ -46,6 +55,8 @@ def test_claim_resolves_the_case_and_case_show_tells_it(cli_env: Path) -> None:
     assert human.code == 0 and f"Дело №{first}" in human.stdout and reason in human.stdout
     assert "досудебная претензия" in human.stdout
     assert _ok("list", "--overdue") == []  # the clocks of #14 and #15 stopped
+    due = _ok("due")
+    assert due["overdue"] == [] and due["today"] == []
     missing = run("case", "show", "999")
     assert missing.code != 0 and "Traceback" not in missing.stderr
 
