@@ -56,6 +56,7 @@ tickets = Table(
     Column("closed_at", UtcDateTime),
     Column("urgent", Boolean, nullable=False, default=False),
     Column("parent_id", ForeignKey("tickets.id")),
+    Column("case_id", Integer),  # the case: its first appeal's id (``domain/cases.py``)
     Column("amount_claimed", Money),
     Column("amount_recovered", Money),
     Column("created_at", UtcDateTime, nullable=False),
@@ -66,6 +67,7 @@ tickets = Table(
     Index("ix_tickets_mp_category", "marketplace", "category"),
     Index("ix_tickets_external_id", "external_id"),
     Index("ix_tickets_created_at", "created_at"),
+    Index("ix_tickets_case", "case_id"),
 )
 
 ticket_identifiers = Table(

@@ -105,6 +105,9 @@ class TicketCreate(Strict):
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=30)
     event_date: IsoDate | None = None
     channel: Str64 = ""
+    follow_up_of: int | None = Field(
+        default=None, ge=1, le=INT32, description="Open it in this appeal's case, as a follow-up."
+    )
 
 
 class TicketUpdate(Strict):
@@ -156,6 +159,7 @@ class TicketSummaryPublic(BaseModel):
     external_id: str | None
     urgent: bool
     parent_id: int | None
+    case_id: int | None = Field(description="The case: its first appeal's id.")
     amount_claimed: str | None
     amount_recovered: str | None
     created_at: str | None

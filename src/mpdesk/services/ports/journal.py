@@ -9,6 +9,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from mpdesk.domain.identifiers import Identifier
 from mpdesk.domain.shops import Shop
 from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Status, Ticket
@@ -29,6 +30,9 @@ class TicketFilter:
     due_before: datetime | None = None  # awaiting a reply that is due before this instant
     #: load each listed ticket's identifiers (a page that does not show them skips the query)
     identifiers: bool = True
+    case_id: int | None = None  # the appeals of one case
+    #: tickets naming any of these identifiers (the duplicate check of a new appeal)
+    any_identifier: list[Identifier] = field(default_factory=list)
 
 
 class TicketRepository(Protocol):
