@@ -22,6 +22,7 @@ from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.importers.isolated import IsolatedReportReader
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.pdf import WeasyPrintWriter
 from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
@@ -78,6 +79,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         audit=AuditPorts(
             IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal, answers.calendar
         ),
+        pdf=WeasyPrintWriter(),  # WeasyPrint and its system libraries load on the first PDF
     )
     return files, ctx
 

@@ -36,6 +36,20 @@ shops = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+#: the seller's legal details of a shop, for the parties of a pre-trial claim (one row a shop)
+shop_legal = Table(
+    "shop_legal",
+    metadata,
+    Column("shop_id", ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(300), nullable=False, default=""),
+    Column("inn", String(12), nullable=False, default=""),
+    Column("ogrn", String(15), nullable=False, default=""),
+    Column("address", String(500), nullable=False, default=""),
+    Column("contract_number", String(100), nullable=False, default=""),
+    Column("contract_date", Date),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 tickets = Table(
     "tickets",
     metadata,

@@ -66,6 +66,11 @@ NonEmptyLongText = Annotated[str, _text(1, 20_000), Clean]
 Body = Annotated[str, _text(1, 50_000), Clean]
 AmountText = Annotated[str, _text(1, 20), Clean]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Text20 = Annotated[str, _text(0, 20), Clean]
+Text40 = Annotated[str, _text(0, 40), Clean]
+Text100 = Annotated[str, _text(0, 100), Clean]
+Text300 = Annotated[str, _text(0, 300), Clean]
+Text500 = Annotated[str, _text(0, 500), Clean]
 
 
 class Strict(BaseModel):

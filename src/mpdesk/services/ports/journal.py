@@ -10,6 +10,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from mpdesk.domain.identifiers import Identifier
+from mpdesk.domain.legal import SellerLegal
 from mpdesk.domain.shops import Shop
 from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Status, Ticket
@@ -89,6 +90,14 @@ class ShopRepository(Protocol):
     def delete(self, shop_id: int) -> int:
         """Delete the shop and every row of it (tickets, files' rows, findings, roles, …);
         returns the number of tickets removed."""
+        ...
+
+    def get_legal(self, shop_id: int) -> SellerLegal | None:
+        """The seller's legal details of the shop, or None when never entered."""
+        ...
+
+    def save_legal(self, shop_id: int, legal: SellerLegal, now: datetime) -> None:
+        """Store the shop's legal details (insert or replace)."""
         ...
 
 
