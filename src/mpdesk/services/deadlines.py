@@ -359,7 +359,7 @@ def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Op
             ctx.kb, ctx.renderer, draft, ctx.clock.today(), "pretrial_claim", extra
         )
         claim = add_linked_ticket(
-            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()), urgent=True,
+            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()),
             actor=principal.login,
         )  # fmt: skip
         uow.commit()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -37,6 +38,7 @@ from mpdesk.domain.errors import ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import (
     AWAITING_REPLY,
+    OPEN_STATUSES,
     Direction,
     Event,
     Message,
@@ -205,6 +207,18 @@ class SqlTicketRepository:
         if flt.due_before is not None:
             conds.append(c.status.in_([s.value for s in AWAITING_REPLY]))
             conds.append(c.reply_due_at < flt.due_before)
+        if flt.urgent_at is not None and flt.urgent is None:
+            raise ValueError("the urgent filter is resolved by services.urgency first")
+        if flt.urgent is not None:
+            u, sign = flt.urgent, c.urgent_sign
+            conds.append(c.status.in_([s.value for s in OPEN_STATUSES]))
+            conds.append(
+                or_(
+                    c.id.in_(u.clock_ids),
+                    and_(sign.is_not(None), sign != "", sign != u.fresh_sign),
+                    and_(sign == u.fresh_sign, c.created_at >= u.fresh_after),
+                )
+            )
         if flt.text and with_text:
             match = search.match_condition(self.conn.dialect.name, flt.text)
             if match is not None:
