@@ -76,6 +76,12 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         STATUS_LABELS=status_labels,
         ROLE_LABELS=role_labels,
         msg=ctx.message,
+        #: the browser's validation texts (static/app.js fills their {placeholders})
+        VALIDATION={
+            code.removeprefix("validation_"): text
+            for code, text in ctx.kb.messages.items()
+            if code.startswith("validation_")
+        },
         qs=lambda params, **changes: _query(params, changes),
     )
     return templates
