@@ -14,6 +14,7 @@ from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status,
 from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
+from mpdesk.services.triage_case import read_urgent_sign
 from mpdesk.services.views import ticket_public
 
 FORMAT_VERSION = 1
@@ -23,7 +24,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "id", "shop", "marketplace", "category", "status", "subject", "external_id", "event_date",
     "identifiers", "created_at", "submitted_at", "reply_due_at", "amount_claimed",
-    "amount_recovered", "urgent",
+    "amount_recovered",
 )  # fmt: skip
 
 
@@ -53,7 +54,6 @@ def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any
         "reply_due_at": local(ticket.reply_due_at),
         "amount_claimed": ticket.amount_claimed or "",
         "amount_recovered": ticket.amount_recovered or "",
-        "urgent": ctx.message("export_yes") if ticket.urgent else "",
     }
     return [neutralize_cell(values[key]) for key in COLUMNS]
 
@@ -147,7 +147,6 @@ def _ticket_from_public(data: dict[str, Any], shop_id: int, where: str) -> Ticke
             reply_due_at=_dt(data["reply_due_at"], f"{where}.reply_due_at"),
             first_answer_at=_dt(data["first_answer_at"], f"{where}.first_answer_at"),
             closed_at=_dt(data["closed_at"], f"{where}.closed_at"),
-            urgent=bool(data["urgent"]),
             amount_claimed=data["amount_claimed"],
             amount_recovered=data["amount_recovered"],
             identifiers=[Identifier(IdType(i["type"]), i["value"]) for i in data["identifiers"]],
@@ -223,6 +222,8 @@ def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
                     "import_bad_field", where=f"{where}.shop", value=str(data.get("shop"))
                 )
             ticket = _ticket_from_public(data, shop.id, where)
+            if ticket.is_open:  # urgency is derived: the text is read, an old flag ignored
+                ticket.urgent_sign = read_urgent_sign(ctx, ticket.description)
             if (shop.id, ticket.created_at, ticket.subject) in existing:
                 skipped += 1
                 continue

@@ -18,6 +18,7 @@ from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.knowledge import KnowledgeBase, Marketplace
 from mpdesk.domain.legal import inn_problem, ogrn_problem
 from mpdesk.domain.marketplaces import CategoryId
+from mpdesk.domain.urgency import REASONS as URGENT_REASONS
 from mpdesk.services.audit_views import FINDING_ACTIONS, FINDING_KEYS
 from mpdesk.services.compose_appeal import template_context
 from mpdesk.services.ports.answers import AnswerResources
@@ -48,6 +49,8 @@ def required_labels() -> list[str]:
         *(f"finding_action_{status.value}" for status in FINDING_ACTIONS),
         *(f"audit_field_{key}" for key in FINDING_KEYS),
         *(f"triage_entity_{id_type.value}" for id_type in IdType),
+        *(f"urgent_reason_{reason}" for reason in URGENT_REASONS),
+        *(f"urgent_action_{reason}" for reason in URGENT_REASONS),
     ]
 
 

@@ -38,7 +38,6 @@ def test_open_ticket_creates_default_shop_and_draft_without_evidence(ctx: Servic
     opened = journal.open_ticket(ctx, OWNER, complete_draft())
     assert opened.ticket.status is Status.DRAFT  # evidence missing
     assert [s.id for s in opened.appeal.missing] == ["evidence"]
-    assert opened.ticket.urgent
     assert opened.ticket.amount_claimed == "5000.00"
     assert opened.ticket.channel_id == "wb_service_desk"
     assert opened.appeal.subject == "Ошибка при приёмке товара 24567891"

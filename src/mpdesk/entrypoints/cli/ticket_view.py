@@ -11,6 +11,7 @@ from mpdesk.domain.tickets import Ticket
 from mpdesk.services import formatting
 from mpdesk.services.compose_appeal import Appeal
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.urgency import UrgencyNote
 from mpdesk.services.views import status_label
 
 
@@ -55,12 +56,14 @@ def _category_label(ctx: ServiceContext, category: str) -> str:
     return known.label_ru if known else category
 
 
-def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
+def print_ticket(
+    console: Console, ctx: ServiceContext, ticket: Ticket, urgent: UrgencyNote | None = None
+) -> None:
     now = ctx.clock.now()
     head = [
         f"[bold]Обращение №{ticket.id}[/]: {ticket.subject}",
         f"Статус: {status_label(ctx, ticket.status)}"
-        + (" · [red]СРОЧНО[/]" if ticket.urgent else ""),
+        + (f" · [red]{ctx.message('urgent_badge').upper()}: {urgent.label}[/]" if urgent else ""),
         f"Маркетплейс: {ticket.marketplace} · категория: {_category_label(ctx, ticket.category)}",
         f"Канал: {ctx.kb.channels[ticket.channel_id].name_ru}"
         if ticket.channel_id in ctx.kb.channels
@@ -85,6 +88,8 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
     if ticket.parent_id:
         head.append(f"Повторное к обращению №{ticket.parent_id}")
     console.print("\n".join(head))
+    if urgent:
+        console.print(f"[red]{urgent.action}[/]", markup=True, highlight=False)
     console.rule("Текст")
     console.print(ticket.body, markup=False, highlight=False, soft_wrap=True)
     console.rule()
@@ -100,8 +105,14 @@ def print_ticket(console: Console, ctx: ServiceContext, ticket: Ticket) -> None:
         console.print(table)
 
 
-def print_ticket_list(console: Console, ctx: ServiceContext, tickets: list[Ticket]) -> None:
+def print_ticket_list(
+    console: Console,
+    ctx: ServiceContext,
+    tickets: list[Ticket],
+    urgent: dict[int, UrgencyNote] | None = None,
+) -> None:
     now = ctx.clock.now()
+    urgent = urgent or {}
     table = Table("№", "Статус", "МП", "Категория", "Тема", "Номер МП", "Ответ до")
     for t in tickets:
         due = fmt_time(ctx, t.reply_due_at) if t.reply_due_at else ""
@@ -109,7 +120,8 @@ def print_ticket_list(console: Console, ctx: ServiceContext, tickets: list[Ticke
             due = f"[red]{due} (просрочено)[/]"
         table.add_row(
             str(t.id),
-            status_label(ctx, t.status),
+            status_label(ctx, t.status)
+            + (f" [red]{ctx.message('urgent_badge')}[/]" if t.id in urgent else ""),
             t.marketplace,
             t.category,
             t.subject,

@@ -68,6 +68,7 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         ),
         filesize=lambda size: _filesize(ctx.message, size),
         safe_url=lambda url: url if str(url).startswith(("https://", "http://")) else "",
+        text_head=text_head,
     )
     env.globals.update(
         version=__version__,
@@ -75,9 +76,34 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         STATUS_LABELS=status_labels,
         ROLE_LABELS=role_labels,
         msg=ctx.message,
+        #: the browser's validation texts (static/app.js fills their {placeholders})
+        VALIDATION={
+            code.removeprefix("validation_"): text
+            for code, text in ctx.kb.messages.items()
+            if code.startswith("validation_")
+        },
         qs=lambda params, **changes: _query(params, changes),
     )
     return templates
+
+
+#: a correspondence entry longer than this (characters or lines) is shown folded
+FOLD_CHARS = 1500
+FOLD_LINES = 25
+
+
+def text_head(text: str | None) -> str:
+    """The start of a long text to show folded («показать полностью»), cut at a word
+    boundary; empty when the text is short enough to show whole."""
+    value = text or ""
+    lines = value.split("\n", FOLD_LINES + 1)
+    if len(value) <= FOLD_CHARS and len(lines) <= FOLD_LINES:
+        return ""
+    head = "\n".join(lines[: min(len(lines), 12)])[: FOLD_CHARS // 2]
+    cut = head.rstrip().rfind(" ")
+    if cut > len(head) // 2:
+        head = head[:cut]
+    return head.rstrip() + "…"
 
 
 def _filesize(message: Any, size: int) -> str:

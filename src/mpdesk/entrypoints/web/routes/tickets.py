@@ -30,6 +30,7 @@ from mpdesk.services import (
     mail_send,
     support_chats,
     ticket_actions,
+    urgency,
     user_input,
 )
 from mpdesk.services.answer_reading import read_ticket_answer
@@ -265,6 +266,7 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "", ask: str 
             "can_edit": visitor.principal.can(ticket.shop_id, Role.MANAGER),
             "allowed": sorted(TRANSITIONS[ticket.status], key=list(Status).index),
             "overdue": ticket.is_overdue(now),
+            "urgent": urgency.notes_for(ctx, [ticket]).get(ticket_id),
             "now": now,
             "done": done if done.isidentifier() else "",
             "ask_resend": ask == "resend",
