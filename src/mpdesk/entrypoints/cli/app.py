@@ -28,6 +28,7 @@ from mpdesk.entrypoints.cli import (
     deadlines,
     evidence,
     jobs,
+    journal_files,
     kb,
     mail,
     schema,
@@ -60,6 +61,7 @@ cli.add_typer(shops.app, name="shop")
 shop_api.register(shops.app)
 for module in (
     tickets,
+    journal_files,
     config,
     triage,
     answers,
