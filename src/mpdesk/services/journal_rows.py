@@ -114,7 +114,7 @@ class RowReader:
         except MpdeskError as exc:
             fields = {**exc.fields, "field": exc.fields.get("field", header)}
             if exc.code == "unknown_value":
-                allowed = ", ".join(self._allowed(name))
+                allowed = ", ".join(f"«{a}»" for a in self._allowed(name))
                 report(
                     header, f"journal_import_unknown_{name}", {"value": value, "allowed": allowed}
                 )

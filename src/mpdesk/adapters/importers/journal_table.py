@@ -108,8 +108,9 @@ def _chosen(choice: HeaderChoice | None, name: str) -> HeaderChoice:
 
 
 def _rows(frame: pl.DataFrame, choice: HeaderChoice) -> list[tuple[int, dict[str, str]]]:
-    """Non-empty rows: (row number in the file, field → stripped text)."""
-    fields = list(dict.fromkeys(choice.columns.values()))
+    """Non-empty rows: (row number in the file, field → stripped text). A column empty in
+    every row may be missing from the frame (the block reader skips it)."""
+    fields = [f for f in dict.fromkeys(choice.columns.values()) if f in frame.columns]
     result = []
     for record in frame.select([*fields, ROW]).iter_rows(named=True):
         cells = {f: str(record[f]).strip() for f in fields if record[f] is not None}
