@@ -167,8 +167,12 @@ def test_xlsx_export_reads_back_into_an_empty_journal(
     row = {h: c.value for h, c in zip(header, appeals[2], strict=True)}  # newest first
     assert isinstance(row["№"], int) and row["Маркетплейс"] in ("Wildberries", "Ozon")
 
-    target = bootstrap(Settings(home=tmp_path / "other", database_url=f"sqlite:///{tmp_path / 'o.db'}",
-                                now="2026-11-20T10:00:00+03:00"))  # fmt: skip
+    other = Settings(
+        home=tmp_path / "other",
+        database_url=f"sqlite:///{tmp_path / 'o.db'}",
+        now="2026-11-20T10:00:00+03:00",
+    )
+    target = bootstrap(other)
     try:
         first = journal_import.import_file(target.ctx, OWNER, exported)
         assert (first.added, first.skipped) == (5, 0)
