@@ -39,6 +39,7 @@ class RowProblem:
     column: str  # the column's header in the file ("" for the row as a whole)
     code: str
     message: str  # Russian, names the row and the column
+    problem: str  # Russian, what is wrong with the cell (the message without the place)
 
 
 @dataclass
@@ -135,7 +136,12 @@ def import_table(
         for number, cells in table.rows:
             problems: list[RowProblem] = []
             values = reader.read(cells, _reporter(ctx, number, problems))
-            shop = shops.resolve(values, _reporter(ctx, number, problems), headers)
+            market_column = headers.get("marketplace")
+            shop = (
+                None  # the marketplace cell is already reported
+                if any(p.column == market_column for p in problems)
+                else shops.resolve(values, _reporter(ctx, number, problems), headers)
+            )
             if shop is not None:
                 reader.read_identifiers(values, cells, _reporter(ctx, number, problems))
             if problems or shop is None:
@@ -198,7 +204,7 @@ def _reporter(ctx: ServiceContext, row: int, problems: list[RowProblem]) -> Repo
     def report(column: str, code: str, fields: dict[str, Any]) -> None:
         text = ctx.message(code, **fields)
         message = ctx.message("journal_import_row_problem", row=row, column=column, problem=text)
-        problems.append(RowProblem(row, column, code, message))
+        problems.append(RowProblem(row, column, code, message, text))
 
     return report
 

@@ -127,6 +127,7 @@ def _run(request: Request, principal: Principal, token: str, path: Path, dry_run
             "subject": r.ticket.subject,
             "external_id": r.ticket.external_id,
             "event_date": r.ticket.event_date,
+            "created_at": r.ticket.created_at,
             "amount": r.ticket.amount_claimed,
         }
         for r in result.rows[:PREVIEW_ROWS]
