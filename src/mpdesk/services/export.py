@@ -175,7 +175,9 @@ def _ticket_from_public(data: dict[str, Any], shop_id: int, where: str) -> Ticke
         raise ImportFormatError("import_bad_field", where=where, value=str(exc)) from exc
 
 
-def import_journal(ctx: ServiceContext, source: Path, dry_run: bool = False) -> dict[str, int]:
+def import_journal(
+    ctx: ServiceContext, source: Path, dry_run: bool = False, name: str | None = None
+) -> dict[str, int]:
     """All or nothing: any bad record aborts the import with its position. The file is parsed
     by ``parse_json`` (``JsonInputError`` names the line and column of what is wrong). A dry
     run checks everything and counts, then rolls back."""
@@ -183,9 +185,10 @@ def import_journal(ctx: ServiceContext, source: Path, dry_run: bool = False) -> 
         data = source.read_bytes()
     except OSError as exc:
         raise ImportFormatError("import_unreadable", file=source.name) from exc
-    doc = parse_json(data, str(source))
+    shown = name or str(source)  # an upload is named by its own name, never the server's path
+    doc = parse_json(data, shown)
     if not isinstance(doc, dict) or doc.get("format") != "mpdesk-journal":
-        raise ImportFormatError("import_not_export", file=str(source))
+        raise ImportFormatError("import_not_export", file=shown)
     added = skipped = 0
     with ctx.uow() as uow:
         for i, shop in enumerate(doc.get("shops", [])):

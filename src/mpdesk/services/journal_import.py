@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mpdesk.domain.accounts import Principal, Role
-from mpdesk.domain.errors import ImportFormatError
+from mpdesk.domain.errors import ImportFormatError, UserInputError
 from mpdesk.domain.journal_table import FIELDS, pick_header, row_key
 from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import Event, Ticket
@@ -97,7 +97,9 @@ def import_file(
     display = name or source.name
     fmt = sheet_ports(ctx).reader.sniff(source)
     if fmt == "json":
-        counts = export.import_journal(ctx, source, dry_run=dry_run)
+        if not principal.is_admin:  # a whole journal: its shops, and every ticket as it was
+            raise UserInputError("journal_import_json_admin")
+        counts = export.import_journal(ctx, source, dry_run=dry_run, name=name)
         return ImportResult(display, "json", dry_run, added=counts["added"],
                             skipped=counts["skipped"])  # fmt: skip
     return import_table(ctx, principal, source, dry_run, display)

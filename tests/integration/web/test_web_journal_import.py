@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
+from tests.importers.old_books import write_ods, write_xls
 from tests.web_support import OWNER, World, csrf_of, sign_in
 
 from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
-from mpdesk.services import export, journal_import
+from mpdesk.services import export, findings, journal_import
 from mpdesk.services.ports.journal import TicketFilter
 
 SELLER_HEADERS = ["Дата", "Площадка", "Тип проблемы", "Тема обращения", "Номер заявки",
@@ -213,3 +215,85 @@ def _appeals(path: Path) -> list[dict[str, Any]]:
         r.pop("№")
         assert r["Сумма претензии"] is None or isinstance(r["Сумма претензии"], float | int)
     return sorted(result, key=lambda r: (str(r["Тема"]), str(r["Маркетплейс"])))
+
+
+def test_xlsx_export_lists_findings_with_typed_money(
+    world: World, app: App, tmp_path: Path
+) -> None:
+    wb = Path(__file__).resolve().parents[2] / "importers" / "wb" / "fixtures"
+    result = findings.audit_into_shop(
+        app.ctx, OWNER, [wb / "shipment_list.xlsx", wb / "incomes.json"], world.shop_a
+    )
+    assert result.findings
+    out = tmp_path / "j.xlsx"
+    export.export_journal(app.ctx, "xlsx", out, TicketFilter())
+    sheet = openpyxl.load_workbook(out)["Находки аудита"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == len(result.findings)
+    assert sum(r["Сумма, ₽"] or 0 for r in rows) == float(result.total)
+    assert {r["Магазин"] for r in rows} == {"Магазин А"}
+    assert all(r["Статус"] == "новая" and r["Вид"] for r in rows)
+    money = sheet.cell(row=2, column=header.index("Сумма, ₽") + 1)
+    assert "₽" in money.number_format
+    # a viewer of shop B only sees none of shop A's findings in an export scoped to shop B
+    scoped = tmp_path / "b.xlsx"
+    export.export_journal(app.ctx, "xlsx", scoped, TicketFilter(shop_ids=[world.shop_b]))
+    assert openpyxl.load_workbook(scoped)["Находки аудита"].max_row == 1
+
+
+def test_a_json_export_loads_on_the_page_for_administrators_only(
+    world: World, app: App, tmp_path: Path
+) -> None:
+    dump = tmp_path / "j.json"
+    export.export_journal(app.ctx, "json", dump, TicketFilter())
+    manager = world.client()
+    sign_in(manager, "max")
+    refused = upload(manager, dump.read_bytes(), name="j.json")
+    assert refused.status_code == 422 and "только администратор" in refused.text
+    admin = world.client()
+    sign_in(admin, "boss")
+    checked = upload(admin, dump.read_bytes(), name="j.json")
+    assert checked.status_code == 200 and "Будет загружено: 0" in checked.text  # all there
+    broken = upload(admin, b'{"format": "mpdesk-journal",\n "tickets": [,]}', name="b.json")
+    assert broken.status_code == 422 and "b.json" in broken.text
+    assert "import-staging" not in broken.text and "/tmp" not in broken.text
+
+
+def _as_text(separator: str) -> str:
+    lines = [separator.join(SELLER_HEADERS)]
+    for row in SELLER_ROWS:
+        cells = ["" if v is None else v.strftime("%d.%m.%Y") if isinstance(v, date) else str(v)
+                 for v in row]  # fmt: skip
+        comma = separator != ","  # Russian Excel writes «1250,5»; a comma-separated file, «1250.5»
+        lines.append(separator.join("1250,5" if c == "1250.5" and comma else c for c in cells))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "kind", ["xls", "ods", "csv-utf8-bom", "csv-cp1251", "csv-utf16-tab", "csv-comma"]
+)
+def test_every_table_format_reads_the_same_rows(app: App, tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "journal.dat"  # the content decides, never the name
+    if kind == "xls":
+        write_xls(path, SELLER_HEADERS, SELLER_ROWS, title="Журнал обращений")
+    elif kind == "ods":
+        write_ods(path, SELLER_HEADERS, SELLER_ROWS, title="Журнал обращений")
+    elif kind == "csv-utf8-bom":
+        path.write_bytes(_as_text(";").encode("utf-8-sig"))
+    elif kind == "csv-cp1251":
+        path.write_bytes(_as_text(";").encode("cp1251"))
+    elif kind == "csv-utf16-tab":
+        path.write_bytes(_as_text("\t").encode("utf-16"))
+    else:
+        path.write_bytes(_as_text(",").encode())
+    result = journal_import.import_file(app.ctx, OWNER, path, dry_run=True)
+    assert result.format == kind.split("-")[0]
+    got = [(r.ticket.subject, r.ticket.category, r.ticket.status.value, r.ticket.external_id,
+            r.ticket.amount_claimed, [i.value for i in r.ticket.identifiers]) for r in result.rows]  # fmt: skip
+    assert got == [
+        ("Недостача в поставке 24567891", "acceptance", "submitted", "5512001", "1250.50",
+         ["24567891"]),
+        ("Штраф за габариты", "finance", "resolved", "", "300.00", []),
+        ("Потеря отправления", "logistics", "draft", "", None, []),
+    ]  # fmt: skip
