@@ -289,8 +289,9 @@ def test_every_table_format_reads_the_same_rows(app: App, tmp_path: Path, kind: 
         path.write_bytes(_as_text(",").encode())
     result = journal_import.import_file(app.ctx, OWNER, path, dry_run=True)
     assert result.format == kind.split("-")[0]
-    got = [(r.ticket.subject, r.ticket.category, r.ticket.status.value, r.ticket.external_id,
-            r.ticket.amount_claimed, [i.value for i in r.ticket.identifiers]) for r in result.rows]  # fmt: skip
+    tickets = [r.ticket for r in result.rows]
+    got = [(t.subject, t.category, t.status.value, t.external_id, t.amount_claimed,
+            [i.value for i in t.identifiers]) for t in tickets]  # fmt: skip
     assert got == [
         ("Недостача в поставке 24567891", "acceptance", "submitted", "5512001", "1250.50",
          ["24567891"]),
