@@ -164,12 +164,12 @@ def import_table(
             known.add(key)
         if result.problems:
             raise ImportRowsError(result, _details(ctx, result.problems))
-        for row in result.rows:
-            if not row.exists:
-                uow.tickets.add(row.ticket)
         result.added = sum(not r.exists for r in result.rows)
         result.skipped = len(result.rows) - result.added
-        if not dry_run:
+        if not dry_run:  # a dry run has checked every row: it writes nothing at all
+            for row in result.rows:
+                if not row.exists:
+                    uow.tickets.add(row.ticket)
             uow.commit()
     return result
 
@@ -217,14 +217,19 @@ class _ShopFinder:
 
     def __init__(self, ctx: ServiceContext, uow: UnitOfWork, principal: Principal) -> None:
         self.ctx, self.uow, self.principal = ctx, uow, principal
+        self.named: dict[str, Shop | None] = {}  # every row of a file names the same few shops
+        self.defaults: dict[str, Shop | None] = {}
 
     def resolve(self, values: RowValues, report: Report, headers: dict[str, str]) -> Shop | None:
         name, market = values.shop, values.marketplace
         column = headers.get("shop", headers.get("marketplace", ""))
         if name:
-            shop = self.uow.shops.find(name)
+            if name not in self.named:
+                self.named[name] = self.uow.shops.find(name)
+            shop = self.named[name]
             if shop is None and self.principal.is_admin and market:
                 shop = self.uow.shops.add(name, market, False, self.ctx.clock.now())
+                self.named[name] = shop
             if shop is None:
                 code = "journal_import_shop_unknown" if market else "journal_import_no_marketplace"
                 report(column, code, {"value": name})
@@ -234,7 +239,9 @@ class _ShopFinder:
                 return None
             values.marketplace = shop.marketplace
         elif market:
-            shop = self._default(market)
+            if market not in self.defaults:
+                self.defaults[market] = self._default(market)
+            shop = self.defaults[market]
             if shop is None:
                 report(column, "journal_import_no_shop", {})
                 return None
