@@ -75,8 +75,10 @@ def main() -> None:
                                   "bytes": out.stat().st_size}  # fmt: skip
         t0 = time.perf_counter()
         result = journal_import.import_file(app.ctx, owner, out, dry_run=True)
-        timings["own_export_dry_run"] = {"seconds": round(time.perf_counter() - t0, 2),
-                                         "added": result.added, "skipped": result.skipped}  # fmt: skip
+        seconds = round(time.perf_counter() - t0, 2)
+        timings["own_export_dry_run"] = {
+            "seconds": seconds, "added": result.added, "skipped": result.skipped
+        }  # fmt: skip
         if app.engine is not None:
             app.engine.dispose()
     report = {
