@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import openpyxl
+import pytest
 from tests.cli import run
 
 SELLER_CSV = (
@@ -88,3 +89,19 @@ def test_xlsx_export_round_trip_into_another_journal(cli_env: Path, tmp_path: Pa
     assert listed["Недостача в поставке"]["external_id"] == "123456"
     assert listed["Недостача в поставке"]["amount_claimed"] == "1250.50"
     assert listed["Штраф за габариты"]["status"] == "resolved"
+
+
+def test_the_journal_own_export_adds_nothing_even_for_appeals_made_after_midnight(
+    cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MPDESK_NOW", "2026-11-20T01:30:00+03:00")  # still the 19th in UTC
+    from mpdesk.entrypoints.cli import state
+
+    state.reset()
+    made = run("new", "-m", "ozon", "-c", "listing", "--sku", "1100526203", "--no-interactive",
+               "--text", "Фото в карточке перепутаны местами", "--json")  # fmt: skip
+    assert made.code == 0, made.stderr
+    out = tmp_path / "journal.xlsx"
+    run("export", "-f", "xlsx", "-o", str(out))
+    again = run("import-journal", str(out), "--json").json()
+    assert (again["added"], again["skipped"]) == (0, 1)

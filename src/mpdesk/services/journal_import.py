@@ -133,7 +133,7 @@ def import_table(
     with ctx.uow() as uow:
         reader = RowReader(ctx, vocabulary, headers)
         shops = _ShopFinder(ctx, uow, principal)
-        known = _known_keys(uow)
+        known = _known_keys(ctx, uow)
         now = ctx.clock.now()
         for number, cells in table.rows:
             problems: list[RowProblem] = []
@@ -187,13 +187,13 @@ def _details(ctx: ServiceContext, problems: list[RowProblem]) -> str:
     return "\n".join(lines)
 
 
-def _known_keys(uow: UnitOfWork) -> set[str]:
+def _known_keys(ctx: ServiceContext, uow: UnitOfWork) -> set[str]:
     """Keys of the journal's appeals: those recorded by earlier imports, and the keys every
-    appeal would have with and without the day it was made."""
+    appeal would have with and without the day it was made (in Moscow, as the export shows)."""
     keys: set[str] = set()
     for t in uow.tickets.iter_all():
         keys.update(e.detail for e in t.events if e.kind == "imported" and e.detail)
-        for created in (t.created_at.date(), None):
+        for created in (ctx.clock.local(t.created_at).date(), None):
             keys.add(row_key(t.shop_id, t.marketplace, t.external_id, t.category, t.subject,
                              t.event_date, created))  # fmt: skip
     return keys
