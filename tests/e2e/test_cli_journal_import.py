@@ -90,6 +90,20 @@ def test_xlsx_export_round_trip_into_another_journal(cli_env: Path, tmp_path: Pa
     assert listed["Недостача в поставке"]["amount_claimed"] == "1250.50"
     assert listed["Штраф за габариты"]["status"] == "resolved"
 
+    csv_copy = tmp_path / "journal.csv"  # the CSV export reads back the same way
+    run("export", "-f", "csv", "-o", str(csv_copy))
+    os.environ["MPDESK_HOME"] = str(tmp_path / "third")
+    (tmp_path / "third").mkdir()
+    state.reset()
+    assert run("import-journal", str(csv_copy), "--json").json()["added"] == 2
+
+    def comparable(tickets: list[dict[str, object]]) -> list[tuple[object, ...]]:
+        keys = ("subject", "marketplace", "category", "status", "external_id", "event_date",
+                "amount_claimed", "created_at", "submitted_at", "reply_due_at")  # fmt: skip
+        return sorted(tuple(t[k] for k in keys) for t in tickets)
+
+    assert comparable(run("list", "--json").json()) == comparable(list(listed.values()))
+
 
 def test_the_journal_own_export_adds_nothing_even_for_appeals_made_after_midnight(
     cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
