@@ -9,6 +9,7 @@ Errors name the file and the key path (``KnowledgeBaseError``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -27,6 +28,7 @@ from mpdesk.domain.knowledge import (
     KnowledgeBase,
     Marketplace,
 )
+from mpdesk.domain.legal import LegalEntity, LegalSource
 
 M = TypeVar("M", bound=BaseModel)
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -37,11 +39,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class LegalSourceSchema(_Strict):
+    title_ru: str = Field(min_length=1)
+    url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    checked_on: date
+
+
+class LegalEntitySchema(_Strict):
+    """A marketplace's legal entity; the registration numbers' check digits are verified by
+    ``mpdesk kb check``, every fact carries at least one source."""
+
+    name_ru: str = Field(min_length=1)
+    inn: str = Field(pattern=r"^[0-9]{10}$")
+    ogrn: str = Field(pattern=r"^[0-9]{13}$")
+    address_ru: str = Field(min_length=1)
+    sources: list[LegalSourceSchema] = Field(min_length=1)
+
+
 class MarketplaceSchema(_Strict):
     id: str = Field(pattern=_ID)
     name_ru: str = Field(min_length=1)
     synonyms: list[str] = []
     default_channel: str = Field(pattern=_ID)
+    legal_entity: LegalEntitySchema | None = None
 
 
 class CategorySchema(_Strict):
@@ -262,7 +282,9 @@ class KnowledgeFiles:
         dls = self._merge_list("deadlines.yaml", DeadlinesFile, "deadlines", origins)
         return KnowledgeBase(
             marketplaces={
-                m.id: Marketplace(m.id, m.name_ru, tuple(m.synonyms), m.default_channel)
+                m.id: Marketplace(
+                    m.id, m.name_ru, tuple(m.synonyms), m.default_channel, _legal(m.legal_entity)
+                )
                 for m in mps
             },
             categories={
@@ -290,6 +312,13 @@ class KnowledgeFiles:
             messages=self._messages(origins),
             origins=origins,
         )
+
+
+def _legal(e: LegalEntitySchema | None) -> LegalEntity | None:
+    if e is None:
+        return None
+    sources = tuple(LegalSource(s.title_ru, s.url, s.checked_on) for s in e.sources)
+    return LegalEntity(e.name_ru, e.inn, e.ogrn, e.address_ru, sources)
 
 
 def _channel(c: ChannelSchema) -> Channel:

@@ -25,6 +25,7 @@ from mpdesk.adapters.importers.isolated import IsolatedReportReader
 from mpdesk.adapters.importers.journal_table import FileJournalTableReader
 from mpdesk.adapters.journal_columns import load_journal_vocabulary
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.pdf import WeasyPrintWriter
 from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
@@ -85,6 +86,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         sheets=SpreadsheetPorts(
             FileJournalTableReader(), functools.cache(partial(load_journal_vocabulary, files))
         ),
+        pdf=WeasyPrintWriter(),  # WeasyPrint and its system libraries load on the first PDF
     )
     return files, ctx
 

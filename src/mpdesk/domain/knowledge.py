@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from mpdesk.domain.identifiers import IdType
+from mpdesk.domain.legal import LegalEntity
 
 
 class ChannelKind(StrEnum):
@@ -21,6 +22,7 @@ class Marketplace:
     name_ru: str
     synonyms: tuple[str, ...] = ()
     default_channel: str = ""
+    legal: LegalEntity | None = None  # the addressee of a pre-trial claim
 
 
 @dataclass(frozen=True)

@@ -113,12 +113,19 @@ def open_ticket(
     amount_claimed: str | None = None,
     submission: Submission | None = None,
     extra_context: dict[str, Any] | None = None,
+    follow_up_of: int | None = None,
 ) -> OpenedTicket:
     """Save a new ticket in a shop where the principal is at least a manager (the shop given by
     id or name, else the default one of the marketplace); with ``submission`` it is marked
-    submitted in the same transaction, so a refused submission leaves no draft behind."""
+    submitted in the same transaction, so a refused submission leaves no draft behind. With
+    ``follow_up_of`` the ticket joins that appeal's case as a follow-up (a duplicate added to
+    its case), in the appeal's shop."""
     try:
         with ctx.uow() as uow:
+            parent = None
+            if follow_up_of is not None:
+                parent = access.editable_ticket(uow, principal, follow_up_of)
+                shop_id, shop_name = parent.shop_id, None
             shop = _target_shop(ctx, uow, principal, draft.marketplace, shop_id, shop_name)
             opened = add_ticket(
                 ctx,
@@ -129,6 +136,7 @@ def open_ticket(
                 amount_claimed,
                 extra_context=extra_context,
                 actor=principal.login,
+                parent=parent,
             )
             if submission is not None:
                 ticket = opened.ticket
@@ -172,8 +180,10 @@ def add_ticket(
     template_id: str | None = None,
     extra_context: dict[str, Any] | None = None,
     actor: str | None = None,
+    parent: Ticket | None = None,
 ) -> OpenedTicket:
-    """Create a ticket inside the caller's unit of work. The caller commits, then commits or
+    """Create a ticket inside the caller's unit of work (with ``parent``: a follow-up in the
+    parent's case, noted on the parent). The caller commits, then commits or
     discards the files stored pending (``ctx.files``). ``template_id`` and ``extra_context``
     choose another appeal template than the category's (audits use their own)."""
     actor = actor or ctx.actor
@@ -212,7 +222,14 @@ def add_ticket(
     )
     if ticket.status is Status.READY:
         ticket.events.append(Event("status", now, actor, "draft", "ready"))
+    if parent is not None:
+        ticket.parent_id, ticket.case_id = parent.id, parent.case_id or parent.id
+        ticket.events[0].detail = f"follow_up of {parent.id}"
     uow.tickets.add(ticket)
+    if parent is not None:
+        parent.events.append(Event("follow_up", now, actor, "", str(ticket.id)))
+        parent.updated_at = now
+        uow.tickets.save(parent)
     return OpenedTicket(ticket, appeal)
 
 

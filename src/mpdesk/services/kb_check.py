@@ -17,7 +17,8 @@ from mpdesk.domain.audit.findings import FindingKind, FindingStatus
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.journal_table import FIELDS, match_header
-from mpdesk.domain.knowledge import KnowledgeBase
+from mpdesk.domain.knowledge import KnowledgeBase, Marketplace
+from mpdesk.domain.legal import inn_problem, ogrn_problem
 from mpdesk.domain.marketplaces import CategoryId
 from mpdesk.services.audit_views import FINDING_ACTIONS, FINDING_KEYS
 from mpdesk.services.compose_appeal import template_context
@@ -73,6 +74,8 @@ def check_knowledge(
                     f"unknown channel {market.default_channel}",
                 )
             )
+    for market in kb.marketplaces.values():
+        problems.extend(_legal_entity_problems(origin(f"marketplaces:{market.id}", ""), market))
     for ch in kb.channels.values():
         if ch.marketplace not in kb.marketplaces and ch.marketplace != "*":
             problems.append(
@@ -146,6 +149,39 @@ def check_knowledge(
     return problems
 
 
+def _legal_entity_problems(path: str, market: Marketplace) -> list[Problem]:
+    """Every marketplace names the legal entity a pre-trial claim goes to, with valid
+    registration numbers (check digits)."""
+    entity = market.legal
+    if entity is None:
+        return [Problem(path, f"{market.id}.legal_entity", "legal entity missing")]
+    problems = []
+    if (inn := inn_problem(entity.inn)) is not None:
+        problems.append(Problem(path, f"{market.id}.legal_entity.inn", f"invalid INN ({inn})"))
+    if (ogrn := ogrn_problem(entity.ogrn)) is not None:
+        problems.append(Problem(path, f"{market.id}.legal_entity.ogrn", f"invalid OGRN ({ogrn})"))
+    return problems
+
+
+def _sample_parties(kb: KnowledgeBase, mp: str) -> dict[str, object]:
+    """The parties block of a claim (``services/shop_legal.py::claim_parties``) for a sample
+    render: the marketplace's entity from the knowledge base, a sample seller."""
+    entity = kb.marketplaces[mp].legal
+    seller = {"name": kb.messages.get("kb_check_sample_shop", ""), "inn": "7704217370",
+              "ogrn": "1027739244741", "ogrn_label": kb.messages.get("legal_label_ogrn", ""),
+              "address": "", "contract_number": "1", "contract_date": "15.01.2026",
+              "missing": [], "missing_text": ""}  # fmt: skip
+    return {
+        "seller": seller,
+        "marketplace_entity": {
+            "name": entity.name if entity else "",
+            "inn": entity.inn if entity else "",
+            "ogrn": entity.ogrn if entity else "",
+            "address": entity.address if entity else "",
+        },
+    }
+
+
 def _render_sample(
     kb: KnowledgeBase, renderer: TemplateRenderer, mp: str, cat: str, channel_id: str
 ) -> list[Problem]:
@@ -169,6 +205,7 @@ def _render_sample(
             parent_subject=kb.messages.get("kb_check_sample_subject", ""),
             message_id="",
             mailed_on="",
+            parties=_sample_parties(kb, mp),
         )
         try:
             subject, body = renderer.render(tid, "ru", context)

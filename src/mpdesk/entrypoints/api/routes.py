@@ -171,7 +171,9 @@ def create_ticket(
         event_date=body.event_date,
         channel_id=body.channel,
     )
-    opened = journal.open_ticket(ctx, principal, draft, shop_id=body.shop_id)
+    opened = journal.open_ticket(
+        ctx, principal, draft, shop_id=body.shop_id, follow_up_of=body.follow_up_of
+    )
     response.headers["location"] = f"{router.prefix}/tickets/{opened.ticket.id}"
     return ticket_out(opened.ticket)
 

@@ -27,6 +27,7 @@ from mpdesk.entrypoints.web.routes import (
     account,
     audit,
     auth,
+    cases,
     chats,
     dashboard,
     deadlines,
@@ -123,6 +124,6 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
 
     for module in (health, auth, dashboard, tickets, journal, journal_import, kb, account):
         api.include_router(module.router, include_in_schema=False)
-    for page in (audit, deadlines, stats, mail, jobs_page, chats):
+    for page in (audit, deadlines, cases, stats, mail, jobs_page, chats):
         page.register(api)
     return api
