@@ -12,17 +12,21 @@ from dataclasses import dataclass
 from datetime import date
 
 from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.audit.columns import normalize_header
 from mpdesk.domain.audit.findings import FindingKind, FindingStatus
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import Identifier, IdType
+from mpdesk.domain.journal_table import FIELDS, match_header
 from mpdesk.domain.knowledge import KnowledgeBase, Marketplace
 from mpdesk.domain.legal import inn_problem, ogrn_problem
 from mpdesk.domain.marketplaces import CategoryId
 from mpdesk.domain.urgency import REASONS as URGENT_REASONS
 from mpdesk.services.audit_views import FINDING_ACTIONS, FINDING_KEYS
 from mpdesk.services.compose_appeal import template_context
+from mpdesk.services.journal_sheets import APPEAL_COLUMNS
 from mpdesk.services.ports.answers import AnswerResources
 from mpdesk.services.ports.knowledge import TemplateRenderer
+from mpdesk.services.ports.spreadsheets import SpreadsheetPorts
 from mpdesk.services.ports.triage import TriageResources
 
 #: templates that must exist besides the per-category ones
@@ -245,3 +249,30 @@ def check_answer_lexicon(answers: AnswerResources | None) -> list[Problem]:
         for market in ("wb", "ozon")
         if not any(f.marketplace == market for f in lexicon.number_formats)
     ]
+
+
+def check_journal_columns(kb: KnowledgeBase, sheets: SpreadsheetPorts | None) -> list[Problem]:
+    """The header names of a journal table (``journal_columns.yaml``) load under their strict
+    schema; no name serves two fields and no word two statuses; every header of the appeals
+    export reads back as its own field (the export → import round trip)."""
+    if sheets is None:
+        return []
+    path = "journal_columns.yaml"
+    try:
+        vocabulary = sheets.vocabulary()
+    except KnowledgeBaseError as exc:
+        fields = exc.fields
+        return [Problem(str(fields["path"]), str(fields["key"]), str(fields["problem"]))]
+    problems: list[Problem] = []
+    for section, table in (("columns", vocabulary.columns), ("statuses", vocabulary.statuses)):
+        owner: dict[str, str] = {}
+        for key, names in table.items():
+            for name in names:
+                seen = owner.setdefault(normalize_header(name), key)
+                if seen != key:
+                    problems.append(Problem(path, f"{section}.{key}", f"{name!r} is also {seen}"))
+    for key, _, _ in APPEAL_COLUMNS:
+        header = kb.messages.get(f"export_col_{key}", "")
+        if key in FIELDS and match_header(vocabulary, {0: header}) != {0: key}:
+            problems.append(Problem(path, f"columns.{key}", f"export header {header!r} not read"))
+    return problems

@@ -29,6 +29,7 @@ from mpdesk.entrypoints.cli import (
     deadlines,
     evidence,
     jobs,
+    journal_files,
     kb,
     mail,
     schema,
@@ -62,6 +63,7 @@ cli.add_typer(shops.app, name="shop")
 shop_api.register(shops.app)
 for module in (
     tickets,
+    journal_files,
     config,
     triage,
     answers,

@@ -1,5 +1,5 @@
 """Journal commands: new, list, show, submit, reply, note, resolve, reject, reopen,
-follow-up, bundle, export, import-journal."""
+follow-up, bundle."""
 
 from __future__ import annotations
 
@@ -355,37 +355,6 @@ def cmd_bundle(
     emit(data, as_json, lambda c: c.print(ctx.message("bundle_written", path=str(dest))))
 
 
-def cmd_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx или json.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Файл.")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", "-s")] = None,
-    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m")] = None,
-    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
-    shop: Annotated[str | None, typer.Option("--shop")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Выгрузить журнал в CSV, XLSX или JSON."""
-    ctx = current_ctx()
-    flt = journal.build_filter(ctx, status, marketplace, category, shop, False, None)
-    dest = output_file(output or Path(f"mpdesk-journal.{fmt}"), "--output")
-    count = export.export_journal(ctx, fmt, dest, flt)
-    emit(
-        {"path": str(dest), "format": fmt, "tickets": count},
-        as_json,
-        lambda c: c.print(ctx.message("export_written", path=str(dest), count=count)),
-    )
-
-
-def cmd_import(
-    source: Annotated[Path, typer.Argument(help="JSON-выгрузка mpdesk export --format json.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Загрузить журнал из JSON-выгрузки (всё или ничего)."""
-    ctx = current_ctx()
-    result = export.import_journal(ctx, source)
-    emit(result, as_json, lambda c: c.print(ctx.message("import_done", **result)))
-
-
 def register(cli: typer.Typer) -> None:
     cli.command("new")(cmd_new)
     cli.command("list")(cmd_list)
@@ -397,5 +366,3 @@ def register(cli: typer.Typer) -> None:
     cli.command("reject")(_status_command(Status.REJECTED, "Отметить обращение отклонённым."))
     cli.command("reopen")(_status_command(Status.REOPENED, "Открыть обращение повторно."))
     cli.command("bundle")(cmd_bundle)
-    cli.command("export")(cmd_export)
-    cli.command("import-journal")(cmd_import)

@@ -33,6 +33,7 @@ from mpdesk.entrypoints.web.routes import (
     deadlines,
     health,
     journal,
+    journal_import,
     kb,
     mail,
     stats,
@@ -121,7 +122,7 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     api.include_router(api_router)
     api.include_router(shop_api.router)
 
-    for module in (health, auth, dashboard, tickets, journal, kb, account):
+    for module in (health, auth, dashboard, tickets, journal, journal_import, kb, account):
         api.include_router(module.router, include_in_schema=False)
     for page in (audit, deadlines, cases, stats, mail, jobs_page, chats):
         page.register(api)
