@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import IdType
@@ -26,6 +26,7 @@ from mpdesk.domain.knowledge import (
     DeadlineRule,
     KnowledgeBase,
     Marketplace,
+    Shorthand,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -95,6 +96,20 @@ class DeadlineSchema(_Strict):
     source: str = Field(min_length=1)
 
 
+class ShorthandSchema(_Strict):
+    id: str = Field(pattern=_ID)
+    words: list[str] = Field(min_length=1)
+    replacement: str = Field(min_length=1)
+
+    @field_validator("words")
+    @classmethod
+    def _lowercase_words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not word.strip() or word != " ".join(word.lower().split()):
+                raise ValueError(f"{word!r}: lowercase, single spaces, no outer spaces")
+        return words
+
+
 class _ListFile(_Strict):
     pass
 
@@ -113,6 +128,10 @@ class ChannelsFile(_ListFile):
 
 class DeadlinesFile(_ListFile):
     deadlines: list[DeadlineSchema]
+
+
+class ShorthandFile(_ListFile):
+    shorthand: list[ShorthandSchema]
 
 
 class MessagesFile(_Strict):
@@ -260,6 +279,7 @@ class KnowledgeFiles:
         cats = self._merge_list("categories.yaml", CategoriesFile, "categories", origins)
         chans = self._merge_list("channels.yaml", ChannelsFile, "channels", origins)
         dls = self._merge_list("deadlines.yaml", DeadlinesFile, "deadlines", origins)
+        short = self._merge_list("shorthand.yaml", ShorthandFile, "shorthand", origins)
         return KnowledgeBase(
             marketplaces={
                 m.id: Marketplace(m.id, m.name_ru, tuple(m.synonyms), m.default_channel)
@@ -289,6 +309,7 @@ class KnowledgeFiles:
             ),
             messages=self._messages(origins),
             origins=origins,
+            shorthand=tuple(Shorthand(s.id, tuple(s.words), s.replacement) for s in short),
         )
 
 
@@ -312,4 +333,10 @@ def _channel(c: ChannelSchema) -> Channel:
 
 
 def iter_schema_names() -> Iterable[str]:
-    return ("marketplaces.yaml", "categories.yaml", "channels.yaml", "deadlines.yaml")
+    return (
+        "marketplaces.yaml",
+        "categories.yaml",
+        "channels.yaml",
+        "deadlines.yaml",
+        "shorthand.yaml",
+    )

@@ -41,7 +41,7 @@ def test_open_ticket_creates_default_shop_and_draft_without_evidence(ctx: Servic
     assert opened.ticket.urgent
     assert opened.ticket.amount_claimed == "5000.00"
     assert opened.ticket.channel_id == "wb_service_desk"
-    assert opened.appeal.subject == "Ошибка при приёмке товара 24567891"
+    assert opened.appeal.subject == "Расхождение при приёмке поставки № 24567891"
     shops = ctx.uow().committed_shops  # type: ignore[attr-defined]
     assert [s.name for s in shops.values()] == ["Wildberries (основной)"]
 
@@ -94,7 +94,10 @@ def test_follow_up_references_external_number_and_first_submission(ctx: ServiceC
     ticket_actions.submit_ticket(ctx, OWNER, tid, "SD-42")
     opened = ticket_actions.follow_up(ctx, OWNER, tid)
     assert opened.ticket.parent_id == tid
-    assert opened.appeal.subject == "Повторное обращение по обращению № SD-42"
+    assert opened.appeal.subject == (
+        "Напоминание по обращению № SD-42 от 20.11.2026: "
+        "Расхождение при приёмке поставки № 24567891"
+    )
     assert "20.11.2026" in opened.appeal.body
 
 
