@@ -19,11 +19,12 @@ COLUMN_GAP = "  "
 _DOUBLE_DOT = re.compile(r"(?<!\.)\.\.(?!\.)")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _RULE_RUN = re.compile(f"{RULE}+")
+_BLANKS = re.compile(r"[ \t]+")
 
 
 def _cells(line: str) -> list[str]:
     inner = line.strip().removeprefix("|").removesuffix("|")
-    return [" ".join(cell.split()) for cell in inner.split("|")]
+    return [_BLANKS.sub(" ", cell).strip() for cell in inner.split("|")]  # «₽» keeps its NBSP
 
 
 def _is_table_line(line: str) -> bool:

@@ -1,7 +1,8 @@
 """Use cases of a shop's mailbox settings and of sending an appeal by e-mail.
 
 ``send_appeal`` composes the e-mail from the ticket's appeal text (subject tagged
-«[MPD-000123]», evidence files attached from the file store) and sends it over SMTP. Never
+«[MPD-000123]», the letter as text and HTML alternatives, evidence files attached from the file
+store) and sends it over SMTP. Never
 twice: its Message-ID is first committed to the mail ledger as a pending entry; after the
 server accepted the message the entry and the ticket (now ``submitted``, in the
 correspondence) are committed together. A refused or failed send removes the pending entry and
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.errors import MailError, StateConflictError, UnconfirmedSendError, UserInputError
 from mpdesk.domain.knowledge import Channel, ChannelKind
+from mpdesk.domain.letter_text import to_html
 from mpdesk.domain.mail import (
     Mailbox,
     MailDirection,
@@ -202,6 +204,7 @@ def send_appeal(
         recipient=channel.address,
         subject=subject,
         body=ticket.body,
+        html=to_html(ticket.body),
         message_id=message_id,
         attachments=tuple((a.sha256, a.filename, a.media_type) for a in ticket.attachments),
     )
