@@ -78,15 +78,18 @@ def _new_context(
 ) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
     appeal, problem = None, None
-    try:
-        draft = _draft(ctx, values)
-        if draft is not None:
-            appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
-    except MpdeskError as exc:
-        problem = message_for(request, exc.code, exc.fields)
     mp, cat = values["marketplace"], values["category"]
     editable = journal.list_shops(ctx, principal, editable=True)
     shops = [s for s in editable if not mp or s.marketplace == mp]
+    try:
+        draft = _draft(ctx, values)
+        if draft is not None:  # signed by the chosen shop, as the saved appeal will be
+            chosen = [s for s in shops if str(s.id) == values["shop_id"]]
+            chosen = chosen or [s for s in shops if s.is_default] or shops[:1]
+            draft.shop_name = chosen[0].name if chosen else ""
+            appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
+    except MpdeskError as exc:
+        problem = message_for(request, exc.code, exc.fields)
     return {
         "values": values,
         "split_done": _split_done(values),
