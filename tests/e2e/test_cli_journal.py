@@ -324,7 +324,7 @@ def test_show_prints_the_appeal_whole_whatever_the_terminal_width(
     ticket_id = str(made.json()["ticket"]["id"])
     shown = run("show", ticket_id)
     assert shown.code == 0
-    assert long_sentence in shown.stdout.splitlines()
+    assert f"«{long_sentence}»" in shown.stdout.splitlines()  # quoted whole on one line
     assert "│" not in shown.stdout.split("Текст обращения")[-1].split("Канал:")[0]
 
 
