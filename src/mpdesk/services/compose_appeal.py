@@ -119,6 +119,7 @@ def template_context(kb: KnowledgeBase, draft: AppealDraft, channel: Channel) ->
         "signature": signature(kb, draft),
         "channel": {"id": channel.id, "name": channel.name_ru, "kind": channel.kind.value},
         "topic": "",
+        "rows_files": {},
         "external_id": "",
         "first_submitted": "",
         "history": [],
