@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.errors import MailError, StateConflictError, UnconfirmedSendError, UserInputError
 from mpdesk.domain.knowledge import Channel, ChannelKind
-from mpdesk.domain.letter_text import to_html
+from mpdesk.domain.letter_text import plain_text, to_html
 from mpdesk.domain.mail import (
     Mailbox,
     MailDirection,
@@ -193,8 +193,9 @@ def send_appeal(
     password = ports.fallback_password if fallback else ports.secrets.password(box)
     message_id = _message_id(ports, ticket_id, box.address)
     subject = tagged_subject(ticket.subject, ticket_id)
+    text = plain_text(ticket.body)  # an appeal saved before letters were plain keeps no tables
     record = MailRecord(ticket.shop_id, MailDirection.PENDING, message_id, subject, box.address,
-                        ctx.clock.now(), ticket.body, ticket_id=ticket_id,
+                        ctx.clock.now(), text, ticket_id=ticket_id,
                         message_id=message_id)  # fmt: skip
     with ports.uow() as uow:
         uow.mail.add(record)
@@ -203,8 +204,8 @@ def send_appeal(
         sender=box.address,
         recipient=channel.address,
         subject=subject,
-        body=ticket.body,
-        html=to_html(ticket.body),
+        body=text,
+        html=to_html(text),
         message_id=message_id,
         attachments=tuple((a.sha256, a.filename, a.media_type) for a in ticket.attachments),
     )
