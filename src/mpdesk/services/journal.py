@@ -8,6 +8,7 @@ existing ticket are ``services/ticket_actions.py``.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,6 +25,7 @@ from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status,
 from mpdesk.services import access
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.letter_rows import with_rows_files, write_rows_files
 from mpdesk.services.ports.files import BlobStream, StoredFile
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.shops import resolve_shop
@@ -90,9 +92,10 @@ def preview_appeal(
         AttachmentInfo(p.name, s.size, s.media_type, s.sha256)
         for p, s in ((p, ctx.files.inspect(p)) for p in files)
     ]
-    names = [AttachmentInfo(name, 0, "", "") for name in attachment_names if name]
-    draft.attachments = [*draft.attachments, *infos, *names]
-    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), None, extra_context)
+    extra = with_rows_files(extra_context)  # long rows: the XLSX saving will attach
+    names = [*(n for n in attachment_names if n), *extra["rows_files"].values()]
+    draft.attachments = [*draft.attachments, *infos, *(AttachmentInfo(n, 0, "", "") for n in names)]
+    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), None, extra)
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,10 @@ def add_ticket(
     check_event_date(ctx, draft.event_date)
     shop = resolve_shop(ctx, uow, draft.marketplace, shop_name)
     draft.shop_name = shop.name
-    stored = store_files(ctx, files)
+    extra_context = with_rows_files(extra_context)
+    with tempfile.TemporaryDirectory(prefix="mpdesk-rows-") as folder:  # rows a letter cannot hold
+        rows_files = write_rows_files(ctx, Path(folder), extra_context)
+        stored = store_files(ctx, [*files, *rows_files])
     draft.attachments = [
         *draft.attachments,
         *(AttachmentInfo(p.name, s.size, s.media_type, s.sha256) for p, s in stored),

@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.console import Console
 from rich.table import Table
 
+from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Ticket
 from mpdesk.services import formatting
 from mpdesk.services.compose_appeal import Appeal
@@ -74,9 +75,7 @@ def print_ticket(
     if ticket.event_date:
         head.append(f"Дата события: {formatting.day(ticket.event_date)}")
     if ticket.identifiers:
-        head.append(
-            "Идентификаторы: " + ", ".join(f"{i.type.value} {i.value}" for i in ticket.identifiers)
-        )
+        head.append("Идентификаторы: " + ", ".join(_identifier(ctx, i) for i in ticket.identifiers))
     head.append(f"Создано: {fmt_time(ctx, ticket.created_at)}")
     if ticket.submitted_at:
         head.append(f"Отправлено: {fmt_time(ctx, ticket.submitted_at)}")
@@ -130,3 +129,11 @@ def print_ticket_list(
         )
     console.print(table)
     console.print(f"Всего: {len(tickets)}")
+
+
+def _identifier(ctx: ServiceContext, ident: Identifier) -> str:
+    """«Номер поставки 24567891», «Сумма 1 235,50 ₽»: the catalogue's label, money through
+    the one formatting module."""
+    if ident.type is IdType.AMOUNT:
+        return f"{ctx.message('ticket_amount_label')} {formatting.money(ident.value)}"
+    return f"{ctx.message(f'triage_entity_{ident.type.value}')} {ident.value}"

@@ -25,7 +25,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket,
     print_ticket_list,
 )
-from mpdesk.services import bundle, cases, export, journal, ticket_actions, urgency, user_input
+from mpdesk.services import bundle, cases, journal, ticket_actions, urgency, user_input
 from mpdesk.services.posting_prefill import posting_items_context
 from mpdesk.services.supply_prefill import supply_goods_context
 from mpdesk.services.views import appeal_public, status_label, ticket_public

@@ -81,9 +81,15 @@ def _new_context(
 ) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
     appeal, problem, duplicates = None, None, []
+    mp, cat = values["marketplace"], values["category"]
+    editable = journal.list_shops(ctx, principal, editable=True)
+    shops = [s for s in editable if not mp or s.marketplace == mp]
     try:
         draft = _draft(ctx, values)
-        if draft is not None:
+        if draft is not None:  # signed by the chosen shop, as the saved appeal will be
+            chosen = [s for s in shops if str(s.id) == values["shop_id"]]
+            chosen = chosen or [s for s in shops if s.is_default] or shops[:1]
+            draft.shop_name = chosen[0].name if chosen else ""
             shop_id = user_input.parse_shop_id(values["shop_id"])
             duplicates = cases.find_duplicates(
                 ctx, principal, draft.marketplace, draft.identifiers, shop_id
@@ -91,9 +97,6 @@ def _new_context(
             appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
     except MpdeskError as exc:
         problem = message_for(request, exc.code, exc.fields)
-    mp, cat = values["marketplace"], values["category"]
-    editable = journal.list_shops(ctx, principal, editable=True)
-    shops = [s for s in editable if not mp or s.marketplace == mp]
     return {
         "values": values,
         "split_done": _split_done(values),
