@@ -13,9 +13,10 @@ spec. The kill points, one after another in the same journal:
    too fast for that, the process is killed at the next point instead);
 4. during the audit: when the sync's temporary folder of files to audit appears;
 5. (PostgreSQL) after the findings are saved, before the files are marked audited: the test
-   locks ``sync_files`` and kills the process once it waits on that lock.
+   locks the unaudited rows of ``sync_files`` and kills the process once it waits on them.
 
-Then ``mpdesk sync`` runs to the end and the state is compared with an uninterrupted run.
+Then ``mpdesk sync`` runs to the end and the state is compared with an uninterrupted run; the
+killed runs' temporary copies of the reports are gone too.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -86,9 +88,9 @@ class OzonMarket(SpecServer):
             if operation.template == "/v3/finance/transaction/list" and self.padded(asked):
                 body += b" " * PADDING
         self.served += 1
+        self.bodies.append(body)
         if self.hook is not None:
             self.hook(self.served)
-        self.bodies.append(body)
         return Response(body, status=200, content_type=content_type)
 
     @staticmethod
@@ -181,8 +183,8 @@ def kill(proc: subprocess.Popen[bytes]) -> None:
         time.sleep(0.02)
 
 
-def audit_folder(tmp: Path) -> bool:
-    return any(p.name.startswith("mpdesk-sync-") for p in tmp.iterdir())
+def audit_folders(tmp: Path) -> set[str]:
+    return {p.name for p in tmp.iterdir() if p.name.startswith("mpdesk-sync-")}
 
 
 def half_written(home: Path) -> bool:
@@ -195,32 +197,31 @@ def blob(home: Path, body: bytes) -> Path:
 
 
 @contextmanager
-def write_lock(url: str, engine: Engine, table: str | None = None) -> Iterator[None]:
-    """The database's write lock (SQLite: the whole file; PostgreSQL: ``table``)."""
+def write_lock(url: str, engine: Engine, statement: str) -> Iterator[int]:
+    """Hold a lock: SQLite's write lock on the whole file, or on PostgreSQL what
+    ``statement`` takes; yields the PostgreSQL session's process id (0 on SQLite)."""
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            yield
+            yield 0
         finally:
             conn.execute("ROLLBACK")
             conn.close()
         return
     with engine.connect() as pg:
-        pg.execute(text(f"LOCK TABLE {table} IN EXCLUSIVE MODE"))
+        pg.execute(text(statement))
         try:
-            yield
+            yield int(pg.execute(text("SELECT pg_backend_pid()")).scalar_one())
         finally:
             pg.rollback()
 
 
-def pg_waits(engine: Engine) -> bool:
-    """Another session waits for the lock on this schema's ``sync_files``."""
-    query = text(
-        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'sync_files'::regclass"
-    )
+def blocked_by(engine: Engine, holder: int) -> bool:
+    """Some session waits for a lock the session ``holder`` holds."""
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))")
     with engine.connect() as conn:
-        return bool(conn.execute(query).scalar())
+        return bool(conn.execute(query, {"holder": holder}).scalar())
 
 
 def snapshot(home: Path) -> dict[str, Any]:
@@ -321,39 +322,43 @@ def test_a_sync_killed_anywhere_resumes_to_the_same_state(
         pause = Pause(market, 2)
         proc = start_sync(scratch)
         assert pause.reached.wait(PATIENCE_S)
-        with write_lock(url, engine, "sync_files"):
+        page = market.bodies[-1]
+        with write_lock(url, engine, "LOCK TABLE sync_files IN EXCLUSIVE MODE") as holder:
             pause.go.set()
-            wait_until("the page's blob", lambda: bool(market.bodies)
-                       and blob(home, market.bodies[-1]).exists(), proc)  # fmt: skip
-            if database == "postgres":
-                wait_until("the page's commit", lambda: pg_waits(engine), proc)
+            wait_until("the page's blob", lambda: blob(home, page).exists(), proc)
+            if holder:
+                wait_until("the page's commit", lambda: blocked_by(engine, holder), proc)
             kill(proc)
         with engine.connect() as conn:  # the killed page was not recorded
             stored = {r.sha256 for r in conn.execute(select(sync_files))}
-        assert hashlib.sha256(market.bodies[-1]).hexdigest() not in stored
+        assert hashlib.sha256(page).hexdigest() not in stored
 
         # 3. a blob half written (the padded page), if the write is caught under way
         market.hook = None
         proc = start_sync(scratch)
-        wait_until("a blob write", lambda: half_written(home) or audit_folder(scratch), proc)
-        caught = half_written(home)
+        wait_until("a blob write", lambda: half_written(home) or bool(audit_folders(scratch)),
+                   proc)  # fmt: skip
+        audited = bool(audit_folders(scratch))
         kill(proc)
-        if caught:  # 4. the audit under way
-            assert half_written(home)  # a killed writer cannot clean up after itself
+        if not audited:  # 4. the audit under way
             proc = start_sync(scratch)
-            wait_until("the audit", lambda: audit_folder(scratch), proc)
+            wait_until("the audit", lambda: bool(audit_folders(scratch)), proc)
             kill(proc)
+        assert audit_folders(scratch)  # the killed audit's copies of the reports are left
 
-        # 5. findings saved, the files not yet marked audited
+        # 5. findings saved, the files not yet marked audited: their rows locked beforehand
         if database == "postgres":
-            proc = start_sync(scratch)
-            wait_until("the audit", lambda: audit_folder(scratch), proc)
-            with write_lock(url, engine, "sync_files"):
-                wait_until("marking the files audited", lambda: pg_waits(engine), proc)
+            lock = "SELECT id FROM sync_files WHERE audited_at IS NULL FOR UPDATE"
+            with write_lock(url, engine, lock) as holder:
+                proc = start_sync(scratch)
+                wait_until("marking the files audited", lambda: blocked_by(engine, holder), proc)
                 kill(proc)
+            with engine.connect() as conn:
+                assert conn.execute(text("SELECT count(*) FROM findings")).scalar()
     finally:
         engine.dispose()
 
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     done = run("sync", "--json")
     assert done.code == 0, done.stderr
     (summary,) = done.json()
@@ -361,3 +366,4 @@ def test_a_sync_killed_anywhere_resumes_to_the_same_state(
     state.reset()
     assert market.violations == []
     assert snapshot(home) == expected
+    assert audit_folders(scratch) == set()  # removed by the next sync

@@ -52,6 +52,8 @@ def test_the_reports_are_audited_beside_the_transactions(cli_env: Path, tmp_path
     assert [(e["file"], e["row"], e["role"]) for e in taken["evidence"]] == [
         ("export (1).xlsx", 3, "decompensation")]  # fmt: skip
     human = run("audit", *files)
+    assert "отчёт Ozon о компенсациях" in human.stdout  # the files table
+    assert "отчёт Ozon о декомпенсациях" in human.stdout
     assert "Декомпенсации Ozon" in human.stdout and "1\xa0450,00" in human.stdout
 
 
