@@ -22,6 +22,7 @@ HELP_KEYWORDS = {"help", "short_help", "epilog", "rich_help_panel", "metavar"}
 READS_RUSSIAN = {
     "adapters/importers/currency.py": "currency words in report cells",
     "adapters/importers/ozon/accruals.py": "column names of the Ozon report",
+    "adapters/importers/ozon/compensation.py": "column names and title of the Ozon reports",
     "adapters/importers/shipment_list.py": "column names of shipment lists",
     "adapters/importers/values.py": "yes/no words in report cells",
     "adapters/importers/wb/incomes.py": "column names of the WB report",

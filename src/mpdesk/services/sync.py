@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from contextlib import closing
@@ -211,7 +213,8 @@ def _audit_new(ctx: ServiceContext, shop: Shop, result: SyncResult) -> None:
         waiting = uow.sync.unaudited(shop.id)
     if not waiting:
         return
-    with tempfile.TemporaryDirectory(prefix="mpdesk-sync-") as tmp:
+    _sweep_dead_audit_folders(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{AUDIT_FOLDER}{os.getpid()}-") as tmp:
         paths = [_materialize(ctx, Path(tmp), f) for f in waiting]
         audited = audit_reports(ctx, paths, save=True, shop_name=shop.name)
     if audited.saved is not None:
@@ -220,6 +223,25 @@ def _audit_new(ctx: ServiceContext, shop: Shop, result: SyncResult) -> None:
     with ports.uow() as uow:
         uow.sync.mark_audited(shop.id, [f.sha256 for f in waiting], ctx.clock.now())
         uow.commit()
+
+
+#: the temporary folder an audit's files are copied into: ``mpdesk-sync-<pid>-<random>``
+AUDIT_FOLDER = "mpdesk-sync-"
+
+
+def _sweep_dead_audit_folders(root: Path) -> None:
+    """Remove the audit folders of syncs killed before they could (``kill -9``): they hold
+    copies of the seller's reports. Only folders of processes that are gone are touched."""
+    for folder in root.glob(f"{AUDIT_FOLDER}*"):
+        pid = folder.name[len(AUDIT_FOLDER) :].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # another user's process
 
 
 def _materialize(ctx: ServiceContext, folder: Path, file: PulledFile) -> Path:
