@@ -43,6 +43,9 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.marketplaces import ApiPage, MarketplacePorts, SyncProgress
 from mpdesk.services.sync_streams import STREAMS, PageFile, Stream
 
+#: a page (with its files) this large is followed by a full garbage collection (see ``_pull``)
+_COLLECT_AFTER_BYTES = 256 * 1024
+
 
 @dataclass
 class SyncResult:
@@ -154,12 +157,16 @@ def _pull(
         assert state.window_from is not None and state.window_to is not None
         window = (ctx.clock.local(state.window_from), ctx.clock.local(state.window_to))
         for page in stream.pull(api, *window, state.cursor):
-            _keep(ctx, shop, stream, state, page, stream.files(api, page), result)
-            del page  # freed before the next page is fetched: one page in memory
+            files = stream.files(api, page)
+            large = len(page.body) + sum(len(f.body) for f in files) >= _COLLECT_AFTER_BYTES
+            _keep(ctx, shop, stream, state, page, files, result)
+            del page, files  # freed before the next page is fetched: one page in memory
             # a page's parsed rows can outlive it in reference cycles of the HTTP client's
             # retry state until a full collection: 20 pages of 5,000 rows peaked at +423 MB
-            # without this, +79 MB with it, in the same time (benchmarks/sync_bench.py)
-            gc.collect()
+            # without this, +79 MB with it, in the same time (benchmarks/sync_bench.py); a
+            # small page is not worth a full collection of the process
+            if large:
+                gc.collect()
             if progress is not None:
                 progress.page(shop.name, stream.id, result.streams[stream.id])
         start = state.window_to
