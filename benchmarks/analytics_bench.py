@@ -50,7 +50,7 @@ SHOPS = [("ВБ-1", "wb"), ("ВБ-2", "wb"), ("ВБ-3", "wb"), ("Озон-1", "o
 COLUMNS = (
     "id shop_id marketplace category status subject body description channel_id external_id "
     "submitted_at reply_due_at first_answer_at closed_at urgent_sign amount_claimed "
-    "amount_recovered created_at updated_at version"
+    "amount_recovered created_at updated_at version case_id"
 ).split()
 
 
@@ -94,7 +94,7 @@ def rows(count: int, seed: int = 6):  # type: ignore[no-untyped-def]
             "Описание проблемы", rnd.choice(CHANNELS[mp]), f"SD-{i}" if sent else "",
             _ts(sent), _ts(sent + timedelta(hours=48)) if status == "submitted" and sent else None,
             _ts(answered), _ts(closed), False, claimed, recovered, _ts(created),
-            _ts(closed or answered or sent or created), 1,
+            _ts(closed or answered or sent or created), 1, i,
         )  # fmt: skip
 
 

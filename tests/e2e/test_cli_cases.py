@@ -101,3 +101,26 @@ def test_the_wizard_offers_to_add_the_appeal_to_the_case(cli_env: Path) -> None:
     assert result.code == 0, result.stderr
     assert f"Добавить это обращение к делу №{first}" in result.stderr
     assert f"добавлено к делу №{first}" in result.stdout
+
+
+def test_a_case_survives_export_and_import_into_another_journal(
+    cli_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _new(*("--supply", "55555555"))  # an unrelated case first: the ids move on import
+    first = _new()["ticket"]["id"]
+    _ok("submit", str(first), "--external-id", "SD-14")
+    follow = _ok("follow-up", str(first))["ticket"]["id"]
+    _ok("submit", str(follow), "--external-id", "SD-15")
+    _ok("follow-up", str(follow))  # a follow-up of the follow-up
+    dump = tmp_path / "journal.json"
+    assert run("export", "-f", "json", "-o", str(dump)).code == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.setenv("MPDESK_HOME", str(other))
+    state.reset()
+    _new(*("--supply", "77777777"))  # the other journal has a ticket already
+    assert _ok("import-journal", str(dump))["added"] == 4
+    imported = {t["external_id"]: t for t in _ok("list")}
+    case = _ok("case", "show", str(imported["SD-15"]["id"]))
+    assert case["id"] == imported["SD-14"]["id"]
+    assert [a["role"] for a in case["appeals"]] == ["appeal", "follow_up", "follow_up"]

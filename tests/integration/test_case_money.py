@@ -8,13 +8,14 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
-from mpdesk.domain.tickets import Status
+from mpdesk.domain.tickets import Status, Ticket
 from mpdesk.services import analytics, deadline_views, deadlines, journal, ticket_actions
 from mpdesk.services.monthly_report import monthly_report
 from mpdesk.services.ports.analytics import StatsFilter
@@ -101,3 +102,32 @@ def test_every_surface_counts_a_case_once_like_the_hand_count(app: App) -> None:
     assert Decimal(tiles.recovered) == hand.recovered
     month = ctx.clock.today().strftime("%Y-%m")
     assert _kpi(monthly_report(ctx, month)) == hand.claimed
+
+
+def test_a_claim_on_a_later_day_updates_its_cases_money_incrementally(app: App) -> None:
+    """The claim's outcome changes the case's money, counted on the first appeal's day (ten
+    days earlier); the first appeal itself is not saved again (it was rejected)."""
+    ctx = app.ctx
+    shop = add_shop(ctx, "Магазин", "wb")
+    then = ctx.clock.now() - timedelta(days=10)
+    first = Ticket(
+        shop_id=shop.id, marketplace="wb", category="acceptance", subject="Недостача",
+        body="b", description="Недостача по поставке", created_at=then, updated_at=then,
+        status=Status.REJECTED, channel_id="wb_service_desk", external_id="SD-1",
+        submitted_at=then, closed_at=then, amount_claimed="235.00",
+    )  # fmt: skip
+    with ctx.uow() as uow:
+        uow.tickets.add(first)
+        uow.commit()
+    assert first.id is not None
+    claim = deadlines.draft_claim(ctx, OWNER, first.id).ticket.id  # today, another day
+    assert claim is not None
+    before = analytics.compute_stats(ctx, StatsFilter())
+    assert (Decimal(before.total.claimed), Decimal(before.total.recovered)) == (235, 0)
+    ticket_actions.submit_ticket(ctx, OWNER, claim, "SD-2")
+    assert deadline_views.summary(ctx, None).claimed_open == "235.00"  # open again
+    ticket_actions.change_status(ctx, OWNER, claim, Status.RESOLVED, amount_recovered="200")
+    stats = analytics.compute_stats(ctx, StatsFilter())  # an incremental refresh
+    assert Decimal(stats.total.claimed) == Decimal("235")
+    assert Decimal(stats.total.recovered) == Decimal("200")
+    assert deadline_views.summary(ctx, None).claimed_open == "0.00"  # the case is decided

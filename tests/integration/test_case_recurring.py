@@ -46,3 +46,21 @@ def test_keywords_take_the_most_probable_dictionary_form() -> None:
     words = Lemmatizer().keywords("были стали коробки").split()
     assert words == ["быть", "стать", "коробка"]
     assert "быль" in Lemmatizer().document("были").split()  # search keeps every reading
+
+
+def test_the_case_of_an_appeal_drafted_from_findings_lists_them(app: App) -> None:
+    from pathlib import Path
+
+    from mpdesk.services import cases
+    from mpdesk.services.audit import audit_reports
+    from mpdesk.services.findings import draft_appeals
+
+    fixtures = Path(__file__).resolve().parents[1] / "importers" / "wb" / "fixtures"
+    result = audit_reports(app.ctx, [fixtures / "incomes.json", fixtures / "shipment_list.xlsx"],
+                           save=True)  # fmt: skip
+    drafted = draft_appeals(app.ctx, OWNER, [f.id for f in result.findings])
+    appeal = drafted[0]
+    assert appeal.ticket.id is not None
+    view = cases.get_case(app.ctx, OWNER, appeal.ticket.id)
+    assert sorted(f.id for f in view.findings) == sorted(f.id for f in appeal.findings)
+    assert cases.case_public(view)["findings"][0]["ticket_id"] == appeal.ticket.id

@@ -7,7 +7,7 @@ The CLI (``mpdesk case show``), the ticket and case pages and the API call these
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -125,6 +125,13 @@ def build_view(ctx: ServiceContext, members: list[Ticket]) -> CaseView:
     )
 
 
+def is_linked(ticket: Ticket) -> bool:
+    """Whether the ticket's case has other appeals (without reading them)."""
+    if ticket.parent_id is not None or (ticket.case_id not in (None, ticket.id)):
+        return True
+    return any(e.kind in ("follow_up", "claim") for e in ticket.events)
+
+
 def get_case(ctx: ServiceContext, principal: Principal, ticket_id: int) -> CaseView:
     """The case of a ticket (a case's number is its first appeal's number)."""
     with ctx.reads() as uow:
@@ -135,7 +142,7 @@ def get_case(ctx: ServiceContext, principal: Principal, ticket_id: int) -> CaseV
         ids = [t.id for t in view.tickets if t.id is not None]
         with ctx.audit.uow() as auw:
             found = auw.audits.list(FindingFilter(ticket_ids=ids, shop_id=view.shop_id))
-        view = CaseView(**{**view.__dict__, "findings": found})
+        view = replace(view, findings=found)
     return view
 
 

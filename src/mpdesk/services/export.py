@@ -226,8 +226,12 @@ def import_journal(
             if data.get("parent_id"):
                 pending_parents.append((ticket, int(data["parent_id"])))
             added += 1
-        for ticket, old_parent in pending_parents:
+        added_tickets = {t.id: t for t, _ in pending_parents}
+        for ticket, old_parent in pending_parents:  # in file order: a parent comes first
             ticket.parent_id = id_map.get(old_parent)
+            parent = added_tickets.get(ticket.parent_id)
+            if ticket.parent_id is not None:  # the follow-up joins its parent's case
+                ticket.case_id = parent.case_id if parent else ticket.parent_id
             uow.tickets.save(ticket)
         if not dry_run:
             uow.commit()

@@ -101,3 +101,12 @@ def test_new_appeal_form_offers_the_open_case_of_the_same_supply(world: World) -
     new_id = int(created.headers["location"].split("/")[2].split("?")[0])
     body = world.api_client(world.admin_token).get(f"/api/v1/tickets/{new_id}").json()
     assert body["case_id"] == first and body["parent_id"] == _claim
+    api = world.api_client(world.admin_token)
+    query = {"marketplace": "wb", "identifiers": [{"type": "supply_id", "value": "24567891"}]}
+    (dup,) = api.post("/api/v1/duplicate-cases", json=query).json()
+    assert dup["case_id"] == first and new_id in dup["ticket_ids"]
+    opened = api.post("/api/v1/tickets", json={**query, "category": "acceptance",
+                                               "follow_up_of": first})  # fmt: skip
+    assert opened.status_code == 201 and opened.json()["case_id"] == first
+    viewer = world.api_client(world.manager_token)  # shop B's manager: not their case
+    assert viewer.post("/api/v1/duplicate-cases", json=query).json() == []

@@ -156,13 +156,16 @@ class RollupQueries(AnalyticsBase):
                     .scalars()
                     .all()
                 )
-                since_mark: ColumnElement[bool] = c.id > meta.watermark_id
+                # a changed follow-up or claim changes its case's money, counted on the first
+                # appeal's day: two index-led queries (new ids; saved since the watermark)
+                marks: list[ColumnElement[bool]] = [c.id > meta.watermark_id]
                 if meta.watermark_at is not None:
-                    since_mark = or_(since_mark, c.updated_at >= meta.watermark_at - _EDGE)
-                roots = select(c.case_id).where(c.case_id != c.id, since_mark)
-                changed |= set(
-                    conn.execute(select(func.distinct(day)).where(c.id.in_(roots))).scalars()
-                )
+                    marks.append(c.updated_at >= meta.watermark_at - _EDGE)
+                for mark_cond in marks:
+                    roots = select(c.case_id).where(mark_cond, c.case_id != c.id)
+                    changed |= set(
+                        conn.execute(select(func.distinct(day)).where(c.id.in_(roots))).scalars()
+                    )
                 if meta.watermark_at is not None:
                     # every ticket saved since the watermark, and the ones at its edge whose
                     # version moved: a change stamped no later than the watermark (a frozen

@@ -257,7 +257,9 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "", ask: str 
         "ticket.html",
         {
             "ticket": ticket,
-            "case": cases.get_case(ctx, visitor.principal, ticket_id),
+            "case": cases.get_case(ctx, visitor.principal, ticket_id)
+            if cases.is_linked(ticket)
+            else None,
             "shop": shop,
             "channel": ctx.kb.channels.get(ticket.channel_id),
             "mail_channel": mail_send.email_channel(ctx, ticket),
