@@ -14,7 +14,7 @@ from typing import Any
 from mpdesk.domain.audit.findings import SavedFinding
 from mpdesk.domain.identifiers import Identifier
 from mpdesk.domain.tickets import Ticket
-from mpdesk.services import formatting, urgency
+from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.spreadsheets import CellKind, Sheet, SheetColumn
 from mpdesk.services.views import status_label
@@ -29,7 +29,7 @@ APPEAL_COLUMNS: tuple[tuple[str, CellKind, int], ...] = (
     ("identifiers", "text", 30), ("created_at", "datetime", 17),
     ("submitted_at", "datetime", 17), ("reply_due_at", "datetime", 17),
     ("amount_claimed", "money", 14), ("amount_recovered", "money", 14),
-    ("urgent", "text", 8), ("description", "text", 50),
+    ("description", "text", 50),
 )  # fmt: skip
 MESSAGE_COLUMNS: tuple[tuple[str, CellKind, int], ...] = (
     ("ticket", "int", 10), ("subject", "text", 36), ("at", "datetime", 17),
@@ -75,7 +75,6 @@ def appeals_sheet(ctx: ServiceContext, tickets: list[Ticket], shops: dict[int, s
     def local(moment: datetime | None) -> datetime | None:
         return ctx.clock.local(moment).replace(tzinfo=None) if moment else None
 
-    urgent = urgency.urgency_of(ctx, tickets)
     rows = []
     for t in tickets:
         channel = ctx.kb.channels.get(t.channel_id)
@@ -95,7 +94,6 @@ def appeals_sheet(ctx: ServiceContext, tickets: list[Ticket], shops: dict[int, s
             "reply_due_at": local(t.reply_due_at),
             "amount_claimed": _money(t.amount_claimed),
             "amount_recovered": _money(t.amount_recovered),
-            "urgent": ctx.message("export_yes") if t.id in urgent else "",
             "description": t.description,
         }
         rows.append([neutralize_cell(values[key]) for key, _, _ in APPEAL_COLUMNS])
