@@ -152,7 +152,7 @@ def test_claim_records_a_linked_ticket_and_the_court_date(app: App) -> None:
     claim = opened.ticket
     assert claim.parent_id == root.id and claim.amount_claimed == "12500.00"
     assert "История обращений" in claim.body and "Отказано" in claim.body
-    assert "12500.00" in opened.appeal.subject
+    assert "12 500,00 ₽" in opened.appeal.subject
     with pytest.raises(UserInputError):
         deadlines.draft_claim(app.ctx, OWNER, root.id or 0)
     ticket_actions.submit_ticket(app.ctx, OWNER, claim.id or 0, "CLAIM-1")

@@ -109,7 +109,11 @@ def test_claim_and_report_pdfs_download_with_both_parties(world: World) -> None:
     assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
     assert f"mpdesk-claim-{claim.id}.pdf" in got.headers["content-disposition"]
     text = pdf_text(got.content)
-    assert "ООО «РВБ»" in text and "ООО «Ромашка»" in text and "1500.00" in text
+    assert (
+        "ООО «РВБ»" in text
+        and "ООО «Ромашка»" in text
+        and "1 500,00 ₽" in text.replace("\u00a0", " ")
+    )
     api = world.api_client(world.admin_token).get(f"/api/v1/tickets/{root}/claim.pdf")
     assert api.status_code == 200 and pdf_text(api.content) == text
     # another shop's visitor: not found

@@ -202,3 +202,14 @@ def test_template_that_repeats_a_sentence_fails_the_check(tmp_path: Path) -> Non
     files = KnowledgeFiles(tmp_path)
     problems = check_knowledge(files.load(), JinjaTemplateRenderer(files.template_dirs()))
     assert any("repeated sentence: Прилагаю скриншоты." in p.problem for p in problems)
+
+
+def test_claim_names_the_amount_formatted_once(
+    kb: KnowledgeBase, renderer: JinjaTemplateRenderer
+) -> None:
+    appeal = compose_appeal(kb, renderer, draft(), TODAY, "pretrial_claim", {})
+    money = formatting.money("1235.50")
+    one_line = money.replace("\u00a0", " ")  # a subject is one line of plain spaces
+    assert appeal.subject == f"Досудебная претензия на сумму {one_line}"
+    assert f"возместить {money} в течение" in appeal.body
+    assert "руб." not in appeal.subject + appeal.body and "1235.50" not in appeal.body
