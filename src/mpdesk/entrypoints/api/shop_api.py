@@ -129,7 +129,7 @@ def get_legal(request: Request, principal: PrincipalDep, shop_id: ShopId) -> dic
 @router.patch(
     "/shops/{shop_id}/legal",
     response_model=ShopLegalPublic,
-    summary="Change the seller's legal details of a shop (ИНН and ОГРН checked; managers)",
+    summary="Change the seller's legal details of a shop (INN and OGRN checked; managers)",
 )
 def update_legal(
     request: Request, principal: PrincipalDep, shop_id: ShopId, body: ShopLegalUpdate
