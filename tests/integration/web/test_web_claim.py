@@ -121,3 +121,14 @@ def test_claim_and_report_pdfs_download_with_both_parties(world: World) -> None:
     report = client.get(f"/stats/report.pdf?month={month}")
     assert report.status_code == 200 and report.content.startswith(b"%PDF-")
     assert "Обращения в поддержку маркетплейсов" in pdf_text(report.content)
+
+
+def test_knowledge_page_shows_the_marketplaces_legal_entities_with_sources(world: World) -> None:
+    client = world.client()
+    sign_in(client, "vera")
+    page = client.get("/kb?section=marketplaces").text
+    for market in world.wctx.ctx.kb.marketplaces.values():
+        assert market.legal is not None
+        assert market.legal.name in page and market.legal.inn in page
+        assert market.legal.sources[0].title in page
+    assert "07.12.2026" in page and "/src/" not in page  # a Russian date, no server path
