@@ -94,6 +94,8 @@ class FakeTicketRepository:
 
     def add(self, ticket: Ticket) -> Ticket:
         ticket.id = max(self.rows, default=0) + 1
+        if ticket.case_id is None:
+            ticket.case_id = ticket.id
         ticket.version = 1
         self.rows[ticket.id] = copy.deepcopy(ticket)
         return ticket
@@ -127,6 +129,8 @@ class FakeTicketRepository:
             for t in self.rows.values()
             if (not flt.status or t.status in flt.status)
             and (flt.marketplace is None or t.marketplace == flt.marketplace)
+            and (flt.case_id is None or t.case_id == flt.case_id)
+            and (not flt.any_identifier or set(flt.any_identifier) & set(t.identifiers))
         ]
         return result[: flt.limit] if flt.limit else result
 

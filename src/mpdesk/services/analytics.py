@@ -8,12 +8,13 @@ and its charts as inline SVG strings (``mpdesk.services.charts``); see docs/anal
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from mpdesk.domain.charts import Chart
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.stats import (
     GroupCounts,
@@ -196,8 +197,9 @@ def recurring_problems(
     limit: int = 50,
     text_limit: int = 2000,
 ) -> tuple[list[RepeatedIdentifier], list[TextCluster]]:
-    """Same identifier (SKU, supply, barcode, …) in several appeals, and similar texts
-    (lemmatised, so «приёмка»/«приёмки» match) among the newest ``text_limit`` appeals."""
+    """Same identifier (SKU, supply, barcode, …) in several cases, and similar texts
+    (lemmatised to the most probable dictionary form, so «приёмка»/«приёмки» match and a label
+    reads «быть», never «быль») among the first appeals of the newest ``text_limit`` cases."""
     ports = deadline_ports(ctx)
     offset = tz_offset_minutes(ctx)
     ids = [
@@ -205,7 +207,7 @@ def recurring_problems(
         for row in ports.analytics.repeated_identifiers(flt, ID_TYPES, min_count, limit, offset)
     ]
     docs = [
-        (tid, mp, cat, ports.lemmatizer.document(f"{subject} {description}"))
+        (tid, mp, cat, ports.lemmatizer.keywords(f"{subject} {description}"))
         for tid, mp, cat, subject, description in ports.analytics.texts(flt, text_limit, offset)
     ]
     stop = frozenset(ctx.message("stats_text_stopwords").split())
@@ -341,23 +343,34 @@ def dashboard_charts(
         for r in by_channel
         if r.first_answer_median_h is not None
     ]
-    drawn = {
-        "appeals_per_week": charts.bar_chart(
-            [(d[8:10] + "." + d[5:7], n) for d, n in series],
+    specs: dict[str, tuple[Callable[..., Chart], list[tuple[str, float]], str]] = {
+        "appeals_per_week": (
+            charts.bar_chart,
+            [(d[8:10] + "." + d[5:7], float(n)) for d, n in series],
             ctx.message("stats_chart_weekly"),
         ),
-        "by_category": charts.horizontal_bars(
-            [(labels.get(r.keys["category"], r.keys["category"]), r.total) for r in by_category],
+        "by_category": (
+            charts.horizontal_bars,
+            [
+                (labels.get(r.keys["category"], r.keys["category"]), float(r.total))
+                for r in by_category
+            ],
             ctx.message("stats_chart_categories"),
         ),
-        "money": charts.horizontal_bars(money, ctx.message("stats_chart_money")),
-        "reply_medians": charts.horizontal_bars(
+        "money": (charts.horizontal_bars, money, ctx.message("stats_chart_money")),
+        "reply_medians": (
+            charts.horizontal_bars,
             [(name, float(hours)) for name, hours in medians],
             ctx.message("stats_chart_reply_medians"),
         ),
     }
     render = deadline_ports(ctx).reports.render_chart
-    return {name: render(chart) for name, chart in drawn.items()}
+    svg = {}
+    for name, (draw, points, title) in specs.items():
+        svg[name] = render(draw(points, title))
+        # the same chart laid out for a phone (the page shows one or the other)
+        svg[f"{name}_narrow"] = render(draw(points, title, width=charts.NARROW))
+    return svg
 
 
 def journal_summary(

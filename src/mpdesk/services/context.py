@@ -23,6 +23,7 @@ from mpdesk.services.ports.marketplaces import MarketplacePorts
 from mpdesk.services.ports.metrics import Metrics, NoMetrics
 from mpdesk.services.ports.reminders import Notifier, ReminderLog
 from mpdesk.services.ports.search import Lemmatizer
+from mpdesk.services.ports.spreadsheets import SpreadsheetPorts
 from mpdesk.services.ports.triage import TriageResources
 
 
@@ -85,6 +86,8 @@ class ServiceContext:
     #: seller APIs, sealed credentials and sync progress (only with a journal)
     marketplaces: MarketplacePorts | None = None
     chats: ChatPorts | None = None  # Ozon support chats (only with a journal)
+    #: the journal table reader and its column names (the CSV/XLSX journal import)
+    sheets: SpreadsheetPorts | None = None
     pdf: PdfWriter | None = None  # claims and reports as PDF (WeasyPrint)
 
     def reads(self) -> UnitOfWork:

@@ -68,8 +68,9 @@ tickets = Table(
     Column("reply_due_at", UtcDateTime),
     Column("first_answer_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
-    Column("urgent", Boolean, nullable=False, default=False),
+    Column("urgent_sign", String(32)),  # the problem's urgent kind read from the text
     Column("parent_id", ForeignKey("tickets.id")),
+    Column("case_id", Integer),  # the case: its first appeal's id (``domain/cases.py``)
     Column("amount_claimed", Money),
     Column("amount_recovered", Money),
     Column("created_at", UtcDateTime, nullable=False),
@@ -80,6 +81,7 @@ tickets = Table(
     Index("ix_tickets_mp_category", "marketplace", "category"),
     Index("ix_tickets_external_id", "external_id"),
     Index("ix_tickets_created_at", "created_at"),
+    Index("ix_tickets_case", "case_id"),
 )
 
 ticket_identifiers = Table(

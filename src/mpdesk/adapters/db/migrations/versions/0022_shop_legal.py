@@ -1,8 +1,8 @@
 """shop_legal: the seller's legal details of each shop (name, ИНН, ОГРН/ОГРНИП, address, contract
 or offer number and date) for the parties of a pre-trial claim (issue 11)
 
-Revision ID: 0021_shop_legal
-Revises: 0020_mail_folders
+Revision ID: 0022_shop_legal
+Revises: 0021_cases
 """
 
 import sqlalchemy as sa
@@ -10,8 +10,8 @@ from alembic import op
 
 from mpdesk.adapters.db.types import UtcDateTime
 
-revision = "0021_shop_legal"
-down_revision = "0020_mail_folders"
+revision = "0022_shop_legal"
+down_revision = "0021_cases"
 branch_labels = None
 depends_on = None
 
