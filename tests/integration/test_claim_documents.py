@@ -3,7 +3,10 @@ PostgreSQL journals."""
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +16,7 @@ from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.errors import UserInputError
 from mpdesk.domain.tickets import Ticket
-from mpdesk.services import deadlines, documents, shop_legal, shops, ticket_actions
+from mpdesk.services import bundle, deadlines, documents, shop_legal, shops, ticket_actions
 
 SELLER = {
     "name": "ООО «Ромашка»",
@@ -131,3 +134,28 @@ def test_monthly_report_pdf_has_the_numbers_of_the_html(app: App) -> None:
     html = documents.monthly_report.monthly_report(app.ctx, month)
     claimed = html.split('<div class="kpi"><b>')[5].split(" ₽</b>")[0]
     assert f"{claimed} ₽" in text
+
+
+def test_claim_bundle_holds_the_appeals_and_correspondence_it_promises(
+    app: App, tmp_path: Path
+) -> None:
+    root, opened = _claim(app)
+    ticket_actions.add_note(app.ctx, OWNER, root.id or 0, "Внутренняя заметка: не отправлять")
+    follow = ticket_actions.follow_up(app.ctx, OWNER, root.id or 0)
+    claim_id = opened.ticket.id or 0
+    assert "копии обращений и переписки" in opened.ticket.body
+    data = bundle.build_bundle(app.ctx, OWNER, claim_id, tmp_path / "b.zip")
+    names = [f["name"] for f in data["files"]]  # type: ignore[attr-defined]
+    assert names[:3] == ["appeal.txt", f"case/appeal-{root.id}.txt",
+                         f"case/appeal-{follow.ticket.id}.txt"]  # fmt: skip
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        first = zf.read(f"case/appeal-{root.id}.txt").decode("utf-8")
+        claim_text = zf.read("appeal.txt").decode("utf-8")
+        manifest = json.loads(zf.read("manifest.json"))
+    assert "SD-1" in first and "Тема: Недоплата по отчёту" in first
+    assert "Отказано: недостаточно данных" in first  # support's answer
+    assert "Внутренняя заметка" not in first  # notes are not correspondence
+    assert opened.ticket.body in claim_text
+    assert {f["ticket_id"] for f in manifest["files"] if f["kind"] == "case_appeal"} == {
+        root.id, follow.ticket.id,
+    }  # fmt: skip

@@ -5,8 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from mpdesk.domain.knowledge import KnowledgeBase
+from mpdesk.domain.legal import LegalEntity
 
 SECTIONS = ("marketplaces", "categories", "channels", "checklists", "templates", "deadlines")
+
+
+def _legal_entity(entity: LegalEntity | None) -> dict[str, Any] | None:
+    """The marketplace's legal entity (the addressee of a claim) with where its facts come
+    from."""
+    if entity is None:
+        return None
+    return {
+        "name": entity.name,
+        "inn": entity.inn,
+        "ogrn": entity.ogrn,
+        "address": entity.address,
+        "sources": [
+            {"title": s.title, "url": s.url, "checked_on": s.checked_on.isoformat()}
+            for s in entity.sources
+        ],
+    }
 
 
 def knowledge_public(kb: KnowledgeBase, section: str) -> list[dict[str, Any]]:
@@ -18,6 +36,7 @@ def knowledge_public(kb: KnowledgeBase, section: str) -> list[dict[str, Any]]:
                 "name": m.name_ru,
                 "synonyms": list(m.synonyms),
                 "default_channel": m.default_channel,
+                "legal_entity": _legal_entity(m.legal),
                 "source": o.get(f"marketplaces:{m.id}"),
             }
             for m in kb.marketplaces.values()

@@ -4,9 +4,11 @@ report PDF to download, scoped to the visitor's shops."""
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from tests.pdf_support import pdf_text, require_pdf
 from tests.web_support import World, csrf_of, sign_in
 
@@ -125,3 +127,43 @@ def test_claim_and_report_pdfs_download_with_both_parties(world: World) -> None:
     report = client.get(f"/stats/report.pdf?month={month}")
     assert report.status_code == 200 and report.content.startswith(b"%PDF-")
     assert "Обращения в поддержку маркетплейсов" in pdf_text(report.content)
+
+
+def test_knowledge_page_shows_the_marketplaces_legal_entities_with_sources(world: World) -> None:
+    client = world.client()
+    sign_in(client, "vera")
+    page = client.get("/kb?section=marketplaces").text
+    for market in world.wctx.ctx.kb.marketplaces.values():
+        assert market.legal is not None
+        assert market.legal.name in page and market.legal.inn in page
+        assert market.legal.sources[0].title in page
+    assert "07.12.2026" in page and "/src/" not in page  # a Russian date, no server path
+
+
+def test_case_block_says_which_seller_details_the_claim_lacks(world: World) -> None:
+    root = sent_case(world)
+    client = world.client()
+    sign_in(client, "boss")
+    block = client.get(f"/tickets/{root}/deadlines", headers={"HX-Request": "true"}).text
+    assert 'id="claim-legal-missing"' in block and "ИНН" in block
+    assert f'href="/account#legal-{world.shop_a}"' in block
+    world.api_client(world.admin_token).patch(
+        f"/api/v1/shops/{world.shop_a}/legal", json={**LEGAL, "contract_date": "2024-03-01"}
+    )
+    block = client.get(f"/tickets/{root}/deadlines", headers={"HX-Request": "true"}).text
+    assert 'id="claim-legal-missing"' not in block
+
+
+def test_without_the_system_libraries_the_pdf_download_says_so_in_russian(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if it cannot be loaded
+    root = sent_case(world)
+    deadlines.draft_claim(world.wctx.ctx, OWNER, root)
+    client = world.client()
+    sign_in(client, "boss")
+    got = client.get(f"/tickets/{root}/claim.pdf")
+    assert got.status_code == 503 and "PDF не сформирован" in got.text
+    assert "Traceback" not in got.text and "OSError" not in got.text
+    api = world.api_client(world.admin_token).get(f"/api/v1/tickets/{root}/claim.pdf")
+    assert api.status_code == 503 and api.json()["code"] == "pdf_unavailable"

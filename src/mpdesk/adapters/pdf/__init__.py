@@ -19,10 +19,13 @@ from mpdesk.domain.errors import PdfUnavailableError
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVu Sans"  # the family the report, chart and claim templates ask for
 
+_FONTS = {"DejaVuSans.ttf": "normal", "DejaVuSans-Bold.ttf": "bold"}
+#: the only URLs a document may load
+_FONT_URLS = {(FONTS_DIR / name).as_uri(): FONTS_DIR / name for name in _FONTS}
 _FONT_FACES = "\n".join(
     f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; '
     f'src: url("{(FONTS_DIR / name).as_uri()}"); }}'
-    for name, weight in (("DejaVuSans.ttf", "normal"), ("DejaVuSans-Bold.ttf", "bold"))
+    for name, weight in _FONTS.items()
 )
 #: the shipped font for every text (page size and margins: each template's ``@page``)
 _PAGE_CSS = f"""{_FONT_FACES}
@@ -75,11 +78,11 @@ def _fonts_only_fetcher(weasyprint: Any) -> Any:
 
     class FontsOnly(weasyprint.urls.URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            path = Path(url.removeprefix("file://"))
-            if url.startswith("file://") and path.parent == FONTS_DIR and path.suffix == ".ttf":
-                return weasyprint.urls.URLFetcherResponse(
-                    url, path.read_bytes(), {"Content-Type": "font/ttf"}
-                )
-            raise ValueError(f"external resource refused: {url[:80]}")
+            path = _FONT_URLS.get(url)
+            if path is None:
+                raise ValueError(f"external resource refused: {url[:80]}")
+            return weasyprint.urls.URLFetcherResponse(
+                url, path.read_bytes(), {"Content-Type": "font/ttf"}
+            )
 
     return FontsOnly()

@@ -21,7 +21,7 @@ from mpdesk.entrypoints.web.downloads import document_response
 from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import deadline_views, deadlines, documents, formatting
+from mpdesk.services import deadline_views, deadlines, documents, formatting, shop_legal
 from mpdesk.services.answer_reading import answered_next_steps
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -65,7 +65,9 @@ def ticket_deadlines(request: Request, ticket_id: TicketId) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
     view = deadline_views.ticket_clocks(ctx, visitor.principal, ticket_id)
-    context = {"view": view, "now": ctx.clock.now(), "tz": deadline_views.display_tz(ctx)}
+    legal = shop_legal.get_shop_legal(ctx, visitor.principal, view.ticket.shop_id)
+    context = {"view": view, "now": ctx.clock.now(), "tz": deadline_views.display_tz(ctx),
+               "legal_missing": shop_legal.missing_text(ctx, legal)}  # fmt: skip
     block = "clocks" if is_htmx(request) else None
     return render(request, "ticket_deadlines.html", context, block=block)
 

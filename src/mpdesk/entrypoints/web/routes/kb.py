@@ -1,5 +1,6 @@
-"""«База знаний»: channels, checklists, templates, categories and deadlines as the user's
-knowledge base has them (shipped files merged with MPDESK_KB_DIR overrides)."""
+"""«База знаний»: channels, checklists, templates, categories, deadlines and marketplaces (with
+the legal entity a claim is addressed to and its sources) as the user's knowledge base has
+them (shipped files merged with MPDESK_KB_DIR overrides)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from mpdesk.entrypoints.web.security import require_visitor, wctx_of
 from mpdesk.services.knowledge_view import knowledge_public
 
 router = APIRouter()
-Section = Literal["channels", "checklists", "templates", "categories", "deadlines"]
+Section = Literal["channels", "checklists", "templates", "categories", "deadlines", "marketplaces"]
 #: sections of the page (their titles are ``kb_section_<id>`` in the message catalogue)
-TITLES = ("channels", "checklists", "templates", "categories", "deadlines")
+TITLES = ("channels", "checklists", "templates", "categories", "deadlines", "marketplaces")
 
 
 @router.get("/kb")
