@@ -49,8 +49,8 @@ CHANNELS = {
 SHOPS = [("ВБ-1", "wb"), ("ВБ-2", "wb"), ("ВБ-3", "wb"), ("Озон-1", "ozon"), ("Озон-2", "ozon")]
 COLUMNS = (
     "id shop_id marketplace category status subject body description channel_id external_id "
-    "submitted_at reply_due_at first_answer_at closed_at urgent amount_claimed amount_recovered "
-    "created_at updated_at version"
+    "submitted_at reply_due_at first_answer_at closed_at urgent_sign amount_claimed "
+    "amount_recovered created_at updated_at version"
 ).split()
 
 

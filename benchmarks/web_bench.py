@@ -82,7 +82,7 @@ def ticket_rows(n: int, shop_ids: list[int], now: datetime) -> Any:
             "category": cat, "status": status, "subject": subject, "body": desc,
             "description": desc, "channel_id": "wb_service_desk" if mp == "wb" else
             "ozon_seller_support", "external_id": external, "submitted_at": created if external
-            else None, "reply_due_at": due, "urgent": cat == "finance", "created_at": created,
+            else None, "reply_due_at": due, "urgent_sign": "", "created_at": created,
             "updated_at": created, "version": 1,
         }  # fmt: skip
         doc = document_text(subject, desc, external, [number])

@@ -55,7 +55,7 @@ def test_seller_files_an_appeal_and_follows_it_to_resolution(
     expect(page.locator("h1")).to_have_text("Сводка")
     # deadlines and analytics: server-side SVG charts, no script, no CDN
     expect(page.locator("#due-board")).to_contain_text("просрочено на")
-    expect(page.locator("#analytics figure.chart svg")).to_have_count(4)
+    expect(page.locator("#analytics figure.chart svg >> visible=true")).to_have_count(4)
     expect(page.locator("#chart-money svg")).to_be_visible()
     assert page.locator("#chart-weekly svg rect").count() >= 1
     screenshot(page, "dashboard")
@@ -174,7 +174,7 @@ def test_dashboard_and_ticket_clocks_at_desk_and_phone_width(
 
     sign_in(page, live_server)
     overdue = page.locator("#due-board li.due-overdue a").first
-    expect(overdue).to_contain_text("Финансовый вопрос")
+    expect(overdue).to_contain_text("Спорное начисление")
     overdue.click()
     page.wait_for_url(re.compile(r"/tickets/\d+$"))
     expect(page.locator("#ladder-reason")).to_contain_text("Ответ просрочен")
@@ -186,7 +186,7 @@ def test_dashboard_and_ticket_clocks_at_desk_and_phone_width(
     expect(page.locator("#overdue")).to_contain_text("SD-1049902")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/")
-    expect(page.locator("#analytics figure.chart svg")).to_have_count(4)
+    expect(page.locator("#analytics figure.chart svg >> visible=true")).to_have_count(4)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "dashboard_phone")
     assert page.console_errors == []

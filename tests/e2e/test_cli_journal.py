@@ -42,7 +42,7 @@ def test_done_when_scenario_new_submit_reply_due_export(cli_env: Path, tmp_path:
     ticket = created["ticket"]
     assert ticket["status"] == "ready"
     assert ticket["created_at"] == "2026-11-20T07:00:00+00:00"  # stored in UTC
-    assert created["appeal"]["subject"] == "Ошибка при приёмке товара 24567891"
+    assert created["appeal"]["subject"] == "Расхождение при приёмке поставки № 24567891"
     assert created["appeal"]["channel"]["id"] == "wb_service_desk"
     assert created["appeal"]["missing"] == []
     assert any("Telegram" in w["message"] for w in created["appeal"]["warnings"])
@@ -329,7 +329,7 @@ def test_show_prints_the_appeal_whole_whatever_the_terminal_width(
     ticket_id = str(made.json()["ticket"]["id"])
     shown = run("show", ticket_id)
     assert shown.code == 0
-    assert long_sentence in shown.stdout.splitlines()
+    assert f"«{long_sentence}»" in shown.stdout.splitlines()  # quoted whole on one line
     assert "│" not in shown.stdout.split("Текст обращения")[-1].split("Канал:")[0]
 
 

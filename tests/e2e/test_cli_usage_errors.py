@@ -12,9 +12,9 @@ from tests.cli import run
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["show"], "Не хватает аргумента 'ticket_id'. Вызов: mpdesk show"),
+        (["show"], "Не хватает аргумента «НОМЕР». Вызов: mpdesk show [ПАРАМЕТРЫ] НОМЕР"),
         (["list", "--bogus"], "У команды нет параметра --bogus. Вызов: mpdesk list"),
-        (["show", "abc"], "Неверное значение 'ticket_id'"),
+        (["show", "abc"], "Неверное значение «НОМЕР»"),
         (["due", "--days", "0"], "Неверное значение '--days'"),
         (["bogus"], "Нет команды «bogus»."),
     ],

@@ -7,7 +7,7 @@ A user knowledge directory may hold its own copy: its keys are merged over the s
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.domain.journal_table import FIELDS, JournalVocabulary
@@ -21,7 +21,6 @@ class JournalColumnsFile(BaseModel):
 
     columns: dict[str, list[str]]
     statuses: dict[str, list[str]]
-    yes_words: list[str] = Field(default_factory=list)
 
     @field_validator("columns")
     @classmethod
@@ -48,5 +47,4 @@ def load_journal_vocabulary(files: KnowledgeFiles) -> JournalVocabulary:
     return JournalVocabulary(
         columns={f: tuple(str(n) for n in names) for f, names in parsed.columns.items()},
         statuses={s: tuple(str(w) for w in words) for s, words in parsed.statuses.items()},
-        yes_words=tuple(str(w) for w in parsed.yes_words),
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import IdType
@@ -27,6 +27,7 @@ from mpdesk.domain.knowledge import (
     DeadlineRule,
     KnowledgeBase,
     Marketplace,
+    Shorthand,
 )
 from mpdesk.domain.legal import LegalEntity, LegalSource
 
@@ -115,6 +116,20 @@ class DeadlineSchema(_Strict):
     source: str = Field(min_length=1)
 
 
+class ShorthandSchema(_Strict):
+    id: str = Field(pattern=_ID)
+    words: list[str] = Field(min_length=1)
+    replacement: str = Field(min_length=1)
+
+    @field_validator("words")
+    @classmethod
+    def _lowercase_words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not word.strip() or word != " ".join(word.lower().split()):
+                raise ValueError(f"{word!r}: lowercase, single spaces, no outer spaces")
+        return words
+
+
 class _ListFile(_Strict):
     pass
 
@@ -133,6 +148,10 @@ class ChannelsFile(_ListFile):
 
 class DeadlinesFile(_ListFile):
     deadlines: list[DeadlineSchema]
+
+
+class ShorthandFile(_ListFile):
+    shorthand: list[ShorthandSchema]
 
 
 class MessagesFile(_Strict):
@@ -280,6 +299,7 @@ class KnowledgeFiles:
         cats = self._merge_list("categories.yaml", CategoriesFile, "categories", origins)
         chans = self._merge_list("channels.yaml", ChannelsFile, "channels", origins)
         dls = self._merge_list("deadlines.yaml", DeadlinesFile, "deadlines", origins)
+        short = self._merge_list("shorthand.yaml", ShorthandFile, "shorthand", origins)
         return KnowledgeBase(
             marketplaces={
                 m.id: Marketplace(
@@ -311,6 +331,7 @@ class KnowledgeFiles:
             ),
             messages=self._messages(origins),
             origins=origins,
+            shorthand=tuple(Shorthand(s.id, tuple(s.words), s.replacement) for s in short),
         )
 
 
@@ -341,4 +362,10 @@ def _channel(c: ChannelSchema) -> Channel:
 
 
 def iter_schema_names() -> Iterable[str]:
-    return ("marketplaces.yaml", "categories.yaml", "channels.yaml", "deadlines.yaml")
+    return (
+        "marketplaces.yaml",
+        "categories.yaml",
+        "channels.yaml",
+        "deadlines.yaml",
+        "shorthand.yaml",
+    )

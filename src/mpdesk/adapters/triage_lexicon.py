@@ -21,6 +21,7 @@ from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.marketplaces import CategoryId
 from mpdesk.domain.triage.lexicon import CategoryTerms, DateWords, EntityWords, Lexicon
 from mpdesk.domain.triage.model import CategoryModel
+from mpdesk.domain.urgency import PROBLEM_KINDS
 
 RELATIVE = "triage/lexicon.yaml"
 _ID_LABEL_TYPES = {t.value for t in IdType if t is not IdType.AMOUNT}
@@ -106,10 +107,20 @@ class VagueSchema(_Strict):
 
 
 class UrgentSchema(_Strict):
-    terms: list[str] = []
+    #: kind of urgent problem (snake_case id) → its phrases
+    terms: dict[str, list[str]] = {}
     against: list[str] = []
 
-    _t = field_validator("terms", "against")(_check_terms)
+    _t = field_validator("against")(_check_terms)
+
+    @field_validator("terms")
+    @classmethod
+    def _kinds(cls, kinds: dict[str, list[str]]) -> dict[str, list[str]]:
+        for kind, terms in kinds.items():
+            if kind not in PROBLEM_KINDS:
+                raise ValueError(f"unknown kind «{kind}», expected one of {list(PROBLEM_KINDS)}")
+            _check_terms(terms)
+        return kinds
 
 
 class EntitiesSchema(_Strict):
@@ -215,7 +226,7 @@ def to_domain(s: LexiconSchema) -> Lexicon:
         confirm_below=s.categories.confirm_below,
         alternative_min=s.categories.alternative_min,
         question_words=frozenset(s.requests.question_words),
-        urgent_terms=tuple(s.urgent.terms),
+        urgent_terms={kind: tuple(terms) for kind, terms in s.urgent.terms.items()},
         urgent_against=tuple(s.urgent.against),
         vague_general=tuple(s.vague.general),
         vague_general_min=s.vague.general_min,

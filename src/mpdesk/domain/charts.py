@@ -17,6 +17,7 @@ class Mark:
     label: str
     value: str
     shown: bool = True  # print the value next to the bar
+    labelled: bool = True  # print the label (a narrow chart labels every n-th bar)
 
 
 @dataclass(frozen=True)
@@ -31,4 +32,5 @@ class Chart:
     top: float = 0
     bottom: float = 0
     peak: str = ""
-    label_width: float = 0  # horizontal bars: the width of the label column
+    label_width: float = 0  # horizontal bars: the width of the label column (0: label above)
+    show_title: bool = True  # False: the page prints the title above the chart (narrow charts)

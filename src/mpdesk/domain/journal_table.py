@@ -20,7 +20,7 @@ FIELDS = (
     "shop", "marketplace", "category", "status", "channel", "subject", "description",
     "external_id", "event_date", "created_at", "submitted_at", "reply_due_at",
     "amount_claimed", "amount_recovered", "identifiers", "supply_id", "order_id", "sku",
-    "vendor_code", "barcode", "urgent",
+    "vendor_code", "barcode",
 )  # fmt: skip
 #: identifier types that have a column of their own
 IDENTIFIER_FIELDS = ("supply_id", "order_id", "sku", "vendor_code", "barcode")
@@ -30,12 +30,10 @@ MIN_MATCHED = 2
 
 @dataclass(frozen=True)
 class JournalVocabulary:
-    """``columns``: field → header names; ``statuses``: status id → words for it;
-    ``yes_words``: what a «Срочно» cell says when it means yes."""
+    """``columns``: field → header names; ``statuses``: status id → words for it."""
 
     columns: dict[str, tuple[str, ...]]
     statuses: dict[str, tuple[str, ...]]
-    yes_words: tuple[str, ...] = ()
 
     def status_of(self, text: str) -> str | None:
         wanted = normalize_header(text)
@@ -43,9 +41,6 @@ class JournalVocabulary:
             if wanted == status or wanted in {normalize_header(w) for w in words}:
                 return status
         return None
-
-    def is_yes(self, text: str) -> bool:
-        return normalize_header(text) in {normalize_header(w) for w in self.yes_words}
 
 
 @dataclass(frozen=True)

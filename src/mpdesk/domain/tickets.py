@@ -118,7 +118,9 @@ class Ticket:
     reply_due_at: datetime | None = None
     first_answer_at: datetime | None = None
     closed_at: datetime | None = None
-    urgent: bool = False
+    #: the kind of urgent problem triage read in the description (``cabinet_blocked``, …);
+    #: "" none, ``None`` not read. Urgency itself is derived when shown (domain/urgency.py)
+    urgent_sign: str | None = None
     parent_id: int | None = None
     #: the case (the first appeal's id); None only before the first save of a first appeal
     case_id: int | None = None

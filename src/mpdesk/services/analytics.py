@@ -8,12 +8,13 @@ and its charts as inline SVG strings (``mpdesk.services.charts``); see docs/anal
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from mpdesk.domain.charts import Chart
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.stats import (
     GroupCounts,
@@ -342,23 +343,34 @@ def dashboard_charts(
         for r in by_channel
         if r.first_answer_median_h is not None
     ]
-    drawn = {
-        "appeals_per_week": charts.bar_chart(
-            [(d[8:10] + "." + d[5:7], n) for d, n in series],
+    specs: dict[str, tuple[Callable[..., Chart], list[tuple[str, float]], str]] = {
+        "appeals_per_week": (
+            charts.bar_chart,
+            [(d[8:10] + "." + d[5:7], float(n)) for d, n in series],
             ctx.message("stats_chart_weekly"),
         ),
-        "by_category": charts.horizontal_bars(
-            [(labels.get(r.keys["category"], r.keys["category"]), r.total) for r in by_category],
+        "by_category": (
+            charts.horizontal_bars,
+            [
+                (labels.get(r.keys["category"], r.keys["category"]), float(r.total))
+                for r in by_category
+            ],
             ctx.message("stats_chart_categories"),
         ),
-        "money": charts.horizontal_bars(money, ctx.message("stats_chart_money")),
-        "reply_medians": charts.horizontal_bars(
+        "money": (charts.horizontal_bars, money, ctx.message("stats_chart_money")),
+        "reply_medians": (
+            charts.horizontal_bars,
             [(name, float(hours)) for name, hours in medians],
             ctx.message("stats_chart_reply_medians"),
         ),
     }
     render = deadline_ports(ctx).reports.render_chart
-    return {name: render(chart) for name, chart in drawn.items()}
+    svg = {}
+    for name, (draw, points, title) in specs.items():
+        svg[name] = render(draw(points, title))
+        # the same chart laid out for a phone (the page shows one or the other)
+        svg[f"{name}_narrow"] = render(draw(points, title, width=charts.NARROW))
+    return svg
 
 
 def journal_summary(

@@ -363,7 +363,7 @@ def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Op
         if legal_warning is not None:
             appeal = replace(appeal, warnings=[*appeal.warnings, legal_warning])
         claim = add_linked_ticket(
-            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()), urgent=True,
+            ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()),
             actor=principal.login,
         )  # fmt: skip
         uow.commit()

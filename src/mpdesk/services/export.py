@@ -17,6 +17,7 @@ from mpdesk.services import journal_sheets
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.audit import FindingFilter
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
+from mpdesk.services.triage_case import read_urgent_sign
 from mpdesk.services.views import ticket_public
 
 FORMAT_VERSION = 1
@@ -135,7 +136,6 @@ def _ticket_from_public(data: dict[str, Any], shop_id: int, where: str) -> Ticke
             reply_due_at=_dt(data["reply_due_at"], f"{where}.reply_due_at"),
             first_answer_at=_dt(data["first_answer_at"], f"{where}.first_answer_at"),
             closed_at=_dt(data["closed_at"], f"{where}.closed_at"),
-            urgent=bool(data["urgent"]),
             amount_claimed=data["amount_claimed"],
             amount_recovered=data["amount_recovered"],
             identifiers=[Identifier(IdType(i["type"]), i["value"]) for i in data["identifiers"]],
@@ -215,6 +215,8 @@ def import_journal(
                     "import_bad_field", where=f"{where}.shop", value=str(data.get("shop"))
                 )
             ticket = _ticket_from_public(data, shop.id, where)
+            if ticket.is_open:  # urgency is derived: the text is read, an old flag ignored
+                ticket.urgent_sign = read_urgent_sign(ctx, ticket.description)
             if (shop.id, ticket.created_at, ticket.subject) in existing:
                 skipped += 1
                 continue

@@ -8,11 +8,12 @@ existing ticket are ``services/ticket_actions.py``.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import AppealDraft, AttachmentInfo
@@ -24,10 +25,15 @@ from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status,
 from mpdesk.services import access
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.letter_rows import with_rows_files, write_rows_files
 from mpdesk.services.ports.files import BlobStream, StoredFile
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.shops import resolve_shop
+from mpdesk.services.triage_case import read_urgent_sign
 from mpdesk.services.user_input import check_event_date, parse_category, parse_marketplace
+
+if TYPE_CHECKING:
+    from mpdesk.services.urgency import UrgencyNote
 
 #: the journal shows «more than N» instead of counting millions of rows on every page
 COUNT_CAP = 1_000
@@ -47,6 +53,8 @@ class Page:
     total: int  # exact up to COUNT_CAP (SEARCH_COUNT_CAP with a text search)
     capped: bool  # True when there are more matches than that
     has_next: bool
+    #: why each urgent ticket of the page is urgent, and what to do now (by ticket id)
+    urgent: dict[int, UrgencyNote] = field(default_factory=dict)
 
 
 def store_files(ctx: ServiceContext, paths: Sequence[Path]) -> list[tuple[Path, StoredFile]]:
@@ -71,12 +79,6 @@ def as_attachments(stored: list[tuple[Path, StoredFile]], now: datetime) -> list
     ]
 
 
-def is_urgent(ctx: ServiceContext, draft: AppealDraft) -> bool:
-    category = ctx.kb.categories.get(draft.category)
-    has_money = any(i.type is IdType.AMOUNT for i in draft.identifiers)
-    return bool(category and category.urgent) or has_money
-
-
 def preview_appeal(
     ctx: ServiceContext,
     draft: AppealDraft,
@@ -90,9 +92,10 @@ def preview_appeal(
         AttachmentInfo(p.name, s.size, s.media_type, s.sha256)
         for p, s in ((p, ctx.files.inspect(p)) for p in files)
     ]
-    names = [AttachmentInfo(name, 0, "", "") for name in attachment_names if name]
-    draft.attachments = [*draft.attachments, *infos, *names]
-    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), None, extra_context)
+    extra = with_rows_files(extra_context)  # long rows: the XLSX saving will attach
+    names = [*(n for n in attachment_names if n), *extra["rows_files"].values()]
+    draft.attachments = [*draft.attachments, *infos, *(AttachmentInfo(n, 0, "", "") for n in names)]
+    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), None, extra)
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,10 @@ def add_ticket(
     check_event_date(ctx, draft.event_date)
     shop = resolve_shop(ctx, uow, draft.marketplace, shop_name)
     draft.shop_name = shop.name
-    stored = store_files(ctx, files)
+    extra_context = with_rows_files(extra_context)
+    with tempfile.TemporaryDirectory(prefix="mpdesk-rows-") as folder:  # rows a letter cannot hold
+        rows_files = write_rows_files(ctx, Path(folder), extra_context)
+        stored = store_files(ctx, [*files, *rows_files])
     draft.attachments = [
         *draft.attachments,
         *(AttachmentInfo(p.name, s.size, s.media_type, s.sha256) for p, s in stored),
@@ -214,7 +220,7 @@ def add_ticket(
         event_date=draft.event_date,
         status=Status.READY if appeal.complete else Status.DRAFT,
         channel_id=appeal.channel.id,
-        urgent=is_urgent(ctx, draft),
+        urgent_sign=read_urgent_sign(ctx, draft.description),
         amount_claimed=amount_claimed,
         identifiers=list(dict.fromkeys(draft.identifiers)),
         attachments=as_attachments(stored, now),
@@ -283,15 +289,17 @@ def get_shop(ctx: ServiceContext, principal: Principal, shop_id: int) -> Shop:
 
 
 def list_tickets(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> list[Ticket]:
+    from mpdesk.services.urgency import resolve_urgent  # urgency reads the deadlines module
+
     with ctx.reads() as uow:
-        return uow.tickets.list(access.scoped(principal, flt))
+        return uow.tickets.list(resolve_urgent(ctx, access.scoped(principal, flt)))
 
 
 def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> Page:
     """One page of the journal (``flt.limit``/``flt.offset``) and a capped total; another
     shop's id matches nothing."""
     with ctx.reads() as uow:
-        return _page(uow, access.scoped(principal, flt))
+        return _page(ctx, uow, access.scoped(principal, flt))
 
 
 def journal_page(
@@ -303,10 +311,13 @@ def journal_page(
         shops = access.visible_shops(uow, principal)
         if flt.shop_id is not None and all(s.id != flt.shop_id for s in shops):
             raise NotFoundError("shop_not_found", name=str(flt.shop_id))
-        return _page(uow, access.scoped(principal, flt)), shops
+        return _page(ctx, uow, access.scoped(principal, flt)), shops
 
 
-def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:
+def _page(ctx: ServiceContext, uow: UnitOfWork, flt: TicketFilter) -> Page:
+    from mpdesk.services.urgency import notes_for, resolve_urgent  # it reads deadlines
+
+    flt = resolve_urgent(ctx, flt)
     limit = flt.limit or 50
     cap = SEARCH_COUNT_CAP if flt.text else COUNT_CAP
     rows, counted = uow.tickets.list_counted(replace(flt, limit=limit + 1), cap + 1)
@@ -317,7 +328,8 @@ def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:
     else:
         total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), cap + 1)
     capped = total > cap
-    return Page(rows[:limit], min(total, cap), capped, len(rows) > limit)
+    shown = rows[:limit]
+    return Page(shown, min(total, cap), capped, len(rows) > limit, notes_for(ctx, shown))
 
 
 def build_filter(
@@ -328,6 +340,7 @@ def build_filter(
     shop_name: str | None = None,
     overdue: bool = False,
     text: str | None = None,
+    urgent: bool = False,
 ) -> TicketFilter:
     """A ticket filter from user input, each value checked against the valid ones."""
     parsed = []
@@ -353,4 +366,5 @@ def build_filter(
         shop_id=shop_id,
         overdue_at=ctx.clock.now() if overdue else None,
         text=text or None,
+        urgent_at=ctx.clock.now() if urgent else None,
     )

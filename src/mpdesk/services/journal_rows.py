@@ -46,7 +46,6 @@ class RowValues:
     amount_claimed: str | None = None
     amount_recovered: str | None = None
     identifiers: list[Identifier] = field(default_factory=list)
-    urgent: bool = False
 
 
 class RowReader:
@@ -73,7 +72,6 @@ class RowReader:
         values.subject = text.get("subject", "")
         values.description = text.get("description", "")
         values.external_id = _FLOAT_INTEGER.sub(r"\1", text.get("external_id", ""))
-        values.urgent = self.vocabulary.is_yes(text.get("urgent", ""))
         readers: dict[str, Callable[[str, str], None]] = {
             "marketplace": lambda v, h: setattr(values, "marketplace", self._market(v)),
             "category": lambda v, h: setattr(
@@ -209,7 +207,6 @@ class RowReader:
             submitted_at=submitted,
             reply_due_at=due,
             closed_at=max(created, submitted or created) if status in CLOSED_STATUSES else None,
-            urgent=values.urgent,
             amount_claimed=values.amount_claimed,
             amount_recovered=values.amount_recovered,
             identifiers=values.identifiers,

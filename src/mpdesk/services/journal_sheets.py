@@ -29,7 +29,7 @@ APPEAL_COLUMNS: tuple[tuple[str, CellKind, int], ...] = (
     ("identifiers", "text", 30), ("created_at", "datetime", 17),
     ("submitted_at", "datetime", 17), ("reply_due_at", "datetime", 17),
     ("amount_claimed", "money", 14), ("amount_recovered", "money", 14),
-    ("urgent", "text", 8), ("description", "text", 50),
+    ("description", "text", 50),
 )  # fmt: skip
 MESSAGE_COLUMNS: tuple[tuple[str, CellKind, int], ...] = (
     ("ticket", "int", 10), ("subject", "text", 36), ("at", "datetime", 17),
@@ -94,7 +94,6 @@ def appeals_sheet(ctx: ServiceContext, tickets: list[Ticket], shops: dict[int, s
             "reply_due_at": local(t.reply_due_at),
             "amount_claimed": _money(t.amount_claimed),
             "amount_recovered": _money(t.amount_recovered),
-            "urgent": ctx.message("export_yes") if t.urgent else "",
             "description": t.description,
         }
         rows.append([neutralize_cell(values[key]) for key, _, _ in APPEAL_COLUMNS])

@@ -19,7 +19,9 @@ from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.journal_table import FIELDS, match_header
 from mpdesk.domain.knowledge import KnowledgeBase, Marketplace
 from mpdesk.domain.legal import inn_problem, ogrn_problem
+from mpdesk.domain.letter_text import plain_text, sentences
 from mpdesk.domain.marketplaces import CategoryId
+from mpdesk.domain.urgency import REASONS as URGENT_REASONS
 from mpdesk.services.audit_views import FINDING_ACTIONS, FINDING_KEYS
 from mpdesk.services.compose_appeal import template_context
 from mpdesk.services.journal_sheets import APPEAL_COLUMNS
@@ -52,6 +54,8 @@ def required_labels() -> list[str]:
         *(f"finding_action_{status.value}" for status in FINDING_ACTIONS),
         *(f"audit_field_{key}" for key in FINDING_KEYS),
         *(f"triage_entity_{id_type.value}" for id_type in IdType),
+        *(f"urgent_reason_{reason}" for reason in URGENT_REASONS),
+        *(f"urgent_action_{reason}" for reason in URGENT_REASONS),
     ]
 
 
@@ -127,6 +131,7 @@ def check_knowledge(
                 problems.append(Problem("channels.yaml", f"{mp}.{cat}", "no official channel"))
                 continue
             problems.extend(_render_sample(kb, renderer, mp, cat, channel.id))
+    problems.extend(check_shorthand(kb))
     for tid in REQUIRED_TEMPLATES:
         if (tid, "ru") not in kb.templates:
             problems.append(Problem("templates/ru", tid, "required template missing"))
@@ -214,6 +219,33 @@ def _render_sample(
             continue
         if not subject or not body:
             problems.append(Problem(f"templates/ru/{tid}.md.j2", tid, "empty subject or body"))
+        said = sentences(plain_text(body))
+        repeated = sorted({x for x in said if said.count(x) > 1})
+        if repeated:
+            problems.append(
+                Problem(f"templates/ru/{tid}.md.j2", tid, f"repeated sentence: {repeated[0]}")
+            )
+    return problems
+
+
+def check_shorthand(kb: KnowledgeBase) -> list[Problem]:
+    """Each shorthand word belongs to one entry, and no replacement is another entry's word
+    (the clean-up is applied once and must not leave shorthand behind; «FBO» for «fbo» only
+    fixes the case)."""
+    problems = []
+    owner: dict[str, str] = {}
+    for entry in kb.shorthand:
+        where = kb.origins.get(f"shorthand:{entry.id}", "shorthand.yaml")
+        for word in entry.words:
+            if word in owner and owner[word] != entry.id:
+                problems.append(
+                    Problem(where, f"{entry.id}.words", f"{word!r} also in {owner[word]}")
+                )
+            owner.setdefault(word, entry.id)
+    for entry in kb.shorthand:
+        if owner.get(entry.replacement.lower(), entry.id) != entry.id:
+            where = kb.origins.get(f"shorthand:{entry.id}", "shorthand.yaml")
+            problems.append(Problem(where, f"{entry.id}.replacement", "is a shorthand word"))
     return problems
 
 

@@ -35,8 +35,9 @@ from mpdesk.domain.tickets import (
 from mpdesk.services import access, cases, formatting
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.journal import OpenedTicket, as_attachments, is_urgent, store_files, submit
+from mpdesk.services.journal import OpenedTicket, as_attachments, store_files, submit
 from mpdesk.services.ports.journal import UnitOfWork
+from mpdesk.services.triage_case import read_urgent_sign
 from mpdesk.services.user_input import check_event_date
 
 UNSENT = (Status.DRAFT, Status.READY)
@@ -200,6 +201,7 @@ def update_ticket(
             ticket.category = changes.category
         if changes.description is not None:
             ticket.description = changes.description
+            ticket.urgent_sign = read_urgent_sign(ctx, ticket.description)
         if changes.identifiers is not None:
             ticket.identifiers = list(dict.fromkeys(changes.identifiers))
         if changes.clear_event_date:
@@ -236,7 +238,6 @@ def _recompose(ctx: ServiceContext, uow: UnitOfWork, ticket: Ticket, actor: str)
     appeal = compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today())
     ticket.subject, ticket.body = appeal.subject, appeal.body
     ticket.channel_id = appeal.channel.id
-    ticket.urgent = is_urgent(ctx, draft)
     refresh_readiness(ticket, appeal, ctx.clock.now(), actor)
 
 
@@ -248,7 +249,6 @@ def add_linked_ticket(
     kind: str,
     identifiers: Sequence[Identifier],
     attachments: Sequence[Attachment],
-    urgent: bool | None = None,
     actor: str | None = None,
 ) -> Ticket:
     """Add a ticket that continues ``parent`` (a follow-up or a claim) and note it on the
@@ -267,7 +267,7 @@ def add_linked_ticket(
         event_date=parent.event_date,
         status=Status.READY,
         channel_id=parent.channel_id,
-        urgent=parent.urgent if urgent is None else urgent,
+        urgent_sign=parent.urgent_sign,
         parent_id=parent.id,
         case_id=parent.case_id or parent.id,
         amount_claimed=parent.amount_claimed,

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from mpdesk.domain.knowledge import KnowledgeBase
-from mpdesk.domain.triage.engine import triage_text
+from mpdesk.domain.triage.engine import read_urgent_kind, triage_text
 from mpdesk.domain.triage.questions import questions_for
 from mpdesk.domain.triage.result import TriageResult
 from mpdesk.services.context import ServiceContext
@@ -49,6 +49,14 @@ def triage_case(
     result.questions = questions_for(result.missing, ctx.kb.checklist(mp, result.category))
     result.confirmation_question = confirmation_question(ctx, result)
     return result
+
+
+def read_urgent_sign(ctx: ServiceContext, text: str) -> str | None:
+    """The kind of urgent problem the seller's text names ("" none; ``None`` when this
+    context has no triage resources and so cannot read it)."""
+    if ctx.triage is None:
+        return None
+    return read_urgent_kind(text, ctx.triage.lexicon(), ctx.triage.analyzer())
 
 
 def confirmation_question(ctx: ServiceContext, result: TriageResult) -> str:

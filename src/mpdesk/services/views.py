@@ -39,7 +39,6 @@ def ticket_public(ticket: Ticket, full: bool = True) -> dict[str, Any]:
         "event_date": ticket.event_date.isoformat() if ticket.event_date else None,
         "channel": ticket.channel_id,
         "external_id": ticket.external_id or None,
-        "urgent": ticket.urgent,
         "parent_id": ticket.parent_id,
         "case_id": ticket.case_id,
         "amount_claimed": ticket.amount_claimed,

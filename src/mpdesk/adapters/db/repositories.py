@@ -38,6 +38,7 @@ from mpdesk.domain.errors import ConcurrentEditError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import (
     AWAITING_REPLY,
+    OPEN_STATUSES,
     Direction,
     Event,
     Message,
@@ -217,6 +218,18 @@ class SqlTicketRepository:
             pairs = [and_(i.type == x.type.value, i.value == x.value) for x in flt.any_identifier]
             named = select(i.ticket_id).where(or_(*pairs))
             conds.append(c.id.in_(named))
+        if flt.urgent_at is not None and flt.urgent is None:
+            raise ValueError("the urgent filter is resolved by services.urgency first")
+        if flt.urgent is not None:
+            u, sign = flt.urgent, c.urgent_sign
+            conds.append(c.status.in_([s.value for s in OPEN_STATUSES]))
+            conds.append(
+                or_(
+                    c.id.in_(u.clock_ids),
+                    and_(sign.is_not(None), sign != "", sign != u.fresh_sign),
+                    and_(sign == u.fresh_sign, c.created_at >= u.fresh_after),
+                )
+            )
         if flt.text and with_text:
             match = search.match_condition(self.conn.dialect.name, flt.text)
             if match is not None:

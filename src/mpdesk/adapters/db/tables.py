@@ -68,7 +68,7 @@ tickets = Table(
     Column("reply_due_at", UtcDateTime),
     Column("first_answer_at", UtcDateTime),
     Column("closed_at", UtcDateTime),
-    Column("urgent", Boolean, nullable=False, default=False),
+    Column("urgent_sign", String(32)),  # the problem's urgent kind read from the text
     Column("parent_id", ForeignKey("tickets.id")),
     Column("case_id", Integer),  # the case: its first appeal's id (``domain/cases.py``)
     Column("amount_claimed", Money),

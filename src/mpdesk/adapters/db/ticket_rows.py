@@ -25,7 +25,7 @@ _SCALARS = (
     "reply_due_at",
     "first_answer_at",
     "closed_at",
-    "urgent",
+    "urgent_sign",
     "parent_id",
     "case_id",
     "amount_claimed",

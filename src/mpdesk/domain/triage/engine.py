@@ -18,7 +18,7 @@ from mpdesk.domain.triage.normalize import normalize_text
 from mpdesk.domain.triage.questions import find_missing, is_vague
 from mpdesk.domain.triage.requests import find_problems, request_sentences
 from mpdesk.domain.triage.result import TriageResult
-from mpdesk.domain.triage.urgency import is_urgent
+from mpdesk.domain.triage.urgency import urgent_kinds
 
 #: a longer text keeps its first ``HEAD_CHARS`` and last ``TAIL_CHARS`` characters: the story
 #: comes first, the request usually last (keeps every text within a few milliseconds)
@@ -54,6 +54,7 @@ def triage_text(
     ranking = rank_categories(analysis, lexicon, model)
     vague = is_vague(analysis, lexicon, entities, when)
     problems = find_problems(clean, analysis, lexicon, ranking.category)
+    kinds = urgent_kinds(analysis)
     alternatives = list(ranking.alternatives)
     for problem in problems[1:]:  # a second problem is always offered as an alternative
         if problem.category != ranking.category and problem.category not in alternatives:
@@ -71,10 +72,18 @@ def triage_text(
         needs_confirmation=ranking.needs_confirmation,
         category_alternatives=alternatives,
         category_probabilities=ranking.probabilities,
-        urgent=is_urgent(analysis),
+        urgent=bool(kinds),
+        urgent_kind=kinds[0] if kinds else "",
         requests=request_sentences(clean, analysis),
         problems=problems,
     )
+
+
+def read_urgent_kind(text: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> str:
+    """The first kind of urgent problem the text names (``cabinet_blocked``, …); empty when
+    it names none."""
+    kinds = urgent_kinds(analyze(prepare_text(text, lexicon), lexicon, analyzer))
+    return kinds[0] if kinds else ""
 
 
 def read_date_field(

@@ -110,7 +110,7 @@ class Lexicon:
     confirm_below: float = 0.6
     alternative_min: float = 0.05
     question_words: frozenset[str] = frozenset()
-    urgent_terms: tuple[str, ...] = ()
+    urgent_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kind → phrases
     urgent_against: tuple[str, ...] = ()
     vague_general: tuple[str, ...] = ()
     vague_general_min: int = 2
@@ -301,8 +301,9 @@ class TermIndex:
             index.add(term, "vague:general")
         for term in lex.vague_concrete:
             index.add(term, "vague:concrete")
-        for term in lex.urgent_terms:
-            index.add(term, "urgent")
+        for kind, phrases in lex.urgent_terms.items():
+            for phrase in phrases:
+                index.add(phrase, f"urgent:{kind}")
         for term in lex.urgent_against:
             index.add(term, "urgent:against")
         for term in lex.entities.money_words:

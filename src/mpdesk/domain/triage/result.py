@@ -27,6 +27,7 @@ class TriageResult:
     category_alternatives: list[str] = field(default_factory=list)
     category_probabilities: dict[str, float] = field(default_factory=dict)  # best first
     urgent: bool = False
+    urgent_kind: str = ""  # the first kind of urgent problem (not in the contract's JSON)
     requests: list[str] = field(default_factory=list)  # request sentences, as written
     problems: list[Problem] = field(default_factory=list)  # main problem first
     confirmation_question: str = ""  # Russian, from the catalogue (set by the service)

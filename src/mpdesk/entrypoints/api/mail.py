@@ -120,7 +120,7 @@ def send(
     """409 ``mail_send_unconfirmed``: an earlier send was interrupted after the server may
     have accepted it and the Sent folder does not show it; repeat with ``resend=true``."""
     ctx = acting(request, principal)
-    return ticket_out(send_appeal(ctx, principal, ticket_id, resend=resend))
+    return ticket_out(ctx, send_appeal(ctx, principal, ticket_id, resend=resend))
 
 
 @router.get(
@@ -174,4 +174,5 @@ def inbox(request: Request, principal: PrincipalDep) -> Any:
     summary="File a message of the unmatched inbox under a ticket of the same shop",
 )
 def assign(request: Request, principal: PrincipalDep, mail_id: Id, body: MailAssign) -> Any:
-    return ticket_out(assign_mail(acting(request, principal), principal, mail_id, body.ticket_id))
+    ctx = acting(request, principal)
+    return ticket_out(ctx, assign_mail(ctx, principal, mail_id, body.ticket_id))

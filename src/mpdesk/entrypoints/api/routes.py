@@ -26,13 +26,13 @@ from mpdesk.entrypoints.api.openapi import CREATED_FILE, ERRORS, LOCATION
 from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
 from mpdesk.entrypoints.web.forms import saved_uploads
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
-from mpdesk.services import journal, live_triage, ticket_actions
+from mpdesk.services import journal, ticket_actions, urgency
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
 from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 from mpdesk.services.user_input import parse_amount, parse_identifiers
-from mpdesk.services.views import appeal_public, ticket_public
+from mpdesk.services.views import ticket_public
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_principal)], responses=ERRORS)
 
@@ -48,8 +48,9 @@ def acting(request: Request, principal: Principal) -> ServiceContext:
     return wctx_of(request).acting(principal)
 
 
-def ticket_out(ticket: Ticket) -> dict[str, Any]:
-    data = ticket_public(ticket)
+def ticket_out(ctx: ServiceContext, ticket: Ticket) -> dict[str, Any]:
+    note = urgency.notes_for(ctx, [ticket]).get(ticket.id or 0)
+    data = {**ticket_public(ticket), **urgency.public(note)}
     data["allowed_transitions"] = sorted(t.value for t in TRANSITIONS[ticket.status])
     return data
 
@@ -112,6 +113,7 @@ def list_tickets(
     category: Annotated[str | None, Query(max_length=32)] = None,
     shop_id: Annotated[int | None, Query(ge=1, le=s.INT32)] = None,
     overdue: bool = False,
+    urgent: Annotated[bool, Query(description=s.URGENT_FILTER)] = False,
     due_within_hours: Annotated[int | None, Query(ge=1, le=24 * 366)] = None,
     q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
     order_by: OrderBy = "-id",
@@ -129,6 +131,7 @@ def list_tickets(
         shop_id=shop_id,
         overdue_at=now if overdue else None,
         due_before=now + timedelta(hours=due_within_hours) if due_within_hours else None,
+        urgent_at=now if urgent else None,
         text=q,
         order_by=order_by,
         limit=limit,
@@ -136,7 +139,10 @@ def list_tickets(
     )
     page = journal.list_page(ctx, principal, flt)
     payload = {
-        "items": [ticket_public(t, full=False) for t in page.tickets],
+        "items": [
+            {**ticket_public(t, full=False), **urgency.public(page.urgent.get(t.id or 0))}
+            for t in page.tickets
+        ],
         "total": page.total,
         "total_capped": page.capped,
         "limit": limit,
@@ -175,12 +181,13 @@ def create_ticket(
         ctx, principal, draft, shop_id=body.shop_id, follow_up_of=body.follow_up_of
     )
     response.headers["location"] = f"{router.prefix}/tickets/{opened.ticket.id}"
-    return ticket_out(opened.ticket)
+    return ticket_out(ctx, opened.ticket)
 
 
 @router.get("/tickets/{ticket_id}", response_model=s.TicketPublic, summary="One ticket in full")
 def get_ticket(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
-    return ticket_out(journal.get_ticket(acting(request, principal), principal, ticket_id))
+    ctx = acting(request, principal)
+    return ticket_out(ctx, journal.get_ticket(ctx, principal, ticket_id))
 
 
 @router.patch(
@@ -205,7 +212,7 @@ def update_ticket(
         channel_id=body.channel,
     )
     return ticket_out(
-        ticket_actions.update_ticket(ctx, principal, ticket_id, changes, body.version)
+        ctx, ticket_actions.update_ticket(ctx, principal, ticket_id, changes, body.version)
     )
 
 
@@ -232,7 +239,7 @@ def transition(
         amount_recovered=amount,
         expected_version=body.version,
     )
-    return ticket_out(ticket)
+    return ticket_out(ctx, ticket)
 
 
 @router.post(
@@ -242,8 +249,8 @@ def transition(
     summary="Draft a follow-up that cites the marketplace's number",
 )
 def follow_up(request: Request, principal: PrincipalDep, ticket_id: TicketId) -> Any:
-    opened = ticket_actions.follow_up(acting(request, principal), principal, ticket_id)
-    return ticket_out(opened.ticket)
+    ctx = acting(request, principal)
+    return ticket_out(ctx, ticket_actions.follow_up(ctx, principal, ticket_id).ticket)
 
 
 @router.get(
@@ -270,7 +277,7 @@ def add_message(
         ticket = ticket_actions.record_reply(ctx, principal, ticket_id, body.body)
     else:
         ticket = ticket_actions.add_note(ctx, principal, ticket_id, body.body)
-    return ticket_out(ticket)
+    return ticket_out(ctx, ticket)
 
 
 @router.get(
@@ -303,7 +310,7 @@ def upload_attachments(
     first = ticket.attachments[-len(files)]  # the files just added are the last ones
     response.headers["location"] = f"{router.prefix}/tickets/{ticket_id}/attachments/{first.id}"
     response.headers["x-attachment-id"] = str(first.id)
-    return ticket_out(ticket)
+    return ticket_out(ctx, ticket)
 
 
 @router.get(
@@ -338,41 +345,7 @@ def download_bundle(request: Request, principal: PrincipalDep, ticket_id: Ticket
     return bundle_response(ctx, principal, ticket_id)
 
 
-# --- triage and knowledge ----------------------------------------------------------------
-
-
-@router.post("/triage", response_model=s.TriagePublic, summary="Read a problem description")
-def triage(request: Request, principal: PrincipalDep, body: s.TriageRequest) -> Any:
-    ctx = acting(request, principal)
-    hint = body.marketplace if body.marketplace in ctx.kb.marketplaces else None
-    found = live_triage.suggest(ctx, body.text, hint, body.attachments, body.received_at)
-    appeal = None
-    if found.marketplace in ctx.kb.marketplaces and found.category in ctx.kb.categories:
-        assert found.marketplace is not None and found.category is not None
-        draft = AppealDraft(
-            marketplace=found.marketplace,
-            category=found.category,
-            description=body.text,
-            identifiers=list(found.identifiers),
-            event_date=found.event_date,
-        )
-        preview = journal.preview_appeal(ctx, draft, attachment_names=body.attachments)
-        appeal = appeal_public(preview, ctx.message)
-    return {
-        "available": found.available,
-        "marketplace": found.marketplace,
-        "category": found.category,
-        "identifiers": [{"type": i.type, "value": i.value} for i in found.identifiers],
-        "event_date": found.event_date,
-        "channel": found.channel,
-        "missing": found.missing or (appeal["missing"] if appeal else []),
-        "questions": found.questions or (appeal["questions"] if appeal else []),
-        "needs_confirmation": found.needs_confirmation,
-        "category_alternatives": found.alternatives,
-        "confirmation_question": found.question,
-        "urgent": found.urgent,
-        "appeal": appeal,
-    }
+# --- knowledge ---------------------------------------------------------------------------
 
 
 @router.get(

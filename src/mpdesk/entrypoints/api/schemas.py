@@ -152,6 +152,23 @@ class EventPublic(BaseModel):
     detail: str
 
 
+URGENT_FILTER = (
+    "Only urgent tickets: open, and either the seller's text names an urgent problem (a "
+    "blocked cabinet, frozen payouts, sales stopped) or a seller's clock (objection window, "
+    "follow-up window) ends within 24 hours. Derived at request time, never stored."
+)
+
+
+class UrgencyPublic(BaseModel):
+    reason: str = Field(
+        description="cabinet_blocked | payouts_frozen | sales_stopped | deadline_today | "
+        "objection_window | follow_up_window"
+    )
+    label: str = Field(description="The reason in Russian.")
+    action: str = Field(description="The first action to take now (Russian).")
+    due_at: str | None = Field(description="When the clock ends (a clock reason), UTC ISO 8601.")
+
+
 class TicketSummaryPublic(BaseModel):
     id: int
     shop_id: int
@@ -162,7 +179,8 @@ class TicketSummaryPublic(BaseModel):
     event_date: str | None
     channel: str
     external_id: str | None
-    urgent: bool
+    urgent: bool = Field(description="Urgent now (derived when asked, see `urgency`).")
+    urgency: UrgencyPublic | None = Field(description="Why it is urgent and what to do now.")
     parent_id: int | None
     case_id: int | None = Field(description="The case: its first appeal's id.")
     amount_claimed: str | None

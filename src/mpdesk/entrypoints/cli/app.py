@@ -42,6 +42,7 @@ from mpdesk.entrypoints.cli import (
     users,
     web,
 )
+from mpdesk.entrypoints.cli.help_text import argument_name, russian_command
 from mpdesk.entrypoints.cli.output import dumps, stderr
 from mpdesk.entrypoints.cli.state import act_as
 from mpdesk.entrypoints.cli.state import app as current_app
@@ -132,9 +133,11 @@ def _usage_error(exc: typer.exceptions.TyperException) -> tuple[str, dict[str, A
     usage = ctx.get_usage() if ctx is not None else ""
     for english, code in _USAGE_WORDS:
         usage = usage.replace(english, _message(code, {}))
-    usage = usage.strip()
+    usage = usage.strip().removeprefix(_message("cli_help_usage", {})).strip()
     param = getattr(exc, "param", None)
     name = param.get_error_hint() if param is not None else ""
+    if param is not None and param.param_type_name == "argument" and param.name:
+        name = f"«{argument_name(param.name)}»"
     kinds = [cls.__name__ for cls in type(exc).__mro__]
     if "MissingParameter" in kinds:
         return "usage_missing", {"name": name, "usage": usage}
@@ -157,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr)
     try:
-        code = cli(args=argv, prog_name="mpdesk", standalone_mode=False)
+        code = russian_command(cli)(args=argv, prog_name="mpdesk", standalone_mode=False)
         if isinstance(code, int) and code:  # Typer returns Ctrl-C as 130 instead of raising
             sys.exit(code)
     except MpdeskError as exc:

@@ -25,7 +25,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket,
     print_ticket_list,
 )
-from mpdesk.services import bundle, cases, journal, ticket_actions, user_input
+from mpdesk.services import bundle, cases, journal, ticket_actions, urgency, user_input
 from mpdesk.services.posting_prefill import posting_items_context
 from mpdesk.services.supply_prefill import supply_goods_context
 from mpdesk.services.views import appeal_public, status_label, ticket_public
@@ -215,18 +215,22 @@ def cmd_list(
     text: Annotated[
         str | None, typer.Option("--text", "-q", help="Поиск по теме, описанию, номерам.")
     ] = None,
+    urgent: Annotated[
+        bool, typer.Option("--urgent", help="Только срочные (проблема или срок в ближайшие 24 ч).")
+    ] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=100000)] = 100,
     as_json: JsonOpt = False,
 ) -> None:
     """Список обращений с фильтрами."""
     ctx = current_ctx()
-    flt = journal.build_filter(ctx, status, marketplace, category, shop, overdue, text)
+    flt = journal.build_filter(ctx, status, marketplace, category, shop, overdue, text, urgent)
     flt.limit = limit
     tickets = journal.list_tickets(ctx, current_principal(), flt)
+    notes = urgency.notes_for(ctx, tickets)
     emit(
-        [ticket_public(t, full=False) for t in tickets],
+        [{**ticket_public(t, full=False), **urgency.public(notes.get(t.id or 0))} for t in tickets],
         as_json,
-        lambda c: print_ticket_list(c, ctx, tickets),
+        lambda c: print_ticket_list(c, ctx, tickets, notes),
     )
 
 
@@ -234,7 +238,9 @@ def cmd_show(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
     """Обращение целиком: статус, текст, переписка, сроки."""
     ctx = current_ctx()
     ticket = journal.get_ticket(ctx, current_principal(), ticket_id)
-    emit(ticket_public(ticket), as_json, lambda c: print_ticket(c, ctx, ticket))
+    note = urgency.notes_for(ctx, [ticket]).get(ticket_id)
+    data = {**ticket_public(ticket), **urgency.public(note)}
+    emit(data, as_json, lambda c: print_ticket(c, ctx, ticket, note))
 
 
 def cmd_submit(

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
@@ -23,9 +24,31 @@ from mpdesk.services.views import role_label, status_label
 HERE = Path(__file__).resolve().parent
 
 
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled page templates kept for the life of the process and shared by every app it
+    builds (the tests build hundreds): parsing and compiling a page costs several times more
+    than rendering it. Jinja checks each entry against its template's source checksum."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+#: one cache for the environments built here, which all have the same options
+_COMPILED_PAGES = _ProcessBytecodeCache()
+
+
 def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(HERE / "templates"))
     env = templates.env
+    env.bytecode_cache = _COMPILED_PAGES
     env.autoescape = True
     env.auto_reload = False  # templates are package data: no stat() per request
     env.trim_blocks = True
@@ -68,6 +91,7 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         ),
         filesize=lambda size: _filesize(ctx.message, size),
         safe_url=lambda url: url if str(url).startswith(("https://", "http://")) else "",
+        text_head=text_head,
     )
     env.globals.update(
         version=__version__,
@@ -75,9 +99,34 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         STATUS_LABELS=status_labels,
         ROLE_LABELS=role_labels,
         msg=ctx.message,
+        #: the browser's validation texts (static/app.js fills their {placeholders})
+        VALIDATION={
+            code.removeprefix("validation_"): text
+            for code, text in ctx.kb.messages.items()
+            if code.startswith("validation_")
+        },
         qs=lambda params, **changes: _query(params, changes),
     )
     return templates
+
+
+#: a correspondence entry longer than this (characters or lines) is shown folded
+FOLD_CHARS = 1500
+FOLD_LINES = 25
+
+
+def text_head(text: str | None) -> str:
+    """The start of a long text to show folded («показать полностью»), cut at a word
+    boundary; empty when the text is short enough to show whole."""
+    value = text or ""
+    lines = value.split("\n", FOLD_LINES + 1)
+    if len(value) <= FOLD_CHARS and len(lines) <= FOLD_LINES:
+        return ""
+    head = "\n".join(lines[: min(len(lines), 12)])[: FOLD_CHARS // 2]
+    cut = head.rstrip().rfind(" ")
+    if cut > len(head) // 2:
+        head = head[:cut]
+    return head.rstrip() + "…"
 
 
 def _filesize(message: Any, size: int) -> str:

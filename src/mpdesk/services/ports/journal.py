@@ -16,6 +16,17 @@ from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Status, Ticket
 
 
+@dataclass(frozen=True)
+class UrgentOnly:
+    """The «Срочные» condition (``services/urgency.py::resolve_urgent``): an open ticket whose
+    seller's clock ends within a day (``clock_ids``), or whose text names an urgent problem
+    (``urgent_sign``); ``fresh_sign`` counts only for tickets created after ``fresh_after``."""
+
+    clock_ids: tuple[int, ...]
+    fresh_sign: str
+    fresh_after: datetime
+
+
 @dataclass
 class TicketFilter:
     status: list[Status] = field(default_factory=list)
@@ -29,6 +40,8 @@ class TicketFilter:
     limit: int | None = None
     offset: int = 0
     due_before: datetime | None = None  # awaiting a reply that is due before this instant
+    urgent_at: datetime | None = None  # only tickets urgent at this instant («Срочные»)
+    urgent: UrgentOnly | None = None  # … as conditions (set by ``resolve_urgent``)
     #: load each listed ticket's identifiers (a page that does not show them skips the query)
     identifiers: bool = True
     case_id: int | None = None  # the appeals of one case

@@ -74,16 +74,18 @@ def test_the_date_of_a_letter_is_not_the_event(triage: Triage) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "kind"),
     [
-        "Нам заблокировали личный кабинет, ничего не можем отгрузить",
-        "выплаты приостановлены уже вторую неделю",
-        "карточку заблокировали, продажи стоят",
-        "срок на отклонение акта истекает завтра",
+        ("Нам заблокировали личный кабинет, ничего не можем отгрузить", "cabinet_blocked"),
+        ("выплаты приостановлены уже вторую неделю", "payouts_frozen"),
+        ("карточку заблокировали, продажи стоят", "sales_stopped"),
+        ("срок на отклонение акта истекает завтра", "deadline_today"),
     ],
 )
-def test_urgent_problems(triage: Triage, text: str) -> None:
-    assert triage(text).urgent
+def test_urgent_problems(triage: Triage, text: str, kind: str) -> None:
+    result = triage(text)
+    assert result.urgent
+    assert result.urgent_kind == kind
 
 
 def test_ordinary_problems_and_calm_sellers_are_not_urgent(triage: Triage) -> None:

@@ -1,4 +1,4 @@
-"""«Журнал»: filters (status, marketplace, category, shop, overdue, due soon), full-text
+"""«Журнал»: filters (status, marketplace, category, shop, overdue, due soon, urgent), full-text
 search, sorting, pagination; CSV/XLSX export of the current filter."""
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ class JournalQuery:
     category: str
     shop: str
     due: str  # "" | "overdue" | "24h"
+    urgent: bool  # «Срочные» only
     q: str
     sort: str
     page: int
@@ -61,6 +62,7 @@ class JournalQuery:
             category=p.get("category", "")[:32],
             shop=p.get("shop", "")[:12],
             due=p.get("due", "") if p.get("due") in ("overdue", "24h") else "",
+            urgent=p.get("urgent", "") in ("1", "true", "on"),
             q=p.get("q", "")[:200],
             sort=p.get("sort", "-id") if p.get("sort") in SORTS else "-id",
             page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
@@ -80,6 +82,7 @@ class JournalQuery:
             shop_id=parse_shop_id(self.shop),
             overdue_at=now if self.due == "overdue" else None,
             due_before=now + timedelta(hours=24) if self.due == "24h" else None,
+            urgent_at=now if self.urgent else None,
             text=self.q or None,
             order_by=self.sort,
             limit=PAGE_SIZE,

@@ -30,6 +30,7 @@ from mpdesk.services import (
     mail_send,
     support_chats,
     ticket_actions,
+    urgency,
     user_input,
 )
 from mpdesk.services.answer_reading import read_ticket_answer
@@ -80,9 +81,15 @@ def _new_context(
 ) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
     appeal, problem, duplicates = None, None, []
+    mp, cat = values["marketplace"], values["category"]
+    editable = journal.list_shops(ctx, principal, editable=True)
+    shops = [s for s in editable if not mp or s.marketplace == mp]
     try:
         draft = _draft(ctx, values)
-        if draft is not None:
+        if draft is not None:  # signed by the chosen shop, as the saved appeal will be
+            chosen = [s for s in shops if str(s.id) == values["shop_id"]]
+            chosen = chosen or [s for s in shops if s.is_default] or shops[:1]
+            draft.shop_name = chosen[0].name if chosen else ""
             shop_id = user_input.parse_shop_id(values["shop_id"])
             duplicates = cases.find_duplicates(
                 ctx, principal, draft.marketplace, draft.identifiers, shop_id
@@ -90,9 +97,6 @@ def _new_context(
             appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
     except MpdeskError as exc:
         problem = message_for(request, exc.code, exc.fields)
-    mp, cat = values["marketplace"], values["category"]
-    editable = journal.list_shops(ctx, principal, editable=True)
-    shops = [s for s in editable if not mp or s.marketplace == mp]
     return {
         "values": values,
         "split_done": _split_done(values),
@@ -265,6 +269,7 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "", ask: str 
             "can_edit": visitor.principal.can(ticket.shop_id, Role.MANAGER),
             "allowed": sorted(TRANSITIONS[ticket.status], key=list(Status).index),
             "overdue": ticket.is_overdue(now),
+            "urgent": urgency.notes_for(ctx, [ticket]).get(ticket_id),
             "now": now,
             "done": done if done.isidentifier() else "",
             "ask_resend": ask == "resend",

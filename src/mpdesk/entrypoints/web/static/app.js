@@ -118,4 +118,66 @@
     input.files = merged.files;
     listFiles(input);
   });
+
+  // The browser's own validation bubbles, in Russian: each «invalid» field gets the catalogue's
+  // text for what is wrong (body[data-validation]); typing clears it so the browser checks
+  // again. The server checks every field anyway and answers in Russian.
+  var texts = {};
+  try { texts = JSON.parse(document.body.getAttribute("data-validation") || "{}"); } catch (e) { texts = {}; }
+
+  function fill(text, values) {
+    return String(text || "").replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key] === undefined || values[key] === null ? "" : String(values[key]);
+    });
+  }
+
+  function russianMessage(field) {
+    var state = field.validity;
+    var type = (field.getAttribute("type") || "").toLowerCase();
+    var values = {
+      min: field.getAttribute("min") || field.getAttribute("minlength") || "",
+      max: field.getAttribute("max") || field.getAttribute("maxlength") || "",
+      count: (field.value || "").length,
+      hint: field.getAttribute("title") || ""
+    };
+    var key = "";
+    if (state.valueMissing) {
+      if (field.tagName === "SELECT") { key = "required_select"; }
+      else if (type === "checkbox" || type === "radio") { key = "required_checkbox"; }
+      else if (type === "file") { key = "required_file"; }
+      else { key = "required"; }
+    } else if (state.badInput) { key = type === "date" ? "date" : "number"; }
+    else if (state.typeMismatch) { key = type === "url" ? "url" : "email"; }
+    else if (state.rangeUnderflow) { key = "min"; }
+    else if (state.rangeOverflow) { key = "max"; }
+    else if (state.stepMismatch) { key = "step"; }
+    else if (state.tooShort) { key = "too_short"; values.min = field.getAttribute("minlength"); }
+    else if (state.tooLong) { key = "too_long"; values.max = field.getAttribute("maxlength"); }
+    else if (state.patternMismatch) { key = values.hint ? "pattern_hint" : "pattern"; }
+    return key && texts[key] ? fill(texts[key], values) : "";
+  }
+
+  // each field carries its Russian message while it is invalid: set on load, after an htmx
+  // swap and whenever it changes (a custom message is cleared first, so the browser's own
+  // check decides whether the field is valid)
+  function refresh(field) {
+    if (!field || !field.validity || !field.setCustomValidity || !field.willValidate) { return; }
+    field.setCustomValidity("");
+    if (!field.validity.valid) { field.setCustomValidity(russianMessage(field)); }
+  }
+  function refreshAll(root) {
+    Array.prototype.forEach.call(
+      (root || document).querySelectorAll("input, select, textarea"), refresh
+    );
+  }
+  document.addEventListener("invalid", function (event) { refresh(event.target); }, true);
+  document.addEventListener("input", function (event) { refresh(event.target); }, true);
+  document.addEventListener("change", function (event) { refresh(event.target); }, true);
+  document.addEventListener("htmx:afterSwap", function (event) { refreshAll(event.target); });
+  // a value a script set without an event is checked again before the form is sent
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button, input[type=submit]") : null;
+    if (button && button.form && button.type === "submit") { refreshAll(button.form); }
+  }, true);
+  refreshAll(document);
 })();
