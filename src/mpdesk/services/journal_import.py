@@ -163,6 +163,8 @@ def import_table(
             result.rows.append(ImportRow(number, ticket, shop.name, key, key in known))
             known.add(key)
         if result.problems:
+            order = {text: position for position, text in table.header.cells.items()}
+            result.problems.sort(key=lambda p: (p.row, order.get(p.column, len(order))))
             raise ImportRowsError(result, _details(ctx, result.problems))
         result.added = sum(not r.exists for r in result.rows)
         result.skipped = len(result.rows) - result.added

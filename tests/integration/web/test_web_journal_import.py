@@ -107,6 +107,8 @@ def test_preview_writes_nothing_then_confirm_imports_once(world: World) -> None:
     assert [(i.type.value, i.value) for i in ticket.identifiers] == [("supply_id", "24567891")]
     assert ticket.created_at.isoformat() == "2026-10-31T21:00:00+00:00"  # 01.11 in Moscow
     assert any(e.kind == "imported" for e in ticket.events)
+    page = client.get(f"/tickets/{ticket.id}")
+    assert "загружено из таблицы журнала" in page.text
 
 
 def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_imported(world: World) -> None:
@@ -128,6 +130,9 @@ def test_bad_rows_are_listed_by_row_and_column_and_nothing_is_imported(world: Wo
     found = {(int(row), column): problem for row, column, problem in cells}
     assert set(found) == {(7, "Тип проблемы"), (7, "Дата"), (7, "Сумма"), (7, "Статус"),
                           (8, "Площадка"), (8, "Тема обращения")}  # fmt: skip
+    assert [(r, c) for r, c, _ in cells][:4] == [  # in the order of the file's columns
+        ("7", "Дата"), ("7", "Тип проблемы"), ("7", "Статус"), ("7", "Сумма")
+    ]  # fmt: skip
     assert found[7, "Тип проблемы"].startswith("категория «космос» не известна")
     assert "«32.11.2026»" in found[7, "Дата"]
     assert found[8, "Площадка"].startswith("маркетплейс «Avito» не известен")
