@@ -59,6 +59,8 @@ def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any
 
 
 def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter) -> int:
+    from mpdesk.services.urgency import resolve_urgent  # urgency reads the deadlines module
+
     if fmt not in ("csv", "xlsx", "json"):
         raise UnknownValueError("format", fmt, ["csv", "json", "xlsx"])
     with ctx.uow() as uow:
@@ -66,7 +68,7 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
             doc = journal_document(ctx, uow, flt)
         else:
             names = {s.id: s.name for s in uow.shops.list()}
-            tickets = uow.tickets.list(flt)
+            tickets = uow.tickets.list(resolve_urgent(ctx, flt))
     if fmt == "json":
         ctx.tables.write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
         return len(doc["tickets"])
