@@ -29,8 +29,12 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mpdesk kb check
 
+# bytecode is cached even where the environment sets PYTHONDONTWRITEBYTECODE: the suite
+# starts many Python processes (xdist workers, servers, the schemathesis CLI) that would
+# otherwise compile the same modules again each time. The tests that start servers or a
+# browser are collected first (tests/conftest.py) and ``--dist load`` deals them out first
 test: install lint
-	$(BIN)/python -m pytest -n 2 -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist load -q
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

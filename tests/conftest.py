@@ -13,11 +13,23 @@ from sqlalchemy import create_engine, text
 
 from mpdesk.bootstrap import App, bootstrap
 from mpdesk.config import Settings
+from tests.journals import JournalPool
 
 PG_ADMIN_URL = os.environ.get(
     "MPDESK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 FROZEN_NOW = "2026-11-20T10:00:00+03:00"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that start servers, processes or a browser (``slow``, ``browser``) run first:
+    under ``pytest -n 2 --dist load`` they spread over the workers instead of one of them
+    being left to run alone at the end (the order of every other test is kept)."""
+    items.sort(
+        key=lambda item: (
+            not any(item.iter_markers("slow")) and not any(item.iter_markers("browser"))
+        )
+    )
 
 
 def _pg_reachable() -> str | None:
@@ -52,25 +64,57 @@ def require_pg() -> None:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema (search_path) for one test; dropped afterwards."""
+    """A fresh, empty PostgreSQL schema (search_path) for one test; dropped afterwards."""
     require_pg()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_ADMIN_URL else "?"
-    yield f"{PG_ADMIN_URL}{sep}options=-csearch_path%3D{schema}"
+    yield _schema_url(schema)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
 
 
+def _schema_url(schema: str) -> str:
+    sep = "&" if "?" in PG_ADMIN_URL else "?"
+    return f"{PG_ADMIN_URL}{sep}options=-csearch_path%3D{schema}"
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def db_kind(request: pytest.FixtureRequest) -> str:
     """Run the test on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(request: pytest.FixtureRequest, db_kind: str, tmp_path: Path) -> str:
+    """An empty database of the ``db_kind``."""
+    if db_kind == "sqlite":
         return f"sqlite:///{tmp_path / 'journal.db'}"
     return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture(scope="session")
+def journal_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JournalPool]:
+    """Migrated journals for this test process: the history runs once, not once per test."""
+    pool = JournalPool(tmp_path_factory.mktemp("journal-template"), PG_ADMIN_URL)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def journal_url(db_kind: str, tmp_path: Path, journal_pool: JournalPool) -> Iterator[str]:
+    """A journal of the ``db_kind`` already migrated to the head, with no rows: on SQLite a
+    copy of a migrated file, on PostgreSQL a migrated schema of this process, emptied after
+    the test (``tests/journals.py``)."""
+    if db_kind == "sqlite":
+        yield journal_pool.sqlite_copy(tmp_path / "journal.db")
+        return
+    require_pg()
+    schema = journal_pool.take_schema()
+    yield _schema_url(schema)
+    journal_pool.give_back(schema)
 
 
 @pytest.fixture
@@ -81,8 +125,8 @@ def home(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(home: Path, db_url: str) -> Settings:
-    return Settings(home=home, database_url=db_url, now=FROZEN_NOW, kb_dir=home / "knowledge")
+def settings(home: Path, journal_url: str) -> Settings:
+    return Settings(home=home, database_url=journal_url, now=FROZEN_NOW, kb_dir=home / "knowledge")
 
 
 @pytest.fixture
@@ -158,10 +202,20 @@ def dovecot(dovecot_service: Any) -> Any:
     return dovecot_service.new_user()
 
 
-@pytest.fixture
-def smtp() -> Iterator[Any]:
-    """aiosmtpd on a free loopback port; records every message it accepts."""
+@pytest.fixture(scope="session")
+def smtp_service() -> Iterator[Any]:
+    """aiosmtpd on a free loopback port, one per test process."""
     from tests.mail_servers import smtp_sink
 
     with smtp_sink() as sink:
         yield sink
+
+
+@pytest.fixture
+def smtp(smtp_service: Any) -> Iterator[Any]:
+    """The SMTP server with nothing received yet; records every message it accepts."""
+    smtp_service.messages.clear()
+    smtp_service.refuse = ""
+    yield smtp_service
+    smtp_service.messages.clear()
+    smtp_service.refuse = ""

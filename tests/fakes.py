@@ -13,6 +13,7 @@ from typing import Self
 from zoneinfo import ZoneInfo
 
 from mpdesk.domain.errors import AttachmentError, ConcurrentEditError
+from mpdesk.domain.legal import SellerLegal
 from mpdesk.domain.shops import Shop
 from mpdesk.domain.tickets import Ticket
 from mpdesk.services.ports.files import Blob, BlobStream, StoredFile
@@ -93,6 +94,8 @@ class FakeTicketRepository:
 
     def add(self, ticket: Ticket) -> Ticket:
         ticket.id = max(self.rows, default=0) + 1
+        if ticket.case_id is None:
+            ticket.case_id = ticket.id
         ticket.version = 1
         self.rows[ticket.id] = copy.deepcopy(ticket)
         return ticket
@@ -126,6 +129,8 @@ class FakeTicketRepository:
             for t in self.rows.values()
             if (not flt.status or t.status in flt.status)
             and (flt.marketplace is None or t.marketplace == flt.marketplace)
+            and (flt.case_id is None or t.case_id == flt.case_id)
+            and (not flt.any_identifier or set(flt.any_identifier) & set(t.identifiers))
         ]
         return result[: flt.limit] if flt.limit else result
 
@@ -140,6 +145,7 @@ class FakeShopRepository:
     def __init__(self, rows: dict[int, Shop], tickets: dict[int, Ticket] | None = None) -> None:
         self.rows = rows
         self.tickets = tickets if tickets is not None else {}
+        self.legal: dict[int, SellerLegal] = {}
 
     def add(self, name: str, marketplace: str, is_default: bool, now: datetime) -> Shop:
         shop = Shop(len(self.rows) + 1, name, marketplace, is_default, now)
@@ -168,7 +174,14 @@ class FakeShopRepository:
         for tid in mine:
             del self.tickets[tid]
         self.rows.pop(shop_id, None)
+        self.legal.pop(shop_id, None)
         return len(mine)
+
+    def get_legal(self, shop_id: int) -> SellerLegal | None:
+        return self.legal.get(shop_id)
+
+    def save_legal(self, shop_id: int, legal: SellerLegal, now: datetime) -> None:
+        self.legal[shop_id] = legal
 
 
 class FakeUnitOfWork:
@@ -177,6 +190,7 @@ class FakeUnitOfWork:
     def __init__(self) -> None:
         self.committed_tickets: dict[int, Ticket] = {}
         self.committed_shops: dict[int, Shop] = {}
+        self.committed_legal: dict[int, SellerLegal] = {}
         self.commits = 0
 
     def __call__(self) -> Self:
@@ -185,6 +199,7 @@ class FakeUnitOfWork:
     def __enter__(self) -> Self:
         self.tickets = FakeTicketRepository(copy.deepcopy(self.committed_tickets))
         self.shops = FakeShopRepository(dict(self.committed_shops), self.tickets.rows)
+        self.shops.legal = dict(self.committed_legal)
         return self
 
     def __exit__(
@@ -198,6 +213,7 @@ class FakeUnitOfWork:
     def commit(self) -> None:
         self.committed_tickets = copy.deepcopy(self.tickets.rows)
         self.committed_shops = dict(self.shops.rows)
+        self.committed_legal = dict(self.shops.legal)
         self.commits += 1
 
     def rollback(self) -> None:

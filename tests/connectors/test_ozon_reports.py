@@ -19,8 +19,11 @@ FBS_GET = "/v3/posting/fbs/get"
 FBO_GET = "/v2/posting/fbo/get"
 
 
-def queue_report(server: SpecServer, create: str, month: str, statuses: list[str]) -> bytes:
-    """The answers for one month: the code, ``statuses`` of the report, then its file."""
+def queue_report(
+    server: SpecServer, create: str, month: str, statuses: list[str], body: bytes | None = None
+) -> bytes:
+    """The answers for one month: the code, ``statuses`` of the report, then its file
+    (``body``, else a stand-in)."""
     code = f"REPORT_{create.rsplit('/', 1)[-1]}_{month}"
     server.answer("POST", create, 200, {"result": {"code": code}})
     path = f"/files/{code}.xlsx"
@@ -30,7 +33,7 @@ def queue_report(server: SpecServer, create: str, month: str, statuses: list[str
             "POST", INFO, 200, {"result": {**info, "code": code, "status": status,
                                            "file": server.url + path}},
         )  # fmt: skip
-    body = f"PK-{code}".encode()
+    body = body if body is not None else f"PK-{code}".encode()
     server.files[path] = body
     return body
 

@@ -174,7 +174,7 @@ def test_dashboard_and_ticket_clocks_at_desk_and_phone_width(
 
     sign_in(page, live_server)
     overdue = page.locator("#due-board li.due-overdue a").first
-    expect(overdue).to_contain_text("Финансовый вопрос")
+    expect(overdue).to_contain_text("Спорное начисление")
     overdue.click()
     page.wait_for_url(re.compile(r"/tickets/\d+$"))
     expect(page.locator("#ladder-reason")).to_contain_text("Ответ просрочен")

@@ -68,7 +68,7 @@ def test_seller_audits_reports_and_drafts_an_appeal(page: Any, live_server: Live
     page.wait_for_url(re.compile(r"/audit\?drafted=\d+"))
     link = page.locator("#drafted a.drafted-link")
     expect(link).to_have_count(1)
-    expect(link).to_contain_text("Расхождение при приёмке поставки 24567891")
+    expect(link).to_contain_text("Расхождение при приёмке поставки № 24567891")
     screenshot(page, "audit_drafted")
     link.click()
     page.wait_for_url(re.compile(r"/tickets/\d+$"))

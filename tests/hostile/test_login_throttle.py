@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mpdesk.adapters.clock import FrozenClock
 from mpdesk.bootstrap import App, bootstrap, web_context
@@ -96,6 +97,7 @@ def test_one_address_is_limited_only_past_a_hundred_failures(app: App) -> None:
     assert _attempt(wctx, PASSWORD).startswith("wait ")
 
 
+@pytest.mark.slow
 def test_parallel_guesses_on_a_two_worker_server(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()

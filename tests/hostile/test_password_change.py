@@ -45,6 +45,7 @@ def _page_status(server: Server, cookie: str) -> set[int]:
     return {fresh_get(server, "/journal", session=cookie) for _ in range(TRIES)}
 
 
+@pytest.mark.slow
 def test_web_password_change_ends_other_sessions_and_tokens(
     served: tuple[Server, str, Path],
 ) -> None:
@@ -68,6 +69,7 @@ def test_web_password_change_ends_other_sessions_and_tokens(
     assert _page_status(server, laptop.cookies["mpdesk_session"]) == {200}
 
 
+@pytest.mark.slow
 def test_cli_password_reset_ends_every_session_and_token(
     served: tuple[Server, str, Path],
 ) -> None:

@@ -1,4 +1,4 @@
-"""Migration 0021: the flag ``tickets.urgent`` (set once at creation) goes; open tickets get
+"""Migration 0023: the flag ``tickets.urgent`` (set once at creation) goes; open tickets get
 the kind of urgent problem read from their description, closed ones stay unread (NULL), and
 children of the tickets survive the column change (SQLite and PostgreSQL)."""
 
@@ -19,7 +19,7 @@ ROW = (
 def test_open_tickets_are_read_and_the_flag_goes(db_url: str) -> None:
     engine = make_engine(db_url)
     try:
-        upgrade(engine, "0020_mail_folders")
+        upgrade(engine, "0022_shop_legal")
         at = "2026-11-20 07:00:00"
         with engine.begin() as conn:
             conn.execute(

@@ -16,6 +16,7 @@ from mpdesk.domain.audit.findings import DEADLINE_RULE, FindingKind, FindingStat
 from mpdesk.domain.audit.report import ReportKind
 from mpdesk.domain.audit.rows import (
     AcceptedRow,
+    CompensationRow,
     LogisticsRow,
     OzonOperation,
     PenaltyRow,
@@ -53,6 +54,7 @@ def test_every_evidence_field_and_role_has_a_label(kb: KnowledgeBase) -> None:
         SupplyGoodsRow(REF, "1", "2", 3, 2, True, D, "v"),
         ShippedRow(REF, "1", "2", 3, "v", Decimal(1)),
         OzonOperation(REF, "1", "t", Decimal(1), D, "n", "2", "3"),
+        CompensationRow(REF, False, "1", Decimal(1), Decimal(1), Decimal(2), 1, "t", "a", "p", "7"),
     ]
     fields = {key for row in rows for key in row.evidence_values()}
     assert sorted(f for f in fields if f"audit_field_{f}" not in kb.messages) == []
@@ -66,6 +68,8 @@ def test_every_evidence_field_and_role_has_a_label(kb: KnowledgeBase) -> None:
         "accepted",
         "goods",
         "operation",
+        "compensation",
+        "decompensation",
     )
     assert [r for r in roles if f"audit_role_{r}" not in kb.messages] == []
 
@@ -104,6 +108,11 @@ SAMPLE_ROW = {
     "operation": "утеря",
     "sku": "1",
     "posting_number": "1-1-1",
+    "product": "Чайник",
+    "type": "Потеря по вине Ozon на складе",
+    "quantity": 1,
+    "value_total": "20,00 ₽",
+    "paid": "10,00 ₽",
 }
 
 
@@ -114,6 +123,8 @@ SAMPLE_ROW = {
         ("audit_duplicate_logistics", "finance"),
         ("audit_penalty", "finance"),
         ("audit_ozon_writeoff", "finance"),
+        ("audit_ozon_compensation_reduced", "finance"),
+        ("audit_ozon_decompensation", "finance"),
     ],
 )
 def test_audit_templates_render(
@@ -182,6 +193,8 @@ FILLED = {
     "audit_title_duplicate_logistics": {"srid", "charges", "amount"},
     "audit_title_penalty": {"srid", "reason", "amount"},
     "audit_title_ozon_writeoff": {"operation", "sku", "operation_id", "amount"},
+    "audit_title_ozon_compensation_reduced": {"sku", "compensation_type", "paid", "amount"},
+    "audit_title_ozon_decompensation": {"sku", "compensation_type", "paid", "amount"},
     "finding_drafted": {"ticket_id", "subject", "count", "attachment"},
     "finding_invalid_transition": {"finding_id", "current", "target", "allowed"},
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.knowledge_files import SHIPPED_DIR, KnowledgeFiles
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.services.kb_check import check_knowledge
@@ -92,8 +92,43 @@ def test_user_directory_adds_a_third_marketplace(tmp_path: Path) -> None:
     assert set(kb.marketplaces) == {"wb", "ozon", "ym"}
     assert kb.origins["marketplaces:ym"].startswith(str(tmp_path))
     problems = check_knowledge(kb, JinjaTemplateRenderer(files.template_dirs()))
-    # the new marketplace has no checklists of its own yet: the check says so, per category
-    assert {p.key for p in problems} == {f"ym.{c}" for c in kb.categories}
+    # the new marketplace has no checklists of its own yet: the check says so, per category,
+    # and no legal entity for its pre-trial claims
+    assert {p.key for p in problems} == {f"ym.{c}" for c in kb.categories} | {"ym.legal_entity"}
+
+
+def test_marketplace_legal_entity_with_a_wrong_check_digit_is_reported(tmp_path: Path) -> None:
+    shipped = (SHIPPED_DIR / "marketplaces.yaml").read_text(encoding="utf-8")
+    (tmp_path / "marketplaces.yaml").write_text(
+        shipped.replace('inn: "7704217370"', 'inn: "7704217371"'), encoding="utf-8"
+    )
+    files = KnowledgeFiles(tmp_path)
+    kb = files.load()
+    problems = check_knowledge(kb, JinjaTemplateRenderer(files.template_dirs()))
+    assert [(p.key, p.problem) for p in problems] == [
+        ("ozon.legal_entity.inn", "invalid INN (checksum)")
+    ]
+
+
+def test_every_shipped_marketplace_names_its_legal_entity_with_a_source() -> None:
+    kb = KnowledgeFiles().load()
+    for market in kb.marketplaces.values():
+        assert market.legal is not None, market.id
+        assert market.legal.name and market.legal.address
+        assert market.legal.sources and all(s.title for s in market.legal.sources)
+
+
+def test_legal_entity_without_a_source_is_refused_with_its_key_path(tmp_path: Path) -> None:
+    (tmp_path / "marketplaces.yaml").write_text(
+        "marketplaces:\n  - id: ym\n    name_ru: Яндекс Маркет\n    default_channel: ym_cabinet\n"
+        '    legal_entity:\n      name_ru: ООО «Маркет»\n      inn: "7704217370"\n'
+        '      ogrn: "1027739244741"\n      address_ru: Москва\n      sources: []\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeBaseError) as err:
+        KnowledgeFiles(tmp_path).load()
+    assert err.value.fields["path"].endswith("marketplaces.yaml")
+    assert err.value.fields["key"] == "marketplaces.0.legal_entity.sources"
 
 
 def test_user_template_overrides_the_shipped_one(tmp_path: Path) -> None:

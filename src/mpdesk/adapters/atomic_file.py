@@ -22,7 +22,7 @@ LEGACY_PATTERNS = (".tmp-*.xlsx", ".tmp-*.csv", ".tmp-*.json", ".tmp-*.zip", ".t
 LEGACY_AGE_SECONDS = 3600
 
 
-def _is_running(pid: int) -> bool:
+def is_running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -37,7 +37,7 @@ def sweep_stale(folder: Path) -> list[Path]:
     removed = []
     for path in folder.glob(f"{PREFIX}*"):
         pid = path.name[len(PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not _is_running(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and not is_running(int(pid)):
             path.unlink(missing_ok=True)
             removed.append(path)
     old = time.time() - LEGACY_AGE_SECONDS

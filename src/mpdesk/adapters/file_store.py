@@ -5,6 +5,13 @@ A put never deletes and a failed use case leaves its blobs: a concurrent request
 committed a row that references the same content. A put of existing content refreshes the
 blob's mtime; the sweep (``services/evidence.py``) deletes only blobs that no committed
 attachment references and that nobody stored within the grace period (docs/architecture.md).
+
+A blob is written to a temporary file beside its target and renamed when complete. A process
+killed mid-write (``kill -9``) cannot clean up, so the temporary file is named with the
+writer's process id and host (``.tmp-<pid>@<host>@<random>``) and every later write into the
+same folder first removes those of this host's processes that are gone (a store shared by
+several machines keeps the others'). Temporaries without a process id (earlier versions) go
+once they are an hour old.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import socket
 import tempfile
 import time
 import uuid
@@ -22,6 +30,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import BinaryIO
 
+from mpdesk.adapters.atomic_file import LEGACY_AGE_SECONDS, is_running
 from mpdesk.domain.errors import AttachmentError, StorageError
 from mpdesk.domain.filetypes import Sniffed, is_confirmed, sniff
 from mpdesk.domain.image_size import HEADER_BYTES as IMAGE_HEADER_BYTES
@@ -138,7 +147,8 @@ class LocalFileStore:
     def _write_atomic(self, target: Path, src: BlobStream, sha256: str, size: int) -> None:
         """Copy ``src`` into a temp file beside ``target``, check its size and hash, rename."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        sweep_dead_writers(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix())
         try:
             digest, written = hashlib.sha256(), 0
             with os.fdopen(fd, "wb") as fh:
@@ -202,6 +212,35 @@ class LocalFileStore:
 
     def commit_pending(self) -> None:
         """Nothing to do: a stored blob is final."""
+
+
+def _host() -> str:
+    return socket.gethostname().replace("@", "_") or "localhost"
+
+
+def _temp_prefix() -> str:
+    return f".tmp-{os.getpid()}@{_host()}@"
+
+
+def sweep_dead_writers(folder: Path) -> list[Path]:
+    """Remove the temporaries in ``folder`` of this host's writers that are gone; returns
+    what went."""
+    removed = []
+    host, old = _host(), time.time() - LEGACY_AGE_SECONDS
+    for path in folder.glob(".tmp-*"):
+        pid, at, rest = path.name[len(".tmp-") :].partition("@")
+        writer_host = rest.partition("@")[0]
+        try:
+            if at and pid.isdigit() and writer_host == host:
+                if int(pid) == os.getpid() or is_running(int(pid)):
+                    continue
+            elif at or path.stat().st_mtime >= old:
+                continue  # another machine's writer, or a recent one of an earlier version
+            path.unlink()
+        except FileNotFoundError:
+            continue
+        removed.append(path)
+    return removed
 
 
 def _refresh(target: Path) -> bool:

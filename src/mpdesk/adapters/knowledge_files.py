@@ -9,11 +9,12 @@ Errors name the file and the key path (``KnowledgeBaseError``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import IdType
@@ -26,7 +27,9 @@ from mpdesk.domain.knowledge import (
     DeadlineRule,
     KnowledgeBase,
     Marketplace,
+    Shorthand,
 )
+from mpdesk.domain.legal import LegalEntity, LegalSource
 
 M = TypeVar("M", bound=BaseModel)
 SHIPPED_DIR = Path(__file__).resolve().parent.parent / "knowledge"
@@ -37,11 +40,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class LegalSourceSchema(_Strict):
+    title_ru: str = Field(min_length=1)
+    url: str = Field(default="", pattern=r"^(https?://\S+)?$")
+    checked_on: date
+
+
+class LegalEntitySchema(_Strict):
+    """A marketplace's legal entity; the registration numbers' check digits are verified by
+    ``mpdesk kb check``, every fact carries at least one source."""
+
+    name_ru: str = Field(min_length=1)
+    inn: str = Field(pattern=r"^[0-9]{10}$")
+    ogrn: str = Field(pattern=r"^[0-9]{13}$")
+    address_ru: str = Field(min_length=1)
+    sources: list[LegalSourceSchema] = Field(min_length=1)
+
+
 class MarketplaceSchema(_Strict):
     id: str = Field(pattern=_ID)
     name_ru: str = Field(min_length=1)
     synonyms: list[str] = []
     default_channel: str = Field(pattern=_ID)
+    legal_entity: LegalEntitySchema | None = None
 
 
 class CategorySchema(_Strict):
@@ -95,6 +116,20 @@ class DeadlineSchema(_Strict):
     source: str = Field(min_length=1)
 
 
+class ShorthandSchema(_Strict):
+    id: str = Field(pattern=_ID)
+    words: list[str] = Field(min_length=1)
+    replacement: str = Field(min_length=1)
+
+    @field_validator("words")
+    @classmethod
+    def _lowercase_words(cls, words: list[str]) -> list[str]:
+        for word in words:
+            if not word.strip() or word != " ".join(word.lower().split()):
+                raise ValueError(f"{word!r}: lowercase, single spaces, no outer spaces")
+        return words
+
+
 class _ListFile(_Strict):
     pass
 
@@ -113,6 +148,10 @@ class ChannelsFile(_ListFile):
 
 class DeadlinesFile(_ListFile):
     deadlines: list[DeadlineSchema]
+
+
+class ShorthandFile(_ListFile):
+    shorthand: list[ShorthandSchema]
 
 
 class MessagesFile(_Strict):
@@ -260,9 +299,12 @@ class KnowledgeFiles:
         cats = self._merge_list("categories.yaml", CategoriesFile, "categories", origins)
         chans = self._merge_list("channels.yaml", ChannelsFile, "channels", origins)
         dls = self._merge_list("deadlines.yaml", DeadlinesFile, "deadlines", origins)
+        short = self._merge_list("shorthand.yaml", ShorthandFile, "shorthand", origins)
         return KnowledgeBase(
             marketplaces={
-                m.id: Marketplace(m.id, m.name_ru, tuple(m.synonyms), m.default_channel)
+                m.id: Marketplace(
+                    m.id, m.name_ru, tuple(m.synonyms), m.default_channel, _legal(m.legal_entity)
+                )
                 for m in mps
             },
             categories={
@@ -289,7 +331,15 @@ class KnowledgeFiles:
             ),
             messages=self._messages(origins),
             origins=origins,
+            shorthand=tuple(Shorthand(s.id, tuple(s.words), s.replacement) for s in short),
         )
+
+
+def _legal(e: LegalEntitySchema | None) -> LegalEntity | None:
+    if e is None:
+        return None
+    sources = tuple(LegalSource(s.title_ru, s.url, s.checked_on) for s in e.sources)
+    return LegalEntity(e.name_ru, e.inn, e.ogrn, e.address_ru, sources)
 
 
 def _channel(c: ChannelSchema) -> Channel:
@@ -312,4 +362,10 @@ def _channel(c: ChannelSchema) -> Channel:
 
 
 def iter_schema_names() -> Iterable[str]:
-    return ("marketplaces.yaml", "categories.yaml", "channels.yaml", "deadlines.yaml")
+    return (
+        "marketplaces.yaml",
+        "categories.yaml",
+        "channels.yaml",
+        "deadlines.yaml",
+        "shorthand.yaml",
+    )

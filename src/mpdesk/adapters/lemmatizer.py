@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from mpdesk.adapters.morphology import is_known, normal_forms
+from mpdesk.adapters.morphology import best_form, is_known, normal_forms
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
@@ -30,6 +30,7 @@ class Lemmatizer:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, ...]] = {}
         self._known: dict[str, bool] = {}
+        self._best: dict[str, str] = {}
 
     def forms(self, token: str) -> tuple[str, ...]:
         """All normal forms of one lowercased token (the token itself when not Russian)."""
@@ -61,6 +62,21 @@ class Lemmatizer:
         out: list[str] = []
         for token in tokens(text):
             out.extend(self.forms(token))
+        return " ".join(out)
+
+    def keywords(self, text: str) -> str:
+        """Space-separated most probable normal form of every word of ``text``: one real word
+        per word, for similarity and its keyword labels (``document`` keeps every reading,
+        which search needs and labels must not show)."""
+        out: list[str] = []
+        for token in tokens(text):
+            best = self._best.get(token)
+            if best is None:
+                best = best_form(token).replace("ё", "е") if _CYRILLIC.search(token) else token
+                if len(self._best) >= _CACHE_LIMIT:
+                    self._best.clear()
+                self._best[token] = best
+            out.append(best)
         return " ".join(out)
 
 

@@ -81,6 +81,16 @@ def normal_forms(word: str) -> list[str]:
     return [str(p.normal_form) for p in analyzer._morph.parse(word)]
 
 
+def best_form(word: str) -> str:
+    """The normal form of the most probable parse (pymorphy3 orders parses by score): «были»
+    → «быть», never the rare «быль» that ``normal_forms`` also gives."""
+    analyzer = shared_analyzer()
+    if analyzer._morph is None:
+        analyzer._load()
+    parses = analyzer._morph.parse(word)
+    return str(parses[0].normal_form) if parses else word
+
+
 def is_known(word: str) -> bool:
     """Whether the dictionary has this word (used by search: a word still being typed is not)."""
     analyzer = shared_analyzer()

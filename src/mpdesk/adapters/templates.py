@@ -6,6 +6,7 @@ A template defines two blocks, ``subject`` and ``body``; undefined variables are
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +15,23 @@ import jinja2
 from mpdesk.domain.errors import KnowledgeBaseError
 
 
+@lru_cache(maxsize=32)
+def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
+    """One environment per search path for the process, so a template is compiled once
+    (every bootstrap makes a renderer; the loader still sees an edited template)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(list(search_path)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
 class JinjaTemplateRenderer:
     def __init__(self, search_path: Sequence[Path]) -> None:
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(p) for p in search_path]),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self.env = _environment(tuple(str(p) for p in search_path))
 
     def render(self, template_id: str, locale: str, context: Mapping[str, Any]) -> tuple[str, str]:
         name = f"{locale}/{template_id}.md.j2"

@@ -6,6 +6,7 @@ Nothing is created at import; ``bootstrap()`` is called by the CLI, the web app 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import os
 import secrets
@@ -21,7 +22,10 @@ from mpdesk.adapters.answer_lexicon import AnswerKit
 from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.importers.isolated import IsolatedReportReader
+from mpdesk.adapters.importers.journal_table import FileJournalTableReader
+from mpdesk.adapters.journal_columns import load_journal_vocabulary
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.pdf import WeasyPrintWriter
 from mpdesk.adapters.table_files import FileTableWriter
 from mpdesk.adapters.templates import JinjaTemplateRenderer
 from mpdesk.adapters.triage_lexicon import TriageKit
@@ -36,6 +40,7 @@ from mpdesk.services.ports.clock import Clock
 from mpdesk.services.ports.files import EvidenceIndex, FileStore
 from mpdesk.services.ports.mail import MailPorts
 from mpdesk.services.ports.marketplaces import MarketplacePorts
+from mpdesk.services.ports.spreadsheets import SpreadsheetPorts
 
 if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when it is used:
     # commands without the journal (triage, kb) start faster
@@ -78,6 +83,10 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
         audit=AuditPorts(
             IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal, answers.calendar
         ),
+        sheets=SpreadsheetPorts(
+            FileJournalTableReader(), functools.cache(partial(load_journal_vocabulary, files))
+        ),
+        pdf=WeasyPrintWriter(),  # WeasyPrint and its system libraries load on the first PDF
     )
     return files, ctx
 

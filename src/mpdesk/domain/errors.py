@@ -23,6 +23,7 @@ MpdeskError
  ├── MailError                      a shop's mailbox refused or failed (SMTP send, IMAP fetch)
  ├── UnconfirmedSendError           an earlier send may have reached the server (web/API 409)
  ├── StorageError                   the evidence store is unreachable or a blob fails its check
+ ├── PdfUnavailableError            PDF cannot be made here: WeasyPrint's system libraries missing
  ├── BackupError                    a backup archive cannot be written, checked or restored
  ├── SchemaVersionError             the database schema is older or newer than this build
  └── KnowledgeBaseError             the knowledge base is invalid (file, key path, problem)
@@ -184,6 +185,13 @@ class UnconfirmedSendError(MpdeskError):
 
     def __init__(self, ticket_id: int, message_id: str, at: str, reason: str) -> None:
         super().__init__(ticket_id=ticket_id, message_id=message_id, at=at, reason=reason)
+
+
+class PdfUnavailableError(MpdeskError):
+    """A PDF was asked for, but WeasyPrint or the system libraries it loads (Pango, HarfBuzz,
+    fontconfig) are missing; ``problem`` is the loader's English text, for logs."""
+
+    code = "pdf_unavailable"
 
 
 class StorageError(MpdeskError):

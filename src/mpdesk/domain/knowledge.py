@@ -1,5 +1,6 @@
 """Value objects of the knowledge base: marketplaces, categories, channels, checklists,
-templates and deadline rules. The loader (adapters/knowledge_files.py) builds them from YAML."""
+templates, deadline rules and the sellers' shorthand. The loader (adapters/knowledge_files.py)
+builds them from YAML."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from mpdesk.domain.identifiers import IdType
+from mpdesk.domain.legal import LegalEntity
 
 
 class ChannelKind(StrEnum):
@@ -21,6 +23,7 @@ class Marketplace:
     name_ru: str
     synonyms: tuple[str, ...] = ()
     default_channel: str = ""
+    legal: LegalEntity | None = None  # the addressee of a pre-trial claim
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,16 @@ class DeadlineRule:
 
 
 @dataclass(frozen=True)
+class Shorthand:
+    """Words sellers abbreviate («вб», «в лк») and what an appeal letter says instead
+    («Wildberries», «в личном кабинете»); ``words`` are lowercase, matched as whole words."""
+
+    id: str
+    words: tuple[str, ...]
+    replacement: str
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     marketplaces: dict[str, Marketplace]
     categories: dict[str, Category]
@@ -98,6 +111,7 @@ class KnowledgeBase:
     deadlines: tuple[DeadlineRule, ...] = ()
     messages: dict[str, str] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # item key -> file it came from
+    shorthand: tuple[Shorthand, ...] = ()
 
     def channels_for(self, marketplace: str, category: str) -> list[Channel]:
         return [

@@ -219,7 +219,8 @@ def mail_key(message_id: str | None, raw_sha256: str) -> str:
 
 @dataclass(frozen=True)
 class OutgoingMail:
-    """An appeal ready for SMTP; attachments are evidence blobs named by sha256."""
+    """An appeal ready for SMTP; attachments are evidence blobs named by sha256. ``html`` is
+    the same letter for the HTML part (the message is then ``multipart/alternative``)."""
 
     sender: str
     recipient: str
@@ -227,3 +228,4 @@ class OutgoingMail:
     body: str
     message_id: str
     attachments: tuple[tuple[str, str, str], ...] = ()  # (sha256, filename, media type)
+    html: str = ""

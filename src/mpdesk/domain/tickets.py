@@ -8,7 +8,8 @@
     submitted → ready only by ``mark_undelivered``: an e-mail appeal that bounced never
     reached the marketplace (no person chooses that step)
 
-A follow-up is not a status: it is a new ticket linked by ``parent_id`` to this one.
+A follow-up is not a status: it is a new ticket linked by ``parent_id`` to this one. Every
+ticket belongs to a case (``case_id``: the id of the case's first appeal, see ``domain/cases.py``).
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ class Ticket:
     #: "" none, ``None`` not read. Urgency itself is derived when shown (domain/urgency.py)
     urgent_sign: str | None = None
     parent_id: int | None = None
+    #: the case (the first appeal's id); None only before the first save of a first appeal
+    case_id: int | None = None
     amount_claimed: str | None = None
     amount_recovered: str | None = None
     identifiers: list[Identifier] = field(default_factory=list)

@@ -197,8 +197,9 @@ def recurring_problems(
     limit: int = 50,
     text_limit: int = 2000,
 ) -> tuple[list[RepeatedIdentifier], list[TextCluster]]:
-    """Same identifier (SKU, supply, barcode, …) in several appeals, and similar texts
-    (lemmatised, so «приёмка»/«приёмки» match) among the newest ``text_limit`` appeals."""
+    """Same identifier (SKU, supply, barcode, …) in several cases, and similar texts
+    (lemmatised to the most probable dictionary form, so «приёмка»/«приёмки» match and a label
+    reads «быть», never «быль») among the first appeals of the newest ``text_limit`` cases."""
     ports = deadline_ports(ctx)
     offset = tz_offset_minutes(ctx)
     ids = [
@@ -206,7 +207,7 @@ def recurring_problems(
         for row in ports.analytics.repeated_identifiers(flt, ID_TYPES, min_count, limit, offset)
     ]
     docs = [
-        (tid, mp, cat, ports.lemmatizer.document(f"{subject} {description}"))
+        (tid, mp, cat, ports.lemmatizer.keywords(f"{subject} {description}"))
         for tid, mp, cat, subject, description in ports.analytics.texts(flt, text_limit, offset)
     ]
     stop = frozenset(ctx.message("stats_text_stopwords").split())

@@ -41,6 +41,8 @@ KIND_MARKETPLACE = {
     ReportKind.WB_SUPPLY_GOODS: "wb",
     ReportKind.SHIPMENT_LIST: "wb",
     ReportKind.OZON_TRANSACTIONS: "ozon",
+    ReportKind.OZON_COMPENSATION: "ozon",
+    ReportKind.OZON_DECOMPENSATION: "ozon",
 }
 
 

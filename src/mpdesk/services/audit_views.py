@@ -22,7 +22,7 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.formatting import money
 
 #: what identifies a finding (``Finding.keys``), each labelled ``audit_field_<key>``
-FINDING_KEYS = ("supply_id", "barcode", "srid", "row_id", "operation_id")
+FINDING_KEYS = ("supply_id", "barcode", "srid", "row_id", "operation_id", "report", "sku")
 #: the statuses a person sets from the «Аудит» page, each a button ``finding_action_<status>``
 FINDING_ACTIONS = (
     FindingStatus.NEW, FindingStatus.DISMISSED, FindingStatus.CLAIMED, FindingStatus.RECOVERED
@@ -66,6 +66,14 @@ def finding_title(ctx: ServiceContext, finding: Finding) -> str:
             return ctx.message("audit_title_penalty", srid=keys["srid"], reason=reason,
                                amount=amount)  # fmt: skip
         return ctx.message("audit_title_penalty_no_order", reason=reason, amount=amount)
+    if kind in (FindingKind.OZON_COMPENSATION_REDUCED, FindingKind.OZON_DECOMPENSATION):
+        return ctx.message(
+            f"audit_title_{kind.value}",
+            sku=keys.get("sku") or "—",
+            compensation_type=compensation_type(ctx, finding),
+            paid=money_text(Decimal(details["paid"]), finding.currency),
+            amount=amount,
+        )
     operation = ctx.message(OZON_WRITEOFF_LABEL.get(details["operation_type"], "audit_ozon_other"))
     return ctx.message(
         "audit_title_ozon_writeoff",
@@ -73,6 +81,13 @@ def finding_title(ctx: ServiceContext, finding: Finding) -> str:
         sku=details.get("sku") or "—",
         operation_id=keys["operation_id"],
         amount=amount,
+    )
+
+
+def compensation_type(ctx: ServiceContext, finding: Finding) -> str:
+    """The report's «Тип компенсации» of a compensation finding, or a Russian «not stated»."""
+    return str(finding.details.get("compensation_type") or "") or ctx.message(
+        "audit_compensation_type_unknown"
     )
 
 

@@ -13,6 +13,7 @@ from mpdesk.services.ports.answers import AnswerResources
 from mpdesk.services.ports.audit import AuditPorts
 from mpdesk.services.ports.chats import ChatPorts
 from mpdesk.services.ports.clock import Clock
+from mpdesk.services.ports.documents import PdfWriter
 from mpdesk.services.ports.files import FileStore, TableWriter
 from mpdesk.services.ports.jobs import JobLog
 from mpdesk.services.ports.journal import UnitOfWork
@@ -22,6 +23,7 @@ from mpdesk.services.ports.marketplaces import MarketplacePorts
 from mpdesk.services.ports.metrics import Metrics, NoMetrics
 from mpdesk.services.ports.reminders import Notifier, ReminderLog
 from mpdesk.services.ports.search import Lemmatizer
+from mpdesk.services.ports.spreadsheets import SpreadsheetPorts
 from mpdesk.services.ports.triage import TriageResources
 
 
@@ -84,6 +86,9 @@ class ServiceContext:
     #: seller APIs, sealed credentials and sync progress (only with a journal)
     marketplaces: MarketplacePorts | None = None
     chats: ChatPorts | None = None  # Ozon support chats (only with a journal)
+    #: the journal table reader and its column names (the CSV/XLSX journal import)
+    sheets: SpreadsheetPorts | None = None
+    pdf: PdfWriter | None = None  # claims and reports as PDF (WeasyPrint)
 
     def reads(self) -> UnitOfWork:
         """A unit of work for use cases that only read (never ``commit``)."""

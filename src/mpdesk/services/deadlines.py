@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
 from mpdesk.domain.accounts import Principal
@@ -24,7 +24,7 @@ from mpdesk.domain.sla import (
     ticket_deadlines,
 )
 from mpdesk.domain.tickets import Attachment, Direction, Ticket
-from mpdesk.services import access, formatting
+from mpdesk.services import access, formatting, shop_legal
 from mpdesk.services.compose_appeal import compose_appeal
 from mpdesk.services.context import DeadlinePorts, ServiceContext
 from mpdesk.services.journal import OpenedTicket
@@ -341,6 +341,7 @@ def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Op
                 "claim_exists", ticket_id=root.id or ticket_id, claim_id=case.claim.id or "?"
             )
         shop = uow.shops.get(root.shop_id)
+        parties, legal_warning = shop_legal.parties_of(ctx, uow, shop) if shop else ({}, None)
         evidence: dict[str, Attachment] = {}
         for t in case.tickets:
             for a in t.attachments:
@@ -354,10 +355,13 @@ def draft_claim(ctx: ServiceContext, principal: Principal, ticket_id: int) -> Op
             "parent_subject": root.subject,
             "history": _history(ctx, case),
             "amount_claimed": root.amount_claimed or "",
+            **({"parties": parties} if parties else {}),
         }
         appeal = compose_appeal(
             ctx.kb, ctx.renderer, draft, ctx.clock.today(), "pretrial_claim", extra
         )
+        if legal_warning is not None:
+            appeal = replace(appeal, warnings=[*appeal.warnings, legal_warning])
         claim = add_linked_ticket(
             ctx, uow, root, appeal, "claim", identifiers, list(evidence.values()),
             actor=principal.login,

@@ -3,62 +3,29 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from mpdesk.domain.audit.findings import SavedFinding
 from mpdesk.domain.errors import ImportFormatError, UnknownValueError
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.json_text import parse_json
 from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status, Ticket
-from mpdesk.services import formatting
+from mpdesk.services import journal_sheets
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.ports.audit import FindingFilter
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.triage_case import read_urgent_sign
 from mpdesk.services.views import ticket_public
 
 FORMAT_VERSION = 1
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-#: columns of the export; each header is ``export_col_<key>`` in the message catalogue
-COLUMNS = (
-    "id", "shop", "marketplace", "category", "status", "subject", "external_id", "event_date",
-    "identifiers", "created_at", "submitted_at", "reply_due_at", "amount_claimed",
-    "amount_recovered",
-)  # fmt: skip
-
-
-def neutralize_cell(value: Any) -> Any:
-    """Cells that a spreadsheet would read as a formula get a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _row(ctx: ServiceContext, ticket: Ticket, shops: dict[int, str]) -> list[Any]:
-    def local(moment: datetime | None) -> str:
-        return formatting.moment(ctx.clock.local(moment)) if moment else ""
-
-    values = {
-        "id": ticket.id,
-        "shop": shops.get(ticket.shop_id, ""),
-        "marketplace": ticket.marketplace,
-        "category": ticket.category,
-        "status": ticket.status.value,
-        "subject": ticket.subject,
-        "external_id": ticket.external_id,
-        "event_date": formatting.day(ticket.event_date) if ticket.event_date else "",
-        "identifiers": ", ".join(f"{i.type.value}:{i.value}" for i in ticket.identifiers),
-        "created_at": local(ticket.created_at),
-        "submitted_at": local(ticket.submitted_at),
-        "reply_due_at": local(ticket.reply_due_at),
-        "amount_claimed": ticket.amount_claimed or "",
-        "amount_recovered": ticket.amount_recovered or "",
-    }
-    return [neutralize_cell(values[key]) for key in COLUMNS]
 
 
 def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter) -> int:
+    """Write the tickets ``flt`` selects: JSON (the whole journal, for a move), CSV (the appeals
+    table) or XLSX (sheets of appeals, correspondence and findings for accountants)."""
     from mpdesk.services.urgency import resolve_urgent  # urgency reads the deadlines module
 
     if fmt not in ("csv", "xlsx", "json"):
@@ -68,17 +35,38 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
             doc = journal_document(ctx, uow, flt)
         else:
             names = {s.id: s.name for s in uow.shops.list()}
-            tickets = uow.tickets.list(resolve_urgent(ctx, flt))
+            tickets = uow.tickets.list(resolve_urgent(ctx, replace(flt, identifiers=True)))
+            if fmt == "xlsx":
+                wanted = {t.id for t in tickets}
+                full = {t.id: t for t in uow.tickets.iter_all() if t.id in wanted}
     if fmt == "json":
         ctx.tables.write_text(dest, json.dumps(doc, ensure_ascii=False, indent=1))
         return len(doc["tickets"])
-    ctx.tables.write(
-        dest,
-        fmt,
-        [ctx.message(f"export_col_{key}") for key in COLUMNS],
-        [_row(ctx, t, names) for t in tickets],
-    )
+    appeals = journal_sheets.appeals_sheet(ctx, tickets, names)
+    if fmt == "csv":
+        headers = [c.header for c in appeals.columns]
+        ctx.tables.write(dest, "csv", headers, journal_sheets.as_text(ctx, appeals))
+        return len(tickets)
+    listed = [full.get(t.id, t) for t in tickets]
+    sheets = [appeals, journal_sheets.messages_sheet(ctx, listed)]
+    if ctx.audit is not None:
+        sheets.append(journal_sheets.findings_sheet(ctx, _findings(ctx, flt), names))
+    ctx.tables.write_workbook(dest, sheets)
     return len(tickets)
+
+
+def _findings(ctx: ServiceContext, flt: TicketFilter) -> list[SavedFinding]:
+    """The findings of the exported shops (the filter's shop and visibility scope)."""
+    assert ctx.audit is not None
+    shop_ids = flt.shop_ids
+    if flt.shop_id is not None:
+        shop_ids = [flt.shop_id] if shop_ids is None or flt.shop_id in shop_ids else []
+    with ctx.audit.uow() as uow:
+        return [
+            s
+            for s in uow.audits.list(FindingFilter(shop_ids=shop_ids))
+            if flt.marketplace in (None, s.finding.marketplace)
+        ]
 
 
 def journal_document(ctx: ServiceContext, uow: UnitOfWork, flt: TicketFilter) -> dict[str, Any]:
@@ -109,6 +97,7 @@ def _matches(ticket: Ticket, flt: TicketFilter) -> bool:
         and (flt.marketplace is None or ticket.marketplace == flt.marketplace)
         and (flt.category is None or ticket.category == flt.category)
         and (flt.shop_id is None or ticket.shop_id == flt.shop_id)
+        and (flt.shop_ids is None or ticket.shop_id in flt.shop_ids)
     )
 
 
@@ -188,16 +177,20 @@ def _ticket_from_public(data: dict[str, Any], shop_id: int, where: str) -> Ticke
         raise ImportFormatError("import_bad_field", where=where, value=str(exc)) from exc
 
 
-def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
+def import_journal(
+    ctx: ServiceContext, source: Path, dry_run: bool = False, name: str | None = None
+) -> dict[str, int]:
     """All or nothing: any bad record aborts the import with its position. The file is parsed
-    by ``parse_json`` (``JsonInputError`` names the line and column of what is wrong)."""
+    by ``parse_json`` (``JsonInputError`` names the line and column of what is wrong). A dry
+    run checks everything and counts, then rolls back."""
     try:
         data = source.read_bytes()
     except OSError as exc:
-        raise ImportFormatError("import_unreadable", file=str(source)) from exc
-    doc = parse_json(data, str(source))
+        raise ImportFormatError("import_unreadable", file=source.name) from exc
+    shown = name or str(source)  # an upload is named by its own name, never the server's path
+    doc = parse_json(data, shown)
     if not isinstance(doc, dict) or doc.get("format") != "mpdesk-journal":
-        raise ImportFormatError("import_not_export", file=str(source))
+        raise ImportFormatError("import_not_export", file=shown)
     added = skipped = 0
     with ctx.uow() as uow:
         for i, shop in enumerate(doc.get("shops", [])):
@@ -238,5 +231,6 @@ def import_journal(ctx: ServiceContext, source: Path) -> dict[str, int]:
         for ticket, old_parent in pending_parents:
             ticket.parent_id = id_map.get(old_parent)
             uow.tickets.save(ticket)
-        uow.commit()
+        if not dry_run:
+            uow.commit()
     return {"added": added, "skipped": skipped}

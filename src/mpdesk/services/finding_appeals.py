@@ -16,7 +16,12 @@ from mpdesk.domain.audit.findings import FindingKind, SavedFinding, money
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Direction, Message, Ticket
 from mpdesk.services import formatting
-from mpdesk.services.audit_views import OZON_WRITEOFF_LABEL, kind_label, money_text
+from mpdesk.services.audit_views import (
+    OZON_WRITEOFF_LABEL,
+    compensation_type,
+    kind_label,
+    money_text,
+)
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.audit import AuditUnitOfWork
 
@@ -86,6 +91,10 @@ def appeal_draft(
         skus = [r["sku"] for r in audit["rows"] if r["sku"]]
         identifiers += [Identifier(IdType.ORDER_ID, p) for p in postings[:MAX_IDENTIFIERS]]
         identifiers += [Identifier(IdType.SKU, s) for s in skus[:MAX_IDENTIFIERS]]
+    elif family in _COMPENSATION_FAMILIES:
+        audit["rows"] = [_compensation_row(ctx, f) for f in findings]
+        skus = list(dict.fromkeys(r["sku"] for r in audit["rows"] if r["sku"]))
+        identifiers += [Identifier(IdType.SKU, s) for s in skus[:MAX_IDENTIFIERS]]
     else:
         audit["rows"] = [_finance_row(f) for f in findings]
         srids = [r["srid"] for r in audit["rows"] if r["srid"]]
@@ -140,6 +149,27 @@ def _finance_row(f: Any) -> dict[str, Any]:
         "nm_id": d.get("nm_id", ""),
         "amount": money_text(f.amount, f.currency),
         "date": f.evidence[-1].values.get("sale_date", "") if f.evidence else "",
+    }
+
+
+_COMPENSATION_FAMILIES = (
+    FindingKind.OZON_COMPENSATION_REDUCED.value,
+    FindingKind.OZON_DECOMPENSATION.value,
+)
+
+
+def _compensation_row(ctx: ServiceContext, f: Any) -> dict[str, Any]:
+    d = f.details
+    value = d.get("value_total")
+    return {
+        "sku": f.keys.get("sku", ""),
+        "product": d.get("product", ""),
+        "vendor_code": d.get("vendor_code", ""),
+        "type": compensation_type(ctx, f),
+        "quantity": d.get("quantity") or "",
+        "value_total": money_text(Decimal(value), f.currency) if value else "",
+        "paid": money_text(Decimal(d["paid"]), f.currency),
+        "amount": money_text(f.amount, f.currency),
     }
 
 

@@ -8,6 +8,7 @@ existing ticket are ``services/ticket_actions.py``.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -24,6 +25,7 @@ from mpdesk.domain.tickets import Attachment, Direction, Event, Message, Status,
 from mpdesk.services import access
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.letter_rows import with_rows_files, write_rows_files
 from mpdesk.services.ports.files import BlobStream, StoredFile
 from mpdesk.services.ports.journal import TicketFilter, UnitOfWork
 from mpdesk.services.shops import resolve_shop
@@ -90,9 +92,10 @@ def preview_appeal(
         AttachmentInfo(p.name, s.size, s.media_type, s.sha256)
         for p, s in ((p, ctx.files.inspect(p)) for p in files)
     ]
-    names = [AttachmentInfo(name, 0, "", "") for name in attachment_names if name]
-    draft.attachments = [*draft.attachments, *infos, *names]
-    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), None, extra_context)
+    extra = with_rows_files(extra_context)  # long rows: the XLSX saving will attach
+    names = [*(n for n in attachment_names if n), *extra["rows_files"].values()]
+    draft.attachments = [*draft.attachments, *infos, *(AttachmentInfo(n, 0, "", "") for n in names)]
+    return compose_appeal(ctx.kb, ctx.renderer, draft, ctx.clock.today(), None, extra)
 
 
 @dataclass(frozen=True)
@@ -113,12 +116,19 @@ def open_ticket(
     amount_claimed: str | None = None,
     submission: Submission | None = None,
     extra_context: dict[str, Any] | None = None,
+    follow_up_of: int | None = None,
 ) -> OpenedTicket:
     """Save a new ticket in a shop where the principal is at least a manager (the shop given by
     id or name, else the default one of the marketplace); with ``submission`` it is marked
-    submitted in the same transaction, so a refused submission leaves no draft behind."""
+    submitted in the same transaction, so a refused submission leaves no draft behind. With
+    ``follow_up_of`` the ticket joins that appeal's case as a follow-up (a duplicate added to
+    its case), in the appeal's shop."""
     try:
         with ctx.uow() as uow:
+            parent = None
+            if follow_up_of is not None:
+                parent = access.editable_ticket(uow, principal, follow_up_of)
+                shop_id, shop_name = parent.shop_id, None
             shop = _target_shop(ctx, uow, principal, draft.marketplace, shop_id, shop_name)
             opened = add_ticket(
                 ctx,
@@ -129,6 +139,7 @@ def open_ticket(
                 amount_claimed,
                 extra_context=extra_context,
                 actor=principal.login,
+                parent=parent,
             )
             if submission is not None:
                 ticket = opened.ticket
@@ -172,8 +183,10 @@ def add_ticket(
     template_id: str | None = None,
     extra_context: dict[str, Any] | None = None,
     actor: str | None = None,
+    parent: Ticket | None = None,
 ) -> OpenedTicket:
-    """Create a ticket inside the caller's unit of work. The caller commits, then commits or
+    """Create a ticket inside the caller's unit of work (with ``parent``: a follow-up in the
+    parent's case, noted on the parent). The caller commits, then commits or
     discards the files stored pending (``ctx.files``). ``template_id`` and ``extra_context``
     choose another appeal template than the category's (audits use their own)."""
     actor = actor or ctx.actor
@@ -181,7 +194,10 @@ def add_ticket(
     check_event_date(ctx, draft.event_date)
     shop = resolve_shop(ctx, uow, draft.marketplace, shop_name)
     draft.shop_name = shop.name
-    stored = store_files(ctx, files)
+    extra_context = with_rows_files(extra_context)
+    with tempfile.TemporaryDirectory(prefix="mpdesk-rows-") as folder:  # rows a letter cannot hold
+        rows_files = write_rows_files(ctx, Path(folder), extra_context)
+        stored = store_files(ctx, [*files, *rows_files])
     draft.attachments = [
         *draft.attachments,
         *(AttachmentInfo(p.name, s.size, s.media_type, s.sha256) for p, s in stored),
@@ -212,7 +228,14 @@ def add_ticket(
     )
     if ticket.status is Status.READY:
         ticket.events.append(Event("status", now, actor, "draft", "ready"))
+    if parent is not None:
+        ticket.parent_id, ticket.case_id = parent.id, parent.case_id or parent.id
+        ticket.events[0].detail = f"follow_up of {parent.id}"
     uow.tickets.add(ticket)
+    if parent is not None:
+        parent.events.append(Event("follow_up", now, actor, "", str(ticket.id)))
+        parent.updated_at = now
+        uow.tickets.save(parent)
     return OpenedTicket(ticket, appeal)
 
 

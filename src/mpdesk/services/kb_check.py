@@ -12,16 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from mpdesk.domain.appeal import AppealDraft
+from mpdesk.domain.audit.columns import normalize_header
 from mpdesk.domain.audit.findings import FindingKind, FindingStatus
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import Identifier, IdType
-from mpdesk.domain.knowledge import KnowledgeBase
+from mpdesk.domain.journal_table import FIELDS, match_header
+from mpdesk.domain.knowledge import KnowledgeBase, Marketplace
+from mpdesk.domain.legal import inn_problem, ogrn_problem
+from mpdesk.domain.letter_text import plain_text, sentences
 from mpdesk.domain.marketplaces import CategoryId
 from mpdesk.domain.urgency import REASONS as URGENT_REASONS
 from mpdesk.services.audit_views import FINDING_ACTIONS, FINDING_KEYS
 from mpdesk.services.compose_appeal import template_context
+from mpdesk.services.journal_sheets import APPEAL_COLUMNS
 from mpdesk.services.ports.answers import AnswerResources
 from mpdesk.services.ports.knowledge import TemplateRenderer
+from mpdesk.services.ports.spreadsheets import SpreadsheetPorts
 from mpdesk.services.ports.triage import TriageResources
 
 #: templates that must exist besides the per-category ones
@@ -72,6 +78,8 @@ def check_knowledge(
                     f"unknown channel {market.default_channel}",
                 )
             )
+    for market in kb.marketplaces.values():
+        problems.extend(_legal_entity_problems(origin(f"marketplaces:{market.id}", ""), market))
     for ch in kb.channels.values():
         if ch.marketplace not in kb.marketplaces and ch.marketplace != "*":
             problems.append(
@@ -123,6 +131,7 @@ def check_knowledge(
                 problems.append(Problem("channels.yaml", f"{mp}.{cat}", "no official channel"))
                 continue
             problems.extend(_render_sample(kb, renderer, mp, cat, channel.id))
+    problems.extend(check_shorthand(kb))
     for tid in REQUIRED_TEMPLATES:
         if (tid, "ru") not in kb.templates:
             problems.append(Problem("templates/ru", tid, "required template missing"))
@@ -143,6 +152,39 @@ def check_knowledge(
         except ValueError as exc:
             problems.append(Problem("messages.ru.yaml", code, f"bad placeholder syntax: {exc}"))
     return problems
+
+
+def _legal_entity_problems(path: str, market: Marketplace) -> list[Problem]:
+    """Every marketplace names the legal entity a pre-trial claim goes to, with valid
+    registration numbers (check digits)."""
+    entity = market.legal
+    if entity is None:
+        return [Problem(path, f"{market.id}.legal_entity", "legal entity missing")]
+    problems = []
+    if (inn := inn_problem(entity.inn)) is not None:
+        problems.append(Problem(path, f"{market.id}.legal_entity.inn", f"invalid INN ({inn})"))
+    if (ogrn := ogrn_problem(entity.ogrn)) is not None:
+        problems.append(Problem(path, f"{market.id}.legal_entity.ogrn", f"invalid OGRN ({ogrn})"))
+    return problems
+
+
+def _sample_parties(kb: KnowledgeBase, mp: str) -> dict[str, object]:
+    """The parties block of a claim (``services/shop_legal.py::claim_parties``) for a sample
+    render: the marketplace's entity from the knowledge base, a sample seller."""
+    entity = kb.marketplaces[mp].legal
+    seller = {"name": kb.messages.get("kb_check_sample_shop", ""), "inn": "7704217370",
+              "ogrn": "1027739244741", "ogrn_label": kb.messages.get("legal_label_ogrn", ""),
+              "address": "", "contract_number": "1", "contract_date": "15.01.2026",
+              "missing": [], "missing_text": ""}  # fmt: skip
+    return {
+        "seller": seller,
+        "marketplace_entity": {
+            "name": entity.name if entity else "",
+            "inn": entity.inn if entity else "",
+            "ogrn": entity.ogrn if entity else "",
+            "address": entity.address if entity else "",
+        },
+    }
 
 
 def _render_sample(
@@ -168,6 +210,7 @@ def _render_sample(
             parent_subject=kb.messages.get("kb_check_sample_subject", ""),
             message_id="",
             mailed_on="",
+            parties=_sample_parties(kb, mp),
         )
         try:
             subject, body = renderer.render(tid, "ru", context)
@@ -176,6 +219,33 @@ def _render_sample(
             continue
         if not subject or not body:
             problems.append(Problem(f"templates/ru/{tid}.md.j2", tid, "empty subject or body"))
+        said = sentences(plain_text(body))
+        repeated = sorted({x for x in said if said.count(x) > 1})
+        if repeated:
+            problems.append(
+                Problem(f"templates/ru/{tid}.md.j2", tid, f"repeated sentence: {repeated[0]}")
+            )
+    return problems
+
+
+def check_shorthand(kb: KnowledgeBase) -> list[Problem]:
+    """Each shorthand word belongs to one entry, and no replacement is another entry's word
+    (the clean-up is applied once and must not leave shorthand behind; «FBO» for «fbo» only
+    fixes the case)."""
+    problems = []
+    owner: dict[str, str] = {}
+    for entry in kb.shorthand:
+        where = kb.origins.get(f"shorthand:{entry.id}", "shorthand.yaml")
+        for word in entry.words:
+            if word in owner and owner[word] != entry.id:
+                problems.append(
+                    Problem(where, f"{entry.id}.words", f"{word!r} also in {owner[word]}")
+                )
+            owner.setdefault(word, entry.id)
+    for entry in kb.shorthand:
+        if owner.get(entry.replacement.lower(), entry.id) != entry.id:
+            where = kb.origins.get(f"shorthand:{entry.id}", "shorthand.yaml")
+            problems.append(Problem(where, f"{entry.id}.replacement", "is a shorthand word"))
     return problems
 
 
@@ -208,3 +278,30 @@ def check_answer_lexicon(answers: AnswerResources | None) -> list[Problem]:
         for market in ("wb", "ozon")
         if not any(f.marketplace == market for f in lexicon.number_formats)
     ]
+
+
+def check_journal_columns(kb: KnowledgeBase, sheets: SpreadsheetPorts | None) -> list[Problem]:
+    """The header names of a journal table (``journal_columns.yaml``) load under their strict
+    schema; no name serves two fields and no word two statuses; every header of the appeals
+    export reads back as its own field (the export → import round trip)."""
+    if sheets is None:
+        return []
+    path = "journal_columns.yaml"
+    try:
+        vocabulary = sheets.vocabulary()
+    except KnowledgeBaseError as exc:
+        fields = exc.fields
+        return [Problem(str(fields["path"]), str(fields["key"]), str(fields["problem"]))]
+    problems: list[Problem] = []
+    for section, table in (("columns", vocabulary.columns), ("statuses", vocabulary.statuses)):
+        owner: dict[str, str] = {}
+        for key, names in table.items():
+            for name in names:
+                seen = owner.setdefault(normalize_header(name), key)
+                if seen != key:
+                    problems.append(Problem(path, f"{section}.{key}", f"{name!r} is also {seen}"))
+    for key, _, _ in APPEAL_COLUMNS:
+        header = kb.messages.get(f"export_col_{key}", "")
+        if key in FIELDS and match_header(vocabulary, {0: header}) != {0: key}:
+            problems.append(Problem(path, f"columns.{key}", f"export header {header!r} not read"))
+    return problems

@@ -1,7 +1,8 @@
 """Use cases of a shop's mailbox settings and of sending an appeal by e-mail.
 
 ``send_appeal`` composes the e-mail from the ticket's appeal text (subject tagged
-«[MPD-000123]», evidence files attached from the file store) and sends it over SMTP. Never
+«[MPD-000123]», the letter as text and HTML alternatives, evidence files attached from the file
+store) and sends it over SMTP. Never
 twice: its Message-ID is first committed to the mail ledger as a pending entry; after the
 server accepted the message the entry and the ticket (now ``submitted``, in the
 correspondence) are committed together. A refused or failed send removes the pending entry and
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.errors import MailError, StateConflictError, UnconfirmedSendError, UserInputError
 from mpdesk.domain.knowledge import Channel, ChannelKind
+from mpdesk.domain.letter_text import plain_text, to_html
 from mpdesk.domain.mail import (
     Mailbox,
     MailDirection,
@@ -191,8 +193,9 @@ def send_appeal(
     password = ports.fallback_password if fallback else ports.secrets.password(box)
     message_id = _message_id(ports, ticket_id, box.address)
     subject = tagged_subject(ticket.subject, ticket_id)
+    text = plain_text(ticket.body)  # an appeal saved before letters were plain keeps no tables
     record = MailRecord(ticket.shop_id, MailDirection.PENDING, message_id, subject, box.address,
-                        ctx.clock.now(), ticket.body, ticket_id=ticket_id,
+                        ctx.clock.now(), text, ticket_id=ticket_id,
                         message_id=message_id)  # fmt: skip
     with ports.uow() as uow:
         uow.mail.add(record)
@@ -201,7 +204,8 @@ def send_appeal(
         sender=box.address,
         recipient=channel.address,
         subject=subject,
-        body=ticket.body,
+        body=text,
+        html=to_html(text),
         message_id=message_id,
         attachments=tuple((a.sha256, a.filename, a.media_type) for a in ticket.attachments),
     )

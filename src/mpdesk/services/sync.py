@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from contextlib import closing
@@ -40,6 +42,9 @@ from mpdesk.services.connections import marketplace_ports, shop_credentials
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.marketplaces import ApiPage, MarketplacePorts, SyncProgress
 from mpdesk.services.sync_streams import STREAMS, PageFile, Stream
+
+#: a page (with its files) this large is followed by a full garbage collection (see ``_pull``)
+_COLLECT_AFTER_BYTES = 256 * 1024
 
 
 @dataclass
@@ -152,12 +157,16 @@ def _pull(
         assert state.window_from is not None and state.window_to is not None
         window = (ctx.clock.local(state.window_from), ctx.clock.local(state.window_to))
         for page in stream.pull(api, *window, state.cursor):
-            _keep(ctx, shop, stream, state, page, stream.files(api, page), result)
-            del page  # freed before the next page is fetched: one page in memory
+            files = stream.files(api, page)
+            large = len(page.body) + sum(len(f.body) for f in files) >= _COLLECT_AFTER_BYTES
+            _keep(ctx, shop, stream, state, page, files, result)
+            del page, files  # freed before the next page is fetched: one page in memory
             # a page's parsed rows can outlive it in reference cycles of the HTTP client's
             # retry state until a full collection: 20 pages of 5,000 rows peaked at +423 MB
-            # without this, +79 MB with it, in the same time (benchmarks/sync_bench.py)
-            gc.collect()
+            # without this, +79 MB with it, in the same time (benchmarks/sync_bench.py); a
+            # small page is not worth a full collection of the process
+            if large:
+                gc.collect()
             if progress is not None:
                 progress.page(shop.name, stream.id, result.streams[stream.id])
         start = state.window_to
@@ -211,7 +220,8 @@ def _audit_new(ctx: ServiceContext, shop: Shop, result: SyncResult) -> None:
         waiting = uow.sync.unaudited(shop.id)
     if not waiting:
         return
-    with tempfile.TemporaryDirectory(prefix="mpdesk-sync-") as tmp:
+    _sweep_dead_audit_folders(Path(tempfile.gettempdir()))
+    with tempfile.TemporaryDirectory(prefix=f"{AUDIT_FOLDER}{os.getpid()}-") as tmp:
         paths = [_materialize(ctx, Path(tmp), f) for f in waiting]
         audited = audit_reports(ctx, paths, save=True, shop_name=shop.name)
     if audited.saved is not None:
@@ -220,6 +230,25 @@ def _audit_new(ctx: ServiceContext, shop: Shop, result: SyncResult) -> None:
     with ports.uow() as uow:
         uow.sync.mark_audited(shop.id, [f.sha256 for f in waiting], ctx.clock.now())
         uow.commit()
+
+
+#: the temporary folder an audit's files are copied into: ``mpdesk-sync-<pid>-<random>``
+AUDIT_FOLDER = "mpdesk-sync-"
+
+
+def _sweep_dead_audit_folders(root: Path) -> None:
+    """Remove the audit folders of syncs killed before they could (``kill -9``): they hold
+    copies of the seller's reports. Only folders of processes that are gone are touched."""
+    for folder in root.glob(f"{AUDIT_FOLDER}*"):
+        pid = folder.name[len(AUDIT_FOLDER) :].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # another user's process
 
 
 def _materialize(ctx: ServiceContext, folder: Path, file: PulledFile) -> Path:

@@ -76,8 +76,8 @@ def _closed_months(start: datetime, end: datetime) -> tuple[str, str]:
 
 
 def _report_file(_api: Any, page: ApiPage) -> list[PageFile]:
-    """A monthly report as downloaded (XLSX); kept for the appeals, not read by the audit."""
-    return [PageFile(page.body, 1, False, ".xlsx")] if page.body else []
+    """A monthly report as downloaded (XLSX), read by the audit (``ozon/compensation.py``)."""
+    return [PageFile(page.body, 1, True, ".xlsx")] if page.body else []
 
 
 def _wb_supplies_and_goods(api: WbApi, page: ApiPage) -> list[PageFile]:

@@ -23,6 +23,7 @@ from mpdesk.domain.errors import (
 )
 from mpdesk.domain.identifiers import Identifier
 from mpdesk.domain.tickets import (
+    CLOSED_STATUSES,
     Attachment,
     Direction,
     Event,
@@ -31,7 +32,7 @@ from mpdesk.domain.tickets import (
     Ticket,
     reply_due_after,
 )
-from mpdesk.services import access, formatting
+from mpdesk.services import access, cases, formatting
 from mpdesk.services.compose_appeal import Appeal, compose_appeal
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.journal import OpenedTicket, as_attachments, store_files, submit
@@ -95,6 +96,8 @@ def change_status(
             ticket.events.append(Event("amount_recovered", now, actor, before, amount_recovered))
             ticket.amount_recovered = amount_recovered
         uow.tickets.save(ticket)
+        if target in CLOSED_STATUSES:
+            cases.close_earlier_appeals(ctx, uow, ticket, actor)
         uow.commit()
         return ticket
 
@@ -266,6 +269,7 @@ def add_linked_ticket(
         channel_id=parent.channel_id,
         urgent_sign=parent.urgent_sign,
         parent_id=parent.id,
+        case_id=parent.case_id or parent.id,
         amount_claimed=parent.amount_claimed,
         identifiers=list(identifiers),
         attachments=[

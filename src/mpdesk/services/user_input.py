@@ -8,8 +8,9 @@ Dates are read by the triage date reader (``domain/triage/dates.py``): «2026-02
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from mpdesk.domain.errors import (
@@ -63,6 +64,34 @@ def parse_date(ctx: ServiceContext, raw: str | None, field: str = "event_date") 
         if relative is not None:
             return relative
     raise InvalidDateError("invalid_date", field=field, value=text[:40])
+
+
+_TIME_OF_DAY = re.compile(r"^(?P<day>.+?)[ T](?P<h>\d{1,2}):(?P<m>\d{2})(?::\d{2}(?:\.\d+)?)?$")
+
+
+def parse_moment(ctx: ServiceContext, raw: str | None, field: str) -> datetime | None:
+    """A day with an optional time of day as a person or a spreadsheet writes it
+    («20.11.2026 10:00», «2026-11-20 10:00:00», «20.11.2026»), read in the display time zone
+    (Moscow), or an ISO 8601 moment with its offset; returned in UTC. None when empty."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is not None and moment.tzinfo is not None:
+        return moment.astimezone(UTC)
+    match = _TIME_OF_DAY.match(text)
+    hour = minute = 0
+    if match is not None:
+        text, hour, minute = match["day"], int(match["h"]), int(match["m"])
+        if hour > 23 or minute > 59:
+            raise InvalidDateError("invalid_date", field=field, value=(raw or "")[:40])
+    day = parse_date(ctx, text, field)
+    assert day is not None
+    zone = ctx.clock.local(ctx.clock.now()).tzinfo
+    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
 
 
 def check_event_date(ctx: ServiceContext, value: date | None, field: str = "event_date") -> None:

@@ -40,6 +40,7 @@ def ticket_public(ticket: Ticket, full: bool = True) -> dict[str, Any]:
         "channel": ticket.channel_id,
         "external_id": ticket.external_id or None,
         "parent_id": ticket.parent_id,
+        "case_id": ticket.case_id,
         "amount_claimed": ticket.amount_claimed,
         "amount_recovered": ticket.amount_recovered,
         "created_at": _iso(ticket.created_at),

@@ -145,6 +145,32 @@ def test_send_delivers_the_appeal_with_tag_and_evidence_and_submits_the_ticket(
     assert mailed == [str(sent["Message-ID"])]
 
 
+def test_the_appeal_goes_as_text_and_html_alternatives_and_arrives_so(desk: Desk) -> None:
+    raw = desk.send()
+    desk.dovecot.append(raw)  # delivered as a mail client would file it, then read over IMAP
+    with desk.dovecot.session() as imap:
+        imap.select("INBOX", readonly=True)
+        status, data = imap.fetch("1", "(BODY.PEEK[])")
+        assert status == "OK"
+    first = data[0]
+    assert isinstance(first, tuple)
+    received = parsed(first[1])
+    assert received.get_content_type() == "multipart/mixed"
+    (alternative,) = [p for p in received.walk() if p.get_content_type() == "multipart/alternative"]
+    assert isinstance(alternative, EmailMessage)
+    text, html = alternative.iter_parts()
+    assert isinstance(text, EmailMessage) and isinstance(html, EmailMessage)
+    assert (text.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
+    body = desk.ticket().body
+    assert text.get_content().replace("\r\n", "\n").strip() == body
+    markup = html.get_content()
+    assert "<li>Номер поставки: 24567891</li>" in markup
+    assert "<blockquote" in markup and "приняли только 95 штук.»</p></blockquote>" in markup
+    assert "Описание продавца:" in body and "Описание продавца:" in markup
+    names = sorted(str(p.get_filename()) for p in received.iter_attachments())
+    assert names == ["box.jpg", "акт.jpg"]
+
+
 def test_refused_send_leaves_the_ticket_as_it_was(desk: Desk) -> None:
     before = desk.ticket()
     desk.smtp.refuse = "554 5.7.1 Message rejected"

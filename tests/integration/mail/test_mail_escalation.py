@@ -22,9 +22,10 @@ def test_follow_up_and_claim_name_the_email_by_date_and_message_id(desk: Desk) -
     assert deadline_views.ticket_clocks(desk.app.ctx, OWNER, desk.tid).follow_up_from is not None
 
     follow = ticket_actions.follow_up(desk.app.ctx, OWNER, desk.tid).appeal
-    assert follow.subject == f"Повторное обращение по письму от {day}"
-    assert f"письмо от {day}, Message-ID {message_id}" in follow.body
-    assert "№ " not in follow.body.split("Кратко о проблеме")[0]
+    topic = "Расхождение при приёмке поставки № 24567891"
+    assert follow.subject == f"Напоминание о письме от {day}: {topic}"
+    assert f"Письмом от {day} (Message-ID {message_id}) направлено обращение" in follow.body
+    assert "обращение № " not in follow.body and "обращения № " not in follow.body
 
     claim = deadlines.draft_claim(desk.app.ctx, OWNER, desk.tid).appeal
     assert f"(письмо от {day}, Message-ID {message_id}); вопрос не решён" in claim.body
@@ -39,5 +40,5 @@ def test_a_number_from_the_answer_takes_over_from_the_message_id(desk: Desk) -> 
     desk.dovecot.append(reply_to(raw, answer, "<n-1@ozon.ru>"))
     assert desk.fetch().matched == [desk.tid]
     follow = ticket_actions.follow_up(desk.app.ctx, OWNER, desk.tid).appeal
-    assert follow.subject == "Повторное обращение по обращению № 0987654321"
+    assert follow.subject.startswith("Напоминание по обращению № 0987654321 от ")
     assert "Message-ID" not in follow.body

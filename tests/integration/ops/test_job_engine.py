@@ -143,6 +143,7 @@ def test_the_planner_defers_what_is_due_once(home: Path, pg_url: str) -> None:
     application.engine.dispose()
 
 
+@pytest.mark.slow
 def test_a_killed_workers_job_is_run_by_another_worker(tmp_path: Path, pg_url: str) -> None:
     probes = tmp_path / "probes"
     probes.mkdir()

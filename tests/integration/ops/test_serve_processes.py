@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+import pytest
 from tests.servers import free_port, mpdesk_serve
 
 TOKEN = "metrics-token-for-tests"
@@ -21,6 +22,7 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     }
 
 
+@pytest.mark.slow
 def test_json_logs_have_one_line_per_request_with_its_id(tmp_path: Path) -> None:
     home = tmp_path / "home"
     env = _env(home, MPDESK_LOG_FORMAT="json", MPDESK_LOG_LEVEL="info")
@@ -41,6 +43,7 @@ def test_json_logs_have_one_line_per_request_with_its_id(tmp_path: Path) -> None
     assert "hunter2" not in text and "mpd_not_a_real_token" not in text
 
 
+@pytest.mark.slow
 def test_metrics_of_two_workers_are_summed_on_the_loopback_port(tmp_path: Path) -> None:
     home = tmp_path / "home"
     metrics_port = free_port()

@@ -20,7 +20,7 @@ from tests.web_support import csrf_of
 
 PASSWORD = "correct-horse-42"
 NEW_PASSWORD = "battery-staple-77"
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 def _mpdesk(env: dict[str, str], *args: str, stdin: str = "") -> str:

@@ -44,7 +44,8 @@ def served(world: World) -> Iterator[str]:
     thread.join()
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the contract, not the database
+@pytest.mark.slow
+@pytest.mark.parametrize("db_kind", ["sqlite"], indirect=True)  # the contract, not the database
 def test_schemathesis_all_checks_all_phases_clean(
     world: World, served: str, tmp_path: Path
 ) -> None:

@@ -1,6 +1,9 @@
+import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from tests.fakes import FakeClock, FakeFileStore, FakeUnitOfWork, fake_now
 
@@ -40,7 +43,7 @@ def test_open_ticket_creates_default_shop_and_draft_without_evidence(ctx: Servic
     assert [s.id for s in opened.appeal.missing] == ["evidence"]
     assert opened.ticket.amount_claimed == "5000.00"
     assert opened.ticket.channel_id == "wb_service_desk"
-    assert opened.appeal.subject == "Ошибка при приёмке товара 24567891"
+    assert opened.appeal.subject == "Расхождение при приёмке поставки № 24567891"
     shops = ctx.uow().committed_shops  # type: ignore[attr-defined]
     assert [s.name for s in shops.values()] == ["Wildberries (основной)"]
 
@@ -93,7 +96,10 @@ def test_follow_up_references_external_number_and_first_submission(ctx: ServiceC
     ticket_actions.submit_ticket(ctx, OWNER, tid, "SD-42")
     opened = ticket_actions.follow_up(ctx, OWNER, tid)
     assert opened.ticket.parent_id == tid
-    assert opened.appeal.subject == "Повторное обращение по обращению № SD-42"
+    assert opened.appeal.subject == (
+        "Напоминание по обращению № SD-42 от 20.11.2026: "
+        "Расхождение при приёмке поставки № 24567891"
+    )
     assert "20.11.2026" in opened.appeal.body
 
 
@@ -103,3 +109,32 @@ def test_follow_up_before_submission_is_refused(ctx: ServiceContext) -> None:
     with pytest.raises(Exception) as err:
         ticket_actions.follow_up(ctx, OWNER, tid)
     assert getattr(err.value, "code", None) == "follow_up_needs_submission"
+
+
+def test_rows_of_goods_too_long_for_a_letter_go_to_an_attached_xlsx(
+    ctx: ServiceContext,
+) -> None:
+    goods = [
+        {"supply_id": "24567891", "barcode": f"20398765432{n:02d}", "vendor_code": f"TS-{n}",
+         "declared": 10, "accepted": 9, "diff": -1}
+        for n in range(45)
+    ]  # fmt: skip
+    extra = {"supply_goods": goods}
+    preview = journal.preview_appeal(ctx, complete_draft(), extra_context=extra)
+    opened = journal.open_ticket(ctx, OWNER, complete_draft(), extra_context=extra)
+
+    body = opened.ticket.body
+    listed = [line for line in body.splitlines() if re.match(r"24567891 {2,}\d{13}", line)]
+    assert len(listed) == 30 and "TS-29" in listed[-1] and "TS-30" not in body
+    assert (
+        "Показаны первые 30 строк из 45; все строки — в приложенном файле supply-goods.xlsx."
+        in body
+    )
+    assert "Приложения: supply-goods.xlsx." in body
+    assert preview.body == body  # the preview names the file saving attaches
+    (attachment,) = opened.ticket.attachments
+    assert attachment.filename == "supply-goods.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(ctx.files.open(attachment.sha256).read())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Поставка", "Баркод") and len(rows) == 46
+    assert rows[45] == ("24567891", "2039876543244", "TS-44", 10, 9, -1)

@@ -149,6 +149,8 @@ class SqlAuditRepository:
             conds.append(c.shop_id == flt.shop_id)
         if flt.shop_ids is not None:
             conds.append(c.shop_id.in_(flt.shop_ids))
+        if flt.ticket_ids is not None:
+            conds.append(c.ticket_id.in_(flt.ticket_ids))
         return conds
 
     def list(self, flt: FindingFilter) -> list[SavedFinding]:

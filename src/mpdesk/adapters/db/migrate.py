@@ -12,6 +12,7 @@ behind the database) refuses to start with ``SchemaVersionError``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -46,8 +47,15 @@ def _config() -> Config:
     return cfg
 
 
+@cache
+def _script() -> ScriptDirectory:
+    """The migration history, read once per process (alembic imports every revision file
+    each time it is read)."""
+    return ScriptDirectory.from_config(_config())
+
+
 def _state(conn: Connection) -> SchemaState:
-    script = ScriptDirectory.from_config(_config())
+    script = _script()
     head = script.get_current_head()
     assert head is not None, "the migration history has no head"
     current = MigrationContext.configure(conn).get_current_revision()
@@ -71,10 +79,14 @@ def upgrade(engine: Engine, revision: str = "head") -> SchemaState:
     cfg = _config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
+            # one lock per schema: journals of one database in other schemas do not wait
+            lock = "SELECT pg_advisory_xact_lock(:k + hashtext(current_schema()))"
+            conn.execute(text(lock), {"k": _LOCK_KEY})
         before = _state(conn)
         if not before.known:
             raise SchemaVersionError("schema_newer", found=before.current, expected=before.head)
+        if revision == "head" and before.is_current:
+            return before  # nothing to apply: every start of a current database
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
     return before

@@ -95,13 +95,16 @@ class SqlReminderLog:
             return
         key = lock_key(job)
         with self.engine.connect() as conn:
-            got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+            # per schema: journals of one database in other schemas hold their own locks
+            try_lock = "SELECT pg_try_advisory_lock(:k + hashtext(current_schema()))"
+            got = bool(conn.execute(text(try_lock), {"k": key}).scalar())
             conn.commit()
             try:
                 yield got
             finally:
                 if got:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    unlock = "SELECT pg_advisory_unlock(:k + hashtext(current_schema()))"
+                    conn.execute(text(unlock), {"k": key})
                     conn.commit()
 
     def record_run(self, job: str, started: datetime, finished: datetime, result: str) -> None:

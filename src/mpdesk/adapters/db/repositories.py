@@ -103,6 +103,10 @@ class SqlTicketRepository:
             insert(t.tickets).values(version=1, **ticket_values(ticket)).returning(t.tickets.c.id)
         )
         ticket.id = int(result.scalar_one())
+        if ticket.case_id is None:  # a first appeal opens its own case
+            ticket.case_id = ticket.id
+            c = t.tickets.c
+            self.conn.execute(update(t.tickets).where(c.id == ticket.id).values(case_id=ticket.id))
         self._write_children(ticket)
         search.index_ticket(self.conn, ticket)
         return ticket
@@ -207,6 +211,13 @@ class SqlTicketRepository:
         if flt.due_before is not None:
             conds.append(c.status.in_([s.value for s in AWAITING_REPLY]))
             conds.append(c.reply_due_at < flt.due_before)
+        if flt.case_id is not None:
+            conds.append(c.case_id == flt.case_id)
+        if flt.any_identifier:
+            i = t.ticket_identifiers.c
+            pairs = [and_(i.type == x.type.value, i.value == x.value) for x in flt.any_identifier]
+            named = select(i.ticket_id).where(or_(*pairs))
+            conds.append(c.id.in_(named))
         if flt.urgent_at is not None and flt.urgent is None:
             raise ValueError("the urgent filter is resolved by services.urgency first")
         if flt.urgent is not None:

@@ -6,9 +6,10 @@ import builtins
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from mpdesk.adapters.db import tables as t
+from mpdesk.domain.legal import SellerLegal
 from mpdesk.domain.shops import Shop
 
 
@@ -65,3 +66,29 @@ class SqlShopRepository:
         from mpdesk.adapters.db.shop_data import delete_shop_rows
 
         return delete_shop_rows(self.conn, shop_id)["tickets"]
+
+    def get_legal(self, shop_id: int) -> SellerLegal | None:
+        row = self.conn.execute(
+            select(t.shop_legal).where(t.shop_legal.c.shop_id == shop_id)
+        ).first()
+        if row is None:
+            return None
+        return SellerLegal(
+            row.name, row.inn, row.ogrn, row.address, row.contract_number, row.contract_date
+        )
+
+    def save_legal(self, shop_id: int, legal: SellerLegal, now: datetime) -> None:
+        """Replace the shop's row (delete + insert: one statement shape on both databases)."""
+        self.conn.execute(delete(t.shop_legal).where(t.shop_legal.c.shop_id == shop_id))
+        self.conn.execute(
+            insert(t.shop_legal).values(
+                shop_id=shop_id,
+                name=legal.name,
+                inn=legal.inn,
+                ogrn=legal.ogrn,
+                address=legal.address,
+                contract_number=legal.contract_number,
+                contract_date=legal.contract_date,
+                updated_at=now,
+            )
+        )

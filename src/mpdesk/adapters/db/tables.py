@@ -36,6 +36,20 @@ shops = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+#: the seller's legal details of a shop, for the parties of a pre-trial claim (one row a shop)
+shop_legal = Table(
+    "shop_legal",
+    metadata,
+    Column("shop_id", ForeignKey("shops.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(300), nullable=False, default=""),
+    Column("inn", String(12), nullable=False, default=""),
+    Column("ogrn", String(15), nullable=False, default=""),
+    Column("address", String(500), nullable=False, default=""),
+    Column("contract_number", String(100), nullable=False, default=""),
+    Column("contract_date", Date),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
 tickets = Table(
     "tickets",
     metadata,
@@ -56,6 +70,7 @@ tickets = Table(
     Column("closed_at", UtcDateTime),
     Column("urgent_sign", String(32)),  # the problem's urgent kind read from the text
     Column("parent_id", ForeignKey("tickets.id")),
+    Column("case_id", Integer),  # the case: its first appeal's id (``domain/cases.py``)
     Column("amount_claimed", Money),
     Column("amount_recovered", Money),
     Column("created_at", UtcDateTime, nullable=False),
@@ -66,6 +81,7 @@ tickets = Table(
     Index("ix_tickets_mp_category", "marketplace", "category"),
     Index("ix_tickets_external_id", "external_id"),
     Index("ix_tickets_created_at", "created_at"),
+    Index("ix_tickets_case", "case_id"),
 )
 
 ticket_identifiers = Table(

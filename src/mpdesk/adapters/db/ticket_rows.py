@@ -27,6 +27,7 @@ _SCALARS = (
     "closed_at",
     "urgent_sign",
     "parent_id",
+    "case_id",
     "amount_claimed",
     "amount_recovered",
     "created_at",

@@ -27,7 +27,7 @@ from mpdesk.adapters.importers import (
 )
 from mpdesk.adapters.importers.columns import HeaderMatch, TableSpec, best_header
 from mpdesk.adapters.importers.extract import Extract, ReportProblem, Source
-from mpdesk.adapters.importers.ozon import accruals, transactions
+from mpdesk.adapters.importers.ozon import accruals, compensation, transactions
 from mpdesk.adapters.importers.values import ROW
 from mpdesk.adapters.importers.wb import incomes, realization, supply_goods
 from mpdesk.domain.audit.report import FileProblem, ReportBatch, ReportFile, ReportKind
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 #: table kinds, most specific first (a detail also has «Номер поставки», «Баркод», «Кол-во»)
 TABLE_SPECS: tuple[TableSpec, ...] = (
-    realization.SPEC, incomes.SPEC, shipment_list.SPEC, accruals.SPEC
+    realization.SPEC, incomes.SPEC, shipment_list.SPEC, accruals.SPEC, compensation.SPEC
 )  # fmt: skip
 _EXTRACT = {
     ReportKind.WB_REALIZATION_DETAIL: realization.extract,
@@ -201,8 +201,14 @@ class FileReportReader:
     # --- tables ---------------------------------------------------------------------------
 
     def _table(
-        self, report: ReportFile, source: Source, match: HeaderMatch, frame: pl.DataFrame
+        self,
+        report: ReportFile,
+        source: Source,
+        match: HeaderMatch,
+        frame: pl.DataFrame,
+        head: list[tuple[int, dict[int, str]]],
     ) -> Extract:
+        match = compensation.refine(match, head)
         report.kind = match.spec.kind
         if ROW not in frame.columns:
             frame = frame.with_columns(
@@ -210,6 +216,8 @@ class FileReportReader:
             )
         data_columns = [c for c in frame.columns if c != ROW]
         frame = frame.filter(~pl.all_horizontal(pl.col(data_columns).is_null()))
+        if match.spec.kind in compensation.KINDS:
+            return compensation.extract(frame, source, compensation.read_title(head, match))
         return _EXTRACT[match.spec.kind](frame, source)
 
     def _xlsx(self, path: Path, report: ReportFile, source: Source) -> Extract:
@@ -227,26 +235,29 @@ class FileReportReader:
             ) from exc
         except xlsx.XlsxError as exc:
             raise ReportProblem("report_broken_xlsx") from exc
-        return self._table(report, source, match, frame)
+        return self._table(report, source, match, frame, head)
 
     def _workbook(self, path: Path, report: ReportFile, source: Source) -> Extract:
         """An .xls or .ods: the engine reads the first sheet whole (``workbook``)."""
         try:
             fmt = report.format or ""
-            match = _match(workbook.peek_rows(path, fmt))
+            head = workbook.peek_rows(path, fmt)
+            match = _match(head)
             frame = workbook.load_columns(path, fmt, match.header_index, match.columns)
         except workbook.WorkbookError as exc:
             raise ReportProblem(f"report_broken_{report.format}") from exc
-        return self._table(report, source, match, frame)
+        return self._table(report, source, match, frame, head)
 
     def _csv(self, path: Path, head: bytes, report: ReportFile, source: Source) -> Extract:
         encoding = csv_text.detect_encoding(head)
         match: HeaderMatch | None = None
         separator = ";"
+        rows: list[tuple[int, dict[int, str]]] = []
         if encoding is not None:
             text = csv_text.decode_head(head, encoding)
             for separator in csv_text.SEPARATORS:
-                match = best_header(TABLE_SPECS, csv_text.head_rows(text, separator))
+                rows = csv_text.head_rows(text, separator)
+                match = best_header(TABLE_SPECS, rows)
                 if match is not None:
                     break
         if match is None or encoding is None:
@@ -267,7 +278,7 @@ class FileReportReader:
             if exc.line is not None:
                 raise ReportProblem("report_broken_line", row=exc.line) from exc
             raise ReportProblem("report_broken_csv", problem=str(exc)) from exc
-        return self._table(report, source, match, frame)
+        return self._table(report, source, match, frame, rows)
 
     # --- JSON -----------------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ from xml.etree.ElementTree import ParseError, iterparse
 import polars as pl
 
 _CHUNK = 4 << 20
+#: a piece with a reference outside is halved down to this size before its references are parsed
+_PARSED_BYTES = 64 << 10
 _CELL_REF = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"^([A-Z]+)([0-9]+)$")
@@ -127,9 +129,20 @@ class FastScan:
 
     def feed(self, data: bytes) -> None:
         self.cells += data.count(b'<c r="')
+        self._look(data)
+
+    def _look(self, data: bytes) -> None:
+        """Search ``data`` for a reference outside; where there is one, halve the piece until
+        it is small, so that the references parsed one by one are those of a few rows (the
+        header row, a row that widens the sheet), not of the whole chunk."""
         self.rows = max(self.rows, _last_row(data))
         text = pl.Series([data.decode("utf-8", errors="replace")])
         if not text.str.contains(self._outside())[0]:
+            return
+        cut = data.rfind(b"<", 0, len(data) // 2) if len(data) > _PARSED_BYTES else -1
+        if cut > 0:
+            self._look(data[:cut])
+            self._look(data[cut:])
             return
         for letters, digits in _CELL_REF.findall(data):
             self.columns = max(self.columns, column_number(letters))

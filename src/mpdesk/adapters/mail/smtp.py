@@ -1,8 +1,9 @@
 """``SmtpMailSender``: an appeal e-mail over SMTP (smtplib) with STARTTLS, implicit TLS or a
 plain loopback link, and login when the mailbox has one.
 
-The message is built with ``email.message.EmailMessage`` (policy SMTP): header values come
-in on one line (``domain.mail.tagged_subject``) and the policy refuses CR/LF in any header,
+The message is built with ``email.message.EmailMessage`` (policy SMTP): the letter as
+``text/plain`` and, when given, ``text/html`` alternatives, then the attachments. Header values
+come in on one line (``domain.mail.tagged_subject``) and the policy refuses CR/LF in any header,
 so no field can inject a header. Evidence blobs are read from the file store's streams into
 attachments. Every failure becomes ``MailError`` (server ``smtp``, an English reason without
 the password); the caller's transaction is then rolled back.
@@ -34,6 +35,8 @@ def build_message(mail: OutgoingMail, open_blob: Callable[[str], BlobStream]) ->
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = _one_line(mail.message_id)
     message.set_content(mail.body)
+    if mail.html:  # text and HTML as alternatives; attachments make it multipart/mixed
+        message.add_alternative(mail.html, subtype="html")
     for sha256, filename, media_type in mail.attachments:
         maintype, _, subtype = media_type.partition("/")
         stream = open_blob(sha256)

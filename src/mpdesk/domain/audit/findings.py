@@ -27,6 +27,8 @@ class FindingKind(StrEnum):
     DUPLICATE_LOGISTICS = "duplicate_logistics"
     PENALTY = "penalty"
     OZON_WRITEOFF = "ozon_writeoff"
+    OZON_COMPENSATION_REDUCED = "ozon_compensation_reduced"
+    OZON_DECOMPENSATION = "ozon_decompensation"
 
 
 #: the triage category of the appeal each kind leads to
@@ -36,6 +38,8 @@ CATEGORY: dict[FindingKind, str] = {
     FindingKind.DUPLICATE_LOGISTICS: "finance",
     FindingKind.PENALTY: "finance",
     FindingKind.OZON_WRITEOFF: "finance",
+    FindingKind.OZON_COMPENSATION_REDUCED: "finance",
+    FindingKind.OZON_DECOMPENSATION: "finance",
 }
 
 #: the knowledge-base deadline rule (``deadlines.yaml`` id) whose clock applies to a kind

@@ -17,6 +17,8 @@ class ReportKind(StrEnum):
     WB_SUPPLY_GOODS = "wb_supply_goods"
     SHIPMENT_LIST = "shipment_list"
     OZON_TRANSACTIONS = "ozon_transactions"
+    OZON_COMPENSATION = "ozon_compensation"
+    OZON_DECOMPENSATION = "ozon_decompensation"
 
 
 @dataclass(frozen=True)

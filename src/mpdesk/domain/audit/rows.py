@@ -207,6 +207,35 @@ class OzonOperation:
         )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class CompensationRow:
+    """A row of Ozon's monthly compensation report («Отчёт о компенсациях»), or of the
+    decompensation report (``decompensation``: Ozon takes back a compensation it paid earlier,
+    for goods it says were found)."""
+
+    ref: RowRef
+    decompensation: bool
+    sku: str
+    amount: Decimal  # «Итого к начислению»: paid (compensation) or taken back (decompensation)
+    reduced: Decimal = Decimal(0)  # «Уменьшено на сумму»: the actual value minus what was paid
+    value_total: Decimal | None = None  # «Действительная стоимость - всего»
+    quantity: int | None = None
+    compensation_type: str = ""
+    article: str = ""
+    product: str = ""
+    report: str = ""  # report number, or "file:<sha12>" when the title does not carry it
+    report_date: date | None = None
+
+    def evidence_values(self) -> dict[str, str]:
+        total = "" if self.value_total is None else f"{self.value_total:.2f}"
+        return _values(
+            report=_report_number(self.report), sku=self.sku, vendor_code=self.article,
+            product=self.product, compensation_type=self.compensation_type,
+            quantity="" if self.quantity is None else str(self.quantity), value_total=total,
+            reduced=f"{self.reduced:.2f}" if self.reduced else "", amount=f"{self.amount:.2f}",
+        )  # fmt: skip
+
+
 @dataclass
 class AuditInput:
     """Everything the importers extracted from the files of one audit."""
@@ -217,6 +246,7 @@ class AuditInput:
     supply_goods: list[SupplyGoodsRow] = field(default_factory=list)
     shipped: list[ShippedRow] = field(default_factory=list)
     ozon_operations: list[OzonOperation] = field(default_factory=list)
+    compensations: list[CompensationRow] = field(default_factory=list)
 
     def extend(self, other: AuditInput) -> None:
         self.logistics.extend(other.logistics)
@@ -225,6 +255,7 @@ class AuditInput:
         self.supply_goods.extend(other.supply_goods)
         self.shipped.extend(other.shipped)
         self.ozon_operations.extend(other.ozon_operations)
+        self.compensations.extend(other.compensations)
 
 
 def _iso(value: date | None) -> str:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from mpdesk.domain.audit.acceptance import find_acceptance
+from mpdesk.domain.audit.compensation import find_compensation_findings
 from mpdesk.domain.audit.findings import DEADLINE_RULE, Finding, FindingKind, money
 from mpdesk.domain.audit.logistics import find_duplicate_logistics
 from mpdesk.domain.audit.ozon import find_ozon_writeoffs
@@ -28,6 +29,7 @@ def run_audit(data: AuditInput, copies: dict[str, str] | None = None) -> list[Fi
         *find_duplicate_logistics(data.logistics, copies),
         *find_penalties(data.penalties, copies),
         *find_ozon_writeoffs(data.ozon_operations),
+        *find_compensation_findings(data.compensations),
     ]
     return sort_findings(findings)
 

@@ -17,12 +17,12 @@ from mpdesk.entrypoints.api.schemas import AmountText, Comment, Strict
 
 FindingKindName = Literal[
     "acceptance_shortfall", "acceptance_surplus", "duplicate_logistics", "penalty",
-    "ozon_writeoff",
+    "ozon_writeoff", "ozon_compensation_reduced", "ozon_decompensation",
 ]  # fmt: skip
 FindingStatusName = Literal["new", "drafted", "dismissed", "claimed", "recovered"]
 ReportKindName = Literal[
     "wb_realization_detail", "wb_incomes", "wb_supply_goods", "shipment_list",
-    "ozon_transactions",
+    "ozon_transactions", "ozon_compensation", "ozon_decompensation",
 ]  # fmt: skip
 FindingIdText = Annotated[str, Field(pattern=r"^[0-9a-f]{16}$", description="A finding's id.")]
 

@@ -26,13 +26,13 @@ from mpdesk.entrypoints.api.openapi import CREATED_FILE, ERRORS, LOCATION
 from mpdesk.entrypoints.web.downloads import attachment_response, bundle_response
 from mpdesk.entrypoints.web.forms import saved_uploads
 from mpdesk.entrypoints.web.security import api_principal, wctx_of
-from mpdesk.services import journal, live_triage, ticket_actions, urgency
+from mpdesk.services import journal, ticket_actions, urgency
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.knowledge_view import SECTIONS, knowledge_public
 from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.shops import add_shop
 from mpdesk.services.user_input import parse_amount, parse_identifiers
-from mpdesk.services.views import appeal_public, ticket_public
+from mpdesk.services.views import ticket_public
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(api_principal)], responses=ERRORS)
 
@@ -177,7 +177,9 @@ def create_ticket(
         event_date=body.event_date,
         channel_id=body.channel,
     )
-    opened = journal.open_ticket(ctx, principal, draft, shop_id=body.shop_id)
+    opened = journal.open_ticket(
+        ctx, principal, draft, shop_id=body.shop_id, follow_up_of=body.follow_up_of
+    )
     response.headers["location"] = f"{router.prefix}/tickets/{opened.ticket.id}"
     return ticket_out(ctx, opened.ticket)
 
@@ -343,41 +345,7 @@ def download_bundle(request: Request, principal: PrincipalDep, ticket_id: Ticket
     return bundle_response(ctx, principal, ticket_id)
 
 
-# --- triage and knowledge ----------------------------------------------------------------
-
-
-@router.post("/triage", response_model=s.TriagePublic, summary="Read a problem description")
-def triage(request: Request, principal: PrincipalDep, body: s.TriageRequest) -> Any:
-    ctx = acting(request, principal)
-    hint = body.marketplace if body.marketplace in ctx.kb.marketplaces else None
-    found = live_triage.suggest(ctx, body.text, hint, body.attachments, body.received_at)
-    appeal = None
-    if found.marketplace in ctx.kb.marketplaces and found.category in ctx.kb.categories:
-        assert found.marketplace is not None and found.category is not None
-        draft = AppealDraft(
-            marketplace=found.marketplace,
-            category=found.category,
-            description=body.text,
-            identifiers=list(found.identifiers),
-            event_date=found.event_date,
-        )
-        preview = journal.preview_appeal(ctx, draft, attachment_names=body.attachments)
-        appeal = appeal_public(preview, ctx.message)
-    return {
-        "available": found.available,
-        "marketplace": found.marketplace,
-        "category": found.category,
-        "identifiers": [{"type": i.type, "value": i.value} for i in found.identifiers],
-        "event_date": found.event_date,
-        "channel": found.channel,
-        "missing": found.missing or (appeal["missing"] if appeal else []),
-        "questions": found.questions or (appeal["questions"] if appeal else []),
-        "needs_confirmation": found.needs_confirmation,
-        "category_alternatives": found.alternatives,
-        "confirmation_question": found.question,
-        "urgent": found.urgent,
-        "appeal": appeal,
-    }
+# --- knowledge ---------------------------------------------------------------------------
 
 
 @router.get(

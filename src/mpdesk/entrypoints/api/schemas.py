@@ -66,6 +66,11 @@ NonEmptyLongText = Annotated[str, _text(1, 20_000), Clean]
 Body = Annotated[str, _text(1, 50_000), Clean]
 AmountText = Annotated[str, _text(1, 20), Clean]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Text20 = Annotated[str, _text(0, 20), Clean]
+Text40 = Annotated[str, _text(0, 40), Clean]
+Text100 = Annotated[str, _text(0, 100), Clean]
+Text300 = Annotated[str, _text(0, 300), Clean]
+Text500 = Annotated[str, _text(0, 500), Clean]
 
 
 class Strict(BaseModel):
@@ -105,6 +110,9 @@ class TicketCreate(Strict):
     identifiers: list[IdentifierIn] = Field(default_factory=list, max_length=30)
     event_date: IsoDate | None = None
     channel: Str64 = ""
+    follow_up_of: int | None = Field(
+        default=None, ge=1, le=INT32, description="Open it in this appeal's case, as a follow-up."
+    )
 
 
 class TicketUpdate(Strict):
@@ -174,6 +182,7 @@ class TicketSummaryPublic(BaseModel):
     urgent: bool = Field(description="Urgent now (derived when asked, see `urgency`).")
     urgency: UrgencyPublic | None = Field(description="Why it is urgent and what to do now.")
     parent_id: int | None
+    case_id: int | None = Field(description="The case: its first appeal's id.")
     amount_claimed: str | None
     amount_recovered: str | None
     created_at: str | None

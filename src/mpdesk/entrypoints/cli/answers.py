@@ -88,8 +88,12 @@ def print_reading(console: Console, ctx: Any, reading: Any, step: Any) -> None:
         console.print("  " + line, markup=False)
 
 
-eval_answers_help = "Размеченный JSONL: id, text, subject, marketplace, gold (поля контракта)."
-FileArg = Annotated[Path, typer.Argument(help=eval_answers_help)]
+FileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Размеченный JSONL: id, text, subject, marketplace, gold (поля контракта)."
+    ),
+]
 MissesOpt = Annotated[int, typer.Option("--misses", help="Сколько ошибок показать.")]
 
 

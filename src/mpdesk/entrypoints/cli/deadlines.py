@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -10,11 +11,11 @@ from rich.console import Console
 
 from mpdesk.domain.errors import NotificationError, UserInputError
 from mpdesk.domain.sla import Bucket, Deadline, DeadlineKind
-from mpdesk.entrypoints.cli.output import JsonOpt, emit
+from mpdesk.entrypoints.cli.output import JsonOpt, emit, output_file
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.ticket_view import fmt_time, print_appeal
-from mpdesk.services import deadlines, formatting, reminders
+from mpdesk.services import deadlines, documents, formatting, reminders
 from mpdesk.services.answer_reading import answered_next_steps
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.user_input import MAX_ID
@@ -104,25 +105,45 @@ def cmd_due(
     emit(data, as_json, human)
 
 
-def cmd_claim(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
+def cmd_claim(
+    ticket_id: TicketId,
+    pdf: Annotated[
+        Path | None,
+        typer.Option(
+            "--pdf", help="Записать претензию в PDF (уже составленную — без нового черновика)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Досудебная претензия по обращению: история обращений и доказательства приложены."""
-    ctx = current_ctx()
-    opened = deadlines.draft_claim(ctx, current_principal(), ticket_id)
-
-    def human(console: Console) -> None:
-        print_appeal(console, ctx, opened.appeal)
-        console.print(
-            ctx.message("claim_saved", id=opened.ticket.id, parent=opened.ticket.parent_id)
-        )
-
-    emit(
-        {
+    ctx, who = current_ctx(), current_principal()
+    if pdf is not None:
+        output_file(pdf, "--pdf")
+        documents.pdf_writer(ctx)  # says what is missing before a claim is drafted
+    existing = documents.find_claim(ctx, who, ticket_id) if pdf is not None else None
+    opened = None if existing else deadlines.draft_claim(ctx, who, ticket_id)
+    data: dict[str, Any] = {}
+    if opened is not None:
+        data = {
             "ticket": ticket_public(opened.ticket),
             "appeal": appeal_public(opened.appeal, ctx.message),
-        },
-        as_json,
-        human,
-    )
+        }
+    if pdf is not None:
+        document = documents.claim_pdf(ctx, who, ticket_id)
+        documents.save_document(ctx, document, pdf)
+        data["pdf"] = {"path": str(pdf), "bytes": len(document.content)}
+
+    def human(console: Console) -> None:
+        if opened is not None:
+            print_appeal(console, ctx, opened.appeal)
+            console.print(
+                ctx.message("claim_saved", id=opened.ticket.id, parent=opened.ticket.parent_id)
+            )
+        if pdf is not None:
+            claim_id = existing.id if existing else opened.ticket.id if opened else ticket_id
+            console.print(ctx.message("pdf_claim_written", id=claim_id, path=str(pdf)))
+
+    emit(data, as_json, human)
 
 
 def cmd_escalation(ticket_id: TicketId, as_json: JsonOpt = False) -> None:

@@ -12,6 +12,7 @@ from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import app as current_app
 from mpdesk.services.kb_check import (
     check_answer_lexicon,
+    check_journal_columns,
     check_knowledge,
     check_triage_lexicon,
 )
@@ -27,6 +28,7 @@ def check(as_json: JsonOpt = False) -> None:
     ctx = application.ctx
     problems = check_knowledge(ctx.kb, ctx.renderer) + check_triage_lexicon(ctx.triage)
     problems += check_answer_lexicon(ctx.answers)
+    problems += check_journal_columns(ctx.kb, ctx.sheets)
     dirs = [str(d) for d in application.knowledge.dirs]
     data = {
         "ok": not problems,

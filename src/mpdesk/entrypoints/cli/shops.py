@@ -1,4 +1,4 @@
-"""``mpdesk shop add``, ``mpdesk shop list`` and ``mpdesk shop delete``."""
+"""``mpdesk shop add``, ``list``, ``delete`` and ``legal`` (the seller's legal details)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mpdesk.domain.accounts import Principal
+from mpdesk.domain.legal import SELLER_FIELDS
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.state import principal as current_principal
 from mpdesk.entrypoints.cli.state import require_admin
-from mpdesk.services import formatting
+from mpdesk.services import formatting, shop_legal
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import shop_statuses
 from mpdesk.services.context import ServiceContext
@@ -108,3 +110,50 @@ def delete(
             ctx.message("shop_deleted", shop=done.shop.name, tickets=done.tickets, path=export)
         ),
     )
+
+
+@app.command("legal")
+def legal(
+    shop: str = typer.Argument(..., help="Номер или название магазина."),
+    name: str | None = typer.Option(
+        None, "--name", help="Наименование продавца (ООО «…» или ИП …)."
+    ),
+    inn: str | None = typer.Option(
+        None, "--inn", help="ИНН: 10 цифр у организации, 12 у предпринимателя."
+    ),
+    ogrn: str | None = typer.Option(None, "--ogrn", help="ОГРН (13 цифр) или ОГРНИП (15 цифр)."),
+    address: str | None = typer.Option(None, "--address", help="Юридический адрес."),
+    contract: str | None = typer.Option(None, "--contract", help="Номер договора (оферты)."),
+    contract_date: str | None = typer.Option(
+        None, "--contract-date", help="Дата договора или принятия оферты."
+    ),
+    as_json: JsonOpt = False,
+) -> None:
+    """Реквизиты продавца для претензий: показать или изменить (пустое значение стирает)."""
+    ctx, who = current_ctx(), current_principal()
+    found = find_shop(ctx, who, shop)
+    changes = {"name": name, "inn": inn, "ogrn": ogrn, "address": address,
+               "contract_number": contract, "contract_date": contract_date}  # fmt: skip
+    changed = any(v is not None for v in changes.values())
+    item = (shop_legal.update_shop_legal if changed else _read_legal)(ctx, who, found.id, changes)
+    emit(shop_legal.legal_public(ctx, item), as_json, lambda c: _print_legal(c, ctx, item, changed))
+
+
+def _read_legal(ctx: ServiceContext, who: Principal, shop_id: int, _: object) -> Any:
+    return shop_legal.get_shop_legal(ctx, who, shop_id)
+
+
+def _print_legal(
+    console: Console, ctx: ServiceContext, item: shop_legal.ShopLegal, changed: bool
+) -> None:
+    m = ctx.message
+    if changed:
+        console.print(m("legal_saved", shop=item.shop.name))
+    console.print(f"[bold]{m('legal_title', shop=item.shop.name)}[/]")
+    values = item.legal.as_dict()
+    if item.legal.contract_date is not None:
+        values["contract_date"] = formatting.day(item.legal.contract_date)
+    for field in SELLER_FIELDS:
+        label = shop_legal.field_label(ctx, field)
+        console.print(f"  {label}: {values[field] or m('legal_empty_value')}", markup=False)
+    console.print(shop_legal.missing_text(ctx, item) or m("legal_complete"), markup=False)

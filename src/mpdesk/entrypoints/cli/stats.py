@@ -14,7 +14,7 @@ from rich.table import Table
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.entrypoints.cli.output import JsonOpt, emit, output_file
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
-from mpdesk.services import analytics, monthly_report, user_input
+from mpdesk.services import analytics, documents, monthly_report, user_input
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.ports.analytics import StatsFilter
 from mpdesk.services.shops import list_shops
@@ -128,17 +128,25 @@ def cmd_stats(
 
 def cmd_monthly(
     month: Annotated[str, typer.Option("--month", help="Месяц: ГГГГ-ММ.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Файл HTML.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Файл: .html или .pdf (формат по расширению).")
+    ],
     shop: Annotated[str | None, typer.Option("--shop", help="Только этот магазин.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Отчёт за месяц в HTML (графики внутри файла, без интернета) для партнёра."""
+    """Отчёт за месяц в HTML или PDF (графики внутри файла, без интернета) для партнёра."""
     ctx = current_ctx()
     output_file(output, "--output")
-    html = monthly_report.monthly_report(ctx, month, _shop_id(ctx, shop))
-    ctx.tables.write_text(output, html)
+    if output.suffix.lower() == ".pdf":
+        pdf = documents.monthly_report_pdf(ctx, month, _shop_id(ctx, shop))
+        documents.save_document(ctx, pdf, output)
+        size, fmt = len(pdf.content), "pdf"
+    else:
+        html = monthly_report.monthly_report(ctx, month, _shop_id(ctx, shop))
+        ctx.tables.write_text(output, html)
+        size, fmt = len(html.encode("utf-8")), "html"
     emit(
-        {"path": str(output), "month": month, "bytes": len(html.encode("utf-8"))},
+        {"path": str(output), "month": month, "format": fmt, "bytes": size},
         as_json,
         lambda c: c.print(ctx.message("report_written", path=str(output))),
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.console import Console
 from rich.table import Table
 
+from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Ticket
 from mpdesk.services import formatting
 from mpdesk.services.compose_appeal import Appeal
@@ -22,33 +23,39 @@ def fmt_time(ctx: ServiceContext, moment: datetime | None) -> str:
 
 
 def print_appeal(console: Console, ctx: ServiceContext, appeal: Appeal) -> None:
-    ch = appeal.channel
+    ch, msg = appeal.channel, ctx.message
     # the text a seller copies: printed as it is — never wrapped, cut or framed by the
     # renderer (the terminal folds long lines on screen, a copy keeps them whole), no markup
-    console.rule("Текст обращения")
+    console.rule(msg("view_appeal_rule"))
     console.print(appeal.subject, style="bold", markup=False, highlight=False, soft_wrap=True)
     console.print()
     console.print(appeal.body, markup=False, highlight=False, soft_wrap=True)
     console.rule()
-    where = [f"Канал: [bold]{ch.name_ru}[/]" + ("" if ch.official else " (НЕОФИЦИАЛЬНЫЙ)")]
+    channel = msg("view_channel_bold", name=ch.name_ru)
+    where = [channel + ("" if ch.official else msg("view_channel_unofficial"))]
     if ch.menu_path_ru:
-        where.append(f"Где в кабинете: {ch.menu_path_ru}")
+        where.append(msg("view_menu_path", path=ch.menu_path_ru))
     if ch.url:
-        where.append(f"Ссылка: {ch.url}")
+        where.append(msg("view_link", url=ch.url))
     if ch.address:
-        where.append(f"Адрес: {ch.address}")
+        where.append(msg("view_address", address=ch.address))
     if ch.notes_ru:
         where.append(ch.notes_ru)
-    where.append(f"Ожидаемый срок ответа: {ch.reply_hours} ч")
+    where.append(msg("view_reply_hours", hours=ch.reply_hours))
     console.print("\n".join(where))
-    table = Table("", "Пункт чек-листа", "Что нужно", title="Чек-лист")
+    table = Table(
+        "",
+        msg("view_checklist_item"),
+        msg("view_checklist_need"),
+        title=msg("view_checklist_title"),
+    )
     for item in appeal.checklist:
         table.add_row(
             "✓" if item.done else "✗", item.label_ru, "" if item.done else item.question_ru
         )
     console.print(table)
     for w in appeal.warnings:
-        console.print(f"[yellow]Внимание:[/] {ctx.message(w.code, **w.fields)}")
+        console.print(msg("view_warning", text=msg(w.code, **w.fields)))
 
 
 def _category_label(ctx: ServiceContext, category: str) -> str:
@@ -56,52 +63,69 @@ def _category_label(ctx: ServiceContext, category: str) -> str:
     return known.label_ru if known else category
 
 
+def _channel_name(ctx: ServiceContext, channel_id: str) -> str:
+    known = ctx.kb.channels.get(channel_id)
+    return known.name_ru if known else channel_id
+
+
+def _ticket_head(ctx: ServiceContext, ticket: Ticket, urgent: UrgencyNote | None) -> list[str]:
+    now, msg = ctx.clock.now(), ctx.message
+    head = [
+        msg("view_ticket_heading", id=ticket.id, subject=ticket.subject),
+        msg("view_status", status=status_label(ctx, ticket.status))
+        + (f" · [red]{msg('urgent_badge').upper()}: {urgent.label}[/]" if urgent else ""),
+        msg(
+            "view_marketplace",
+            marketplace=ticket.marketplace,
+            category=_category_label(ctx, ticket.category),
+        ),
+        msg("view_channel", name=_channel_name(ctx, ticket.channel_id)),
+    ]
+    if ticket.external_id:
+        head.append(msg("view_external_id", value=ticket.external_id))
+    if ticket.event_date:
+        head.append(msg("view_event_date", day=formatting.day(ticket.event_date)))
+    if ticket.identifiers:
+        ids = ", ".join(_identifier(ctx, i) for i in ticket.identifiers)
+        head.append(msg("view_identifiers", ids=ids))
+    head.append(msg("view_created", time=fmt_time(ctx, ticket.created_at)))
+    if ticket.submitted_at:
+        head.append(msg("view_submitted", time=fmt_time(ctx, ticket.submitted_at)))
+    if ticket.reply_due_at:
+        line = msg("view_reply_due", time=fmt_time(ctx, ticket.reply_due_at))
+        if ticket.is_overdue(now):
+            line += msg("view_overdue_by", by=formatting.duration(now - ticket.reply_due_at))
+        head.append(line)
+    if ticket.parent_id:
+        head.append(msg("view_follow_up_of", id=ticket.parent_id))
+    return head
+
+
 def print_ticket(
     console: Console, ctx: ServiceContext, ticket: Ticket, urgent: UrgencyNote | None = None
 ) -> None:
-    now = ctx.clock.now()
-    head = [
-        f"[bold]Обращение №{ticket.id}[/]: {ticket.subject}",
-        f"Статус: {status_label(ctx, ticket.status)}"
-        + (f" · [red]{ctx.message('urgent_badge').upper()}: {urgent.label}[/]" if urgent else ""),
-        f"Маркетплейс: {ticket.marketplace} · категория: {_category_label(ctx, ticket.category)}",
-        f"Канал: {ctx.kb.channels[ticket.channel_id].name_ru}"
-        if ticket.channel_id in ctx.kb.channels
-        else f"Канал: {ticket.channel_id}",
-    ]
-    if ticket.external_id:
-        head.append(f"Номер у маркетплейса: {ticket.external_id}")
-    if ticket.event_date:
-        head.append(f"Дата события: {formatting.day(ticket.event_date)}")
-    if ticket.identifiers:
-        head.append(
-            "Идентификаторы: " + ", ".join(f"{i.type.value} {i.value}" for i in ticket.identifiers)
-        )
-    head.append(f"Создано: {fmt_time(ctx, ticket.created_at)}")
-    if ticket.submitted_at:
-        head.append(f"Отправлено: {fmt_time(ctx, ticket.submitted_at)}")
-    if ticket.reply_due_at:
-        line = f"Ответ ожидается до: {fmt_time(ctx, ticket.reply_due_at)}"
-        if ticket.is_overdue(now):
-            line += f" — [red]просрочено на {formatting.duration(now - ticket.reply_due_at)}[/]"
-        head.append(line)
-    if ticket.parent_id:
-        head.append(f"Повторное к обращению №{ticket.parent_id}")
-    console.print("\n".join(head))
+    msg = ctx.message
+    console.print("\n".join(_ticket_head(ctx, ticket, urgent)))
     if urgent:
         console.print(f"[red]{urgent.action}[/]", markup=True, highlight=False)
-    console.rule("Текст")
+    console.rule(msg("view_body_rule"))
     console.print(ticket.body, markup=False, highlight=False, soft_wrap=True)
     console.rule()
     if ticket.attachments:
-        console.print(
-            "Вложения: " + ", ".join(f"{a.filename} ({a.size} Б)" for a in ticket.attachments)
+        files = ", ".join(
+            msg("view_attachment", name=a.filename, size=a.size) for a in ticket.attachments
         )
+        console.print(msg("view_attachments", files=files))
     if ticket.messages:
-        table = Table("Когда", "Кто", "Текст", title="Переписка")
-        who = {"out": "мы → МП", "in": "МП → мы", "note": "заметка"}
+        table = Table(
+            msg("view_messages_when"),
+            msg("view_messages_who"),
+            msg("view_messages_text"),
+            title=msg("view_messages_title"),
+        )
         for m in ticket.messages:
-            table.add_row(fmt_time(ctx, m.at), who[m.direction.value], m.body)
+            who = msg(f"view_direction_{m.direction.value}")
+            table.add_row(fmt_time(ctx, m.at), who, m.body)
         console.print(table)
 
 
@@ -111,13 +135,21 @@ def print_ticket_list(
     tickets: list[Ticket],
     urgent: dict[int, UrgencyNote] | None = None,
 ) -> None:
-    now = ctx.clock.now()
+    now, msg = ctx.clock.now(), ctx.message
     urgent = urgent or {}
-    table = Table("№", "Статус", "МП", "Категория", "Тема", "Номер МП", "Ответ до")
+    table = Table(
+        "№",
+        msg("view_list_status"),
+        msg("view_list_marketplace"),
+        msg("view_list_category"),
+        msg("view_list_subject"),
+        msg("view_list_external_id"),
+        msg("view_list_due"),
+    )
     for t in tickets:
         due = fmt_time(ctx, t.reply_due_at) if t.reply_due_at else ""
         if t.is_overdue(now):
-            due = f"[red]{due} (просрочено)[/]"
+            due = msg("view_list_overdue", due=due)
         table.add_row(
             str(t.id),
             status_label(ctx, t.status)
@@ -129,4 +161,12 @@ def print_ticket_list(
             due,
         )
     console.print(table)
-    console.print(f"Всего: {len(tickets)}")
+    console.print(msg("view_list_total", count=len(tickets)))
+
+
+def _identifier(ctx: ServiceContext, ident: Identifier) -> str:
+    """«Номер поставки 24567891», «Сумма 1 235,50 ₽»: the catalogue's label, money through
+    the one formatting module."""
+    if ident.type is IdType.AMOUNT:
+        return f"{ctx.message('ticket_amount_label')} {formatting.money(ident.value)}"
+    return f"{ctx.message(f'triage_entity_{ident.type.value}')} {ident.value}"

@@ -1,5 +1,5 @@
 """Journal commands: new, list, show, submit, reply, note, resolve, reject, reopen,
-follow-up, bundle, export, import-journal."""
+follow-up, bundle."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.errors import UnknownValueError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.tickets import Status
+from mpdesk.entrypoints.cli import cases as case_views
 from mpdesk.entrypoints.cli import wizard
 from mpdesk.entrypoints.cli.output import JsonOpt, emit, output_file, stderr
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
@@ -24,7 +25,7 @@ from mpdesk.entrypoints.cli.ticket_view import (
     print_ticket,
     print_ticket_list,
 )
-from mpdesk.services import bundle, export, journal, ticket_actions, urgency, user_input
+from mpdesk.services import bundle, cases, journal, ticket_actions, urgency, user_input
 from mpdesk.services.posting_prefill import posting_items_context
 from mpdesk.services.supply_prefill import supply_goods_context
 from mpdesk.services.views import appeal_public, status_label, ticket_public
@@ -85,6 +86,15 @@ def cmd_new(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Только показать обращение, не сохранять.")
     ] = False,
+    follow_up_of: Annotated[
+        int | None,
+        typer.Option(
+            "--follow-up-of",
+            min=1,
+            max=user_input.MAX_ID,
+            help="Добавить к делу этого обращения как повторное.",
+        ),
+    ] = None,
     interactive: Annotated[
         bool | None,
         typer.Option(
@@ -146,17 +156,29 @@ def cmd_new(
     if items is not None and items.problem:
         stderr().print(ctx.message("posting_prefill_failed", problem=items.problem))
     extra = {**(goods.context() if goods else {}), **(items.context() if items else {})} or None
+    found = (
+        []
+        if follow_up_of
+        else cases.find_duplicates(ctx, current_principal(), draft.marketplace, draft.identifiers)
+    )
+    follow_up_of = follow_up_of or case_views.ask_follow_up(ctx, found, interactive, as_json)
+    duplicates = [cases.duplicate_public(d) for d in found]
     if dry_run:
         appeal = journal.preview_appeal(ctx, draft, answers.attachments, extra_context=extra)
         emit(
-            {"ticket": None, "appeal": appeal_public(appeal, ctx.message)},
+            {
+                "ticket": None,
+                "appeal": appeal_public(appeal, ctx.message),
+                "duplicates": duplicates,
+            },
             as_json,
             lambda c: print_appeal(c, ctx, appeal),
         )
         return
     opened = journal.open_ticket(
-        ctx, current_principal(), draft, answers.attachments, shop_name=shop, extra_context=extra
-    )
+        ctx, current_principal(), draft, answers.attachments, shop_name=shop, extra_context=extra,
+        follow_up_of=follow_up_of,
+    )  # fmt: skip
 
     def human(console: Console) -> None:
         print_appeal(console, ctx, opened.appeal)
@@ -165,11 +187,15 @@ def cmd_new(
                 "ticket_saved", id=opened.ticket.id, status=status_label(ctx, opened.ticket.status)
             )
         )
+        if follow_up_of:
+            console.print(ctx.message("case_follow_up_saved", id=opened.ticket.id,
+                                      case_id=opened.ticket.case_id))  # fmt: skip
 
     emit(
         {
             "ticket": ticket_public(opened.ticket),
             "appeal": appeal_public(opened.appeal, ctx.message),
+            "duplicates": duplicates,
         },
         as_json,
         human,
@@ -315,29 +341,6 @@ def _status_command(target: Status, help_text: str):  # type: ignore[no-untyped-
     return command
 
 
-def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
-    """Повторное обращение со ссылкой на номер у маркетплейса и дату первой отправки."""
-    ctx = current_ctx()
-    opened = ticket_actions.follow_up(ctx, current_principal(), ticket_id)
-
-    def human(console: Console) -> None:
-        print_appeal(console, ctx, opened.appeal)
-        console.print(
-            ctx.message(
-                "ticket_saved", id=opened.ticket.id, status=status_label(ctx, opened.ticket.status)
-            )
-        )
-
-    emit(
-        {
-            "ticket": ticket_public(opened.ticket),
-            "appeal": appeal_public(opened.appeal, ctx.message),
-        },
-        as_json,
-        human,
-    )
-
-
 def cmd_bundle(
     ticket_id: TicketId,
     output: Annotated[
@@ -352,37 +355,6 @@ def cmd_bundle(
     emit(data, as_json, lambda c: c.print(ctx.message("bundle_written", path=str(dest))))
 
 
-def cmd_export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx или json.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Файл.")] = None,
-    status: Annotated[list[str] | None, typer.Option("--status", "-s")] = None,
-    marketplace: Annotated[str | None, typer.Option("--marketplace", "-m")] = None,
-    category: Annotated[str | None, typer.Option("--category", "-c")] = None,
-    shop: Annotated[str | None, typer.Option("--shop")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Выгрузить журнал в CSV, XLSX или JSON."""
-    ctx = current_ctx()
-    flt = journal.build_filter(ctx, status, marketplace, category, shop, False, None)
-    dest = output_file(output or Path(f"mpdesk-journal.{fmt}"), "--output")
-    count = export.export_journal(ctx, fmt, dest, flt)
-    emit(
-        {"path": str(dest), "format": fmt, "tickets": count},
-        as_json,
-        lambda c: c.print(ctx.message("export_written", path=str(dest), count=count)),
-    )
-
-
-def cmd_import(
-    source: Annotated[Path, typer.Argument(help="JSON-выгрузка mpdesk export --format json.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Загрузить журнал из JSON-выгрузки (всё или ничего)."""
-    ctx = current_ctx()
-    result = export.import_journal(ctx, source)
-    emit(result, as_json, lambda c: c.print(ctx.message("import_done", **result)))
-
-
 def register(cli: typer.Typer) -> None:
     cli.command("new")(cmd_new)
     cli.command("list")(cmd_list)
@@ -393,7 +365,4 @@ def register(cli: typer.Typer) -> None:
     cli.command("resolve")(_status_command(Status.RESOLVED, "Отметить обращение решённым."))
     cli.command("reject")(_status_command(Status.REJECTED, "Отметить обращение отклонённым."))
     cli.command("reopen")(_status_command(Status.REOPENED, "Открыть обращение повторно."))
-    cli.command("follow-up")(cmd_follow_up)
     cli.command("bundle")(cmd_bundle)
-    cli.command("export")(cmd_export)
-    cli.command("import-journal")(cmd_import)

@@ -16,6 +16,7 @@ from mpdesk import __version__
 from mpdesk.bootstrap import App, web_context
 from mpdesk.bootstrap.operations import configure_server_logs, enable_metrics, readiness_probes
 from mpdesk.entrypoints.api import shop_api
+from mpdesk.entrypoints.api import triage as triage_api
 from mpdesk.entrypoints.api.openapi import declare_known_ids
 from mpdesk.entrypoints.api.routes import router as api_router
 from mpdesk.entrypoints.web.body_limit import BodyLimitMiddleware
@@ -27,11 +28,13 @@ from mpdesk.entrypoints.web.routes import (
     account,
     audit,
     auth,
+    cases,
     chats,
     dashboard,
     deadlines,
     health,
     journal,
+    journal_import,
     kb,
     mail,
     stats,
@@ -119,9 +122,10 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     api.include_router(api_router)
     api.include_router(shop_api.router)
+    api.include_router(triage_api.router)
 
-    for module in (health, auth, dashboard, tickets, journal, kb, account):
+    for module in (health, auth, dashboard, tickets, journal, journal_import, kb, account):
         api.include_router(module.router, include_in_schema=False)
-    for page in (audit, deadlines, stats, mail, jobs_page, chats):
+    for page in (audit, deadlines, cases, stats, mail, jobs_page, chats):
         page.register(api)
     return api

@@ -1,5 +1,6 @@
 """File responses: attachments (always ``Content-Disposition: attachment``, ``nosniff`` and a
-sandboxing CSP, whatever their type) and evidence bundles (built into a temporary file)."""
+sandboxing CSP, whatever their type), evidence bundles (built into a temporary file) and made
+documents (claims and reports as PDF)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from urllib.parse import quote
 
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.responses import Response
 
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.filenames import clean_filename
@@ -18,6 +20,7 @@ from mpdesk.domain.tickets import Attachment
 from mpdesk.entrypoints.web.security import ATTACHMENT_CSP
 from mpdesk.services.bundle import build_bundle
 from mpdesk.services.context import ServiceContext
+from mpdesk.services.documents import Document
 from mpdesk.services.ports.files import BlobStream
 from mpdesk.services.shops import delete_shop
 
@@ -97,4 +100,13 @@ def final_export_response(
         content_disposition_type="attachment",
         headers=_HEADERS,
         background=BackgroundTask(shutil.rmtree, tmp, True),
+    )
+
+
+def document_response(document: Document) -> Response:
+    """A made document (a claim or a report as PDF), to save."""
+    return Response(
+        document.content,
+        media_type="application/pdf",
+        headers={**_HEADERS, "content-disposition": content_disposition(document.filename)},
     )

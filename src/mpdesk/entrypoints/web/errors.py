@@ -28,6 +28,7 @@ from mpdesk.domain.errors import (
     MailError,
     MpdeskError,
     NotFoundError,
+    PdfUnavailableError,
     StateConflictError,
     StorageError,
     TooManyAttemptsError,
@@ -57,7 +58,7 @@ def status_for(exc: MpdeskError) -> int:
         return 409
     if isinstance(exc, UserInputError):
         return 422
-    if isinstance(exc, StorageError):
+    if isinstance(exc, StorageError | PdfUnavailableError):
         return 503
     if isinstance(exc, MailError):
         return 502

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -29,10 +30,17 @@ ID_FIELDS = {
 }
 
 
+#: several values in one field are separated by commas; amounts only by «, » or «;», since
+#: «1235,5» is one amount written with a decimal comma
+_SEPARATOR = re.compile(r",")
+_AMOUNT_SEPARATOR = re.compile(r";|,\s+")
+
+
 def identifiers_from_form(form: Any, marketplace: str) -> list[Identifier]:
     pairs = []
     for id_type, name in ID_FIELDS.items():
-        for raw in str(form.get(name, "") or "").split(","):
+        separator = _AMOUNT_SEPARATOR if id_type is IdType.AMOUNT else _SEPARATOR
+        for raw in separator.split(str(form.get(name, "") or "")):
             pairs.append((id_type, raw))
     return parse_identifiers(marketplace, pairs, ID_FIELDS)
 

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from jinja2.bccache import Bucket, BytecodeCache
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
@@ -23,9 +24,31 @@ from mpdesk.services.views import role_label, status_label
 HERE = Path(__file__).resolve().parent
 
 
+class _ProcessBytecodeCache(BytecodeCache):
+    """Compiled page templates kept for the life of the process and shared by every app it
+    builds (the tests build hundreds): parsing and compiling a page costs several times more
+    than rendering it. Jinja checks each entry against its template's source checksum."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        compiled = self._compiled.get(bucket.key)
+        if compiled is not None:
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+#: one cache for the environments built here, which all have the same options
+_COMPILED_PAGES = _ProcessBytecodeCache()
+
+
 def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(HERE / "templates"))
     env = templates.env
+    env.bytecode_cache = _COMPILED_PAGES
     env.autoescape = True
     env.auto_reload = False  # templates are package data: no stat() per request
     env.trim_blocks = True

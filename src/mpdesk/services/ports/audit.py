@@ -46,6 +46,7 @@ class FindingFilter:
     ids: list[str] | None = None
     shop_id: int | None = None
     shop_ids: list[int] | None = None  # visibility scope (None = all)
+    ticket_ids: list[int] | None = None  # findings drafted into these appeals (a case)
     limit: int | None = None
     offset: int = 0  # with ``limit``: one page of a list (the web page and the API)
 

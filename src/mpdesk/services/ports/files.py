@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from mpdesk.services.ports.spreadsheets import Sheet
+
 
 @dataclass(frozen=True)
 class StoredFile:
@@ -94,6 +96,11 @@ class TableWriter(Protocol):
 
     def write(self, path: Path, fmt: str, headers: list[str], rows: list[list[Any]]) -> None:
         """Write a table as ``csv`` or ``xlsx`` atomically."""
+        ...
+
+    def write_workbook(self, path: Path, sheets: list[Sheet]) -> None:
+        """Write the sheets as one XLSX atomically: typed cells, a frozen header row and an
+        autofilter on each sheet."""
         ...
 
     def write_text(self, path: Path, text: str) -> None: ...

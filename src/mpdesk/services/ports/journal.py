@@ -9,6 +9,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 
+from mpdesk.domain.identifiers import Identifier
+from mpdesk.domain.legal import SellerLegal
 from mpdesk.domain.shops import Shop
 from mpdesk.domain.stats import JournalSummary
 from mpdesk.domain.tickets import Status, Ticket
@@ -42,6 +44,9 @@ class TicketFilter:
     urgent: UrgentOnly | None = None  # … as conditions (set by ``resolve_urgent``)
     #: load each listed ticket's identifiers (a page that does not show them skips the query)
     identifiers: bool = True
+    case_id: int | None = None  # the appeals of one case
+    #: tickets naming any of these identifiers (the duplicate check of a new appeal)
+    any_identifier: list[Identifier] = field(default_factory=list)
 
 
 class TicketRepository(Protocol):
@@ -98,6 +103,14 @@ class ShopRepository(Protocol):
     def delete(self, shop_id: int) -> int:
         """Delete the shop and every row of it (tickets, files' rows, findings, roles, …);
         returns the number of tickets removed."""
+        ...
+
+    def get_legal(self, shop_id: int) -> SellerLegal | None:
+        """The seller's legal details of the shop, or None when never entered."""
+        ...
+
+    def save_legal(self, shop_id: int, legal: SellerLegal, now: datetime) -> None:
+        """Store the shop's legal details (insert or replace)."""
         ...
 
 

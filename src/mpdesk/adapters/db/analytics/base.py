@@ -57,7 +57,7 @@ _EDGE = timedelta(minutes=1)
 
 
 #: bumped when the rollup's columns change meaning: the next refresh rebuilds it
-_ROLLUP_VERSION = 2
+_ROLLUP_VERSION = 3
 
 
 class AnalyticsBase:

@@ -38,6 +38,7 @@ from mpdesk.adapters.db.analytics.base import (
     _as_date,
     _utc_start,
 )
+from mpdesk.domain.cases import CLOSABLE, UNSENT
 from mpdesk.domain.stats import BUCKET_EDGES, bucket_index
 
 #: positions of the named counters in an accumulator row, as ``stats_daily`` orders its columns
@@ -66,7 +67,10 @@ class RollupQueries(AnalyticsBase):
     ) -> None:
         """Aggregate tickets (streamed from the covering index) into rollup rows."""
         c = t.tickets.c
+        linked = _linked_money(conn, where)
         query = select(
+            c.id,
+            c.case_id,
             c.created_at,
             c.shop_id,
             c.marketplace,
@@ -87,7 +91,7 @@ class RollupQueries(AnalyticsBase):
         acc: dict[tuple[Any, ...], list[int]] = {}
         result = conn.execute(query.execution_options(yield_per=20_000))
         for row in result:
-            created, shop, mp, cat, channel, status, sent, answered, closed, claimed, back = row
+            tid, case_id, created, shop, mp, cat, channel, status, sent, answered, closed = row[:11]
             key = ((created + shift).date(), shop, mp, cat, channel)
             v = acc.get(key)
             if v is None:
@@ -102,12 +106,12 @@ class RollupQueries(AnalyticsBase):
                 v[RESOLVED] += 1
             elif status == "rejected":
                 v[REJECTED] += 1
-            if claimed:
+            if case_id is None or case_id == tid:  # a case's money, once, on its first appeal
+                claimed, back, case_open = case_money([(status, *row[11:]), *linked.get(tid, ())])
                 v[CLAIMED] += claimed
-                if is_open:
-                    v[OPEN_CLAIMED] += claimed
-            if back:
                 v[RECOVERED] += back
+                if case_open:
+                    v[OPEN_CLAIMED] += claimed
             if answered is not None:
                 v[ANSWERED] += 1
                 if sent is not None:
@@ -152,6 +156,13 @@ class RollupQueries(AnalyticsBase):
                     .scalars()
                     .all()
                 )
+                since_mark: ColumnElement[bool] = c.id > meta.watermark_id
+                if meta.watermark_at is not None:
+                    since_mark = or_(since_mark, c.updated_at >= meta.watermark_at - _EDGE)
+                roots = select(c.case_id).where(c.case_id != c.id, since_mark)
+                changed |= set(
+                    conn.execute(select(func.distinct(day)).where(c.id.in_(roots))).scalars()
+                )
                 if meta.watermark_at is not None:
                     # every ticket saved since the watermark, and the ones at its edge whose
                     # version moved: a change stamped no later than the watermark (a frozen
@@ -177,7 +188,9 @@ class RollupQueries(AnalyticsBase):
 
     def _lock(self, conn: Connection) -> None:
         if self.dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ROLLUP_LOCK})
+            # per schema: journals of one database in other schemas do not wait
+            lock = "SELECT pg_advisory_xact_lock(:k + hashtext(current_schema()))"
+            conn.execute(text(lock), {"k": _ROLLUP_LOCK})
         else:  # take SQLite's write lock before reading the watermark
             conn.execute(update(td.stats_meta).where(td.stats_meta.c.id == 0).values(id=0))
 
@@ -225,3 +238,40 @@ def _edge_versions(edge: str | None) -> dict[int, int]:
         return {int(k): int(v) for k, v in json.loads(edge or "{}").items()}
     except (ValueError, TypeError, AttributeError):
         return {}
+
+
+#: statuses of a sent appeal a final outcome has not closed, and of an appeal never sent
+_CASE_OPEN = frozenset(s.value for s in CLOSABLE)
+_CASE_UNSENT = frozenset(s.value for s in UNSENT)
+
+
+def _linked_money(
+    conn: Connection, where: list[ColumnElement[bool]]
+) -> dict[int, list[tuple[str, int | None, int | None]]]:
+    """Status and money of the follow-ups and claims of the cases whose first appeal ``where``
+    selects (few: most cases are one appeal), by case."""
+    c = t.tickets.c
+    query = select(
+        c.case_id,
+        c.status,
+        type_coerce(c.amount_claimed, BigInteger),
+        type_coerce(c.amount_recovered, BigInteger),
+    ).where(c.case_id != c.id)
+    if where:
+        query = query.where(c.case_id.in_(select(c.id).where(*where)))
+    found: dict[int, list[tuple[str, int | None, int | None]]] = {}
+    for case_id, status, claimed, back in conn.execute(query):
+        found.setdefault(int(case_id), []).append((status, claimed, back))
+    return found
+
+
+def case_money(members: list[tuple[str, int | None, int | None]]) -> tuple[int, int, bool]:
+    """``(claimed, recovered, open)`` of one case in kopecks, counted once as
+    ``domain/cases.py::case_money`` counts it: the largest amount claimed by a sent appeal, the
+    amounts recovered added up but never above it; drafts carry no money."""
+    sent = [m for m in members if m[0] not in _CASE_UNSENT]
+    claimed = max((m[1] or 0 for m in sent), default=0)
+    back = sum(m[2] or 0 for m in sent)
+    if claimed:
+        back = min(back, claimed)
+    return claimed, back, any(m[0] in _CASE_OPEN for m in sent)

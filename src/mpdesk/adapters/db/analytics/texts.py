@@ -1,4 +1,5 @@
-"""Identifiers seen in several tickets, the newest texts (for similar-text clusters), and the
+"""Identifiers seen in several cases (a case's follow-ups and claim count once), the newest
+first appeals' texts (for similar-text clusters), and the
 money of the audit findings (``tables_audit.findings``)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import (
     BigInteger,
     func,
+    or_,
     select,
     type_coerce,
 )
@@ -33,7 +35,8 @@ class TextQueries(AnalyticsBase):
     ) -> list[tuple[str, str, str, int, list[int]]]:
         where = self._ticket_where(flt, tz_offset_minutes)
         c, i = t.tickets.c, t.ticket_identifiers.c
-        count = func.count(func.distinct(i.ticket_id))
+        case_of = func.coalesce(c.case_id, c.id)  # a case's follow-ups and claim count once
+        count = func.count(func.distinct(case_of))
         query = (
             select(c.marketplace, i.type, i.value, count.label("n"))
             .select_from(t.ticket_identifiers.join(t.tickets, c.id == i.ticket_id))
@@ -48,11 +51,11 @@ class TextQueries(AnalyticsBase):
             result = []
             for mp, typ, value, n in groups:
                 ids = conn.execute(
-                    select(func.distinct(i.ticket_id))
+                    select(func.distinct(case_of))
                     .select_from(t.ticket_identifiers.join(t.tickets, c.id == i.ticket_id))
                     .where(i.type == typ, i.value == value, c.marketplace == mp)
                     .where(*where)
-                    .order_by(i.ticket_id)
+                    .order_by(case_of)
                     .limit(50)
                 ).scalars()
                 result.append((mp, typ, value, int(n), [int(x) for x in ids]))
@@ -62,9 +65,10 @@ class TextQueries(AnalyticsBase):
         self, flt: StatsFilter, limit: int, tz_offset_minutes: int
     ) -> list[tuple[int, str, str, str, str]]:
         c = t.tickets.c
+        first_appeal = or_(c.case_id.is_(None), c.case_id == c.id)  # one text per case
         query = (
             select(c.id, c.marketplace, c.category, c.subject, c.description)
-            .where(*self._ticket_where(flt, tz_offset_minutes))
+            .where(first_appeal, *self._ticket_where(flt, tz_offset_minutes))
             .order_by(c.id.desc())
             .limit(limit)
         )

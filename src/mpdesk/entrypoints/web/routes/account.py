@@ -1,4 +1,5 @@
-"""«Настройки»: own password and API tokens; for administrators, users, roles and shops."""
+"""«Настройки»: own password and API tokens, the seller's legal details of one's shops; for
+administrators, users, roles and shops."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from mpdesk.domain.accounts import Role
 from mpdesk.domain.credentials import Credentials, OzonCredentials, WbCredentials
 from mpdesk.domain.errors import MpdeskError, UserInputError
+from mpdesk.domain.legal import SELLER_FIELDS
 from mpdesk.entrypoints.web.downloads import final_export_response
 from mpdesk.entrypoints.web.errors import message_for, status_for
 from mpdesk.entrypoints.web.rendering import render
@@ -20,7 +22,7 @@ from mpdesk.entrypoints.web.security import (
     verify_csrf,
     wctx_of,
 )
-from mpdesk.services import accounts, journal
+from mpdesk.services import accounts, journal, shop_legal
 from mpdesk.services.connection_views import status_view
 from mpdesk.services.connections import connect_shop, disconnect_shop, shop_statuses
 from mpdesk.services.shops import add_shop, list_shops
@@ -37,6 +39,7 @@ def _page(
     error: str = "",
     done: str = "",
     status_code: int = 200,
+    legal_form: dict[str, object] | None = None,
 ) -> Response:
     wctx = wctx_of(request)
     principal = visitor.principal
@@ -51,6 +54,12 @@ def _page(
         "users": accounts.list_users(wctx) if principal.is_admin else [],
         "all_shops": list_shops(wctx.ctx) if principal.is_admin else [],
         "roles": list(Role),
+        "legal": {
+            s.id: shop_legal.get_shop_legal(wctx.ctx, principal, s.id)
+            for s in journal.list_shops(wctx.ctx, principal)
+        },
+        "legal_fields": SELLER_FIELDS,
+        "legal_form": legal_form or {},
     }
     return render(request, "account.html", context, status_code=status_code)
 
@@ -113,6 +122,12 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
             accounts.grant_role(wctx, field("login", 100), shop_id, Role(role) if role else None)
         elif action == "shop":
             add_shop(wctx.ctx, field("name"), field("marketplace", 32))
+        elif action == "legal":
+            shop_id = parse_shop_id(field("shop_id", 12))
+            if shop_id is None:
+                raise UserInputError("invalid_input")
+            changes = {name: field(name, 600) for name in SELLER_FIELDS}
+            shop_legal.update_shop_legal(wctx.ctx, visitor.principal, shop_id, changes)
         elif action in ("connect", "disconnect"):
             raw_shop = field("shop_id", 12)
             if not raw_shop.isdigit():
@@ -129,6 +144,7 @@ def _handle(request: Request, form: FormData, visitor: Visitor, action: str) -> 
             visitor,
             error=message_for(request, exc.code, exc.fields),
             status_code=status_for(exc),
+            legal_form=_typed_legal(form) if action == "legal" else None,
         )
     except ValueError:
         return _page(
@@ -165,6 +181,18 @@ def set_role(request: Request, form: FormDep) -> Response:
 @router.post("/account/shops")
 def create_shop(request: Request, form: FormDep) -> Response:
     return _handle(request, form, require_admin(request), "shop")
+
+
+@router.post("/account/shops/legal")
+def set_legal(request: Request, form: FormDep) -> Response:
+    """The seller's legal details of a shop, for the parties of a pre-trial claim."""
+    return _handle(request, form, require_visitor(request), "legal")
+
+
+def _typed_legal(form: FormData) -> dict[str, object]:
+    """What the person typed, to show it again with the error (the shop and each field)."""
+    typed = {name: form.get(name, "") for name in ("shop_id", *SELLER_FIELDS)}
+    return {k: v[:600] for k, v in typed.items() if isinstance(v, str)}
 
 
 @router.post("/account/shops/connect")

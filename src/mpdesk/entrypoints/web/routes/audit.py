@@ -263,4 +263,4 @@ def register(api: FastAPI) -> None:
     api.include_router(api_audits.router)
     nav = api.state.nav
     at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
-    nav.insert(at, NavItem("/audit", "Аудит", "audit"))
+    nav.insert(at, NavItem("/audit", api.state.wctx.ctx.message("nav_audit"), "audit"))

@@ -17,10 +17,11 @@ from starlette.responses import RedirectResponse, Response
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.sla import Bucket
 from mpdesk.entrypoints.api import dashboard as api_dashboard
+from mpdesk.entrypoints.web.downloads import document_response
 from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
-from mpdesk.services import deadline_views, deadlines, formatting
+from mpdesk.services import deadline_views, deadlines, documents, formatting
 from mpdesk.services.answer_reading import answered_next_steps
 
 router = APIRouter(dependencies=[Depends(verify_csrf)])
@@ -75,6 +76,14 @@ def draft_claim(request: Request, ticket_id: TicketId) -> Response:
     ctx = wctx_of(request).acting(visitor.principal)
     opened = deadlines.draft_claim(ctx, visitor.principal, ticket_id)
     return RedirectResponse(f"/tickets/{opened.ticket.id}?done=claim", status_code=303)
+
+
+@router.get("/tickets/{ticket_id}/claim.pdf")
+def claim_pdf(request: Request, ticket_id: TicketId) -> Response:
+    """The case's pre-trial claim as PDF (from the claim or any appeal of its case)."""
+    visitor = require_visitor(request)
+    document = documents.claim_pdf(wctx_of(request).ctx, visitor.principal, ticket_id)
+    return document_response(document)
 
 
 def _duration(delta: timedelta | None) -> str:

@@ -1,6 +1,6 @@
 """Analytics on «Сводка»: the last twelve weeks in numbers and server-side SVG charts (money at
 stake vs recovered, appeals per week, reply-time medians per channel, categories), and the
-monthly HTML report to download (``/stats/report.html?month=YYYY-MM``), all scoped to the
+monthly report to download (``/stats/report.html?month=YYYY-MM``, ``report.pdf``), all scoped to the
 visitor's shops."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from starlette.responses import Response
 
 from mpdesk.domain.accounts import Principal
+from mpdesk.entrypoints.web.downloads import document_response
 from mpdesk.entrypoints.web.navigation import DashboardPartial
 from mpdesk.entrypoints.web.security import require_visitor, wctx_of
-from mpdesk.services import analytics, deadline_views, formatting
+from mpdesk.services import analytics, deadline_views, documents, formatting
 
 router = APIRouter()
 WEEKS = 12
@@ -53,6 +54,16 @@ def monthly_report(request: Request, month: Month) -> Response:
             "content-security-policy": "sandbox",
             "cache-control": "private, no-store",
         },
+    )
+
+
+@router.get("/stats/report.pdf")
+def monthly_report_pdf(request: Request, month: Month) -> Response:
+    """The month's report as PDF, of the visitor's shops."""
+    visitor = require_visitor(request)
+    ctx = wctx_of(request).ctx
+    return document_response(
+        documents.monthly_report_pdf(ctx, month, shop_ids=visitor.principal.shop_ids)
     )
 
 

@@ -24,6 +24,7 @@ from mpdesk.entrypoints.web.forms import (
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
 from mpdesk.services import (
+    cases,
     journal,
     live_triage,
     mail_send,
@@ -40,7 +41,8 @@ from mpdesk.services.supply_prefill import supply_goods_context
 router = APIRouter(dependencies=[Depends(verify_csrf)])
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FIELDS = ("text", "marketplace", "category", "shop_id", "event_date", "channel",
-          "attachment_names", "external_id", "split_done", *ID_FIELDS.values())  # fmt: skip
+          "attachment_names", "external_id", "split_done", "follow_up_of",
+          *ID_FIELDS.values())  # fmt: skip
 
 
 def _values(form: FormData | None) -> dict[str, str]:
@@ -78,16 +80,23 @@ def _new_context(
     request: Request, principal: Principal, values: dict[str, str], triaged: Any = None
 ) -> dict[str, Any]:
     ctx = wctx_of(request).ctx
-    appeal, problem = None, None
-    try:
-        draft = _draft(ctx, values)
-        if draft is not None:
-            appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
-    except MpdeskError as exc:
-        problem = message_for(request, exc.code, exc.fields)
+    appeal, problem, duplicates = None, None, []
     mp, cat = values["marketplace"], values["category"]
     editable = journal.list_shops(ctx, principal, editable=True)
     shops = [s for s in editable if not mp or s.marketplace == mp]
+    try:
+        draft = _draft(ctx, values)
+        if draft is not None:  # signed by the chosen shop, as the saved appeal will be
+            chosen = [s for s in shops if str(s.id) == values["shop_id"]]
+            chosen = chosen or [s for s in shops if s.is_default] or shops[:1]
+            draft.shop_name = chosen[0].name if chosen else ""
+            shop_id = user_input.parse_shop_id(values["shop_id"])
+            duplicates = cases.find_duplicates(
+                ctx, principal, draft.marketplace, draft.identifiers, shop_id
+            )
+            appeal = journal.preview_appeal(ctx, draft, attachment_names=_attachment_names(values))
+    except MpdeskError as exc:
+        problem = message_for(request, exc.code, exc.fields)
     return {
         "values": values,
         "split_done": _split_done(values),
@@ -98,6 +107,7 @@ def _new_context(
         "channels": ctx.kb.channels_for(mp, cat) if appeal else [],
         "id_fields": ID_FIELDS,
         "attachment_names": _attachment_names(values),
+        "duplicates": duplicates,
     }
 
 
@@ -181,6 +191,9 @@ def create(request: Request, form: FormDep) -> Response:
                 shop_id=shop_id,
                 submission=submission,
                 extra_context=extra or None,
+                follow_up_of=int(values["follow_up_of"])
+                if values["follow_up_of"].isdigit()
+                else None,
             )
         ticket_id = opened.ticket.id
     except MpdeskError as exc:
@@ -244,6 +257,7 @@ def ticket_page(request: Request, ticket_id: TicketId, done: str = "", ask: str 
         "ticket.html",
         {
             "ticket": ticket,
+            "case": cases.get_case(ctx, visitor.principal, ticket_id),
             "shop": shop,
             "channel": ctx.kb.channels.get(ticket.channel_id),
             "mail_channel": mail_send.email_channel(ctx, ticket),

@@ -3,15 +3,15 @@ amount) goes; the kind of urgent problem read from the seller's text takes its p
 urgency is derived when shown (domain/urgency.py). Open tickets are read now with the shipped
 triage lexicon; closed ones stay unread (NULL) — a closed appeal is never urgent (issue 11)
 
-Revision ID: 0021_urgent_sign
-Revises: 0020_mail_folders
+Revision ID: 0023_urgent_sign
+Revises: 0022_shop_legal
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021_urgent_sign"
-down_revision = "0020_mail_folders"
+revision = "0023_urgent_sign"
+down_revision = "0022_shop_legal"
 branch_labels = None
 depends_on = None
 
