@@ -26,6 +26,8 @@ FORMAT_VERSION = 1
 def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter) -> int:
     """Write the tickets ``flt`` selects: JSON (the whole journal, for a move), CSV (the appeals
     table) or XLSX (sheets of appeals, correspondence and findings for accountants)."""
+    from mpdesk.services.urgency import resolve_urgent  # urgency reads the deadlines module
+
     if fmt not in ("csv", "xlsx", "json"):
         raise UnknownValueError("format", fmt, ["csv", "json", "xlsx"])
     with ctx.uow() as uow:
@@ -33,7 +35,7 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
             doc = journal_document(ctx, uow, flt)
         else:
             names = {s.id: s.name for s in uow.shops.list()}
-            tickets = uow.tickets.list(replace(flt, identifiers=True))
+            tickets = uow.tickets.list(resolve_urgent(ctx, replace(flt, identifiers=True)))
             if fmt == "xlsx":
                 wanted = {t.id for t in tickets}
                 full = {t.id: t for t in uow.tickets.iter_all() if t.id in wanted}
