@@ -69,7 +69,7 @@ class JournalPool:
 
     # --- PostgreSQL ---
 
-    def _url(self, schema: str) -> str:
+    def url(self, schema: str) -> str:
         sep = "&" if "?" in self.pg_admin_url else "?"
         return f"{self.pg_admin_url}{sep}options=-csearch_path%3D{schema}"
 
@@ -86,7 +86,7 @@ class JournalPool:
         with self._admin_engine().begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         self._made.append(schema)
-        engine = make_engine(self._url(schema))
+        engine = make_engine(self.url(schema))
         try:
             upgrade(engine)
             if self._tables is None:
@@ -99,7 +99,7 @@ class JournalPool:
 
     def give_back(self, schema: str) -> None:
         """Empty the schema for the next test, or drop it if the test changed its shape."""
-        engine = create_engine(self._url(schema), pool_size=1)
+        engine = create_engine(self.url(schema), pool_size=1)
         try:
             with engine.begin() as conn:
                 conn.execute(text("SET LOCAL lock_timeout = '5s'"))

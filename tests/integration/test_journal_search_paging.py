@@ -4,12 +4,16 @@ plainly computed result, in both directions, with filters, on both databases."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from tests.conftest import FROZEN_NOW, require_pg
+from tests.journals import JournalPool
 
 from mpdesk.adapters.db import search
-from mpdesk.bootstrap import App
+from mpdesk.bootstrap import App, bootstrap
+from mpdesk.config import Settings
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.accounts import Principal
 from mpdesk.domain.appeal import AppealDraft
@@ -27,8 +31,7 @@ TEXTS = [
 ]
 
 
-@pytest.fixture
-def journal_ids(app: App) -> list[int]:
+def _fill(app: App) -> list[int]:
     ids = []
     for i in range(25):
         opened = journal.open_ticket(
@@ -39,6 +42,37 @@ def journal_ids(app: App) -> list[int]:
         if i % 3 == 0:
             ticket_actions.submit_ticket(app.ctx, OWNER, opened.ticket.id, f"SD-{i}")
     return ids
+
+
+@pytest.fixture
+def journal_ids(app: App) -> list[int]:
+    """The 25 tickets in this test's own journal (for the tests that add more)."""
+    return _fill(app)
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def filled(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    journal_pool: JournalPool,
+) -> Iterator[tuple[App, list[int]]]:
+    """The same 25 tickets, written once per database for the tests that only read them."""
+    home = tmp_path_factory.mktemp("search")
+    schema = None
+    if request.param == "sqlite":
+        url = journal_pool.sqlite_copy(home / "journal.db")
+    else:
+        require_pg()
+        schema = journal_pool.take_schema()
+        url = journal_pool.url(schema)
+    app = bootstrap(Settings(home=home, database_url=url, now=FROZEN_NOW, kb_dir=home / "kb"))
+    yield app, _fill(app)
+    assert app.engine is not None
+    app.engine.dispose()
+    if schema is not None:
+        journal_pool.give_back(schema)
 
 
 def pages(app: App, flt: TicketFilter, size: int) -> list[int]:
@@ -70,13 +104,13 @@ def everything(app: App, flt: TicketFilter) -> list[int]:
     ids=["word", "other-form", "with-status", "two-words", "prefix"],
 )
 def test_search_pages_in_id_order_equal_the_full_result(
-    app: App,
-    journal_ids: list[int],
+    filled: tuple[App, list[int]],
     flt: TicketFilter,
     order_by: str,
     window: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    app, _ = filled
     monkeypatch.setattr(search, "PG_WINDOW", window)  # 3: most matches come from the GIN step
     flt = replace(flt, order_by=order_by)
     expected = everything(app, flt)
@@ -90,13 +124,15 @@ def test_search_pages_in_id_order_equal_the_full_result(
         assert uow.tickets.count(flt) == len(expected)
 
 
-def test_search_results_are_the_matching_tickets(app: App, journal_ids: list[int]) -> None:
+def test_search_results_are_the_matching_tickets(filled: tuple[App, list[int]]) -> None:
+    app, journal_ids = filled
     fines = [tid for i, tid in enumerate(journal_ids) if i % len(TEXTS) in (0, 2)]
     assert pages(app, TicketFilter(text="штрафы"), 4) == fines[::-1]
     assert pages(app, TicketFilter(text="нет такого слова"), 4) == []
 
 
-def test_query_without_searchable_words_lists_everything(app: App, journal_ids: list[int]) -> None:
+def test_query_without_searchable_words_lists_everything(filled: tuple[App, list[int]]) -> None:
+    app, journal_ids = filled
     assert pages(app, TicketFilter(text="и в на"), 10) == journal_ids[::-1]
 
 
@@ -108,8 +144,7 @@ def test_query_without_searchable_words_lists_everything(app: App, journal_ids: 
     ],
 )
 def test_page_totals_are_exact_up_to_the_cap(
-    app: App,
-    journal_ids: list[int],
+    filled: tuple[App, list[int]],
     flt: TicketFilter,
     cap_name: str,
     matching: int,
@@ -117,6 +152,7 @@ def test_page_totals_are_exact_up_to_the_cap(
 ) -> None:
     """The page's total is exact up to the cap (a search has its own, smaller one), then
     «more than the cap»; the page itself never depends on the count."""
+    app, _ = filled
     admin = Principal(user_id=1, login="a", name="a", is_admin=True)
     monkeypatch.setattr(journal, "COUNT_CAP", 1000)
     monkeypatch.setattr(journal, "SEARCH_COUNT_CAP", 1000)
@@ -142,8 +178,9 @@ def test_page_totals_are_exact_up_to_the_cap(
 )
 @pytest.mark.parametrize(("offset", "cap"), [(0, 1000), (4, 1000), (0, 5), (8, 3)])
 def test_a_page_and_its_capped_count_come_from_one_statement(
-    app: App, journal_ids: list[int], flt: TicketFilter, offset: int, cap: int
+    filled: tuple[App, list[int]], flt: TicketFilter, offset: int, cap: int
 ) -> None:
+    app, _ = filled
     paged = replace(flt, limit=4, offset=offset)
     with app.ctx.uow() as uow:
         tickets, counted = uow.tickets.list_counted(paged, cap)

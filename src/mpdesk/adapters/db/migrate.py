@@ -80,7 +80,7 @@ def upgrade(engine: Engine, revision: str = "head") -> SchemaState:
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             # one lock per schema: journals of one database in other schemas do not wait
-            lock = "SELECT pg_advisory_xact_lock(:k + hashtext(current_schema()))"
+            lock = "SELECT pg_advisory_xact_lock(CAST(:k AS bigint) + hashtext(current_schema()))"
             conn.execute(text(lock), {"k": _LOCK_KEY})
         before = _state(conn)
         if not before.known:

@@ -96,14 +96,18 @@ class SqlReminderLog:
         key = lock_key(job)
         with self.engine.connect() as conn:
             # per schema: journals of one database in other schemas hold their own locks
-            try_lock = "SELECT pg_try_advisory_lock(:k + hashtext(current_schema()))"
+            try_lock = (
+                "SELECT pg_try_advisory_lock(CAST(:k AS bigint) + hashtext(current_schema()))"
+            )
             got = bool(conn.execute(text(try_lock), {"k": key}).scalar())
             conn.commit()
             try:
                 yield got
             finally:
                 if got:
-                    unlock = "SELECT pg_advisory_unlock(:k + hashtext(current_schema()))"
+                    unlock = (
+                        "SELECT pg_advisory_unlock(CAST(:k AS bigint) + hashtext(current_schema()))"
+                    )
                     conn.execute(text(unlock), {"k": key})
                     conn.commit()
 

@@ -192,7 +192,7 @@ class RollupQueries(AnalyticsBase):
     def _lock(self, conn: Connection) -> None:
         if self.dialect == "postgresql":
             # per schema: journals of one database in other schemas do not wait
-            lock = "SELECT pg_advisory_xact_lock(:k + hashtext(current_schema()))"
+            lock = "SELECT pg_advisory_xact_lock(CAST(:k AS bigint) + hashtext(current_schema()))"
             conn.execute(text(lock), {"k": _ROLLUP_LOCK})
         else:  # take SQLite's write lock before reading the watermark
             conn.execute(update(td.stats_meta).where(td.stats_meta.c.id == 0).values(id=0))
