@@ -93,7 +93,7 @@ def rows(count: int, seed: int = 6):  # type: ignore[no-untyped-def]
             i, shop, mp, rnd.choice(CATEGORIES), status, f"Обращение {i}", "Текст обращения " * 8,
             "Описание проблемы", rnd.choice(CHANNELS[mp]), f"SD-{i}" if sent else "",
             _ts(sent), _ts(sent + timedelta(hours=48)) if status == "submitted" and sent else None,
-            _ts(answered), _ts(closed), False, claimed, recovered, _ts(created),
+            _ts(answered), _ts(closed), None, claimed, recovered, _ts(created),
             _ts(closed or answered or sent or created), 1, i,
         )  # fmt: skip
 
