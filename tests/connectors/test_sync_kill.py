@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -145,11 +146,16 @@ class Pause:
             self.go.wait(PATIENCE_S)
 
 
+#: what each started sync wrote on stderr (``--debug``: the traceback of an unexpected error)
+STDERR: dict[int, Path] = {}
+
+
 def wait_until(what: str, check: Callable[[], bool], proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + PATIENCE_S
     while not check():
         if proc.poll() is not None:
-            raise AssertionError(f"the sync ended (exit {proc.returncode}) before {what}")
+            said = STDERR[proc.pid].read_text(errors="replace")[-3000:]
+            raise AssertionError(f"the sync ended (exit {proc.returncode}) before {what}: {said}")
         if time.monotonic() > deadline:
             raise AssertionError(f"the sync never reached {what}")
         time.sleep(0.01)
@@ -157,13 +163,17 @@ def wait_until(what: str, check: Callable[[], bool], proc: subprocess.Popen[byte
 
 def start_sync(tmp: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TMPDIR": str(tmp)}
-    return subprocess.Popen(
-        [sys.executable, "-m", "mpdesk", "sync", "--json"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its own group: the audit's helpers are found and waited for
-    )
+    log = tmp / f"sync-{len(STDERR)}.stderr"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mpdesk", "--debug", "sync", "--json"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,  # its own group: the audit's helpers are found and waited for
+        )
+    STDERR[proc.pid] = log
+    return proc
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:
@@ -308,8 +318,10 @@ def test_a_sync_killed_anywhere_resumes_to_the_same_state(
     state.reset()
     connect(market)
     engine = create_engine(url)
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
+    # the syncs' TMPDIR, short: the audit's fork server binds a Unix socket under it (at most
+    # 107 bytes), which pytest's own folders under xdist would exceed
+    scratch = Path(tempfile.mkdtemp(prefix="mpdesk-kill-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(scratch, ignore_errors=True))
     try:
         # 1. the second transactions page in flight
         pause = Pause(market, 2)
