@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.prompt import Confirm
 
-from mpdesk.domain.cases import Duplicate
+from mpdesk.domain.cases import CaseState, Duplicate
 from mpdesk.entrypoints.cli.output import JsonOpt, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
 from mpdesk.entrypoints.cli.state import principal as current_principal
@@ -94,7 +94,8 @@ def ask_follow_up(
         return None
     offer = ctx.message("case_duplicate_offer", case_id=first.case_id,
                         follow_up_of=first.latest_id)  # fmt: skip
-    return first.latest_id if Confirm.ask(offer, console=console, default=True) else None
+    is_open = first.state is CaseState.OPEN  # a decided case: «no» unless the person says so
+    return first.latest_id if Confirm.ask(offer, console=console, default=is_open) else None
 
 
 def cmd_follow_up(ticket_id: TicketId, as_json: JsonOpt = False) -> None:
