@@ -17,8 +17,8 @@ pytestmark = pytest.mark.browser
 
 LEGAL = {
     "name": "ООО «Ромашка»",
-    "inn": "7707083893",
-    "ogrn": "1027700132195",
+    "inn": "7712000003",
+    "ogrn": "1027700000008",
     "address": "125009, г. Москва, ул. Тверская, д. 1",
     "contract_number": "ОФ-17",
     "contract_date": "01.03.2024",
@@ -41,13 +41,13 @@ def test_legal_details_claim_and_its_pdf(page: Any, live_server: LiveServer) -> 
     sign_in(page, live_server)
     page.goto(f"{live_server.url}/account")
     expect(page.locator(".shop-legal").first).to_contain_text("Не хватает для претензии")
-    fill_legal(page, {**LEGAL, "inn": "7707083894"})
+    fill_legal(page, {**LEGAL, "inn": "7712000004"})
     expect(page.locator(".alert-error")).to_contain_text("контрольная цифра")
     expect(page.locator(".shop-legal input[name=name]").first).to_have_value("ООО «Ромашка»")
     fill_legal(page, LEGAL)
     page.wait_for_url(re.compile(r"/account\?done=legal"))
     block = page.locator(".shop-legal").first
-    expect(block).to_contain_text("7707083893")
+    expect(block).to_contain_text("7712000003")
     expect(block).not_to_contain_text("Не хватает для претензии")
     block.scroll_into_view_if_needed()
     screenshot(page, "account_legal", full_page=False)
@@ -71,7 +71,7 @@ def test_legal_details_claim_and_its_pdf(page: Any, live_server: LiveServer) -> 
         link.click()
     pdf = info.value.path().read_bytes()
     text = pdf_text(pdf)
-    assert "ООО «РВБ»" in text and "7707083893" in text and "ПРЕТЕНЗИЯ" in text
+    assert "ООО «РВБ»" in text and "7712000003" in text and "ПРЕТЕНЗИЯ" in text
     screenshot(page, "claim_ticket")
     page.set_viewport_size({"width": 375, "height": 812})
     page.reload()

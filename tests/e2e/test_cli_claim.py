@@ -26,17 +26,17 @@ def case_with_answer(shop: str) -> int:
 
 def test_legal_details_are_entered_once_per_shop_with_checks(cli_env: Path) -> None:
     assert run("shop", "add", "Ромашка", "-m", "wb").code == 0
-    bad = run("shop", "legal", "Ромашка", "--inn", "7707083894")
+    bad = run("shop", "legal", "Ромашка", "--inn", "7712000004")
     assert bad.code == 2
     assert "ИНН" in bad.stderr and "контрольная цифра" in bad.stderr
     assert "Traceback" not in bad.stderr
     stored = run(
-        "shop", "legal", "Ромашка", "--name", "ООО «Ромашка»", "--inn", "7707 083 893",
-        "--ogrn", "1027700132195", "--contract-date", "01.03.2024", "--json",
+        "shop", "legal", "Ромашка", "--name", "ООО «Ромашка»", "--inn", "7712 000 003",
+        "--ogrn", "1027700000008", "--contract-date", "01.03.2024", "--json",
     )  # fmt: skip
     assert stored.code == 0, stored.stderr
     data = stored.json()
-    assert data["inn"] == "7707083893" and data["contract_date"] == "2024-03-01"
+    assert data["inn"] == "7712000003" and data["contract_date"] == "2024-03-01"
     assert data["missing"] == ["address", "contract_number"]
     shown = run("shop", "legal", "Ромашка")
     assert "Юридический адрес: не указано" in shown.stdout
@@ -47,8 +47,8 @@ def test_claim_carries_both_parties_and_its_pdf(cli_env: Path, tmp_path: Path) -
     require_pdf()
     run("shop", "add", "Ромашка", "-m", "wb")
     run(
-        "shop", "legal", "Ромашка", "--name", "ООО «Ромашка»", "--inn", "7707083893",
-        "--ogrn", "1027700132195", "--address", "Москва, Тверская, 1", "--contract", "ОФ-17",
+        "shop", "legal", "Ромашка", "--name", "ООО «Ромашка»", "--inn", "7712000003",
+        "--ogrn", "1027700000008", "--address", "Москва, Тверская, 1", "--contract", "ОФ-17",
         "--contract-date", "01.03.2024",
     )  # fmt: skip
     root = case_with_answer("Ромашка")
@@ -59,7 +59,7 @@ def test_claim_carries_both_parties_and_its_pdf(cli_env: Path, tmp_path: Path) -
     assert "ООО «РВБ»" in drafted.json()["appeal"]["body"]
     text = pdf_text(out.read_bytes())
     assert "ООО «РВБ»" in text and "9714053621" in text
-    assert "ООО «Ромашка»" in text and "7707083893" in text and "ОФ-17" in text
+    assert "ООО «Ромашка»" in text and "7712000003" in text and "ОФ-17" in text
     assert "235.00" in text and "Штраф начислен верно." in text
     # the claim exists: --pdf writes it again, no second draft
     again = run("claim", str(claim_id), "--pdf", str(out))

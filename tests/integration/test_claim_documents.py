@@ -20,8 +20,8 @@ from mpdesk.services import bundle, deadlines, documents, shop_legal, shops, tic
 
 SELLER = {
     "name": "ООО «Ромашка»",
-    "inn": "7707083893",
-    "ogrn": "1027700132195",
+    "inn": "7712000003",
+    "ogrn": "1027700000008",
     "address": "125009, г. Москва, ул. Тверская, д. 1",
     "contract_number": "ОФ-2024/17",
     "contract_date": "01.03.2024",
@@ -53,7 +53,7 @@ def test_legal_details_round_trip_and_go_with_the_shop(app: App) -> None:
     changed = shop_legal.update_shop_legal(app.ctx, OWNER, shop.id, {"address": "Тверь"})
     assert changed.legal.inn == SELLER["inn"] and changed.legal.address == "Тверь"
     with pytest.raises(UserInputError):
-        shop_legal.update_shop_legal(app.ctx, OWNER, shop.id, {"ogrn": "1027700132196"})
+        shop_legal.update_shop_legal(app.ctx, OWNER, shop.id, {"ogrn": "1027700000009"})
     assert shop_legal.get_shop_legal(app.ctx, OWNER, shop.id).legal.ogrn == SELLER["ogrn"]
     with app.ctx.uow() as uow:
         uow.shops.delete(shop.id)
@@ -71,7 +71,7 @@ def test_claim_names_both_parties(app: App) -> None:
     assert entity is not None
     for fact in (entity.name, entity.inn, entity.ogrn, entity.address):
         assert fact in body
-    for fact in ("ООО «Ромашка»", "7707083893", "ОГРН 1027700132195", "ОФ-2024/17", "01.03.2024"):
+    for fact in ("ООО «Ромашка»", "7712000003", "ОГРН 1027700000008", "ОФ-2024/17", "01.03.2024"):
         assert fact in body
     assert "[" not in body.split("ПРЕТЕНЗИЯ")[1].split("Обстоятельства")[0]  # no gap left
     assert not [w for w in opened.appeal.warnings if w.code == "legal_missing"]
@@ -106,7 +106,7 @@ def test_claim_pdf_carries_both_parties_the_amount_and_intact_cyrillic(app: App)
     assert "ПРЕТЕНЗИЯ (досудебная)" in text
     for fact in ("ООО «РВБ»", "9714053621", "1247700471919", "Индустриальный парк Коледино"):
         assert fact in text
-    for fact in ("ООО «Ромашка»", "7707083893", "1027700132195", "ОФ-2024/17"):
+    for fact in ("ООО «Ромашка»", "7712000003", "1027700000008", "ОФ-2024/17"):
         assert fact in text
     assert "12 500,00 ₽" in text.replace("\u00a0", " ")  # the amount as every surface shows it
     assert "Отказано: недостаточно данных" in text

@@ -172,8 +172,8 @@ def _sample_parties(kb: KnowledgeBase, mp: str) -> dict[str, object]:
     """The parties block of a claim (``services/shop_legal.py::claim_parties``) for a sample
     render: the marketplace's entity from the knowledge base, a sample seller."""
     entity = kb.marketplaces[mp].legal
-    seller = {"name": kb.messages.get("kb_check_sample_shop", ""), "inn": "7704217370",
-              "ogrn": "1027739244741", "ogrn_label": kb.messages.get("legal_label_ogrn", ""),
+    seller = {"name": kb.messages.get("kb_check_sample_shop", ""), "inn": "7712000003",
+              "ogrn": "1027700000008", "ogrn_label": kb.messages.get("legal_label_ogrn", ""),
               "address": "", "contract_number": "1", "contract_date": "15.01.2026",
               "missing": [], "missing_text": ""}  # fmt: skip
     return {

@@ -18,8 +18,8 @@ from mpdesk.services import deadlines
 
 LEGAL = {
     "name": "ООО «Ромашка»",
-    "inn": "7707083893",
-    "ogrn": "1027700132195",
+    "inn": "7712000003",
+    "ogrn": "1027700000008",
     "address": "125009, г. Москва, ул. Тверская, д. 1",
     "contract_number": "ОФ-17",
     "contract_date": "01.03.2024",
@@ -51,7 +51,7 @@ def test_settings_page_stores_the_legal_details_and_names_a_bad_inn(world: World
     token = csrf_of(page)
     bad = client.post(
         "/account/shops/legal",
-        data={"csrf_token": token, "shop_id": str(world.shop_a), **LEGAL, "inn": "7707083894"},
+        data={"csrf_token": token, "shop_id": str(world.shop_a), **LEGAL, "inn": "7712000004"},
     )
     assert bad.status_code == 422
     assert "контрольная цифра" in bad.text and "«ИНН»" in bad.text
@@ -62,12 +62,12 @@ def test_settings_page_stores_the_legal_details_and_names_a_bad_inn(world: World
     )
     assert done.status_code == 303
     after = client.get("/account").text
-    assert "7707083893" in after and "01.03.2024" in after
+    assert "7712000003" in after and "01.03.2024" in after
     # a viewer of shop A sees the details but gets no form, and cannot change them
     vera = world.client()
     sign_in(vera, "vera")
     mine = vera.get("/account").text
-    assert "7707083893" in mine and 'action="/account/shops/legal"' not in mine
+    assert "7712000003" in mine and 'action="/account/shops/legal"' not in mine
     refused = vera.post(
         "/account/shops/legal",
         data={"csrf_token": csrf_of(mine), "shop_id": str(world.shop_a), "name": "X"},
@@ -84,7 +84,7 @@ def test_api_reads_and_changes_the_legal_details_scoped(world: World) -> None:
     changed = admin.patch(f"/api/v1/shops/{world.shop_a}/legal", json=body)
     assert changed.status_code == 200, changed.text
     assert changed.json()["contract_date"] == "2024-03-01" and changed.json()["missing"] == []
-    bad = admin.patch(f"/api/v1/shops/{world.shop_a}/legal", json={"ogrn": "1027700132196"})
+    bad = admin.patch(f"/api/v1/shops/{world.shop_a}/legal", json={"ogrn": "1027700000009"})
     assert bad.status_code == 422
     assert bad.json()["code"] == "legal_ogrn_checksum" and "ОГРН" in bad.json()["message"]
     viewer = world.api_client(world.viewer_token)

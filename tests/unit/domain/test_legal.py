@@ -15,9 +15,9 @@ from mpdesk.domain.legal import (
     ("value", "problem"),
     [
         ("7704217370", None),  # an organisation (10 digits)
-        ("500100732259", None),  # an individual entrepreneur (12 digits)
+        ("771200000003", None),  # an individual entrepreneur (12 digits)
         ("7704217371", "checksum"),
-        ("500100732258", "checksum"),
+        ("771200000004", "checksum"),
         ("770421737", "length"),
         ("77042173701", "length"),
         ("77042I7370", "digits"),
@@ -31,9 +31,9 @@ def test_inn_check_digits_and_length(value: str, problem: str | None) -> None:
     ("value", "problem"),
     [
         ("1027739244741", None),  # ОГРН of an organisation
-        ("304500116000157", None),  # ОГРНИП of an entrepreneur
+        ("304770000000008", None),  # ОГРНИП of an entrepreneur
         ("1027739244742", "checksum"),
-        ("304500116000158", "checksum"),
+        ("304770000000009", "checksum"),
         ("10277392447", "length"),
         ("1O27739244741", "digits"),
     ],
@@ -48,8 +48,8 @@ def test_separators_people_type_are_removed_but_letters_stay() -> None:
 
 
 def test_organisation_inn_with_entrepreneur_ogrnip_disagree() -> None:
-    assert kinds_disagree("7704217370", "304500116000157")
-    assert kinds_disagree("500100732259", "1027739244741")
+    assert kinds_disagree("7704217370", "304770000000008")
+    assert kinds_disagree("771200000003", "1027739244741")
     assert not kinds_disagree("7704217370", "1027739244741")
     assert not kinds_disagree("", "1027739244741")
 
@@ -58,7 +58,7 @@ def test_missing_fields_are_listed_in_claim_order() -> None:
     legal = SellerLegal(name="ООО «Ромашка»", ogrn="1027739244741")
     assert legal.missing() == ["inn", "address", "contract_number", "contract_date"]
     full = SellerLegal(
-        "ИП Иванов", "500100732259", "304500116000157", "Москва", "1", date(2025, 1, 1)
+        "ИП Иванов", "771200000003", "304770000000008", "Москва", "1", date(2025, 1, 1)
     )
     assert full.missing() == []
     assert full.is_entrepreneur

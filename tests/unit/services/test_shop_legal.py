@@ -36,13 +36,13 @@ def ctx(kb, renderer, triage) -> ServiceContext:  # type: ignore[no-untyped-def]
 def test_details_are_stored_once_per_shop_and_changed_field_by_field(ctx: ServiceContext) -> None:
     shop = add_shop(ctx, "Ромашка", "wb")
     shop_legal.update_shop_legal(
-        ctx, OWNER, shop.id, {"name": "ООО «Ромашка»", "inn": "77 0421 7370", "ogrn": None}
+        ctx, OWNER, shop.id, {"name": "ООО «Ромашка»", "inn": "77 1200 0003", "ogrn": None}
     )
     item = shop_legal.update_shop_legal(
-        ctx, OWNER, shop.id, {"ogrn": "1027739244741", "contract_date": "2025-03-01"}
+        ctx, OWNER, shop.id, {"ogrn": "1027700000008", "contract_date": "2025-03-01"}
     )
     assert item.legal.name == "ООО «Ромашка»"
-    assert item.legal.inn == "7704217370"  # the spaces people type are dropped
+    assert item.legal.inn == "7712000003"  # the spaces people type are dropped
     assert item.legal.contract_date == date(2025, 3, 1)
     assert item.missing == ["address", "contract_number"]
     again = shop_legal.get_shop_legal(ctx, OWNER, shop.id)
@@ -58,7 +58,7 @@ def test_details_are_stored_once_per_shop_and_changed_field_by_field(ctx: Servic
         ({"inn": "123"}, "legal_inn_length"),
         ({"ogrn": "1027739244742"}, "legal_ogrn_checksum"),
         ({"ogrn": "abc"}, "legal_ogrn_digits"),
-        ({"inn": "7704217370", "ogrn": "304500116000157"}, "legal_kinds_disagree"),
+        ({"inn": "7704217370", "ogrn": "304770000000008"}, "legal_kinds_disagree"),
         ({"address": "д" * 501}, "legal_too_long"),
         ({"kpp": "1"}, "legal_field_unknown"),
     ],
@@ -95,7 +95,7 @@ def test_parties_name_the_marketplace_entity_and_what_the_seller_must_fill_in(
     ctx: ServiceContext,
 ) -> None:
     shop = add_shop(ctx, "Озон-магазин", "ozon")
-    shop_legal.update_shop_legal(ctx, OWNER, shop.id, {"inn": "500100732259"})
+    shop_legal.update_shop_legal(ctx, OWNER, shop.id, {"inn": "771200000003"})
     with ctx.uow() as uow:
         parties, warning = shop_legal.parties_of(ctx, uow, shop)
     entity = ctx.kb.marketplaces["ozon"].legal
