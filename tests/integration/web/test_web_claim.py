@@ -167,3 +167,17 @@ def test_without_the_system_libraries_the_pdf_download_says_so_in_russian(
     assert "Traceback" not in got.text and "OSError" not in got.text
     api = world.api_client(world.admin_token).get(f"/api/v1/tickets/{root}/claim.pdf")
     assert api.status_code == 503 and api.json()["code"] == "pdf_unavailable"
+
+
+def test_knowledge_and_ticket_pages_cite_no_internal_files(world: World) -> None:
+    root = sent_case(world)
+    client = world.client()
+    sign_in(client, "vera")
+    pages = [
+        client.get(f"/kb?section={s}").text
+        for s in ("marketplaces", "categories", "channels", "checklists", "templates", "deadlines")
+    ]
+    pages.append(client.get(f"/tickets/{root}").text)  # its clocks name their sources
+    for page in pages:
+        assert "research/" not in page and ".md" not in page and ".yaml" not in page
+        assert ".j2" not in page
