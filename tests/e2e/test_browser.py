@@ -56,7 +56,7 @@ def test_seller_files_an_appeal_and_follows_it_to_resolution(
     # deadlines and analytics: server-side SVG charts, no script, no CDN
     expect(page.locator("#due-board")).to_contain_text("просрочено на")
     expect(page.locator("#analytics figure.chart svg >> visible=true")).to_have_count(4)
-    expect(page.locator("#chart-money svg")).to_be_visible()
+    expect(page.locator("#chart-money svg >> visible=true")).to_be_visible()
     assert page.locator("#chart-weekly svg rect").count() >= 1
     screenshot(page, "dashboard")
 

@@ -122,7 +122,7 @@ def text_head(text: str | None) -> str:
     lines = value.split("\n", FOLD_LINES + 1)
     if len(value) <= FOLD_CHARS and len(lines) <= FOLD_LINES:
         return ""
-    head = "\n".join(lines[: min(len(lines), 12)])[: FOLD_CHARS // 2]
+    head = "\n".join(lines[:6])[:480]
     cut = head.rstrip().rfind(" ")
     if cut > len(head) // 2:
         head = head[:cut]
