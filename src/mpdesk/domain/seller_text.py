@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from mpdesk.domain.knowledge import Shorthand
 
@@ -26,9 +27,10 @@ _ELLIPSIS = re.compile(r"\.{3,}")
 _CLOSING = '.!?…»")'
 
 
-def shorthand_pattern(entries: Sequence[Shorthand]) -> tuple[re.Pattern[str], dict[str, str]]:
+@lru_cache(maxsize=8)
+def shorthand_pattern(entries: tuple[Shorthand, ...]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One case-insensitive pattern over every word of every entry, longest first, and the
-    replacement of each (lowercase) word."""
+    replacement of each (lowercase) word (compiled once per list)."""
     replacements: dict[str, str] = {}
     for entry in entries:
         for word in entry.words:
@@ -43,7 +45,7 @@ def expand_shorthand(text: str, entries: Sequence[Shorthand]) -> str:
     """``text`` with every shorthand word written out; a capital the seller typed first stays."""
     if not entries:
         return text
-    pattern, replacements = shorthand_pattern(entries)
+    pattern, replacements = shorthand_pattern(tuple(entries))
 
     def replace(match: re.Match[str]) -> str:
         found = match.group(0)
@@ -57,11 +59,11 @@ def expand_shorthand(text: str, entries: Sequence[Shorthand]) -> str:
 
 def _tidy_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip()
+    line = _SPACE_BEFORE_MARK.sub(r"\1", line)
     line = _ELLIPSIS.sub("…", line)
     line = _DOUBLE_DOT.sub(".", line)
     line = _REPEATED_MARK.sub(r"\1", line)
     line = _REPEATED_COMMA.sub(",", line)
-    line = _SPACE_BEFORE_MARK.sub(r"\1", line)
     return _NO_SPACE_AFTER_COMMA.sub(", ", line)
 
 
