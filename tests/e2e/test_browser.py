@@ -240,7 +240,7 @@ def test_text_with_two_problems_is_split_into_two_drafts(
     )
     screenshot(page, "new_ticket_split")
     page.click("#split-created a")
-    expect(page.locator("h1")).to_contain_text("приёмке товара 24567891")
+    expect(page.locator("h1")).to_contain_text("приёмке поставки № 24567891")
     assert page.console_errors == []
 
 
