@@ -11,6 +11,7 @@ import logging
 import re
 import sys
 import traceback
+from functools import cache
 from typing import Any
 
 import click
@@ -155,12 +156,20 @@ def _wants_json(argv: list[str]) -> bool:
     return "--json" in argv or "--jsonl" in argv
 
 
+@cache
+def _command() -> Any:
+    """The click command tree of ``cli`` with Russian help, built once per process: Typer
+    rebuilds it from every command's signature on each call (most of an in-process
+    invocation's time)."""
+    return russian_command(cli)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr)
     try:
-        code = russian_command(cli)(args=argv, prog_name="mpdesk", standalone_mode=False)
+        code = _command().main(args=argv, prog_name="mpdesk", standalone_mode=False)
         if isinstance(code, int) and code:  # Typer returns Ctrl-C as 130 instead of raising
             sys.exit(code)
     except MpdeskError as exc:
