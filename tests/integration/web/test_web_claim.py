@@ -14,7 +14,7 @@ from tests.web_support import World, csrf_of, sign_in
 
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.tickets import Status, Ticket
-from mpdesk.services import deadlines
+from mpdesk.services import deadlines, ticket_actions
 
 LEGAL = {
     "name": "ООО «Ромашка»",
@@ -171,8 +171,11 @@ def test_without_the_system_libraries_the_pdf_download_says_so_in_russian(
 
 def test_knowledge_and_ticket_pages_cite_no_internal_files(world: World) -> None:
     root = sent_case(world)
+    ticket_actions.record_reply(world.wctx.ctx, OWNER, root, "Ответ получен, проверяем.")
     client = world.client()
     sign_in(client, "vera")
+    ticket_page = client.get(f"/tickets/{root}").text
+    assert "· cli" not in ticket_page and "с этого компьютера" in ticket_page  # who acted
     pages = [
         client.get(f"/kb?section={s}").text
         for s in ("marketplaces", "categories", "channels", "checklists", "templates", "deadlines")

@@ -14,7 +14,7 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
 from mpdesk import __version__
-from mpdesk.domain.accounts import Role
+from mpdesk.domain.accounts import LOCAL_OWNER, Role
 from mpdesk.domain.tickets import Status
 from mpdesk.entrypoints.web.security import csrf_token, current_visitor, remember_pre_seed
 from mpdesk.services import formatting
@@ -92,6 +92,9 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         filesize=lambda size: _filesize(ctx.message, size),
         safe_url=lambda url: url if str(url).startswith(("https://", "http://")) else "",
         text_head=text_head,
+        actor_label=lambda login: (
+            ctx.message("actor_local") if login == LOCAL_OWNER.login else str(login)
+        ),
     )
     env.globals.update(
         version=__version__,
