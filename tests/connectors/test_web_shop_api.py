@@ -3,6 +3,8 @@ expiry and categories, the last sync and its error in Russian; viewers get no fo
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -137,7 +139,8 @@ def test_a_new_acceptance_ticket_of_a_connected_shop_gets_the_supply_table(
 
     assert done.status_code == 303, done.text
     ticket = admin.get(done.headers["location"]).text
-    assert "По данным API поставок WB" in ticket and "| 10 | 7 | 3 |" in ticket
+    assert "По данным API поставок Wildberries" in ticket  # the rows as aligned lines
+    assert re.search(r"\b10 +7 +3\b", ticket), ticket
     assert market.violations == []
 
 
@@ -170,5 +173,6 @@ def test_a_new_ticket_of_a_connected_ozon_shop_lists_the_postings_items(
     assert done.status_code == 303, done.text
     ticket = admin.get(done.headers["location"]).text
     assert "Состав отправления по данным API Ozon" in ticket
-    assert "| 57195475-0050-3 | 250-7898-1 |" in ticket and "| 4 | 279.00" in ticket
+    assert re.search(r"57195475-0050-3 +250-7898-1 ", ticket)
+    assert re.search(r" 4 +279,00", ticket)
     assert market.violations == []

@@ -60,7 +60,7 @@ def test_claim_carries_both_parties_and_its_pdf(cli_env: Path, tmp_path: Path) -
     text = pdf_text(out.read_bytes())
     assert "ООО «РВБ»" in text and "9714053621" in text
     assert "ООО «Ромашка»" in text and "7712000003" in text and "ОФ-17" in text
-    assert "235.00" in text and "Штраф начислен верно." in text
+    assert "235,00 ₽" in text and "Штраф начислен верно." in text
     # the claim exists: --pdf writes it again, no second draft
     again = run("claim", str(claim_id), "--pdf", str(out))
     assert again.code == 0 and f"Претензия №{claim_id} в PDF" in again.stdout

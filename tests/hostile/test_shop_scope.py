@@ -13,7 +13,7 @@ from sqlalchemy import column, create_engine, insert, select, table
 from sqlalchemy.exc import IntegrityError
 
 from mpdesk.adapters.db.migrate import upgrade
-from mpdesk.adapters.db.tables import messages, shops, tickets
+from mpdesk.adapters.db.tables import messages, shops
 from mpdesk.adapters.db.tables_audit import audit_files, findings
 from mpdesk.bootstrap import App
 from mpdesk.domain.accounts import LOCAL_OWNER
@@ -75,6 +75,14 @@ def test_ids_are_stable_per_shop_with_and_without_save(app: App) -> None:
     assert [f.id for f in default.findings] == [f.id for f in saved.findings]
 
 
+#: the tickets table as revision 0005 has it (with the stored urgent flag a later one dropped)
+OLD_TICKETS = table(
+    "tickets", *(column(name) for name in (
+        "id", "shop_id", "marketplace", "category", "status", "subject", "body", "description",
+        "urgent", "channel_id", "external_id", "version", "created_at", "updated_at"))
+)  # fmt: skip
+
+
 def test_migration_moves_saved_findings_into_their_shop(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
@@ -87,9 +95,11 @@ def test_migration_moves_saved_findings_into_their_shop(db_url: str) -> None:
                                      created_at=now).returning(shops.c.id)
             ).scalar_one()  # fmt: skip
             ticket_id = conn.execute(
-                insert(tickets).values(shop_id=shop_id, marketplace="wb", category="finance",
-                                       status="draft", subject="s", body="b", description="d",
-                                       created_at=now, updated_at=now).returning(tickets.c.id)
+                insert(OLD_TICKETS).values(shop_id=shop_id, marketplace="wb", category="finance",
+                                           status="draft", subject="s", body="b", description="d",
+                                           urgent=False, channel_id="", external_id="", version=1,
+                                           created_at=now, updated_at=now)
+                .returning(OLD_TICKETS.c.id)
             ).scalar_one()  # fmt: skip
             conn.execute(
                 insert(messages).values(ticket_id=ticket_id, direction="note", channel="",
