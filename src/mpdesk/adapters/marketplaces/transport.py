@@ -181,14 +181,7 @@ class ApiTransport:
         json_body: Any = None,
     ) -> Reply:
         attempts: list[int] = []
-        retrying = Retrying(
-            retry=retry_if_exception(_worth_retrying),
-            stop=stop_after_attempt(self._policy.max_attempts),
-            wait=self._wait,
-            sleep=self._sleep,
-            before_sleep=lambda state: _log_retry(endpoint, state),
-            reraise=True,
-        )
+        retrying = self._retrying(endpoint)
         url = self.url(endpoint, path_params)
         try:
             return retrying(self._attempt, endpoint, url, params, json_body, attempts)
@@ -202,7 +195,16 @@ class ApiTransport:
         if not url.startswith(("https://", "http://")):
             raise ApiBadResponseError(endpoint.marketplace, endpoint.id, "file_link")
         attempts: list[int] = []
-        retrying = Retrying(
+        retrying = self._retrying(endpoint)
+        try:
+            return retrying(self._attempt, endpoint, url, None, None, attempts, True)
+        except _Retryable as exc:
+            raise self._exhausted(endpoint, exc, len(attempts)) from None
+
+    def _retrying(self, endpoint: Endpoint) -> Retrying:
+        """Retries of one call or download: on 429, 5xx and dropped connections, up to the
+        policy's attempts, waiting as the marketplace asks (``Retry-After``) or backing off."""
+        return Retrying(
             retry=retry_if_exception(_worth_retrying),
             stop=stop_after_attempt(self._policy.max_attempts),
             wait=self._wait,
@@ -210,10 +212,6 @@ class ApiTransport:
             before_sleep=lambda state: _log_retry(endpoint, state),
             reraise=True,
         )
-        try:
-            return retrying(self._attempt, endpoint, url, None, None, attempts, True)
-        except _Retryable as exc:
-            raise self._exhausted(endpoint, exc, len(attempts)) from None
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
