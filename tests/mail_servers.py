@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from mpdesk.services.mail_send import MailboxInput
 from tests.servers import free_port
 
 USERS = 500
@@ -251,3 +252,18 @@ def smtp_sink() -> Iterator[SmtpSink]:
         yield sink
     finally:
         controller.stop()
+
+
+def loopback_mailbox(smtp: SmtpSink, dovecot: Dovecot, password_env: str) -> MailboxInput:
+    """The shop's mailbox on the loopback servers (no TLS), its password in ``password_env``."""
+    return MailboxInput(
+        address="shop@example.ru",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_security="plain",
+        imap_host=dovecot.host,
+        imap_port=dovecot.port,
+        imap_tls=False,
+        login=dovecot.user,
+        password_env=password_env,
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from tests.conftest import make_jpeg
-from tests.mail_servers import Dovecot, SmtpSink
+from tests.mail_servers import Dovecot, SmtpSink, loopback_mailbox
 
 from mpdesk.adapters.db import tables, tables_mail
 from mpdesk.adapters.notify import SmtpNotifier
@@ -82,17 +82,7 @@ def desk(
     ticket = journal.open_ticket(app.ctx, OWNER, draft, files).ticket
     assert ticket.id is not None
     monkeypatch.setenv(PASSWORD_ENV, dovecot.password)
-    box = MailboxInput(
-        address="shop@example.ru",
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_security="plain",
-        imap_host=dovecot.host,
-        imap_port=dovecot.port,
-        imap_tls=False,
-        login=dovecot.user,
-        password_env=PASSWORD_ENV,
-    )
+    box = loopback_mailbox(smtp, dovecot, PASSWORD_ENV)
     configure_mailbox(app.ctx, OWNER, ticket.shop_id, box)
     return Desk(app, ticket.id, ticket.shop_id, smtp, dovecot)
 

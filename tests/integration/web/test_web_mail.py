@@ -7,7 +7,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 import pytest
-from tests.mail_servers import Dovecot, SmtpSink
+from tests.mail_servers import Dovecot, SmtpSink, loopback_mailbox
 from tests.web_support import World, csrf_of, sign_in
 
 from mpdesk.bootstrap import App
@@ -15,7 +15,7 @@ from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.services import journal
-from mpdesk.services.mail_send import MailboxInput, configure_mailbox
+from mpdesk.services.mail_send import configure_mailbox
 
 
 @pytest.fixture
@@ -23,17 +23,7 @@ def servers(
     app: App, world: World, monkeypatch: pytest.MonkeyPatch, smtp: SmtpSink, dovecot: Dovecot
 ) -> tuple[SmtpSink, Dovecot]:
     monkeypatch.setenv("MPDESK_TEST_WEB_MAIL_PASSWORD", dovecot.password)
-    box = MailboxInput(
-        address="shop@example.ru",
-        smtp_host="127.0.0.1",
-        smtp_port=smtp.port,
-        smtp_security="plain",
-        imap_host=dovecot.host,
-        imap_port=dovecot.port,
-        imap_tls=False,
-        login=dovecot.user,
-        password_env="MPDESK_TEST_WEB_MAIL_PASSWORD",
-    )
+    box = loopback_mailbox(smtp, dovecot, "MPDESK_TEST_WEB_MAIL_PASSWORD")
     configure_mailbox(app.ctx, OWNER, world.shop_b, box)
     return smtp, dovecot
 
