@@ -31,6 +31,9 @@ _MONTH_ENDINGS = frozenset({"", "ь", "я", "е", "й", "а", "т", "та", "т�
 _WEEKDAY_ENDINGS = frozenset({"", "у", "а", "е", "ам", "ы", "ой", "ую"})
 _DOCUMENT_LINK = re.compile(r"(?<![^\W\d_])от\s*$")
 _PERIOD_UNIT = re.compile(r"\s*(?:%|руб|р\b|₽|шт|кг|г\b|см|мм|мл|л\b)")
+_DASH_BETWEEN = re.compile(r"\s*[-—]\s*")
+#: words whose answers (month, relative day, weekday) are kept per ``DateWords``
+_KIND_CACHE_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,20 @@ class DateMention:
 
 
 def _month(word: str, words: DateWords) -> int | None:
+    """The month a word names («октября», one typo allowed in a long name), looked up once
+    per word and kept with the date words."""
+    months: dict[str, int | None] | None = words.__dict__.get("_month_words")
+    if months is None:
+        months = words.__dict__["_month_words"] = {}
+    if word not in months:
+        found = _read_month(word, words)
+        if len(months) >= _KIND_CACHE_LIMIT:
+            return found
+        months[word] = found
+    return months[word]
+
+
+def _read_month(word: str, words: DateWords) -> int | None:
     best = None
     for stem, number in words.months.items():
         if word.startswith(stem) and word[len(stem) :] in _MONTH_ENDINGS:
@@ -99,12 +116,13 @@ def _with_year(year: int, month: int, day: int) -> date | None:
 
 def find_absolute(text: str, received: date, words: DateWords) -> list[DateMention]:
     found: list[DateMention] = []
-    for m in _ISO.finditer(text):
+    dashed = "-" in text  # each pattern is tried only when the text has the signs it needs
+    for m in _ISO.finditer(text) if dashed else ():
         found.append(DateMention(m.start(), m.end(), _with_year(*map(int, m.groups()))))
-    for m in _DASHED.finditer(text):  # 12-10-2026
+    for m in _DASHED.finditer(text) if dashed else ():  # 12-10-2026
         day, month, year = map(int, m.groups())
         found.append(DateMention(m.start(), m.end(), _with_year(year, month, day)))
-    for m in _NUMERIC.finditer(text):
+    for m in _NUMERIC.finditer(text) if "." in text or "/" in text else ():
         if _PERIOD_UNIT.match(text, m.end()) and not m.group(4):
             continue
         day, month = int(m.group(1)), int(m.group(3))
@@ -127,7 +145,7 @@ def find_absolute(text: str, received: date, words: DateWords) -> list[DateMenti
             else _without_year(month, day, received, words)
         )
         found.append(DateMention(m.start(), m.end(), value))
-    for m in _DAY_OF_MONTH.finditer(text):
+    for m in _DAY_OF_MONTH.finditer(text) if "числ" in text else ():
         day = int(m.group(1))
         value = _make(received.year, received.month, day) if 1 <= day <= 31 else None
         if value is None or value > received:
@@ -141,9 +159,6 @@ def _number(word: str, words: DateWords) -> int | None:
     if word.isdigit() and len(word) <= 3:
         return int(word)
     return words.number_words.get(word)
-
-
-_KIND_CACHE_LIMIT = 100_000
 
 
 def _word_kinds(words: DateWords) -> dict[str, tuple[int | None, int | None]]:
@@ -212,12 +227,17 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
     """Every date mention with its resolved day, flags set, in text order."""
     text = analysis.text
     raw = find_absolute(text, received, words) + find_relative(analysis, received, words)
+    if not raw:
+        return []
     raw.sort(key=lambda m: m.start)
-    ends = {
-        group: [analysis.tokens[m.last].stop for m in analysis.matches if m.group == group]
-        for group in ("date:deadline", "date:background", "date:property", "date:document")
-    }
-    field_ends = [analysis.tokens[m.last].stop for m in analysis.matches if m.group == "date:field"]
+    ends: dict[str, list[int]] = {
+        group: [] for group in ("date:deadline", "date:background", "date:property",
+                                "date:document", "date:field")
+    }  # fmt: skip
+    for match in analysis.matches:
+        if match.group in ends:
+            ends[match.group].append(analysis.tokens[match.last].stop)
+    field_ends = ends["date:field"]
 
     def right_before(group: str, start: int, reach: int) -> bool:
         """A trigger word ends within ``reach`` characters before ``start``, in one clause."""
@@ -250,7 +270,7 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
         ) or (gap_before.rstrip().endswith(":") and "дата" in gap_before)
         # a range «25.05–31.05», «1–15 марта» is a period, not the day of the event
         in_range = bool(_RANGE_DASH.search(text, max(0, m.start - 5), m.start)) or (
-            i + 1 < len(raw) and re.fullmatch(r"\s*[-—]\s*", text[m.stop : raw[i + 1].start])
+            i + 1 < len(raw) and _DASH_BETWEEN.fullmatch(text, m.stop, raw[i + 1].start)
         )
         if in_range or _before_a_time_limit(m.stop):
             is_deadline = True  # «отгрузка сегодня до 18:00» is a deadline

@@ -33,12 +33,14 @@ _WB_FBS_SUPPLY = re.compile(r"^WB[-_]GI[-_]\d+$", re.IGNORECASE)
 _CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
 PHONE = re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
+#: (what the text must contain for the pattern to match: a string and whether a digit, the
+#: pattern): a pattern the text cannot match is not run
 _MASKS = (
-    re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%"),
-    re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)"),
-    PHONE,
-    re.compile(r"(?<![\d-])[78]9\d{9}(?![\d-])"),  # a mobile number without separators
-    re.compile(r"https?://\S+"),
+    ("%", True, re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%")),
+    (":", True, re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")),
+    ("", True, PHONE),
+    ("", True, re.compile(r"(?<![\d-])[78]9\d{9}(?![\d-])")),  # a mobile number, no separators
+    ("http", False, re.compile(r"https?://\S+")),
 )
 _MAX_VALUE_LEN = 64
 
@@ -48,12 +50,11 @@ class Chunk(NamedTuple):  # a tuple: ~30 per text, far cheaper to build than a d
     stop: int
     raw: str
 
-    @property
-    def is_value(self) -> bool:
-        raw = self.raw
-        if raw.isalpha():  # a word: no digit, and a code needs a hyphen
-            return False
-        return _DIGIT.search(raw) is not None or _CODE_SHAPE.match(raw) is not None
+
+def _is_value(raw: str) -> bool:
+    if raw.isalpha():  # a word: no digit, and a code needs a hyphen
+        return False
+    return _DIGIT.search(raw) is not None or _CODE_SHAPE.match(raw) is not None
 
 
 class Label(NamedTuple):
@@ -80,8 +81,10 @@ def _labels(analysis: Analysis) -> list[Label]:
 
 def _masked(text: str, dates: list[DateMention]) -> list[tuple[int, int]]:
     spans = [(d.start, d.stop) for d in dates]
-    for pattern in _MASKS:
-        spans.extend((m.start(), m.end()) for m in pattern.finditer(text))
+    has_digit = _DIGIT.search(text) is not None
+    for sign, needs_digit, pattern in _MASKS:
+        if sign in text and (has_digit or not needs_digit):
+            spans.extend(m.span() for m in pattern.finditer(text))
     return spans
 
 
@@ -159,7 +162,7 @@ def extract_entities(
     def sentence_of(pos: int) -> int:
         return bisect_right(starts, pos) - 1
 
-    chunks = [Chunk(m.start(), m.end(), m.group(0)) for m in CHUNK.finditer(text)]
+    chunks = [Chunk(*m.span(), m.group()) for m in CHUNK.finditer(text)]
     result: list[Identifier] = []
     seen: set[tuple[IdType, str]] = set()
 
@@ -191,14 +194,11 @@ def extract_entities(
             while i < n and chunks[i].start < money[1]:
                 i += 1
             continue
-        if not ch.is_value:
-            word = low[ch.start : ch.stop]
-            if carry is not None and (
-                word in words.links or word in words.glue or not word.isalnum()
-            ):
-                pass  # lists keep their type through «и», «,», «вместо» …
-            elif word.isalnum():
-                carry = None
+        if not _is_value(ch.raw):
+            if carry is not None:  # lists keep their type through «и», «,», «вместо» …
+                word = low[ch.start : ch.stop]
+                if word.isalnum() and word not in words.links and word not in words.glue:
+                    carry = None
             i += 1
             continue
         if masked[ch.start]:

@@ -69,6 +69,19 @@ def feature_bucket(name: str, buckets: int) -> int:
     return zlib.crc32(name.encode("utf-8")) % buckets
 
 
+#: (word, lemma) pairs whose ``_is_content`` answer is kept per lexicon
+_CONTENT_CACHE_LIMIT = 200_000
+
+
+def _content_words(lexicon: Lexicon) -> dict[tuple[str, str], bool]:
+    """``_is_content`` answers per (word, lemma), kept with the lexicon they were computed
+    from (its stop words)."""
+    found: dict[tuple[str, str], bool] | None = lexicon.__dict__.get("_content_words")
+    if found is None:
+        found = lexicon.__dict__["_content_words"] = {}
+    return found
+
+
 def _is_content(text: str, lemma: str, lexicon: Lexicon) -> bool:
     if text.isalpha():
         return len(text) >= 2 and lemma not in lexicon.stopwords
@@ -81,18 +94,21 @@ def _is_question_only(analysis: Analysis, lexicon: Lexicon) -> bool:
     """Every request sentence is a question with a question word near its start («как …?»,
     «почему …?», lexicon ``requests.question_words``): a question about how things work rather
     than a problem report."""
-    heads: dict[int, list[str]] = {}
-    for token in analysis.tokens:
-        words = heads.setdefault(token.sentence, [])
-        if len(words) < 4 and token.text.isalpha():
-            words.append(token.text)
+    heads: dict[int, list[str]] | None = None  # first words of each sentence, when needed
     asked = False
     for idx, sentence in enumerate(analysis.sentences):
         if not sentence.is_request:
             continue
         asked = True
-        question = analysis.text[sentence.start : sentence.stop].rstrip().endswith("?")
-        if not question or not any(w in lexicon.question_words for w in heads.get(idx, [])):
+        if not analysis.text[sentence.start : sentence.stop].rstrip().endswith("?"):
+            return False
+        if heads is None:
+            heads = {}
+            for token in analysis.tokens:
+                words = heads.setdefault(token.sentence, [])
+                if len(words) < 4 and token.text.isalpha():
+                    words.append(token.text)
+        if not any(w in lexicon.question_words for w in heads.get(idx, [])):
             return False
     return asked
 
@@ -121,10 +137,17 @@ def text_features(
     tokens: set[tuple[str, str]] = set()
     requests: set[str] = set()
     sentences = analysis.sentences
+    content = _content_words(lexicon)
     for token in analysis.tokens:
-        if not _is_content(token.text, token.lemma, lexicon):
+        key = (token.text, token.lemma)
+        is_content = content.get(key)
+        if is_content is None:
+            is_content = _is_content(token.text, token.lemma, lexicon)
+            if len(content) < _CONTENT_CACHE_LIMIT:
+                content[key] = is_content
+        if not is_content:
             continue
-        tokens.add((token.text, token.lemma))
+        tokens.add(key)
         if sentences[token.sentence].is_request and token.text.isalpha():
             requests.add(token.lemma)
     return TextFeatures(

@@ -53,7 +53,7 @@ def _is_uninformative(analysis: Analysis, lex: Lexicon) -> bool:
         if m.group == "vague:signature":
             first = signature_sentences.get(m.sentence, m.first)
             signature_sentences[m.sentence] = min(first, m.first)
-    phones = [(p.start(), p.end()) for p in PHONE.finditer(analysis.text)]
+    phones = [p.span() for p in PHONE.finditer(analysis.text)]
     for m in analysis.matches:
         if m.group in ("vague", "article", "request") or m.group.startswith(("mp:", "label:")):
             if m.group == "request" and m.first != m.last:
@@ -61,7 +61,7 @@ def _is_uninformative(analysis: Analysis, lex: Lexicon) -> bool:
             covered.update(range(m.first, m.last + 1))
     informative = 0
     for i, tok in enumerate(analysis.tokens):
-        if i in covered or any(s <= tok.start < e for s, e in phones):
+        if i in covered or (phones and any(s <= tok.start < e for s, e in phones)):
             continue
         if tok.sentence in signature_sentences and i >= signature_sentences[tok.sentence]:
             continue  # «Менеджер: Ольга, +7 …», «С уважением, ООО …»
