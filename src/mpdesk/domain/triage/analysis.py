@@ -60,9 +60,26 @@ class Analysis:
     tokens: list[Token]
     sentences: list[Sentence]
     matches: list[Match]
+    _kinds: dict[tuple[str, ...], list[Match]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
-    def groups(self, prefix: str) -> list[Match]:
-        return [m for m in self.matches if m.group.startswith(prefix)]
+    def of_kinds(self, *kinds: str) -> list[Match]:
+        """The matches whose group is of one of ``kinds`` (``topic`` for ``topic:finance``,
+        ``money`` for ``money``), in text order; each reader of the matches asks for its own
+        kinds, so a text's matches are sorted by kind once, not once per reader."""
+        found = self._kinds.get(kinds)
+        if found is None:
+            if () not in self._kinds:  # every kind's list, in one pass
+                for m in self.matches:
+                    self._kinds.setdefault((m.group.partition(":")[0],), []).append(m)
+                self._kinds[()] = []
+            if len(kinds) == 1:
+                found = self._kinds.get(kinds, [])
+            else:
+                found = [m for m in self.matches if m.group.partition(":")[0] in kinds]
+            self._kinds[kinds] = found
+        return found
 
 
 # the lookbehinds make a failed match cost one word, not the rest of a long letter run
@@ -121,7 +138,8 @@ _WORD_CACHE_LIMIT = 200_000
 class WordInfo(NamedTuple):
     lemma: str
     word_ids: frozenset[int]  # lexicon words the token matches (surface, lemma, slang, typo)
-    starts: tuple[Term, ...]  # lexicon terms whose first word it matches, in index order
+    #: lexicon terms whose first word it matches, in index order, each with its other words
+    starts: tuple[tuple[Term, tuple[int, ...]], ...]
     imperative: bool  # «перенесите»: a polite imperative, i.e. a request
 
 
@@ -146,7 +164,11 @@ class TextAnalysisCache:
         lexicon, index = self.lexicon, self.lexicon.index
         lemma = self.analyzer.lemma(word).replace("ё", "е") if word.isalpha() else word
         wids = index.match_token(word, lemma, lexicon.slang.get(word, ""))
-        starts = tuple(index.terms[tid] for wid in wids for tid in index.by_first.get(wid, ()))
+        starts = tuple(
+            (term, term.words[1:])
+            for wid in wids
+            for term in (index.terms[tid] for tid in index.by_first.get(wid, ()))
+        )
         imperative = (
             word != lemma
             and word.endswith(lexicon.imperative_endings)
@@ -171,13 +193,14 @@ def _cache_for(lexicon: Lexicon, analyzer: TextAnalyzer) -> TextAnalysisCache:
 def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
     """``clean`` is the normalised text (normalize.normalize_text); sentences are found on it
     (capital letters help), tokens and terms on its folded form."""
-    lookup = _cache_for(lexicon, analyzer).word
+    cache = _cache_for(lexicon, analyzer)
+    known, look_up = cache.words, cache.word
     text = fold(clean)
     spans = _split_lines(analyzer.sentences(clean), text)
     spans = _split_periods(spans, text, clean, lexicon.abbreviations) or [(0, len(text))]
     tokens: list[Token] = []
     word_sets: list[frozenset[int]] = []
-    firsts: list[tuple[int, tuple[Term, ...]]] = []  # tokens that start some term
+    firsts: list[tuple[int, tuple[tuple[Term, tuple[int, ...]], ...]]] = []  # tokens that start
     request_sents: set[int] = set()
     sent = 0
     bound = spans[0][1]
@@ -186,12 +209,13 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
         while sent < last_sent and start >= bound:
             sent += 1
             bound = spans[sent][1]
-        info = lookup(word)
+        info = known.get(word) or look_up(word)
         if info.starts:
             firsts.append((len(tokens), info.starts))
         if info.imperative:
             request_sents.add(sent)
-        tokens.append(Token(start, stop, word, info.lemma, sent))
+        # tuple.__new__ skips the named tuple's Python-level constructor (tens per text)
+        tokens.append(_new(Token, (start, stop, word, info.lemma, sent)))
         word_sets.append(info.word_ids)
     matches: list[Match] = []
     gap = lexicon.phrase_gap
@@ -199,32 +223,18 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
     present = frozenset().union(*word_sets)  # a term whose other words are absent is skipped
     for i, starts in firsts:
         sentence = tokens[i].sentence
-        for term in starts:
-            if len(term.words) > 1 and not present.issuperset(term.words):
-                continue
+        for term, rest in starts:
             last = i
-            ok = True
-            for next_wid in term.words[1:]:
-                found = -1
-                skipped = 0  # words between; punctuation does not count
-                for k in range(last + 1, min(n, last + 1 + 3 * (gap + 1))):
-                    if tokens[k].sentence != sentence:
-                        break
-                    if next_wid in word_sets[k]:
-                        found = k
-                        break
-                    if tokens[k].text[:1].isalnum():
-                        skipped += 1
-                        if skipped > gap:
-                            break
-                if found < 0:
-                    ok = False
-                    break
-                last = found
-            if ok:
-                for group, weight in term.hits:
-                    matches.append(Match(term.text, group, weight, i, last, sentence))
-    request_sents.update(m.sentence for m in matches if m.group == "request")
+            if rest:
+                if not present.issuperset(rest):
+                    continue
+                last = _phrase_end(tokens, word_sets, i, rest, sentence, gap, n)
+                if last < 0:
+                    continue
+            for group, weight in term.hits:
+                matches.append(_new(Match, (term.text, group, weight, i, last, sentence)))
+                if group == "request":
+                    request_sents.add(sentence)
     sentences = []
     for idx, (start, stop) in enumerate(spans):
         chunk = text[start:stop].strip()
@@ -233,3 +243,38 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
         is_request = idx in request_sents or chunk.endswith("?") or is_subject
         sentences.append(Sentence(start, stop, is_request, is_subject))
     return Analysis(text, tokens, sentences, matches)
+
+
+_new = tuple.__new__
+
+
+def _phrase_end(
+    tokens: list[Token],
+    word_sets: list[frozenset[int]],
+    first: int,
+    rest: tuple[int, ...],
+    sentence: int,
+    gap: int,
+    n: int,
+) -> int:
+    """Index of the token where a phrase whose first word is ``tokens[first]`` ends, its other
+    words ``rest`` following in order in the same sentence with at most ``gap`` words between
+    each (punctuation does not count); -1 when they do not."""
+    last = first
+    for next_wid in rest:
+        found = -1
+        skipped = 0
+        for k in range(last + 1, min(n, last + 1 + 3 * (gap + 1))):
+            if tokens[k].sentence != sentence:
+                break
+            if next_wid in word_sets[k]:
+                found = k
+                break
+            if tokens[k].text[:1].isalnum():
+                skipped += 1
+                if skipped > gap:
+                    break
+        if found < 0:
+            return -1
+        last = found
+    return last

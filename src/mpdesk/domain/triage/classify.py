@@ -24,6 +24,8 @@ from mpdesk.domain.triage.model import CategoryModel
 _POSTING = re.compile(r"(?<![\d-])\d{8,10}-\d{4}-\d{1,2}(?![\d-])")
 _WB_FBS = re.compile(r"(?<![^\W_])wb[-_]gi[-_]\d+", re.IGNORECASE)
 _OZON_SUPPLY = re.compile(r"(?<!\d)2000\d{9}(?!\d)")
+#: kinds of lexicon matches that score a category
+CATEGORY_KINDS = ("topic", "ask", "against")
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,7 @@ def score_marketplaces(analysis: Analysis, lex: Lexicon) -> Scores:
     values = dict.fromkeys(lex.mp_terms, 0.0)
     evidence: dict[str, list[str]] = {k: [] for k in lex.mp_terms}
     seen: set[tuple[str, int]] = set()
-    for m in analysis.matches:
-        if not m.group.startswith("mp:"):
-            continue
+    for m in analysis.of_kinds("mp"):
         mp = m.group[3:]
         if (mp, m.first) in seen:
             continue  # one sign per token
@@ -80,9 +80,9 @@ def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
     has_request = any(s.is_request for s in analysis.sentences)
     best: dict[tuple[str, int, int], float] = {}
     terms: dict[tuple[str, int, int], str] = {}
-    for m in analysis.matches:
+    for m in analysis.of_kinds(*CATEGORY_KINDS):
         kind, _, cat = m.group.partition(":")
-        if kind not in ("topic", "ask", "against") or cat not in values:
+        if cat not in values:
             continue
         sentence = analysis.sentences[m.sentence]
         weight = m.weight

@@ -182,7 +182,7 @@ def _word_kind(word: str, words: DateWords) -> tuple[int | None, int | None]:
 def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[DateMention]:
     tokens = analysis.tokens
     found: list[DateMention] = []
-    last_week_sents = {m.sentence for m in analysis.matches if m.group == "date:last_week"}
+    last_week_sents = {m.sentence for m in analysis.of_kinds("date") if m.group == "date:last_week"}
     kinds = _word_kinds(words)
     for i, tok in enumerate(tokens):
         word = tok.text
@@ -234,7 +234,7 @@ def find_dates(analysis: Analysis, received: date, words: DateWords) -> list[Dat
         group: [] for group in ("date:deadline", "date:background", "date:property",
                                 "date:document", "date:field")
     }  # fmt: skip
-    for match in analysis.matches:
+    for match in analysis.of_kinds("date"):
         if match.group in ends:
             ends[match.group].append(analysis.tokens[match.last].stop)
     field_ends = ends["date:field"]

@@ -65,7 +65,7 @@ class Label(NamedTuple):
 
 def _labels(analysis: Analysis) -> list[Label]:
     labels = []
-    for m in analysis.matches:
+    for m in analysis.of_kinds("label", "article", "stop_label"):
         if m.group.startswith("label:"):
             kind = m.group[6:]
         elif m.group == "article":
@@ -151,12 +151,9 @@ def extract_entities(
         masked[start:stop] = b"\x01" * (stop - start)
     labels = _labels(analysis)
     label_ends = [lb.end for lb in labels]
-    money_ends = sorted(
-        analysis.tokens[m.last].stop for m in analysis.matches if m.group == "money"
-    )
-    money_starts = frozenset(
-        analysis.tokens[m.first].start for m in analysis.matches if m.group == "money"
-    )
+    money_words = analysis.of_kinds("money")
+    money_ends = sorted(analysis.tokens[m.last].stop for m in money_words)
+    money_starts = frozenset(analysis.tokens[m.first].start for m in money_words)
     starts = [sent.start for sent in analysis.sentences]
 
     def sentence_of(pos: int) -> int:

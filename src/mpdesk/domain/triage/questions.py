@@ -38,10 +38,11 @@ def _is_general_complaint(
     identifier, amount or day."""
     if event_date is not None or entities:
         return False
-    general = {m.first for m in analysis.matches if m.group == "vague:general"}
+    vague = analysis.of_kinds("vague")
+    general = {m.first for m in vague if m.group == "vague:general"}
     if len(general) < lex.vague_general_min:
         return False
-    return not any(m.group == "vague:concrete" for m in analysis.matches)
+    return not any(m.group == "vague:concrete" for m in vague)
 
 
 def _is_uninformative(analysis: Analysis, lex: Lexicon) -> bool:
@@ -49,12 +50,12 @@ def _is_uninformative(analysis: Analysis, lex: Lexicon) -> bool:
     names and numbers, fewer than ``min_informative`` words remain."""
     covered: set[int] = set()
     signature_sentences: dict[int, int] = {}  # sentence -> first token of a signature
-    for m in analysis.matches:
+    for m in analysis.of_kinds("vague"):
         if m.group == "vague:signature":
             first = signature_sentences.get(m.sentence, m.first)
             signature_sentences[m.sentence] = min(first, m.first)
     phones = [p.span() for p in PHONE.finditer(analysis.text)]
-    for m in analysis.matches:
+    for m in analysis.of_kinds("vague", "article", "request", "mp", "label"):
         if m.group in ("vague", "article", "request") or m.group.startswith(("mp:", "label:")):
             if m.group == "request" and m.first != m.last:
                 continue

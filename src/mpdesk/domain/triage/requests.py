@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mpdesk.domain.triage.analysis import Analysis
+from mpdesk.domain.triage.classify import CATEGORY_KINDS
 from mpdesk.domain.triage.lexicon import Lexicon
 
 #: request sentences longer than this are cut in the result (the text itself is not changed)
@@ -37,10 +38,10 @@ def find_problems(clean: str, analysis: Analysis, lex: Lexicon, main: str) -> li
     """One problem per category that some request sentence asks about on its own (its rule
     score reaches ``min_score``); the main category comes first."""
     per_sentence: dict[int, dict[str, float]] = {}
-    for m in analysis.matches:
-        kind, _, cat = m.group.partition(":")
-        if kind not in ("topic", "ask", "against") or not analysis.sentences[m.sentence].is_request:
+    for m in analysis.of_kinds(*CATEGORY_KINDS):
+        if not analysis.sentences[m.sentence].is_request:
             continue
+        cat = m.group.partition(":")[2]
         scores = per_sentence.setdefault(m.sentence, {})
         scores[cat] = scores.get(cat, 0.0) + m.weight
     problems: dict[str, Problem] = {}

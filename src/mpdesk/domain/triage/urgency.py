@@ -14,10 +14,11 @@ AGAINST = "urgent:against"
 
 def urgent_kinds(analysis: Analysis) -> list[str]:
     """The kinds of urgent problem the text names, in the order they first appear."""
-    calm = {m.sentence for m in analysis.matches if m.group == AGAINST}
+    signs = analysis.of_kinds("urgent")
+    calm = {m.sentence for m in signs if m.group == AGAINST}
     found: list[str] = []
-    for m in sorted(analysis.matches, key=lambda m: m.first):
-        if m.group.startswith(PREFIX) and m.group != AGAINST and m.sentence not in calm:
+    for m in sorted(signs, key=lambda m: m.first):
+        if m.group != AGAINST and m.sentence not in calm:
             kind = m.group.removeprefix(PREFIX)
             if kind not in found:
                 found.append(kind)
