@@ -35,6 +35,7 @@ class CategoryModel:
     temperature: float = 1.0
     _token_cache: dict[tuple[str, str], tuple[float, ...]] = field(default_factory=dict, repr=False)
     _request_cache: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False)
+    _dense_rows: tuple[tuple[float, ...], ...] = field(default=(), init=False, repr=False)
 
     def __post_init__(self) -> None:
         k = len(self.classes)
@@ -44,6 +45,9 @@ class CategoryModel:
             raise ValueError("dense weights do not match the classes")
         if self.temperature <= 0:
             raise ValueError("temperature must be positive")
+        self._dense_rows = tuple(
+            tuple(self.dense_weights[d * k : (d + 1) * k]) for d in range(self.dense_size)
+        )
 
     @property
     def dense_size(self) -> int:
@@ -76,18 +80,16 @@ class CategoryModel:
         return found
 
     def logits(self, features: TextFeatures) -> list[float]:
-        k = len(self.classes)
+        known_tokens, known_requests = self._token_cache, self._request_cache
         vectors = [self.bias]
-        vectors.extend(self.token_scores(surface, lemma) for surface, lemma in features.tokens)
-        vectors.extend(self.request_scores(lemma) for lemma in features.request_lemmas)
+        for key in features.tokens:
+            vectors.append(known_tokens.get(key) or self.token_scores(*key))
+        for lemma in features.request_lemmas:
+            vectors.append(known_requests.get(lemma) or self.request_scores(lemma))
         logits = [sum(column) for column in zip(*vectors, strict=True)]
-        dense, size = features.dense, self.dense_size
-        for d in range(min(len(dense), size)):
-            value = dense[d]
+        for value, row in zip(features.dense, self._dense_rows, strict=False):
             if value:
-                row = d * k
-                for c in range(k):
-                    logits[c] += value * self.dense_weights[row + c]
+                logits = [total + value * weight for total, weight in zip(logits, row, strict=True)]
         return logits
 
     def predict(self, features: TextFeatures) -> dict[str, float]:

@@ -41,6 +41,8 @@ _TRANSLATE = str.maketrans(
         "\r": "\n",
     }
 )
+#: any character ``_TRANSLATE`` changes (most texts have none: the translation is skipped)
+_ODD = re.compile("[" + "".join(re.escape(chr(code)) for code in _TRANSLATE) + "]")
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
 _MIXED = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
 _SPACES = re.compile(r" {2,}")
@@ -76,7 +78,10 @@ def _fix_run(match: re.Match[str]) -> str:
 @lru_cache(maxsize=16)
 def _glue_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
-    return re.compile(rf"(?i)(?<![^\W_])({alternatives})(?:(\.?)(?=\d)|(\.)(?=[^\W\d_]))")
+    # the look-ahead for a first letter lets the search skip most positions cheaply
+    initials = re.escape("".join(sorted({p[0] for p in prefixes if p})))
+    ahead = f"(?=[{initials}])" if initials else ""
+    return re.compile(rf"(?i){ahead}(?<![^\W_])({alternatives})(?:(\.?)(?=\d)|(\.)(?=[^\W\d_]))")
 
 
 def _split_glued(match: re.Match[str]) -> str:
@@ -86,7 +91,9 @@ def _split_glued(match: re.Match[str]) -> str:
 def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
     """Canonical form of a seller's text (case kept). Idempotent."""
     text = _NUMERO.sub("№ ", text)  # «№wb-gi-1» → «No wb-gi-1» after NFKC
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = unicodedata.normalize("NFKC", text)
+    if _ODD.search(text):
+        text = text.translate(_TRANSLATE)
     if not text.isprintable():  # control, format, private-use or unassigned characters
         text = "".join(ch if ch == "\n" or ch.isprintable() or ch == " " else " " for ch in text)
     if _MIXED.search(text):  # a run mixing scripts has a Latin letter next to a Cyrillic one
