@@ -70,15 +70,17 @@ class Analysis:
         kinds, so a text's matches are sorted by kind once, not once per reader."""
         found = self._kinds.get(kinds)
         if found is None:
-            if () not in self._kinds:  # every kind's list, in one pass
+            index = self._kinds
+            if () not in index:  # every kind's list, in one pass
                 for m in self.matches:
-                    self._kinds.setdefault((m.group.partition(":")[0],), []).append(m)
-                self._kinds[()] = []
-            if len(kinds) == 1:
-                found = self._kinds.get(kinds, [])
+                    index.setdefault((m.group.partition(":")[0],), []).append(m)
+                index[()] = []
+            present = [k for k in kinds if (k,) in index]
+            if len(present) <= 1:
+                found = index[(present[0],)] if present else []
             else:
-                found = [m for m in self.matches if m.group.partition(":")[0] in kinds]
-            self._kinds[kinds] = found
+                found = [m for m in self.matches if m.group.partition(":")[0] in present]
+            index[kinds] = found
         return found
 
 
@@ -94,7 +96,12 @@ def _split_periods(
     unless the word before the period is an abbreviation («шт.», «руб.»)."""
     merged: list[tuple[int, int]] = []
     for start, stop in spans:  # razdel splits «арт. 123»: join after an abbreviation
-        tail = _LAST_WORD.search(text, merged[-1][0], merged[-1][1]) if merged else None
+        tail = None
+        if merged:  # only a span that ends with «.» (and maybe spaces) can end in an abbreviation
+            before, end = merged[-1]
+            last = text[end - 1] if end > before else ""
+            if last == "." or last.isspace():
+                tail = _LAST_WORD.search(text, before, end)
         head = clean[start : start + 2]
         capital = len(head) == 2 and head[0].isupper() and head[1].islower()  # «Просим»
         if tail is not None and tail.group(1) in abbreviations and not capital:

@@ -24,6 +24,12 @@ from mpdesk.domain.triage.model import CategoryModel
 _POSTING = re.compile(r"(?<![\d-])\d{8,10}-\d{4}-\d{1,2}(?![\d-])")
 _WB_FBS = re.compile(r"(?<![^\W_])wb[-_]gi[-_]\d+", re.IGNORECASE)
 _OZON_SUPPLY = re.compile(r"(?<!\d)2000\d{9}(?!\d)")
+#: (marketplace, shape, what the folded text must contain for the pattern to match, pattern)
+_SHAPES = (
+    ("ozon", "ozon_posting", "-", _POSTING),
+    ("wb", "wb_fbs_supply", "wb", _WB_FBS),
+    ("ozon", "ozon_supply", "2000", _OZON_SUPPLY),
+)
 #: kinds of lexicon matches that score a category
 CATEGORY_KINDS = ("topic", "ask", "against")
 
@@ -51,10 +57,8 @@ def score_marketplaces(analysis: Analysis, lex: Lexicon) -> Scores:
         values[mp] += m.weight
         evidence[mp].append(m.term)
     text = analysis.text
-    shapes = (("ozon", "ozon_posting", _POSTING), ("wb", "wb_fbs_supply", _WB_FBS),
-              ("ozon", "ozon_supply", _OZON_SUPPLY))  # fmt: skip
-    for mp, shape, pattern in shapes:
-        if mp in values and pattern.search(text):
+    for mp, shape, sign, pattern in _SHAPES:
+        if mp in values and sign in text and pattern.search(text):
             values[mp] += lex.mp_shape_weights.get(shape, 0.0)
             evidence[mp].append(shape)
     return Scores(values, evidence)
