@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tests.cli import run
 
-from mpdesk.entrypoints.cli.app import cli
+from mpdesk.entrypoints.cli.app import build_cli
 from mpdesk.entrypoints.cli.help_text import russian_command
 
 #: click's and Typer's own vocabulary in help pages
@@ -33,7 +33,7 @@ def command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[st
             yield from command_paths(sub, (*path, name))
 
 
-PATHS = list(command_paths(russian_command(cli)))
+PATHS = list(command_paths(russian_command(build_cli())))
 
 
 def test_every_command_is_walked() -> None:

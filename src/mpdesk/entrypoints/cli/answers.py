@@ -144,4 +144,5 @@ def register(cli: typer.Typer) -> None:
     from mpdesk.entrypoints.cli.triage import eval_app
 
     cli.command("answer")(cmd_answer)
-    eval_app.command("answers")(cmd_eval_answers)
+    if not any(c.callback is cmd_eval_answers for c in eval_app.registered_commands):
+        eval_app.command("answers")(cmd_eval_answers)  # the group is shared by every root

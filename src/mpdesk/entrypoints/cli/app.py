@@ -3,10 +3,15 @@
 Expected errors (``MpdeskError``) print their Russian message to stderr (or a JSON error
 object to stdout with ``--json``) and exit 2; anything else prints a short apology and exits 1.
 The traceback is shown only with ``--debug``.
+
+A command imports only the modules of the CLI that define it (``COMMANDS``): ``mpdesk triage``
+does not load the journal's, the audit's or the mail's commands and the services behind them.
+``--help`` of the root and an unknown command load them all.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import sys
@@ -20,29 +25,6 @@ import typer
 from mpdesk import __version__
 from mpdesk.bootstrap import shipped_messages
 from mpdesk.domain.errors import MpdeskError
-from mpdesk.entrypoints.cli import (
-    answers,
-    audit,
-    backup,
-    cases,
-    chats,
-    config,
-    deadlines,
-    evidence,
-    jobs,
-    journal_files,
-    kb,
-    mail,
-    schema,
-    shop_api,
-    shops,
-    stats,
-    sync,
-    tickets,
-    triage,
-    users,
-    web,
-)
 from mpdesk.entrypoints.cli.help_text import argument_name, russian_command
 from mpdesk.entrypoints.cli.output import dumps, stderr
 from mpdesk.entrypoints.cli.state import act_as
@@ -51,38 +33,104 @@ from mpdesk.services.context import render_message
 
 log = logging.getLogger("mpdesk")
 
-cli = typer.Typer(
-    name="mpdesk",
-    help="mpdesk — обращения в поддержку Wildberries и Ozon: разбор, шаблоны, журнал, сроки.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
+#: the modules of the CLI in the order their commands are listed (``kb`` and ``shops`` are
+#: groups added here; every other module has ``register(cli)``)
+MODULES = (
+    "kb",
+    "shops",
+    "tickets",
+    "journal_files",
+    "config",
+    "triage",
+    "answers",
+    "audit",
+    "web",
+    "deadlines",
+    "cases",
+    "stats",
+    "users",
+    "evidence",
+    "backup",
+    "schema",
+    "jobs",
+    "mail",
+    "sync",
+    "chats",
 )
-cli.add_typer(kb.app, name="kb")
-cli.add_typer(shops.app, name="shop")
-shop_api.register(shops.app)
-for module in (
-    tickets,
-    journal_files,
-    config,
-    triage,
-    answers,
-    audit,
-    web,
-    deadlines,
-    cases,
-    stats,
-    users,
-    evidence,
-    backup,
-    schema,
-    jobs,
-    mail,
-    sync,
-    chats,
-):
-    module.register(cli)
+_TICKETS = ("new", "list", "show", "submit", "reply", "note", "resolve", "reject", "reopen")
+#: every top-level command and the modules that define it and its subcommands
+COMMANDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys((*_TICKETS, "bundle"), ("tickets",)),
+    **dict.fromkeys(("export", "import-journal"), ("journal_files",)),
+    "triage": ("triage",),
+    "eval": ("triage", "answers"),
+    "answer": ("answers",),
+    **dict.fromkeys(("audit", "findings"), ("audit",)),
+    **dict.fromkeys(("serve", "token"), ("web",)),
+    **dict.fromkeys(("due", "claim", "escalation", "remind"), ("deadlines",)),
+    **dict.fromkeys(("follow-up", "case"), ("cases",)),
+    **dict.fromkeys(("stats", "report"), ("stats",)),
+    **dict.fromkeys(("backup", "restore"), ("backup",)),
+    "migrate": ("schema",),
+    **dict.fromkeys(("worker", "jobs"), ("jobs",)),
+    "sync": ("sync",),
+    "kb": ("kb",),
+    "shop": ("shops",),
+    "config": ("config",),
+    "user": ("users",),
+    "evidence": ("evidence",),
+    "mail": ("mail",),
+    "chats": ("chats",),
+}
+#: root options that take a value (``mpdesk --as LOGIN triage``)
+_ROOT_VALUE_OPTIONS = ("--as",)
+_ROOT_FLAGS = ("--debug",)
+
+
+def _register(cli: typer.Typer, module: str) -> None:
+    code = importlib.import_module(f"mpdesk.entrypoints.cli.{module}")
+    if module == "kb":
+        cli.add_typer(code.app, name="kb")
+    elif module == "shops":
+        cli.add_typer(code.app, name="shop")
+        importlib.import_module("mpdesk.entrypoints.cli.shop_api").register(code.app)
+    else:
+        code.register(cli)
+
+
+@cache
+def build_cli(modules: tuple[str, ...] = MODULES) -> typer.Typer:
+    """The Typer root with the commands of ``modules`` (all of them by default)."""
+    cli = typer.Typer(
+        name="mpdesk",
+        help="mpdesk — обращения в поддержку Wildberries и Ozon: разбор, шаблоны, журнал, сроки.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+    )
+    cli.callback()(_root)
+    for module in MODULES:
+        if module in modules:
+            _register(cli, module)
+    return cli
+
+
+def modules_for(argv: list[str]) -> tuple[str, ...]:
+    """The CLI modules a command line needs: those of its command, or all of them (the root's
+    help, an unknown command or option)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in _ROOT_VALUE_OPTIONS:
+            i += 2
+        elif arg in _ROOT_FLAGS or arg.startswith(tuple(o + "=" for o in _ROOT_VALUE_OPTIONS)):
+            i += 1
+        elif arg.startswith("-"):
+            return MODULES
+        else:
+            return COMMANDS.get(arg, MODULES)
+    return MODULES
 
 
 def _print_version(value: bool) -> None:
@@ -91,7 +139,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@cli.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Показывать трассировку ошибок."),
     version: bool = typer.Option(
@@ -157,11 +204,11 @@ def _wants_json(argv: list[str]) -> bool:
 
 
 @cache
-def _command() -> Any:
-    """The click command tree of ``cli`` with Russian help, built once per process: Typer
-    rebuilds it from every command's signature on each call (most of an in-process
-    invocation's time)."""
-    return russian_command(cli)
+def _command(modules: tuple[str, ...] = MODULES) -> Any:
+    """The click command tree of the commands of ``modules`` with Russian help, built once per
+    process: Typer rebuilds it from every command's signature on each call (most of an
+    in-process invocation's time)."""
+    return russian_command(build_cli(modules))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -169,7 +216,8 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in argv
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr)
     try:
-        code = _command().main(args=argv, prog_name="mpdesk", standalone_mode=False)
+        command = _command(modules_for(argv))
+        code = command.main(args=argv, prog_name="mpdesk", standalone_mode=False)
         if isinstance(code, int) and code:  # Typer returns Ctrl-C as 130 instead of raising
             sys.exit(code)
     except MpdeskError as exc:

@@ -90,6 +90,9 @@ def print_status(ctx: ServiceContext, view: dict[str, Any], console: Console) ->
 
 
 def register(app: typer.Typer) -> None:
+    if any(c.name == "connect" for c in app.registered_commands):
+        return  # the shop group is shared by every root of the CLI: its commands are added once
+
     @app.command("connect")
     def connect(
         shop: str = typer.Argument(..., help="Номер или название магазина (новое — создаст)."),
