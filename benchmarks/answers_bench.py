@@ -34,7 +34,7 @@ def load_cases() -> list[dict[str, object]]:
 
 def in_process(cases: list[dict[str, object]], rounds: int = 40) -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "src"))
-    from mpdesk.adapters.answer_lexicon import AnswerKit
+    from mpdesk.adapters.answer_kit import AnswerKit
     from mpdesk.adapters.knowledge_files import KnowledgeFiles
     from mpdesk.domain.answers.reading import read_answer
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mpdesk.adapters.answer_lexicon import AnswerKit, load_answer_lexicon
+from mpdesk.adapters.answer_kit import AnswerKit
+from mpdesk.adapters.answer_lexicon import load_answer_lexicon
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.domain.answers.lexicon import AnswerClass, compile_phrase
 from mpdesk.domain.answers.reading import read_answer

@@ -13,7 +13,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from mpdesk.adapters.calendar_files import load_calendar
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.domain.answers.lexicon import (
     AnswerClass,
@@ -26,7 +25,6 @@ from mpdesk.domain.answers.lexicon import (
     RequestKind,
     compile_phrase,
 )
-from mpdesk.domain.sla import BusinessCalendar
 
 RELATIVE = "answers/lexicon.yaml"
 
@@ -244,23 +242,3 @@ def to_domain(s: LexiconSchema) -> AnswerLexicon:
         number_words=dict(s.terms.numbers),
         max_gap=gap,
     )
-
-
-class AnswerKit:
-    """``AnswerResources``: the answer lexicon and the working-day calendar, loaded on first
-    use."""
-
-    def __init__(self, files: KnowledgeFiles) -> None:
-        self._files = files
-        self._lexicon: AnswerLexicon | None = None
-        self._calendar: BusinessCalendar | None = None
-
-    def calendar(self) -> BusinessCalendar:
-        if self._calendar is None:
-            self._calendar = load_calendar(self._files)
-        return self._calendar
-
-    def lexicon(self) -> AnswerLexicon:
-        if self._lexicon is None:
-            self._lexicon = load_answer_lexicon(self._files)
-        return self._lexicon

@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from mpdesk.adapters.answer_lexicon import AnswerKit
+from mpdesk.adapters.answer_kit import AnswerKit
 from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.importers.isolated import IsolatedReportReader

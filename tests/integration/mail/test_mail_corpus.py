@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mpdesk.adapters.answer_lexicon import AnswerKit
+from mpdesk.adapters.answer_kit import AnswerKit
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.adapters.mail.parse import parse_mail
 from mpdesk.bootstrap import load_knowledge

@@ -1,6 +1,6 @@
 import pytest
 
-from mpdesk.adapters.answer_lexicon import AnswerKit
+from mpdesk.adapters.answer_kit import AnswerKit
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.domain.answers.lexicon import AnswerLexicon
 
