@@ -100,7 +100,7 @@ def score_categories(analysis: Analysis, lex: Lexicon) -> Scores:
         elif has_request and sentence.is_request:
             weight *= lex.request_boost  # topic and against terms in what the seller asks
         # a token feeds one topic term per category (the strongest), phrases may add up
-        key = (f"{kind}:{cat}", m.first, m.last)
+        key = (m.group, m.first, m.last)
         if abs(weight) > abs(best.get(key, 0.0)):
             best[key] = weight
             terms[key] = m.term
@@ -130,12 +130,13 @@ def _add_how_to(
     target = lex.how_to_category
     if not lex.how_to_words or target not in values:
         return
-    tokens = analysis.tokens
+    tokens, words = analysis.tokens, lex.how_to_words
     for i, token in enumerate(tokens[:-1]):
+        if token.text not in words:
+            continue
         nxt = tokens[i + 1]
         if (
-            token.text in lex.how_to_words
-            and nxt.sentence == token.sentence
+            nxt.sentence == token.sentence
             and nxt.text == nxt.lemma
             and nxt.text.endswith(lex.infinitive_endings)
         ):
