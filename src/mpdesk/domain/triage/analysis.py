@@ -87,6 +87,7 @@ class Analysis:
 # the lookbehinds make a failed match cost one word, not the rest of a long letter run
 _LAST_WORD = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.\s*$")
 _PERIOD = re.compile(r"(?<![^\W\d_])([^\W\d_]*)[.!?]+\s+(?=[^\W_])")
+_STOP_MARK = re.compile(r"[.!?]")
 
 
 def _split_periods(
@@ -111,7 +112,9 @@ def _split_periods(
     result = []
     for start, stop in merged:
         pos = start
-        for m in _PERIOD.finditer(text, start, stop):
+        # a period inside the span needs a space and a letter after it: most spans have none
+        inner = _STOP_MARK.search(text, start, stop - 2) is not None
+        for m in _PERIOD.finditer(text, start, stop) if inner else ():
             if m.group(1) in abbreviations:
                 continue
             result.append((pos, m.end()))

@@ -33,14 +33,14 @@ _WB_FBS_SUPPLY = re.compile(r"^WB[-_]GI[-_]\d+$", re.IGNORECASE)
 _CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
 PHONE = re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
-#: (what the text must contain for the pattern to match: a string and whether a digit, the
-#: pattern): a pattern the text cannot match is not run
+#: (strings of which the text must contain one for the pattern to match, the pattern): a
+#: pattern the text cannot match is not run
 _MASKS = (
-    ("%", True, re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%")),
-    (":", True, re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")),
-    ("", True, PHONE),
-    ("", True, re.compile(r"(?<![\d-])[78]9\d{9}(?![\d-])")),  # a mobile number, no separators
-    ("http", False, re.compile(r"https?://\S+")),
+    (("%",), re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%")),
+    ((":",), re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")),
+    (("+7", "8"), PHONE),
+    (("79", "89"), re.compile(r"(?<![\d-])[78]9\d{9}(?![\d-])")),  # a mobile, no separators
+    (("http",), re.compile(r"https?://\S+")),
 )
 _MAX_VALUE_LEN = 64
 _new = tuple.__new__  # builds a Chunk without the named tuple's Python-level constructor
@@ -80,11 +80,22 @@ def _labels(analysis: Analysis) -> list[Label]:
     return labels
 
 
+def _chunks(text: str) -> list[Chunk]:
+    """The words and symbols of the text (``CHUNK``), with their places: only whitespace lies
+    between them, so each is found right after the previous one (cheaper than asking every
+    match object for its span)."""
+    found, pos, find = [], 0, text.find
+    for raw in CHUNK.findall(text):
+        start = find(raw, pos)
+        pos = start + len(raw)
+        found.append(_new(Chunk, (start, pos, raw)))
+    return found
+
+
 def _masked(text: str, dates: list[DateMention]) -> list[tuple[int, int]]:
     spans = [(d.start, d.stop) for d in dates]
-    has_digit = _DIGIT.search(text) is not None
-    for sign, needs_digit, pattern in _MASKS:
-        if sign in text and (has_digit or not needs_digit):
+    for signs, pattern in _MASKS:
+        if any(sign in text for sign in signs):
             spans.extend(m.span() for m in pattern.finditer(text))
     return spans
 
@@ -160,7 +171,7 @@ def extract_entities(
     def sentence_of(pos: int) -> int:
         return bisect_right(starts, pos) - 1
 
-    chunks = [_new(Chunk, (*m.span(), m.group())) for m in CHUNK.finditer(text)]
+    chunks = _chunks(text)
     result: list[Identifier] = []
     seen: set[tuple[IdType, str]] = set()
 
