@@ -13,8 +13,10 @@ from mpdesk.domain.triage.lexicon import EntityWords
 
 #: words and single symbols of a text (shared with the entity reader)
 CHUNK = re.compile(r"[^\W_]+(?:[-_/.][^\W_]+)*|\S")
+#: the look-behind follows the first digit, so that the search jumps from digit to digit (a
+#: pattern that starts with a look-behind is tried at every position of the text)
 _AMOUNT = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:[ .]\d{3})+|\d+)(?:[.,](\d{1,2}))?(?![\d])"
+    r"(\d(?<![\d.,]\d)(?:\d{0,2}(?:[ .]\d{3})+|\d*))(?:[.,](\d{1,2}))?(?![\d])"
     r"(?:\s*(тыс\.?|тысяч[аи]?|тыщ[аи]?|к|млн\.?|миллион(?:а|ов)?|млрд\.?|миллиард(?:а|ов)?)"
     r"(?![^\W\d_]))?"
     r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"

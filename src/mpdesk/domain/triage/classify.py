@@ -21,7 +21,8 @@ from mpdesk.domain.triage.features import text_features
 from mpdesk.domain.triage.lexicon import Lexicon
 from mpdesk.domain.triage.model import CategoryModel
 
-_POSTING = re.compile(r"(?<![\d-])\d{8,10}-\d{4}-\d{1,2}(?![\d-])")
+# the look-behind follows the first digit: the search jumps from digit to digit
+_POSTING = re.compile(r"\d(?<![\d-]\d)\d{7,9}-\d{4}-\d{1,2}(?![\d-])")
 _WB_FBS = re.compile(r"(?<![^\W_])wb[-_]gi[-_]\d+", re.IGNORECASE)
 _OZON_SUPPLY = re.compile(r"(?<!\d)2000\d{9}(?!\d)")
 #: (marketplace, shape, what the folded text must contain for the pattern to match, pattern)

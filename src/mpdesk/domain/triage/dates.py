@@ -18,13 +18,15 @@ from datetime import date, timedelta
 from mpdesk.domain.triage.analysis import Analysis
 from mpdesk.domain.triage.lexicon import DateWords, is_one_typo
 
-_ISO = re.compile(r"(?<![\d.])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
-_DASHED = re.compile(r"(?<![\d.-])(\d{1,2})-(\d{1,2})-(\d{4})(?![\d-])")
-_NUMERIC = re.compile(r"(?<![\d.,/:-])(\d{1,2})([./])(\d{2})(?:\2(\d{4}|\d{2}))?(?![\d]|[.,/:]\d)")
+#: number patterns put their look-behind after the first digit, so that the search jumps from digit
+#: to digit (a pattern that starts with a look-behind is tried at every position of the text)
+_ISO = re.compile(r"(\d(?<![\d.]\d)\d{3})-(\d{1,2})-(\d{1,2})(?![\d])")
+_DASHED = re.compile(r"(\d(?<![\d.-]\d)\d?)-(\d{1,2})-(\d{4})(?![\d-])")
+_NUMERIC = re.compile(r"(\d(?<![\d.,/:-]\d)\d?)([./])(\d{2})(?:\2(\d{4}|\d{2}))?(?![\d]|[.,/:]\d)")
 _DAY_MONTH = re.compile(
-    r"(?<![\d.,])(\d{1,2})(?:-?(?:го|е|ое|ого))?\s+([а-я]{2,12})(?:\s+(\d{4}))?"
+    r"(\d(?<![\d.,]\d)\d?)(?:-?(?:го|е|ое|ого))?\s+([а-я]{2,12})(?:\s+(\d{4}))?"
 )
-_DAY_OF_MONTH = re.compile(r"(?<![\d.,])(\d{1,2})(?:-?(?:го|е|ое|ого))?\s+числ[аоу]")
+_DAY_OF_MONTH = re.compile(r"(\d(?<![\d.,]\d)\d?)(?:-?(?:го|е|ое|ого))?\s+числ[аоу]")
 _CLAUSE_BREAK = re.compile(r"[,;!?\n]|\.\s|\d[./]\d")
 _RANGE_DASH = re.compile(r"\d\s*[-—]\s*$")
 _MONTH_ENDINGS = frozenset({"", "ь", "я", "е", "й", "а", "т", "та", "те", "ом", "ем", "ю"})

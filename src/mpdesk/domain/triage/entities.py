@@ -32,14 +32,16 @@ _POSTING = re.compile(r"^\d{8,10}-\d{4}(?:-\d{1,2})?$")
 _WB_FBS_SUPPLY = re.compile(r"^WB[-_]GI[-_]\d+$", re.IGNORECASE)
 _CODE_SHAPE = re.compile(r"^(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+$")
 _ID_CHARS = re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]*$")
-PHONE = re.compile(r"(?:\+7|(?<!\d)8)[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
+#: number patterns put their look-behind after the first digit, so that the search jumps from digit
+#: to digit (a pattern that starts with a look-behind is tried at every position of the text)
+PHONE = re.compile(r"(?:\+7|8(?<!\d8))[\s(-]{0,2}\d{3}[\s)-]{1,2}\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
 #: (strings of which the text must contain one for the pattern to match, the pattern): a
 #: pattern the text cannot match is not run
 _MASKS = (
-    (("%",), re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)?\s?%")),
-    ((":",), re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")),
+    (("%",), re.compile(r"\d(?<![\d.,]\d)\d*(?:[.,]\d+)?\s?%")),
+    ((":",), re.compile(r"\d(?<!\d\d)\d?:\d{2}(?!\d)")),
     (("+7", "8"), PHONE),
-    (("79", "89"), re.compile(r"(?<![\d-])[78]9\d{9}(?![\d-])")),  # a mobile, no separators
+    (("79", "89"), re.compile(r"[78](?<![\d-][78])9\d{9}(?![\d-])")),  # a mobile, no separators
     (("http",), re.compile(r"https?://\S+")),
 )
 _MAX_VALUE_LEN = 64
