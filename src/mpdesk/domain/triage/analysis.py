@@ -46,8 +46,7 @@ class Match(NamedTuple):
     sentence: int
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     stop: int
     is_request: bool
@@ -60,7 +59,7 @@ class Analysis:
     tokens: list[Token]
     sentences: list[Sentence]
     matches: list[Match]
-    _kinds: dict[tuple[str, ...], list[Match]] = field(
+    _kinds: dict[str | tuple[str, ...], list[Match]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -68,16 +67,23 @@ class Analysis:
         """The matches whose group is of one of ``kinds`` (``topic`` for ``topic:finance``,
         ``money`` for ``money``), in text order; each reader of the matches asks for its own
         kinds, so a text's matches are sorted by kind once, not once per reader."""
-        found = self._kinds.get(kinds)
+        index = self._kinds
+        if not index:  # every kind's list, in one pass ("" marks it done)
+            index[""] = []
+            for m in self.matches:
+                kind = m.group.partition(":")[0]
+                same = index.get(kind)
+                if same is None:
+                    index[kind] = [m]
+                else:
+                    same.append(m)
+        if len(kinds) == 1:
+            return index.get(kinds[0], [])
+        found = index.get(kinds)
         if found is None:
-            index = self._kinds
-            if () not in index:  # every kind's list, in one pass
-                for m in self.matches:
-                    index.setdefault((m.group.partition(":")[0],), []).append(m)
-                index[()] = []
-            present = [k for k in kinds if (k,) in index]
+            present = [k for k in kinds if k in index]
             if len(present) <= 1:
-                found = index[(present[0],)] if present else []
+                found = index[present[0]] if present else []
             else:
                 found = [m for m in self.matches if m.group.partition(":")[0] in present]
             index[kinds] = found
@@ -251,7 +257,7 @@ def analyze(clean: str, lexicon: Lexicon, analyzer: TextAnalyzer) -> Analysis:
         first_word = chunk.split(":", 1)[0].strip() if ":" in chunk[:20] else ""
         is_subject = first_word in lexicon.subject_labels
         is_request = idx in request_sents or chunk.endswith("?") or is_subject
-        sentences.append(Sentence(start, stop, is_request, is_subject))
+        sentences.append(_new(Sentence, (start, stop, is_request, is_subject)))
     return Analysis(text, tokens, sentences, matches)
 
 

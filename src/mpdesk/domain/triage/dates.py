@@ -172,20 +172,25 @@ def _word_kinds(words: DateWords) -> dict[str, tuple[int | None, int | None]]:
     return found
 
 
+#: the kind of most words: neither a relative day nor a weekday
+_NO_KIND: tuple[int | None, int | None] = (None, None)
+
+
 def _word_kind(word: str, words: DateWords) -> tuple[int | None, int | None]:
     """(days back for «вчера»-like words, weekday number for weekday names) of one word."""
     exact, stems = words.relative_lookup
     back = exact.get(word)
     if back is None:
         back = next((days for stem, days in stems if word.startswith(stem)), None)
-    return back, (None if back is not None else _weekday(word, words))
+    weekday = None if back is not None else _weekday(word, words)
+    return _NO_KIND if back is None and weekday is None else (back, weekday)
 
 
 def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[DateMention]:
     tokens = analysis.tokens
     found: list[DateMention] = []
     last_week_sents = {m.sentence for m in analysis.of_kinds("date") if m.group == "date:last_week"}
-    kinds = _word_kinds(words)
+    kinds, ago = _word_kinds(words), words.ago
     for i, tok in enumerate(tokens):
         word = tok.text
         kind = kinds.get(word)
@@ -193,11 +198,13 @@ def find_relative(analysis: Analysis, received: date, words: DateWords) -> list[
             kind = _word_kind(word, words)
             if len(kinds) < _KIND_CACHE_LIMIT:
                 kinds[word] = kind
+        if kind is _NO_KIND and word not in ago:
+            continue
         back, weekday = kind
         if back is not None:
             found.append(DateMention(tok.start, tok.stop, received - timedelta(days=back)))
         else:
-            if word in words.ago and i > 0:
+            if word in ago and i > 0:
                 unit = tokens[i - 1].text
                 days = 1 if unit in words.day_units else 7 if unit in words.week_units else 0
                 if not days:

@@ -60,21 +60,21 @@ def _is_uninformative(analysis: Analysis, lex: Lexicon) -> bool:
             if m.group == "request" and m.first != m.last:
                 continue
             covered.update(range(m.first, m.last + 1))
-    informative = 0
-    for i, tok in enumerate(analysis.tokens):
-        if i in covered or (phones and any(s <= tok.start < e for s, e in phones)):
+    informative, enough, stopwords = 0, lex.vague_min_informative, lex.stopwords
+    for i, (start, _, text, lemma, sentence) in enumerate(analysis.tokens):
+        if i in covered or (phones and any(s <= start < e for s, e in phones)):
             continue
-        if tok.sentence in signature_sentences and i >= signature_sentences[tok.sentence]:
+        if sentence in signature_sentences and i >= signature_sentences[sentence]:
             continue  # «Менеджер: Ольга, +7 …», «С уважением, ООО …»
-        if tok.text.isdigit():
-            if len(tok.text) > 4:
+        if text.isdigit():
+            if len(text) > 4:
                 continue  # identifiers are not a description; quantities («95 из 100») are
-        elif len(tok.text) < 2 or (not tok.text.isalpha() and "-" not in tok.text):
+        elif len(text) < 2 or (not text.isalpha() and "-" not in text):
             continue
-        if tok.text in lex.stopwords or tok.lemma in lex.stopwords:
+        if text in stopwords or lemma in stopwords:
             continue
         informative += 1
-        if informative >= lex.vague_min_informative:
+        if informative >= enough:
             return False
     return True
 
