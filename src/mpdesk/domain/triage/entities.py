@@ -197,7 +197,7 @@ def extract_entities(
     n = len(chunks)
     while i < n:
         ch = chunks[i]
-        money = money_at.get(ch.start)
+        money = money_at.get(ch.start) if money_at else None
         if money is not None:
             add(IdType.AMOUNT, money[2])
             carry = IdType.AMOUNT

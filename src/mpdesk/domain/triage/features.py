@@ -145,18 +145,18 @@ def text_features(
     requests: set[str] = set()
     sentences = analysis.sentences
     content = _content_words(lexicon)
-    for token in analysis.tokens:
-        key = (token.text, token.lemma)
+    for _, _, text, lemma, sentence in analysis.tokens:
+        key = (text, lemma)
         is_content = content.get(key)
         if is_content is None:
-            is_content = _is_content(token.text, token.lemma, lexicon)
+            is_content = _is_content(text, lemma, lexicon)
             if len(content) < _CONTENT_CACHE_LIMIT:
                 content[key] = is_content
         if not is_content:
             continue
         tokens.add(key)
-        if sentences[token.sentence].is_request and token.text.isalpha():
-            requests.add(token.lemma)
+        if sentences[sentence].is_request and text.isalpha():
+            requests.add(lemma)
     return TextFeatures(
         frozenset(tokens), frozenset(requests), dense_features(analysis, lexicon, scores, classes)
     )

@@ -101,7 +101,8 @@ def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
     prefixes = tuple(glue_prefixes)
     if prefixes:
         text = _glue_pattern(prefixes).sub(_split_glued, text)
-    text = _SPACES.sub(" ", text)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
     return text
 
 
