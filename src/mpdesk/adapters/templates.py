@@ -1,6 +1,8 @@
 """Jinja2 renderer of appeal templates (``templates/<locale>/<id>.md.j2``).
 
-A template defines two blocks, ``subject`` and ``body``; undefined variables are errors.
+A template defines two blocks, ``subject`` and ``body``; undefined variables are errors. Jinja2
+is imported on the first render, so commands that render no letter (``mpdesk triage``) start
+without it.
 """
 
 from __future__ import annotations
@@ -8,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from mpdesk.domain.errors import KnowledgeBaseError
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @lru_cache(maxsize=32)
 def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     """One environment per search path for the process, so a template is compiled once
     (every bootstrap makes a renderer; the loader still sees an edited template)."""
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(list(search_path)),
         undefined=jinja2.StrictUndefined,
@@ -31,9 +36,15 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
 
 class JinjaTemplateRenderer:
     def __init__(self, search_path: Sequence[Path]) -> None:
-        self.env = _environment(tuple(str(p) for p in search_path))
+        self._search_path = tuple(str(p) for p in search_path)
+
+    @property
+    def env(self) -> jinja2.Environment:
+        return _environment(self._search_path)
 
     def render(self, template_id: str, locale: str, context: Mapping[str, Any]) -> tuple[str, str]:
+        import jinja2
+
         name = f"{locale}/{template_id}.md.j2"
         try:
             template = self.env.get_template(name)

@@ -6,10 +6,11 @@ belongs as ``ports/answers.py``.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from mpdesk.domain.answers.lexicon import AnswerLexicon
-from mpdesk.domain.sla import BusinessCalendar
+if TYPE_CHECKING:  # the answer lexicon's domain module loads only where answers are read
+    from mpdesk.domain.answers.lexicon import AnswerLexicon
+    from mpdesk.domain.sla import BusinessCalendar
 
 
 class AnswerResources(Protocol):
