@@ -11,12 +11,12 @@ does not load the journal's, the audit's or the mail's commands and the services
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 import sys
 import traceback
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 import click
@@ -87,13 +87,102 @@ _ROOT_VALUE_OPTIONS = ("--as",)
 _ROOT_FLAGS = ("--debug",)
 
 
+def _module(name: str) -> ModuleType:
+    """The CLI module ``name``, imported when its command is first asked for."""
+    if name == "kb":
+        from mpdesk.entrypoints.cli import kb
+
+        return kb
+    if name == "shops":
+        from mpdesk.entrypoints.cli import shops
+
+        return shops
+    if name == "tickets":
+        from mpdesk.entrypoints.cli import tickets
+
+        return tickets
+    if name == "journal_files":
+        from mpdesk.entrypoints.cli import journal_files
+
+        return journal_files
+    if name == "config":
+        from mpdesk.entrypoints.cli import config
+
+        return config
+    if name == "triage":
+        from mpdesk.entrypoints.cli import triage
+
+        return triage
+    if name == "answers":
+        from mpdesk.entrypoints.cli import answers
+
+        return answers
+    if name == "audit":
+        from mpdesk.entrypoints.cli import audit
+
+        return audit
+    if name == "web":
+        from mpdesk.entrypoints.cli import web
+
+        return web
+    if name == "deadlines":
+        from mpdesk.entrypoints.cli import deadlines
+
+        return deadlines
+    if name == "cases":
+        from mpdesk.entrypoints.cli import cases
+
+        return cases
+    if name == "stats":
+        from mpdesk.entrypoints.cli import stats
+
+        return stats
+    if name == "users":
+        from mpdesk.entrypoints.cli import users
+
+        return users
+    if name == "evidence":
+        from mpdesk.entrypoints.cli import evidence
+
+        return evidence
+    if name == "backup":
+        from mpdesk.entrypoints.cli import backup
+
+        return backup
+    if name == "schema":
+        from mpdesk.entrypoints.cli import schema
+
+        return schema
+    if name == "jobs":
+        from mpdesk.entrypoints.cli import jobs
+
+        return jobs
+    if name == "mail":
+        from mpdesk.entrypoints.cli import mail
+
+        return mail
+    if name == "sync":
+        from mpdesk.entrypoints.cli import sync
+
+        return sync
+    if name == "chats":
+        from mpdesk.entrypoints.cli import chats
+
+        return chats
+    if name == "shop_api":
+        from mpdesk.entrypoints.cli import shop_api
+
+        return shop_api
+    raise ValueError(name)
+
+
 def _register(cli: typer.Typer, module: str) -> None:
-    code = importlib.import_module(f"mpdesk.entrypoints.cli.{module}")
+    code = _module(module)
     if module == "kb":
         cli.add_typer(code.app, name="kb")
     elif module == "shops":
         cli.add_typer(code.app, name="shop")
-        importlib.import_module("mpdesk.entrypoints.cli.shop_api").register(code.app)
+        _module("shop_api").register(code.app)
     else:
         code.register(cli)
 
