@@ -25,7 +25,7 @@ from mpdesk.services.export import export_journal
 from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.user_input import parse_shop_id
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not the API
 PAGE_SIZE = 50
 #: orders offered on the page → their labels' codes in the message catalogue
 SORTS = {
