@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from mpdesk.adapters.db import search
 from mpdesk.adapters.db import tables as t
 from mpdesk.adapters.db.ticket_rows import (
+    LIST_COLUMNS,
     TICKET_COLUMNS,
     attachment_from_row,
     attachment_values,
@@ -86,6 +87,10 @@ _IDENTIFIERS_OF = {name: _identifiers_of(name) for name in ("sqlite", "postgresq
 _COUNT_ALL = select(func.count()).select_from(
     select(t.tickets.c.id).limit(bindparam("cap", type_=Integer)).subquery()
 )
+
+
+def _columns(flt: TicketFilter) -> tuple[ColumnElement[Any], ...]:
+    return TICKET_COLUMNS if flt.texts else LIST_COLUMNS
 
 
 def _identifier(type_: str, value: str) -> Identifier:
@@ -237,7 +242,7 @@ class SqlTicketRepository:
         return conds
 
     def _select(self, flt: TicketFilter) -> Select[Any]:
-        query = select(*TICKET_COLUMNS).where(*self._where(flt))
+        query = select(*_columns(flt)).where(*self._where(flt))
         key = flt.order_by.lstrip("-")
         column = _ORDER.get(key, t.tickets.c.id)
         ordered = column.desc() if flt.order_by.startswith("-") else column.asc()
@@ -286,9 +291,10 @@ class SqlTicketRepository:
         by the ids of everything before it."""
         descending = flt.order_by.startswith("-")
         conditions = self._where(flt, with_text=False)
+        columns = _columns(flt)
         if not flt.offset:
             return search.ordered_matches(
-                self.conn, flt.text or "", TICKET_COLUMNS, conditions, descending, limit
+                self.conn, flt.text or "", columns, conditions, descending, limit
             )
         found = search.ordered_matches(
             self.conn, flt.text or "", [t.tickets.c.id], conditions, descending, flt.offset + limit
@@ -298,7 +304,7 @@ class SqlTicketRepository:
         c = t.tickets.c
         ids = [row[0] for row in found[flt.offset :]]
         return self.conn.execute(
-            select(*TICKET_COLUMNS)
+            select(*columns)
             .where(_ids_in(c.id, ids, self.conn.dialect.name))
             .order_by(c.id.desc() if descending else c.id.asc())
         ).all()

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from sqlalchemy import (
     Connection,
+    bindparam,
     func,
     select,
 )
@@ -59,7 +60,7 @@ class ClockQueries(AnalyticsBase):
                         yield batch
 
     def links(self, parents: Mapping[int, int | None]) -> dict[int, tuple[list[int], list[int]]]:
-        e, c = t.events.c, t.tickets.c
+        c = t.tickets.c
         ids = sorted({*parents, *(p for p in parents.values() if p is not None)})
         found: dict[int, tuple[list[int], list[int]]] = {i: ([], []) for i in ids}
         with self.engine.connect() as conn:
@@ -68,18 +69,24 @@ class ClockQueries(AnalyticsBase):
                 have_children = set(conn.execute(linked).scalars())
                 ids = [i for i in ids if i in have_children]
             for start in range(0, len(ids), 900):
-                chunk = ids[start : start + 900]
-                rows = conn.execute(
-                    select(e.ticket_id, e.kind, e.to_value)
-                    .where(e.ticket_id.in_(chunk), e.kind.in_(["follow_up", "claim"]))
-                    .order_by(e.id)
-                )
+                rows = conn.execute(_LINK_EVENTS, {"ids": ids[start : start + 900]})
                 for ticket_id, kind, value in rows:
                     if not str(value).isdigit():
                         continue
                     follow, claims = found[int(ticket_id)]
                     (claims if kind == "claim" else follow).append(int(value))
         return found
+
+
+#: follow-up and claim events of tickets ``:ids`` (built once: every journal page asks)
+_LINK_EVENTS = (
+    select(t.events.c.ticket_id, t.events.c.kind, t.events.c.to_value)
+    .where(
+        t.events.c.ticket_id.in_(bindparam("ids", expanding=True)),
+        t.events.c.kind.in_(["follow_up", "claim"]),
+    )
+    .order_by(t.events.c.id)
+)
 
 
 def _add_identifiers(conn: Connection, tickets: list[Ticket]) -> None:
