@@ -55,6 +55,11 @@ class WebContext:
     new_file_store: Callable[[], FileStore]
     policy: AccountPolicy
     secret: bytes = b""  # signs the CSRF tokens of forms shown before sign-in
+    #: reads without a transaction (who is asking, on every request); ``accounts`` if None
+    account_reads: Callable[[], AccountsUnitOfWork] | None = None
+
+    def reads(self) -> AccountsUnitOfWork:
+        return (self.account_reads or self.accounts)()
 
     def acting(self, principal: Principal) -> ServiceContext:
         """A context whose actor is the principal, with its own pending-file list."""
@@ -281,21 +286,21 @@ def session_principal(wctx: WebContext, token: str) -> tuple[Principal, WebSessi
     if not token:
         return None
     now = wctx.ctx.clock.now()
-    with wctx.accounts() as uow:
-        repo = uow.accounts
-        found = repo.session_holder(hash_secret(token))
-        if found is None:
-            return None
-        session, user, memberships = found
-        if session.expires_at <= now or not user.active:
-            return None
-        session = replace(session, csrf=csrf_for(token))
-        if now - session.last_seen_at > TOUCH_EVERY:
-            expires = now + timedelta(hours=wctx.policy.session_hours)
-            repo.touch_session(session.id, now, expires)
+    with wctx.reads() as uow:
+        found = uow.accounts.session_holder(hash_secret(token))
+    if found is None:
+        return None
+    session, user, memberships = found
+    if session.expires_at <= now or not user.active:
+        return None
+    session = replace(session, csrf=csrf_for(token))
+    if now - session.last_seen_at > TOUCH_EVERY:
+        expires = now + timedelta(hours=wctx.policy.session_hours)
+        with wctx.accounts() as uow:
+            uow.accounts.touch_session(session.id, now, expires)
             uow.commit()
-            session = replace(session, last_seen_at=now, expires_at=expires)
-        return _principal_of(user, memberships), session
+        session = replace(session, last_seen_at=now, expires_at=expires)
+    return _principal_of(user, memberships), session
 
 
 def sign_out(wctx: WebContext, token: str) -> None:
@@ -357,18 +362,18 @@ def token_principal(wctx: WebContext, secret: str) -> Principal | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
     now = wctx.ctx.clock.now()
-    with wctx.accounts() as uow:
-        repo = uow.accounts
-        found = repo.token_holder(hash_secret(secret))
-        if found is None:
-            return None
-        token, user, memberships = found
-        if token.revoked or not user.active:
-            return None
-        if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-            repo.touch_token(token.id, now)
+    with wctx.reads() as uow:
+        found = uow.accounts.token_holder(hash_secret(secret))
+    if found is None:
+        return None
+    token, user, memberships = found
+    if token.revoked or not user.active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        with wctx.accounts() as uow:
+            uow.accounts.touch_token(token.id, now)
             uow.commit()
-        return _principal_of(user, memberships, via_token=True)
+    return _principal_of(user, memberships, via_token=True)
 
 
 def list_tokens(wctx: WebContext, principal: Principal) -> list[ApiToken]:

@@ -320,12 +320,16 @@ class SqlAccountRepository:
 class SqlAccountsUnitOfWork:
     accounts: SqlAccountRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self.engine = engine
+        self.read_only = read_only
         self.conn: Connection | None = None
 
     def __enter__(self) -> Self:
         self.conn = self.engine.connect()
+        if self.read_only and self.conn.dialect.name == "postgresql":
+            # who is asking, on every request: one statement, no BEGIN and ROLLBACK round trips
+            self.conn.execution_options(isolation_level="AUTOCOMMIT")
         self.conn.begin()
         self.accounts = SqlAccountRepository(self.conn)
         return self
@@ -346,4 +350,6 @@ class SqlAccountsUnitOfWork:
 
     def commit(self) -> None:
         assert self.conn is not None
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.conn.commit()

@@ -4,10 +4,11 @@ parent), read in batches without their texts, and the links of follow-ups and cl
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import (
     Connection,
-    bindparam,
+    Select,
     func,
     select,
 )
@@ -18,6 +19,7 @@ from mpdesk.adapters.db.analytics.base import (
     _UNSENT,
     AnalyticsBase,
 )
+from mpdesk.adapters.db.ticket_queries import ids_in, page_ids
 from mpdesk.adapters.db.ticket_rows import ticket_columns, ticket_from_row
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
@@ -69,7 +71,8 @@ class ClockQueries(AnalyticsBase):
                 have_children = set(conn.execute(linked).scalars())
                 ids = [i for i in ids if i in have_children]
             for start in range(0, len(ids), 900):
-                rows = conn.execute(_LINK_EVENTS, {"ids": ids[start : start + 900]})
+                chunk = ids[start : start + 900]
+                rows = conn.execute(_LINK_EVENTS[conn.dialect.name], {"ids": chunk})
                 for ticket_id, kind, value in rows:
                     if not str(value).isdigit():
                         continue
@@ -78,15 +81,18 @@ class ClockQueries(AnalyticsBase):
         return found
 
 
-#: follow-up and claim events of tickets ``:ids`` (built once: every journal page asks)
-_LINK_EVENTS = (
-    select(t.events.c.ticket_id, t.events.c.kind, t.events.c.to_value)
-    .where(
-        t.events.c.ticket_id.in_(bindparam("ids", expanding=True)),
-        t.events.c.kind.in_(["follow_up", "claim"]),
+def _link_events(dialect: str) -> Select[Any]:
+    """Follow-up and claim events of the tickets ``:ids``: built once per dialect (every
+    journal page asks)."""
+    e = t.events.c
+    return (
+        select(e.ticket_id, e.kind, e.to_value)
+        .where(ids_in(e.ticket_id, page_ids(dialect), dialect), e.kind.in_(["follow_up", "claim"]))
+        .order_by(e.id)
     )
-    .order_by(t.events.c.id)
-)
+
+
+_LINK_EVENTS = {dialect: _link_events(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def _add_identifiers(conn: Connection, tickets: list[Ticket]) -> None:
