@@ -32,14 +32,11 @@ from typing import Any
 from urllib.parse import quote
 
 import psutil
-from sqlalchemy import create_engine, text
-from web_bench import PG_URL, SEARCH_TERMS, fill_postgres, fill_sqlite
+from web_bench import PG_URL, SEARCH_TERMS, new_journal, new_schema
 
-from mpdesk.bootstrap import bootstrap, web_context
+from mpdesk.bootstrap import bootstrap
 from mpdesk.config import Settings
 from mpdesk.entrypoints.web.app import create_app
-from mpdesk.services import accounts
-from mpdesk.services.shops import add_shop
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results" / "web_profile.json"
@@ -62,27 +59,8 @@ def build(backend: str, cache: Path, n: int) -> dict[str, str]:
             return creds
     shutil.rmtree(cache, ignore_errors=True)
     cache.mkdir(parents=True)
-    url = database_url(backend, cache)
-    if backend == "postgres":
-        admin = create_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {SCHEMA}"))
-        admin.dispose()
-    app = bootstrap(Settings(home=cache / "home", database_url=url))
-    wctx = web_context(app)
-    shops = [add_shop(app.ctx, f"Магазин {i}", "wb" if i % 2 else "ozon").id for i in range(1, 4)]
-    accounts.add_user(wctx, "bench", "bench-password-1", is_admin=True)
-    token, _ = accounts.create_token(wctx, "bench")
-    session = accounts.sign_in(wctx, "bench", "bench-password-1", "127.0.0.1").token
-    assert app.engine is not None
-    app.engine.dispose()
-    started = time.perf_counter()
-    if backend == "postgres":
-        fill_postgres(url, n, shops)
-    else:
-        fill_sqlite(cache / "mpdesk.db", n, shops)
-    print(f"  {backend}: {n:,} tickets filled in {time.perf_counter() - started:.0f} s")
+    url = new_schema(SCHEMA) if backend == "postgres" else database_url(backend, cache)
+    token, session, _ = new_journal(backend, cache / "home", url, n)
     creds = {"tickets": str(n), "token": token, "session": session}
     creds_file.write_text(json.dumps(creds))
     return creds
