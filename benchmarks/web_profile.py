@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import cProfile
 import json
+import os
 import pstats
 import shutil
 import statistics
@@ -265,6 +266,7 @@ def main() -> int:
         "runs_per_case": args.repeat,
         "measure": "CPU ms per request in-process (least of the runs), PostgreSQL backends apart",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_avg_start": [round(x, 2) for x in os.getloadavg()],
         "backends": {},
     }
     for backend in args.backends.split(","):
@@ -278,6 +280,7 @@ def main() -> int:
             args.profile,
             args.breakdown,
         )
+    report["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     if args.note:
         report["note"] = args.note
     if not args.profile and not args.breakdown:
