@@ -102,7 +102,8 @@ def journal_page(request: Request) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
     query = JournalQuery.parse(request)
-    flt = replace(query.to_filter(ctx), identifiers=False)  # the page does not show them
+    # the page shows neither identifiers nor texts
+    flt = replace(query.to_filter(ctx), identifiers=False, texts=False)
     page, shops = journal.journal_page(ctx, visitor.principal, flt)
     pages = max(1, -(-page.total // PAGE_SIZE))
     now = ctx.clock.now()
