@@ -189,6 +189,37 @@ def fill_postgres(url: str, n: int, shop_ids: list[int]) -> None:
         cur.execute("CHECKPOINT")  # write the bulk load out now, not during the first case
 
 
+def new_schema(schema: str) -> str:
+    """An empty PostgreSQL schema (dropped first if it exists) and the URL that uses it."""
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+def new_journal(name: str, home: Path, url: str, n: int) -> tuple[str, str, float]:
+    """A journal of ``n`` tickets at ``url`` (empty before): three shops and the administrator
+    «bench» with an API token and a web session. Returns token, session, fill seconds."""
+    app = bootstrap(Settings(home=home, database_url=url))
+    wctx = web_context(app)
+    shops = [add_shop(app.ctx, f"Магазин {i}", "wb" if i % 2 else "ozon").id for i in range(1, 4)]
+    accounts.add_user(wctx, "bench", "bench-password-1", is_admin=True)
+    token, _ = accounts.create_token(wctx, "bench")
+    session = accounts.sign_in(wctx, "bench", "bench-password-1", "127.0.0.1").token
+    assert app.engine is not None
+    app.engine.dispose()
+    started = time.perf_counter()
+    if name == "postgres":
+        fill_postgres(url, n, shops)
+    else:
+        fill_sqlite(Path(url.split("///", 1)[1]), n, shops)
+    fill_seconds = round(time.perf_counter() - started, 1)
+    print(f"  {name}: {n:,} tickets filled in {fill_seconds} s", flush=True)
+    return token, session, fill_seconds
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -311,30 +342,10 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix=f"mpdesk-bench-{name}-"))
     schema = "bench_web"
     if name == "postgres":
-        admin = create_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        admin.dispose()
-        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+        url = new_schema(schema)
     else:
         url = f"sqlite:///{home / 'mpdesk.db'}"
-    settings = Settings(home=home, database_url=url)
-    app = bootstrap(settings)
-    wctx = web_context(app)
-    shops = [add_shop(app.ctx, f"Магазин {i}", "wb" if i % 2 else "ozon").id for i in range(1, 4)]
-    accounts.add_user(wctx, "bench", "bench-password-1", is_admin=True)
-    token, _ = accounts.create_token(wctx, "bench")
-    session = accounts.sign_in(wctx, "bench", "bench-password-1", "127.0.0.1").token
-    assert app.engine is not None
-    app.engine.dispose()
-    started = time.perf_counter()
-    if name == "postgres":
-        fill_postgres(url, n, shops)
-    else:
-        fill_sqlite(home / "mpdesk.db", n, shops)
-    fill_seconds = round(time.perf_counter() - started, 1)
-    print(f"  {name}: {n:,} tickets filled in {fill_seconds} s", flush=True)
+    token, session, fill_seconds = new_journal(name, home, url, n)
 
     port = free_port()
     env = {**os.environ, "MPDESK_HOME": str(home), "MPDESK_DATABASE_URL": url}

@@ -70,13 +70,13 @@ def pg_url() -> Iterator[str]:
     admin = create_engine(PG_ADMIN_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield _schema_url(schema)
+    yield schema_url(schema)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
 
 
-def _schema_url(schema: str) -> str:
+def schema_url(schema: str) -> str:
     sep = "&" if "?" in PG_ADMIN_URL else "?"
     return f"{PG_ADMIN_URL}{sep}options=-csearch_path%3D{schema}"
 
@@ -113,7 +113,7 @@ def journal_url(db_kind: str, tmp_path: Path, journal_pool: JournalPool) -> Iter
         return
     require_pg()
     schema = journal_pool.take_schema()
-    yield _schema_url(schema)
+    yield schema_url(schema)
     journal_pool.give_back(schema)
 
 

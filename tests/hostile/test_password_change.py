@@ -20,20 +20,31 @@ from tests.hostile.server import Server, csrf_of, fresh_get, signed_in_client, u
 PASSWORD = "correct-horse-42"
 #: fresh connections per check: with two workers, both are asked
 TRIES = 8
+USERS = ("anna", "boris")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Server, str, Path]]:
-    home = tmp_path / "home"
+@pytest.fixture(scope="module")
+def server_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
+    """One two-worker server for the module; each test has a user of its own."""
+    home = tmp_path_factory.mktemp("password-change") / "home"
     home.mkdir()
     application = bootstrap(Settings(home=home))
     wctx = web_context(application)
-    accounts.add_user(wctx, "anna", PASSWORD, is_admin=True)
-    token, _ = accounts.create_token(wctx, "anna")
+    for login in USERS:
+        accounts.add_user(wctx, login, PASSWORD, is_admin=True)
     assert application.engine is not None
     application.engine.dispose()
     with uvicorn_server(home, workers=2) as server:
-        yield server, token, home
+        yield server, home
+
+
+def _token(home: Path, login: str) -> str:
+    application = bootstrap(Settings(home=home))
+    try:
+        return accounts.create_token(web_context(application), login)[0]
+    finally:
+        assert application.engine is not None
+        application.engine.dispose()
 
 
 def _api_status(server: Server, token: str) -> set[int]:
@@ -47,9 +58,10 @@ def _page_status(server: Server, cookie: str) -> set[int]:
 
 @pytest.mark.slow
 def test_web_password_change_ends_other_sessions_and_tokens(
-    served: tuple[Server, str, Path],
+    server_home: tuple[Server, Path],
 ) -> None:
-    server, token, _ = served
+    server, home = server_home
+    token = _token(home, "anna")
     laptop = signed_in_client(server, "anna", PASSWORD)
     phone = signed_in_client(server, "anna", PASSWORD)
     phone_cookie = phone.cookies["mpdesk_session"]
@@ -71,16 +83,17 @@ def test_web_password_change_ends_other_sessions_and_tokens(
 
 @pytest.mark.slow
 def test_cli_password_reset_ends_every_session_and_token(
-    served: tuple[Server, str, Path],
+    server_home: tuple[Server, Path],
 ) -> None:
-    server, token, home = served
-    browser = signed_in_client(server, "anna", PASSWORD)
+    server, home = server_home
+    token = _token(home, "boris")
+    browser = signed_in_client(server, "boris", PASSWORD)
     cookie = browser.cookies["mpdesk_session"]
     assert _page_status(server, cookie) == {200}
     env = {**os.environ, "MPDESK_HOME": str(home)}
     env.pop("MPDESK_DATABASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "mpdesk", "user", "passwd", "anna", "--password-stdin"],
+        [sys.executable, "-m", "mpdesk", "user", "passwd", "boris", "--password-stdin"],
         input="another-horse-43\n",
         capture_output=True,
         text=True,

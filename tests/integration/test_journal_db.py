@@ -154,3 +154,23 @@ def test_times_come_back_as_the_same_moment_in_utc(app: App) -> None:
     assert back == moments
     assert all(b.tzinfo is UTC for b in back)
     assert back[0].hour == 20 and back[0].microsecond == 999_999
+
+
+def test_whole_journal_pages_match_the_list_in_every_order_with_a_capped_count(app: App) -> None:
+    ctx = app.ctx
+    ids = [journal.open_ticket(ctx, OWNER, draft(str(24567890 + i))).ticket.id for i in range(5)]
+    assert ids[1] is not None and ids[3] is not None
+    ticket_actions.submit_ticket(ctx, OWNER, ids[3], "SD-3")
+    ticket_actions.submit_ticket(ctx, OWNER, ids[1], "SD-1")
+    with ctx.reads() as uow:
+        for order in ("-id", "id", "-updated_at", "reply_due_at", "status", "-event_date"):
+            every = [t.id for t in uow.tickets.list(TicketFilter(order_by=order))]
+            for offset in (0, 2, 4):
+                flt = TicketFilter(order_by=order, limit=2, offset=offset, texts=False)
+                page, counted = uow.tickets.list_counted(flt, 4)
+                assert [t.id for t in page] == every[offset : offset + 2], (order, offset)
+                assert counted == 4  # counting stops at the cap
+        page, _ = uow.tickets.list_counted(TicketFilter(limit=5, texts=False), 10)
+        assert {(t.body, t.description) for t in page} == {("", "")}  # the list skips the texts
+        (full,) = uow.tickets.list(TicketFilter(limit=1))
+        assert full.description.startswith("Отгрузили 100 штук")

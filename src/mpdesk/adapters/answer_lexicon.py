@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.knowledge_memo import remembered
 from mpdesk.domain.answers.lexicon import (
     AnswerClass,
     AnswerLexicon,
@@ -185,7 +186,11 @@ class LexiconSchema(_Strict):
 
 
 def load_answer_lexicon(files: KnowledgeFiles) -> AnswerLexicon:
-    return to_domain(files.overlaid(RELATIVE, LexiconSchema))
+    return remembered(
+        "answer-lexicon",
+        files.sources(RELATIVE),
+        lambda: to_domain(files.overlaid(RELATIVE, LexiconSchema)),
+    )
 
 
 def to_domain(s: LexiconSchema) -> AnswerLexicon:

@@ -11,6 +11,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.knowledge_memo import remembered
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.sla import BusinessCalendar
 
@@ -34,6 +35,10 @@ class CalendarFile(_Strict):
 
 
 def load_calendar(files: KnowledgeFiles) -> BusinessCalendar:
+    return remembered("calendar", files.sources(CALENDAR_FILE), lambda: _read_calendar(files))
+
+
+def _read_calendar(files: KnowledgeFiles) -> BusinessCalendar:
     years: dict[int, CalendarYearSchema] = {}
     fixed: set[tuple[int, int]] = set()
     for path, data in files.raw(CALENDAR_FILE):

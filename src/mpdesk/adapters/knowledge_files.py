@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mpdesk.adapters.knowledge_memo import remembered
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.knowledge import (
@@ -210,6 +211,13 @@ class KnowledgeFiles:
     def _files(self, relative: str) -> list[Path]:
         return [d / relative for d in self.dirs if (d / relative).is_file()]
 
+    def sources(self, *patterns: str) -> list[Path]:
+        """The files of every knowledge directory matching the glob patterns, shipped first:
+        what a loader reads, for ``knowledge_memo.remembered``."""
+        return [
+            p for d in self.dirs for pat in patterns for p in sorted(d.glob(pat)) if p.is_file()
+        ]
+
     def _merge_list(
         self, relative: str, model: type[BaseModel], key: str, origins: dict[str, str]
     ) -> list[Any]:
@@ -294,6 +302,10 @@ class KnowledgeFiles:
         return [(p, _read_yaml(p)) for p in self._files(relative)]
 
     def load(self) -> KnowledgeBase:
+        read = self.sources("*.yaml", "checklists/*.yaml", "templates/*/*.md.j2")
+        return remembered("knowledge-base", read, self._load)
+
+    def _load(self) -> KnowledgeBase:
         origins: dict[str, str] = {}
         mps = self._merge_list("marketplaces.yaml", MarketplacesFile, "marketplaces", origins)
         cats = self._merge_list("categories.yaml", CategoriesFile, "categories", origins)

@@ -11,11 +11,13 @@ import base64
 import json
 import sys
 from array import array
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
+from mpdesk.adapters.knowledge_memo import remembered
 from mpdesk.domain.errors import KnowledgeBaseError
 from mpdesk.domain.identifiers import IdType
 from mpdesk.domain.marketplaces import CategoryId
@@ -199,7 +201,11 @@ class LexiconSchema(_Strict):
 
 
 def load_lexicon(files: KnowledgeFiles) -> Lexicon:
-    return to_domain(files.overlaid(RELATIVE, LexiconSchema))
+    return remembered(
+        "triage-lexicon",
+        files.sources(RELATIVE),
+        lambda: to_domain(files.overlaid(RELATIVE, LexiconSchema)),
+    )
 
 
 def _active(weights: Weights) -> dict[str, float]:
@@ -310,7 +316,10 @@ def load_model(files: KnowledgeFiles) -> CategoryModel | None:
     paths = [d / MODEL for d in reversed(files.dirs) if (d / MODEL).is_file()]
     if not paths:
         return None
-    path = paths[0]
+    return remembered("triage-model", paths[:1], lambda: _read_model(paths[0]))
+
+
+def _read_model(path: Path) -> CategoryModel:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         parsed = ModelSchema.model_validate(data)

@@ -183,6 +183,7 @@ def web_context(app: App) -> WebContext:
     return WebContext(
         ctx=app.ctx,
         accounts=partial(SqlAccountsUnitOfWork, engine),
+        account_reads=partial(SqlAccountsUnitOfWork, engine, read_only=True),
         hasher=Argon2PasswordHasher(),
         stats=SqlJournalStats(engine),
         new_file_store=lambda: files,  # stores keep no per-request state: one is shared

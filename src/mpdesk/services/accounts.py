@@ -55,6 +55,11 @@ class WebContext:
     new_file_store: Callable[[], FileStore]
     policy: AccountPolicy
     secret: bytes = b""  # signs the CSRF tokens of forms shown before sign-in
+    #: reads without a transaction (who is asking, on every request); ``accounts`` if None
+    account_reads: Callable[[], AccountsUnitOfWork] | None = None
+
+    def reads(self) -> AccountsUnitOfWork:
+        return (self.account_reads or self.accounts)()
 
     def acting(self, principal: Principal) -> ServiceContext:
         """A context whose actor is the principal, with its own pending-file list."""
@@ -80,7 +85,12 @@ def csrf_for(session_token: str) -> str:
 
 def _principal(repo: AccountRepository, user: User, via_token: bool = False) -> Principal:
     assert user.id is not None
-    roles = {m.shop_id: m.role for m in repo.memberships(user.id)}
+    return _principal_of(user, repo.memberships(user.id), via_token)
+
+
+def _principal_of(user: User, memberships: list[Membership], via_token: bool = False) -> Principal:
+    assert user.id is not None
+    roles = {m.shop_id: m.role for m in memberships}
     return Principal(user.id, user.login, user.name, user.is_admin, roles, via_token)
 
 
@@ -276,21 +286,21 @@ def session_principal(wctx: WebContext, token: str) -> tuple[Principal, WebSessi
     if not token:
         return None
     now = wctx.ctx.clock.now()
-    with wctx.accounts() as uow:
-        repo = uow.accounts
-        session = repo.find_session(hash_secret(token))
-        if session is None or session.expires_at <= now:
-            return None
-        session = replace(session, csrf=csrf_for(token))
-        user = repo.get_user(session.user_id)
-        if user is None or not user.active:
-            return None
-        if now - session.last_seen_at > TOUCH_EVERY:
-            expires = now + timedelta(hours=wctx.policy.session_hours)
-            repo.touch_session(session.id, now, expires)
+    with wctx.reads() as uow:
+        found = uow.accounts.session_holder(hash_secret(token))
+    if found is None:
+        return None
+    session, user, memberships = found
+    if session.expires_at <= now or not user.active:
+        return None
+    session = replace(session, csrf=csrf_for(token))
+    if now - session.last_seen_at > TOUCH_EVERY:
+        expires = now + timedelta(hours=wctx.policy.session_hours)
+        with wctx.accounts() as uow:
+            uow.accounts.touch_session(session.id, now, expires)
             uow.commit()
-            session = replace(session, last_seen_at=now, expires_at=expires)
-        return _principal(repo, user), session
+        session = replace(session, last_seen_at=now, expires_at=expires)
+    return _principal_of(user, memberships), session
 
 
 def sign_out(wctx: WebContext, token: str) -> None:
@@ -352,18 +362,18 @@ def token_principal(wctx: WebContext, secret: str) -> Principal | None:
     if not secret.startswith(TOKEN_PREFIX):
         return None
     now = wctx.ctx.clock.now()
-    with wctx.accounts() as uow:
-        repo = uow.accounts
-        token = repo.find_token(hash_secret(secret))
-        if token is None or token.revoked:
-            return None
-        user = repo.get_user(token.user_id)
-        if user is None or not user.active:
-            return None
-        if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-            repo.touch_token(token.id, now)
+    with wctx.reads() as uow:
+        found = uow.accounts.token_holder(hash_secret(secret))
+    if found is None:
+        return None
+    token, user, memberships = found
+    if token.revoked or not user.active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
+        with wctx.accounts() as uow:
+            uow.accounts.touch_token(token.id, now)
             uow.commit()
-        return _principal(repo, user, via_token=True)
+    return _principal_of(user, memberships, via_token=True)
 
 
 def list_tokens(wctx: WebContext, principal: Principal) -> list[ApiToken]:

@@ -8,12 +8,14 @@ import io
 import os
 import subprocess
 import sys
+import uuid
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
+from tests.conftest import PG_ADMIN_URL, require_pg, schema_url
 from tests.s3_server import ACCESS_KEY, SECRET_KEY
 from tests.servers import Served, mpdesk_serve
 from tests.web_support import csrf_of
@@ -36,15 +38,42 @@ def _mpdesk(env: dict[str, str], *args: str, stdin: str = "") -> str:
     return done.stdout
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def shared_schema() -> Iterator[str]:
+    """One PostgreSQL schema for the module's cluster (the tests use users of their own)."""
+    require_pg()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield schema_url(schema)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="module")
 def cluster(
-    pg_url: str, s3_endpoint: str, s3_bucket: str, tmp_path: Path
+    shared_schema: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Served, Served, str]]:
+    """Two servers started once for the module: ``boss`` signs in with a password (the
+    session test changes it), ``clerk`` works through an API token (never revoked here)."""
+    import boto3
+
+    tmp_path = tmp_path_factory.mktemp("cluster")
+    bucket = f"mpdesk-{uuid.uuid4().hex[:12]}"
+    boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        region_name="us-east-1",
+    ).create_bucket(Bucket=bucket)
     shared = {
-        "MPDESK_DATABASE_URL": pg_url,
+        "MPDESK_DATABASE_URL": shared_schema,
         "MPDESK_EVIDENCE_STORE": "s3",
         "MPDESK_S3_ENDPOINT_URL": s3_endpoint,
-        "MPDESK_S3_BUCKET": s3_bucket,
+        "MPDESK_S3_BUCKET": bucket,
         "MPDESK_S3_ACCESS_KEY_ID": ACCESS_KEY,
         "MPDESK_S3_SECRET_ACCESS_KEY": SECRET_KEY,
         "MPDESK_SECRET_KEY": "one-secret-for-every-server-of-the-agency-0123",
@@ -54,7 +83,8 @@ def cluster(
     admin = {**shared, "MPDESK_HOME": str(tmp_path / "admin")}
     _mpdesk(admin, "migrate")  # once, before the servers start
     _mpdesk(admin, "user", "add", "boss", "--admin", "--password-stdin", stdin=PASSWORD + "\n")
-    token = _mpdesk(admin, "token", "create", "-u", "boss", "--json")
+    _mpdesk(admin, "user", "add", "clerk", "--admin", "--password-stdin", stdin=PASSWORD + "\n")
+    token = _mpdesk(admin, "token", "create", "-u", "clerk", "--json")
     secret = httpx.Response(200, content=token).json()["token"]
     one = {**shared, "MPDESK_HOME": str(tmp_path / "machine-1")}
     two = {**shared, "MPDESK_HOME": str(tmp_path / "machine-2")}

@@ -3,11 +3,26 @@ throttle."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -33,6 +48,41 @@ def _token(row: Any) -> ApiToken:
     return ApiToken(
         row.id, row.user_id, row.name, row.prefix, row.created_at, row.last_used_at, row.revoked
     )
+
+
+def _holder_statement(table: Table) -> Select[Any]:
+    """A session's or a token's row (``:token_hash``), its user's and the user's memberships,
+    one row per membership (at least one row): who is asking, in one statement per request.
+    Built once: every request runs it."""
+    u, m = w.users.c, w.memberships.c
+    return (
+        select(
+            *table.c,
+            *(u[name].label(f"person_{name}") for name in _USER_FIELDS),
+            m.shop_id.label("member_shop_id"),
+            m.role.label("member_role"),
+        )
+        .select_from(
+            table.join(w.users, u.id == table.c.user_id).outerjoin(w.memberships, m.user_id == u.id)
+        )
+        .where(table.c.token_hash == bindparam("token_hash"))
+        .order_by(m.id)
+    )
+
+
+_USER_FIELDS = ("id", "login", "name", "password_hash", "is_admin", "active", "created_at",
+                "last_login_at")  # fmt: skip
+_SESSION_HOLDER = _holder_statement(w.web_sessions)
+_TOKEN_HOLDER = _holder_statement(w.api_tokens)
+
+
+def _holder(rows: Sequence[Any], skip: int) -> tuple[User, list[Membership]]:
+    """The user and memberships of ``_holder_statement``'s rows (after ``skip`` columns)."""
+    values = dict(zip(_USER_FIELDS, rows[0][skip : skip + len(_USER_FIELDS)], strict=True))
+    values["is_admin"], values["active"] = bool(values["is_admin"]), bool(values["active"])
+    user = User(**values)
+    memberships = [Membership(user.id or 0, r[-2], Role(r[-1])) for r in rows if r[-2] is not None]
+    return user, memberships
 
 
 class SqlAccountRepository:
@@ -122,11 +172,12 @@ class SqlAccountRepository:
         )
         return ApiToken(int(result.scalar_one()), user_id, name, prefix, now)
 
-    def find_token(self, token_hash: str) -> ApiToken | None:
-        row = self.conn.execute(
-            select(w.api_tokens).where(w.api_tokens.c.token_hash == token_hash)
-        ).first()
-        return _token(row) if row else None
+    def token_holder(self, token_hash: str) -> tuple[ApiToken, User, list[Membership]] | None:
+        rows = self.conn.execute(_TOKEN_HOLDER, {"token_hash": token_hash}).all()
+        if not rows:
+            return None
+        user, memberships = _holder(rows, len(w.api_tokens.c))
+        return _token(rows[0]), user, memberships
 
     def touch_token(self, token_id: int, now: datetime) -> None:
         self.conn.execute(
@@ -171,13 +222,14 @@ class SqlAccountRepository:
         )
         return WebSession(int(result.scalar_one()), user_id, csrf_hash, now, expires_at, now)
 
-    def find_session(self, token_hash: str) -> WebSession | None:
-        r = self.conn.execute(
-            select(w.web_sessions).where(w.web_sessions.c.token_hash == token_hash)
-        ).first()
-        if r is None:
+    def session_holder(self, token_hash: str) -> tuple[WebSession, User, list[Membership]] | None:
+        rows = self.conn.execute(_SESSION_HOLDER, {"token_hash": token_hash}).all()
+        if not rows:
             return None
-        return WebSession(r.id, r.user_id, r.csrf, r.created_at, r.expires_at, r.last_seen_at)
+        r = rows[0]
+        user, memberships = _holder(rows, len(w.web_sessions.c))
+        session = WebSession(r.id, r.user_id, r.csrf, r.created_at, r.expires_at, r.last_seen_at)
+        return session, user, memberships
 
     def touch_session(self, session_id: int, now: datetime, expires_at: datetime) -> None:
         self.conn.execute(
@@ -268,12 +320,16 @@ class SqlAccountRepository:
 class SqlAccountsUnitOfWork:
     accounts: SqlAccountRepository
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, read_only: bool = False) -> None:
         self.engine = engine
+        self.read_only = read_only
         self.conn: Connection | None = None
 
     def __enter__(self) -> Self:
         self.conn = self.engine.connect()
+        if self.read_only and self.conn.dialect.name == "postgresql":
+            # who is asking, on every request: one statement, no BEGIN and ROLLBACK round trips
+            self.conn.execution_options(isolation_level="AUTOCOMMIT")
         self.conn.begin()
         self.accounts = SqlAccountRepository(self.conn)
         return self
@@ -294,4 +350,6 @@ class SqlAccountsUnitOfWork:
 
     def commit(self) -> None:
         assert self.conn is not None
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.conn.commit()

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     Connection,
-    Integer,
     Select,
     and_,
-    any_,
-    bindparam,
     delete,
     func,
     insert,
@@ -23,10 +19,22 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.sql.elements import ColumnElement
 
 from mpdesk.adapters.db import search
 from mpdesk.adapters.db import tables as t
+from mpdesk.adapters.db.ticket_queries import (
+    COUNT_ALL,
+    IDENTIFIERS_OF,
+    ORDER,
+    columns_for,
+    ids_in,
+    in_order,
+    whole_journal_page,
+)
+from mpdesk.adapters.db.ticket_queries import (
+    identifiers_of as build_identifiers_of,
+)
 from mpdesk.adapters.db.ticket_rows import (
     TICKET_COLUMNS,
     attachment_from_row,
@@ -46,46 +54,7 @@ from mpdesk.domain.tickets import (
 )
 from mpdesk.services.ports.journal import TicketFilter
 
-#: the orders a list may ask for (a leading ``-``: descending), each ending in the ticket id
-_ORDER = {
-    name: t.tickets.c[name]
-    for name in ("id", "created_at", "updated_at", "reply_due_at", "status", "event_date")
-}
 _ID_TYPES = {i.value: i for i in IdType}
-_ID_ARRAY = ARRAY(Integer)
-
-
-def _ids_in(
-    column: ColumnElement[Any], ids: BindParameter[Any] | Sequence[int], dialect: str
-) -> ColumnElement[bool]:
-    """``column IN (ids)``; on PostgreSQL ``= ANY(array)``: one parameter instead of one per id,
-    so the statement text stays the same from page to page (psycopg caches and prepares it)."""
-    if dialect == "postgresql":
-        array = ids if isinstance(ids, BindParameter) else bindparam(None, list(ids), _ID_ARRAY)
-        return column == any_(array)
-    return column.in_(ids if isinstance(ids, BindParameter) else list(ids))
-
-
-def _identifiers_of(dialect: str) -> Select[Any]:
-    """Identifiers of a page of tickets (bound parameter ``ids``): built once per dialect."""
-    ids = (
-        bindparam("ids", type_=_ID_ARRAY)
-        if dialect == "postgresql"
-        else bindparam("ids", expanding=True)
-    )
-    c = t.ticket_identifiers.c
-    return (
-        select(c.ticket_id, c.type, c.value)
-        .where(_ids_in(c.ticket_id, ids, dialect))
-        .order_by(c.id)
-    )
-
-
-_IDENTIFIERS_OF = {name: _identifiers_of(name) for name in ("sqlite", "postgresql")}
-#: tickets in the journal, counting no further than ``:cap``
-_COUNT_ALL = select(func.count()).select_from(
-    select(t.tickets.c.id).limit(bindparam("cap", type_=Integer)).subquery()
-)
 
 
 def _identifier(type_: str, value: str) -> Identifier:
@@ -237,15 +206,7 @@ class SqlTicketRepository:
         return conds
 
     def _select(self, flt: TicketFilter) -> Select[Any]:
-        query = select(*TICKET_COLUMNS).where(*self._where(flt))
-        key = flt.order_by.lstrip("-")
-        column = _ORDER.get(key, t.tickets.c.id)
-        ordered = column.desc() if flt.order_by.startswith("-") else column.asc()
-        query = (
-            query.order_by(ordered)
-            if key == "id"
-            else query.order_by(ordered, t.tickets.c.id.desc())
-        )
+        query = in_order(select(*columns_for(flt)).where(*self._where(flt)), flt.order_by)
         if flt.limit is not None:
             query = query.limit(flt.limit)
         if flt.offset:
@@ -270,11 +231,18 @@ class SqlTicketRepository:
         statements (``search.py``); an empty page cannot carry the count."""
         if flt.text:
             return self.list(flt), None
-        c = t.tickets.c
-        counted = select(func.count()).select_from(
-            select(c.id).where(*self._where(flt)).limit(cap).subquery()
-        )
-        rows = self.conn.execute(self._select(flt).add_columns(counted.scalar_subquery())).all()
+        conditions = self._where(flt)
+        whole = not conditions and flt.order_by.lstrip("-") in ORDER
+        if whole and flt.limit is not None:  # the whole journal: built once
+            statement = whole_journal_page(columns_for(flt), flt.order_by)
+            params = {"limit": flt.limit, "offset": flt.offset, "cap": cap}
+            rows = self.conn.execute(statement, params).all()
+        else:
+            c = t.tickets.c
+            counted = select(func.count()).select_from(
+                select(c.id).where(*conditions).limit(cap).subquery()
+            )
+            rows = self.conn.execute(self._select(flt).add_columns(counted.scalar_subquery())).all()
         tickets = [ticket_from_row(r[:-1]) for r in rows]
         if flt.identifiers:
             self._load_children(tickets, full=False)
@@ -286,9 +254,10 @@ class SqlTicketRepository:
         by the ids of everything before it."""
         descending = flt.order_by.startswith("-")
         conditions = self._where(flt, with_text=False)
+        columns = columns_for(flt)
         if not flt.offset:
             return search.ordered_matches(
-                self.conn, flt.text or "", TICKET_COLUMNS, conditions, descending, limit
+                self.conn, flt.text or "", columns, conditions, descending, limit
             )
         found = search.ordered_matches(
             self.conn, flt.text or "", [t.tickets.c.id], conditions, descending, flt.offset + limit
@@ -298,8 +267,8 @@ class SqlTicketRepository:
         c = t.tickets.c
         ids = [row[0] for row in found[flt.offset :]]
         return self.conn.execute(
-            select(*TICKET_COLUMNS)
-            .where(_ids_in(c.id, ids, self.conn.dialect.name))
+            select(*columns)
+            .where(ids_in(c.id, ids, self.conn.dialect.name))
             .order_by(c.id.desc() if descending else c.id.asc())
         ).all()
 
@@ -313,7 +282,7 @@ class SqlTicketRepository:
         c = t.tickets.c
         if not flt.text:
             if not conditions:  # the whole journal: one statement built once
-                return int(self.conn.execute(_COUNT_ALL, {"cap": cap}).scalar_one())
+                return int(self.conn.execute(COUNT_ALL, {"cap": cap}).scalar_one())
             inner = select(c.id).where(*conditions)
         else:
             if not conditions:  # a bare search: the index alone
@@ -353,9 +322,9 @@ class SqlTicketRepository:
         by_id = {tk.id: tk for tk in tickets}
         ids = list(by_id)
         dialect = self.conn.dialect.name
-        identifiers_of = _IDENTIFIERS_OF.get(dialect)
+        identifiers_of = IDENTIFIERS_OF.get(dialect)
         if identifiers_of is None:
-            identifiers_of = _identifiers_of(dialect)
+            identifiers_of = build_identifiers_of(dialect)
         for chunk_start in range(0, len(ids), 900):
             chunk = ids[chunk_start : chunk_start + 900]
             idents: dict[int, list[Identifier]] = defaultdict(list)

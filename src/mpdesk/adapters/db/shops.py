@@ -17,6 +17,12 @@ def _shop(row: Any) -> Shop:
     return Shop(row.id, row.name, row.marketplace, bool(row.is_default), row.created_at)
 
 
+#: every shop, by id: the columns of a ``Shop``; built once (each journal page asks)
+_LIST = select(
+    *(t.shops.c[name] for name in ("id", "name", "marketplace", "is_default", "created_at"))
+).order_by(t.shops.c.id)
+
+
 class SqlShopRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -46,7 +52,7 @@ class SqlShopRepository:
         return _shop(row) if row else None
 
     def list(self) -> builtins.list[Shop]:
-        return [_shop(r) for r in self.conn.execute(select(t.shops).order_by(t.shops.c.id)).all()]
+        return [_shop(r) for r in self.conn.execute(_LIST).all()]
 
     def lock(self, shop_id: int) -> Shop | None:
         """The shop, locked until the transaction ends: ``FOR UPDATE`` on PostgreSQL (which

@@ -41,11 +41,13 @@ _TEXTS = ("body", "description")
 _STATUSES = {s.value: s for s in Status}
 
 
+#: ``TICKET_COLUMNS`` with the long texts left empty (lists and clocks that show neither)
+LIST_COLUMNS = tuple(literal("").label(c.name) if c.name in _TEXTS else c for c in TICKET_COLUMNS)
+
+
 def ticket_columns(with_texts: bool = True) -> list[ColumnElement[Any]]:
     """``TICKET_COLUMNS``, the long texts left empty unless ``with_texts``."""
-    if with_texts:
-        return list(TICKET_COLUMNS)
-    return [literal("").label(c.name) if c.name in _TEXTS else c for c in TICKET_COLUMNS]
+    return list(TICKET_COLUMNS if with_texts else LIST_COLUMNS)
 
 
 def ticket_values(ticket: Ticket) -> dict[str, Any]:

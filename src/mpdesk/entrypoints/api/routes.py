@@ -136,6 +136,7 @@ def list_tickets(
         order_by=order_by,
         limit=limit,
         offset=offset,
+        texts=False,  # the list leaves out body and description
     )
     page = journal.list_page(ctx, principal, flt)
     payload = {

@@ -42,6 +42,7 @@ from mpdesk.entrypoints.web.routes import (
 )
 from mpdesk.entrypoints.web.routes import jobs as jobs_page
 from mpdesk.entrypoints.web.security import SecurityHeadersMiddleware, is_signed_in
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services import jobs
 from mpdesk.services.accounts import WebContext
 
@@ -120,12 +121,12 @@ def create_app(app: App, wctx: WebContext | None = None) -> FastAPI:
     install_error_handlers(api)
     declare_known_ids(api, wctx.ctx.kb)
     api.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    api.include_router(api_router)
-    api.include_router(shop_api.router)
-    api.include_router(triage_api.router)
+    add_routes(api, api_router)
+    add_routes(api, shop_api.router)
+    add_routes(api, triage_api.router)
 
     for module in (health, auth, dashboard, tickets, journal, journal_import, kb, account):
-        api.include_router(module.router, include_in_schema=False)
+        add_routes(api, module.router)
     for page in (audit, deadlines, cases, stats, mail, jobs_page, chats):
         page.register(api)
     return api

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from jinja2.bccache import Bucket, BytecodeCache
+from jinja2.utils import htmlsafe_json_dumps
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.responses import Response
 
@@ -102,12 +103,17 @@ def make_templates(ctx: ServiceContext) -> Jinja2Blocks:
         STATUS_LABELS=status_labels,
         ROLE_LABELS=role_labels,
         msg=ctx.message,
-        #: the browser's validation texts (static/app.js fills their {placeholders})
-        VALIDATION={
-            code.removeprefix("validation_"): text
-            for code, text in ctx.kb.messages.items()
-            if code.startswith("validation_")
-        },
+        #: the browser's validation texts (static/app.js fills their {placeholders}), as the
+        #: ``tojson`` filter writes them: encoded once, not on every page
+        VALIDATION_JSON=htmlsafe_json_dumps(
+            {
+                code.removeprefix("validation_"): text
+                for code, text in ctx.kb.messages.items()
+                if code.startswith("validation_")
+            },
+            dumps=env.policies["json.dumps_function"],
+            **env.policies["json.dumps_kwargs"],
+        ),
         qs=lambda params, **changes: _query(params, changes),
     )
     return templates

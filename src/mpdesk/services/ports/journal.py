@@ -44,6 +44,9 @@ class TicketFilter:
     urgent: UrgentOnly | None = None  # … as conditions (set by ``resolve_urgent``)
     #: load each listed ticket's identifiers (a page that does not show them skips the query)
     identifiers: bool = True
+    #: load the appeal's body and the seller's description (a list that shows neither
+    #: leaves them empty)
+    texts: bool = True
     case_id: int | None = None  # the appeals of one case
     #: tickets naming any of these identifiers (the duplicate check of a new appeal)
     any_identifier: list[Identifier] = field(default_factory=list)

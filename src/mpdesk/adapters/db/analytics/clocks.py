@@ -4,9 +4,11 @@ parent), read in batches without their texts, and the links of follow-ups and cl
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from sqlalchemy import (
     Connection,
+    Select,
     func,
     select,
 )
@@ -17,6 +19,7 @@ from mpdesk.adapters.db.analytics.base import (
     _UNSENT,
     AnalyticsBase,
 )
+from mpdesk.adapters.db.ticket_queries import ids_in, page_ids
 from mpdesk.adapters.db.ticket_rows import ticket_columns, ticket_from_row
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.domain.tickets import Status, Ticket
@@ -59,7 +62,7 @@ class ClockQueries(AnalyticsBase):
                         yield batch
 
     def links(self, parents: Mapping[int, int | None]) -> dict[int, tuple[list[int], list[int]]]:
-        e, c = t.events.c, t.tickets.c
+        c = t.tickets.c
         ids = sorted({*parents, *(p for p in parents.values() if p is not None)})
         found: dict[int, tuple[list[int], list[int]]] = {i: ([], []) for i in ids}
         with self.engine.connect() as conn:
@@ -69,17 +72,27 @@ class ClockQueries(AnalyticsBase):
                 ids = [i for i in ids if i in have_children]
             for start in range(0, len(ids), 900):
                 chunk = ids[start : start + 900]
-                rows = conn.execute(
-                    select(e.ticket_id, e.kind, e.to_value)
-                    .where(e.ticket_id.in_(chunk), e.kind.in_(["follow_up", "claim"]))
-                    .order_by(e.id)
-                )
+                rows = conn.execute(_LINK_EVENTS[conn.dialect.name], {"ids": chunk})
                 for ticket_id, kind, value in rows:
                     if not str(value).isdigit():
                         continue
                     follow, claims = found[int(ticket_id)]
                     (claims if kind == "claim" else follow).append(int(value))
         return found
+
+
+def _link_events(dialect: str) -> Select[Any]:
+    """Follow-up and claim events of the tickets ``:ids``: built once per dialect (every
+    journal page asks)."""
+    e = t.events.c
+    return (
+        select(e.ticket_id, e.kind, e.to_value)
+        .where(ids_in(e.ticket_id, page_ids(dialect), dialect), e.kind.in_(["follow_up", "claim"]))
+        .order_by(e.id)
+    )
+
+
+_LINK_EVENTS = {dialect: _link_events(dialect) for dialect in ("sqlite", "postgresql")}
 
 
 def _add_identifiers(conn: Connection, tickets: list[Ticket]) -> None:

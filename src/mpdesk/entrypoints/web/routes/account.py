@@ -28,7 +28,7 @@ from mpdesk.services.connections import connect_shop, disconnect_shop, shop_stat
 from mpdesk.services.shops import add_shop, list_shops
 from mpdesk.services.user_input import parse_shop_id
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 def _page(

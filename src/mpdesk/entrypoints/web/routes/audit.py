@@ -24,6 +24,7 @@ from mpdesk.entrypoints.web.errors import message_for
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services import findings, journal
 from mpdesk.services.audit import AuditResult
 from mpdesk.services.audit_views import (
@@ -39,7 +40,7 @@ from mpdesk.services.audit_views import (
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.user_input import parse_amount, parse_shop_id
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 FindingId = Annotated[str, Path(pattern=r"^[0-9a-f]{16}$")]
 PAGE_SIZE = 100
 #: the list's query keys that the action forms carry back
@@ -259,8 +260,8 @@ def change_status(request: Request, finding_id: FindingId, form: FormDep) -> Res
 
 
 def register(api: FastAPI) -> None:
-    api.include_router(router, include_in_schema=False)
-    api.include_router(api_audits.router)
+    add_routes(api, router)
+    add_routes(api, api_audits.router)
     nav = api.state.nav
     at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
     nav.insert(at, NavItem("/audit", api.state.wctx.ctx.message("nav_audit"), "audit"))

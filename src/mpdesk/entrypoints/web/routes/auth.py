@@ -21,7 +21,7 @@ from mpdesk.entrypoints.web.security import (
 )
 from mpdesk.services import accounts
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 def safe_next(target: str | None) -> str:

@@ -10,9 +10,10 @@ from starlette.responses import Response
 from mpdesk.entrypoints.api import cases as api_cases
 from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services import cases
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 CaseId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -24,5 +25,5 @@ def case_page(request: Request, case_id: CaseId) -> Response:
 
 
 def register(api: FastAPI) -> None:
-    api.include_router(router, include_in_schema=False)
-    api.include_router(api_cases.router)
+    add_routes(api, router)
+    add_routes(api, api_cases.router)

@@ -12,9 +12,10 @@ from starlette.responses import RedirectResponse, Response
 from mpdesk.domain.errors import UserInputError
 from mpdesk.entrypoints.api import chats as api_chats
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services.support_chats import link_chat
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -30,5 +31,5 @@ def link(request: Request, ticket_id: Id, form: FormDep) -> Response:
 
 
 def register(api: FastAPI) -> None:
-    api.include_router(router, include_in_schema=False)
-    api.include_router(api_chats.router)
+    add_routes(api, router)
+    add_routes(api, api_chats.router)

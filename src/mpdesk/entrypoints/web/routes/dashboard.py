@@ -10,7 +10,7 @@ from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import require_admin, require_visitor, verify_csrf, wctx_of
 from mpdesk.services import dashboard, demo
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
 
 @router.get("/")

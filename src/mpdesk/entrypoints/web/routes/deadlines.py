@@ -21,10 +21,11 @@ from mpdesk.entrypoints.web.downloads import document_response
 from mpdesk.entrypoints.web.navigation import DashboardPartial, NavItem
 from mpdesk.entrypoints.web.rendering import is_htmx, render
 from mpdesk.entrypoints.web.security import require_visitor, verify_csrf, wctx_of
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services import deadline_views, deadlines, documents, formatting, shop_legal
 from mpdesk.services.answer_reading import answered_next_steps
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 #: clocks listed per section on the «Сроки» page (the counts are always complete)
 PAGE_LIMIT = 200
@@ -93,8 +94,8 @@ def _duration(delta: timedelta | None) -> str:
 
 
 def register(api: FastAPI) -> None:
-    api.include_router(router, include_in_schema=False)
-    api.include_router(api_dashboard.router)
+    add_routes(api, router)
+    add_routes(api, api_dashboard.router)
     nav = api.state.nav
     at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
     message = api.state.wctx.ctx.message

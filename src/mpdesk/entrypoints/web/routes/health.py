@@ -13,7 +13,7 @@ from starlette.responses import Response
 
 from mpdesk.services.health import readiness
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not the API
 
 
 @router.get("/healthz")

@@ -12,9 +12,10 @@ from mpdesk.entrypoints.api import jobs as api_jobs
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, wctx_of
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services import jobs, journal
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not the API
 Show = Literal["all", "failed"]
 
 
@@ -57,6 +58,6 @@ def run_job(request: Request, form: FormDep) -> Response:
 
 
 def register(api: FastAPI) -> None:
-    api.include_router(router, include_in_schema=False)
-    api.include_router(api_jobs.router)
+    add_routes(api, router)
+    add_routes(api, api_jobs.router)
     api.state.nav.append(NavItem("/jobs", api.state.wctx.ctx.message("nav_jobs"), "jobs"))

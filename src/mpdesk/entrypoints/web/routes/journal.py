@@ -25,7 +25,7 @@ from mpdesk.services.export import export_journal
 from mpdesk.services.ports.journal import TicketFilter
 from mpdesk.services.user_input import parse_shop_id
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not the API
 PAGE_SIZE = 50
 #: orders offered on the page → their labels' codes in the message catalogue
 SORTS = {
@@ -102,7 +102,8 @@ def journal_page(request: Request) -> Response:
     visitor = require_visitor(request)
     ctx = wctx_of(request).ctx
     query = JournalQuery.parse(request)
-    flt = replace(query.to_filter(ctx), identifiers=False)  # the page does not show them
+    # the page shows neither identifiers nor texts
+    flt = replace(query.to_filter(ctx), identifiers=False, texts=False)
     page, shops = journal.journal_page(ctx, visitor.principal, flt)
     pages = max(1, -(-page.total // PAGE_SIZE))
     now = ctx.clock.now()

@@ -30,7 +30,7 @@ from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csr
 from mpdesk.services import journal, journal_import
 from mpdesk.services.views import status_label
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 STAGING = "import-staging"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,40}$")
 #: a staged file nobody confirmed is removed after this many seconds

@@ -13,7 +13,7 @@ from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import require_visitor, wctx_of
 from mpdesk.services.knowledge_view import knowledge_public
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not the API
 Section = Literal["channels", "checklists", "templates", "categories", "deadlines", "marketplaces"]
 #: sections of the page (their titles are ``kb_section_<id>`` in the message catalogue)
 TITLES = ("channels", "checklists", "templates", "categories", "deadlines", "marketplaces")

@@ -14,10 +14,11 @@ from mpdesk.entrypoints.api import mail as api_mail
 from mpdesk.entrypoints.web.navigation import NavItem
 from mpdesk.entrypoints.web.rendering import render
 from mpdesk.entrypoints.web.security import FormDep, require_visitor, verify_csrf, wctx_of
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services.mail_fetch import assign_mail, fetch_all_mail, list_unmatched
 from mpdesk.services.mail_send import send_appeal
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
@@ -63,8 +64,8 @@ def assign(request: Request, mail_id: Id, form: FormDep) -> Response:
 
 
 def register(api: FastAPI) -> None:
-    api.include_router(router, include_in_schema=False)
-    api.include_router(api_mail.router)
+    add_routes(api, router)
+    add_routes(api, api_mail.router)
     nav = api.state.nav
     at = next((i for i, item in enumerate(nav) if item.key == "journal"), len(nav) - 1) + 1
     nav.insert(at, NavItem("/mail/inbox", api.state.wctx.ctx.message("nav_mail"), "mail"))

@@ -15,9 +15,10 @@ from mpdesk.domain.accounts import Principal
 from mpdesk.entrypoints.web.downloads import document_response
 from mpdesk.entrypoints.web.navigation import DashboardPartial
 from mpdesk.entrypoints.web.security import require_visitor, wctx_of
+from mpdesk.entrypoints.web.shared_routes import add_routes
 from mpdesk.services import analytics, deadline_views, documents, formatting
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)  # pages, not the API
 WEEKS = 12
 Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
@@ -68,6 +69,6 @@ def monthly_report_pdf(request: Request, month: Month) -> Response:
 
 
 def register(api: FastAPI) -> None:
-    api.include_router(router, include_in_schema=False)
+    add_routes(api, router)
     api.state.dashboard_partials.append(DashboardPartial("_dashboard_stats.html", _stats_block))
     api.state.templates.env.filters["hours"] = formatting.hours

@@ -38,7 +38,7 @@ from mpdesk.services.context import ServiceContext
 from mpdesk.services.posting_prefill import posting_items_context
 from mpdesk.services.supply_prefill import supply_goods_context
 
-router = APIRouter(dependencies=[Depends(verify_csrf)])
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 TicketId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 FIELDS = ("text", "marketplace", "category", "shop_id", "event_date", "channel",
           "attachment_names", "external_id", "split_done", "follow_up_of",
