@@ -127,8 +127,9 @@ class FastScan:
             self._pattern_for = (self.rows, self.columns, self.floor)
         return self._pattern
 
-    def feed(self, data: bytes) -> None:
-        self.cells += data.count(b'<c r="')
+    def feed(self, data: bytes, present: int | None = None) -> None:
+        """Measure ``data``; ``present`` counts cells dropped from it before (default: its own)."""
+        self.cells += data.count(b'<c r="') if present is None else present
         self._look(data)
 
     def _look(self, data: bytes) -> None:
