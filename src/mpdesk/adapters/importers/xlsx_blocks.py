@@ -44,6 +44,7 @@ from mpdesk.adapters.importers.sheet_extent import (
     below,
     column_letters,
     column_number,
+    utf8_series,
 )
 from mpdesk.adapters.importers.values import ROW
 
@@ -286,12 +287,11 @@ def _unused_cells(piece: bytes, header: int, columns: dict[int, str]) -> str | N
 
 def _without(piece: bytes, cells: str) -> bytes:
     """``piece`` without the cells ``cells`` matches (one linear-time regex pass)."""
-    try:
-        text = piece.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise NeedsWholeSheet("not UTF-8") from exc
-    kept: str = pl.Series([text]).str.replace_all(cells, "")[0]
-    return kept.encode()
+    text = utf8_series(piece)
+    if text is None:
+        raise NeedsWholeSheet("not UTF-8")
+    kept: bytes = text.str.replace_all(cells, "").cast(pl.Binary)[0]
+    return kept
 
 
 def _after_header(piece: bytes, header: int) -> bytes:
