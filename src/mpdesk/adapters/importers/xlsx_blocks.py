@@ -12,8 +12,8 @@ Cells of the columns the header row names but the caller does not need (56 of a 
 are dropped from each piece before it is measured and written (one linear-time regex pass):
 calamine then parses a third of the XML. Every cell still counts as present; a cell in any
 other column (beyond the header, or without a reference) is kept, measured and loaded as before,
-and row elements are kept, so a far row number is still seen. A dropped cell can make nothing
-allocate, wherever it points.
+and row elements are kept, so a far row number is still seen. A dropped cell is not measured:
+it can make nothing allocate, wherever it points.
 
 All blocks go, one sheet each, into one temporary workbook (so calamine parses the shared
 strings once), written as the sheet is streamed; the sheets are loaded only after the extent
