@@ -62,3 +62,32 @@ def test_cells_without_references_are_read_the_whole_way(tmp_path: Path) -> None
         == whole.to_dicts()
         == [{"supply": "24567891", "operation": "Логистика", "srid": None, ROW: 2}]
     )
+
+
+def test_cells_of_columns_not_read_are_dropped_however_written(tmp_path: Path) -> None:
+    # empty styled cells, a formula, rich text with empty elements: the columns read keep
+    # exactly their values whichever way their neighbours are spelled
+    rows = []
+    for n in range(2, 40):
+        rich = '<is><r><rPr><b/><sz val="9"/></rPr><t>a &lt;/c&gt; b</t></r></is>'
+        srid = f'<c r="M{n}" s="1"/>' if n % 3 else text_cell(f"M{n}", f"srid{n}")
+        cells = [
+            f'<c r="A{n}" s="2"/>',
+            text_cell(f"B{n}", f"{24567891 + n}"),
+            f'<c r="C{n}"><f>SUM(1,2)</f><v>3</v></c>',
+            f'<c r="D{n}" t="inlineStr">{rich}</c>',
+            text_cell(f"E{n}", "Логистика" if n % 2 else "Продажа"),
+            f'<c r="F{n}" s="4" />',
+            f'<c r="G{n}" t="b"><v>1</v></c>',
+            srid,
+            f'<c r="N{n}"><v>{n}.5</v></c>',  # a column beyond the header is read as before
+        ]
+        rows.append(f'<row r="{n}">{"".join(cells)}</row>')
+    book = write_workbook(tmp_path / "styled.xlsx", rows)
+    blocks, whole = both(book)
+    assert blocks.height == 38
+    assert blocks.to_dicts() == whole.to_dicts()
+    assert blocks.rows(named=True)[4:6] == [
+        {"supply": "24567897", "operation": "Продажа", "srid": "srid6", ROW: 6},
+        {"supply": "24567898", "operation": "Логистика", "srid": None, ROW: 7},
+    ]

@@ -127,8 +127,9 @@ class FastScan:
             self._pattern_for = (self.rows, self.columns, self.floor)
         return self._pattern
 
-    def feed(self, data: bytes) -> None:
-        self.cells += data.count(b'<c r="')
+    def feed(self, data: bytes, present: int | None = None) -> None:
+        """Measure ``data``; ``present`` counts cells dropped from it before (default: its own)."""
+        self.cells += data.count(b'<c r="') if present is None else present
         self._look(data)
 
     def _look(self, data: bytes) -> None:
@@ -136,7 +137,9 @@ class FastScan:
         it is small, so that the references parsed one by one are those of a few rows (the
         header row, a row that widens the sheet), not of the whole chunk."""
         self.rows = max(self.rows, _last_row(data))
-        text = pl.Series([data.decode("utf-8", errors="replace")])
+        text = utf8_series(data)
+        if text is None:
+            text = pl.Series([data.decode("utf-8", errors="replace")])
         if not text.str.contains(self._outside())[0]:
             return
         cut = data.rfind(b"<", 0, len(data) // 2) if len(data) > _PARSED_BYTES else -1
@@ -155,6 +158,15 @@ class FastScan:
     @property
     def extent(self) -> Extent:
         return Extent(self.cells, self.rows, self.columns)
+
+
+def utf8_series(data: bytes) -> pl.Series | None:
+    """``data`` as a one-string Series (validated by Polars, without a Python ``str``), or
+    ``None`` when it is not UTF-8."""
+    try:
+        return pl.Series([data], dtype=pl.Binary).cast(pl.String)
+    except pl.exceptions.ComputeError:
+        return None
 
 
 def _last_row(data: bytes) -> int:

@@ -2,11 +2,18 @@
 
 calamine (under fastexcel) builds the whole sheet as a dense grid before returning anything:
 about 1.2 GB for a 300,000-row × 69-column WB detail. Here the sheet XML is streamed once; each
-run of rows up to ``BLOCK_SLOTS`` grid cells is written, as it is, as a sheet of its own
-(stored uncompressed, with the original shared strings and styles) and loaded by fastexcel with
-only the needed columns. The same pass measures the sheet's extent (``sheet_extent.FastScan``);
-a sheet far larger than its content is still refused (``check``, ``SheetTooSparseError``)
-before anything is loaded.
+run of rows up to ``BLOCK_SLOTS`` grid cells is written as a sheet of its own (stored
+uncompressed, with the original shared strings and styles) and loaded by fastexcel with only
+the needed columns. The same pass measures the sheet's extent (``sheet_extent.FastScan``); a
+sheet far larger than its content is still refused (``check``, ``SheetTooSparseError``) before
+anything is loaded.
+
+Cells of the columns the header row names but the caller does not need (56 of a WB detail's 69)
+are dropped from each piece before it is measured and written (one linear-time regex pass):
+calamine then parses a third of the XML. Every cell still counts as present; a cell in any
+other column (beyond the header, or without a reference) is kept, measured and loaded as before,
+and row elements are kept, so a far row number is still seen. A dropped cell is not measured:
+it can make nothing allocate, wherever it points.
 
 All blocks go, one sheet each, into one temporary workbook (so calamine parses the shared
 strings once), written as the sheet is streamed; the sheets are loaded only after the extent
@@ -31,7 +38,14 @@ from xml.etree.ElementTree import fromstring
 import fastexcel
 import polars as pl
 
-from mpdesk.adapters.importers.sheet_extent import Extent, FastScan, below, column_letters
+from mpdesk.adapters.importers.sheet_extent import (
+    Extent,
+    FastScan,
+    below,
+    column_letters,
+    column_number,
+    utf8_series,
+)
 from mpdesk.adapters.importers.values import ROW
 
 #: cells of the dense grid one block may span (calamine takes about 50 bytes per cell)
@@ -40,6 +54,9 @@ _CHUNK = 8 << 20
 _NS_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DIMENSION = re.compile(rb"<dimension\b[^>]*/>")
 _FIRST_REF = re.compile(rb'<c r="[A-Z]+([0-9]+)"')
+_CELL_REF = re.compile(rb'<c r="([A-Z]+)[0-9]+"')
+#: a header naming more unused columns than this is read with all its cells
+_UNUSED_LISTED = 1024
 _PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.'
@@ -212,10 +229,12 @@ def read_blocks(
     with tempfile.TemporaryDirectory(prefix="mpdesk-xlsx-") as tmp, zipfile.ZipFile(path) as zf:
         book = _Book(Path(tmp) / "blocks.xlsx", column_letters(min(columns) + 1))
         first_of_block = 0
+        unused: str | None = None  # the cells of the header's other columns, once it is read
         with zf.open(sheet) as fh:
-            for prolog, piece in _pieces(fh):
+            for prolog, raw in _pieces(fh):
+                piece = _without(raw, unused) if unused else raw
                 scan.floor = first_of_block
-                scan.feed(piece)
+                scan.feed(piece, present=raw.count(b'<c r="'))
                 if scan.exact_needed or scan.below_floor:
                     raise NeedsWholeSheet("a cell without a reference, or rows out of order")
                 first = _first_row(piece)
@@ -224,7 +243,9 @@ def read_blocks(
                 if not first_of_block:  # the title and header rows are not data
                     first_of_block = header_row + 2
                     if first < first_of_block:
+                        unused = _unused_cells(piece, header_row + 1, columns)
                         piece = _after_header(piece, header_row + 1)
+                        piece = _without(piece, unused) if unused else piece
                     book.open_block(first_of_block, prolog)
                     opens = True
                 elif (scan.rows - first_of_block + 1) * scan.columns > BLOCK_SLOTS:
@@ -246,6 +267,31 @@ def read_blocks(
         reader = fastexcel.read_excel(str(book.zip.filename))
         frames = [_load(reader, n, first, columns) for n, first in enumerate(book.firsts)]
     return pl.concat(frames, how="diagonal_relaxed")
+
+
+def _unused_cells(piece: bytes, header: int, columns: dict[int, str]) -> str | None:
+    """A regex for the runs of cells in the columns the (1-based) ``header`` row names but
+    the caller does not need (``None`` when there are none, or too many to list)."""
+    start = piece.find(f'<row r="{header}"'.encode())
+    end = piece.find(b"</row>", start)
+    if start < 0 or end < 0:
+        return None
+    named = {column_number(letters) - 1 for letters in _CELL_REF.findall(piece, start, end)}
+    unused = sorted(named - set(columns))
+    if not unused or len(unused) > _UNUSED_LISTED:
+        return None
+    letters = "|".join(column_letters(i + 1) for i in unused)
+    # a cell ends at its first ``</c>``, or at ``/>`` when it has no content
+    return rf'(?:<c r="(?:{letters})[0-9]+"(?:[^>]*[^/>])?(?:/>|>(?:[^<]|<[^/]|</[^c])*</c>))+'
+
+
+def _without(piece: bytes, cells: str) -> bytes:
+    """``piece`` without the cells ``cells`` matches (one linear-time regex pass)."""
+    text = utf8_series(piece)
+    if text is None:
+        raise NeedsWholeSheet("not UTF-8")
+    kept: bytes = text.str.replace_all(cells, "").cast(pl.Binary)[0]
+    return kept
 
 
 def _after_header(piece: bytes, header: int) -> bytes:
