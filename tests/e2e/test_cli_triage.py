@@ -204,3 +204,14 @@ def test_triage_json_carries_what_the_surfaces_need(cli_env: Path) -> None:
     assert {"needs_confirmation", "category_alternatives", "category_probabilities",
             "confirmation_question", "requests", "problems"} <= set(answer)  # fmt: skip
     assert answer["requests"] == ["Верните деньги за штраф 4300."]
+
+
+@pytest.mark.parametrize("command", ["triage", "answer"])
+def test_jsonl_with_a_text_argument_is_refused_not_ignored(cli_env: Path, command: str) -> None:
+    """``--jsonl`` reads stdin; a file name given as the text would silently triage nothing."""
+    line = json.dumps({"id": "1", "text": "вб не принял поставку 24567891"}, ensure_ascii=False)
+    result = run(command, "--jsonl", "texts.jsonl", stdin=line + "\n")
+    assert result.code == 2
+    assert result.json()["code"] == "jsonl_with_text"
+    assert f"mpdesk {command} --jsonl <" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -47,6 +47,10 @@ def cmd_answer(
     as_json: JsonOpt = False,
 ) -> None:
     """Прочитать ответ поддержки: решение, номер обращения, что просят, сумму и следующий шаг."""
+    if jsonl and text is not None:
+        from mpdesk.domain.errors import UserInputError
+
+        raise UserInputError("jsonl_with_text", field="--jsonl", command="answer")
     if jsonl:
         _run_jsonl()
         return

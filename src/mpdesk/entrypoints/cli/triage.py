@@ -56,6 +56,10 @@ def cmd_triage(
     as_json: JsonOpt = False,
 ) -> None:
     """Разобрать описание проблемы: маркетплейс, категория, номера, дата, чего не хватает."""
+    if jsonl and text is not None:
+        from mpdesk.domain.errors import UserInputError
+
+        raise UserInputError("jsonl_with_text", field="--jsonl", command="triage")
     if jsonl:
         _run_jsonl()
         return
