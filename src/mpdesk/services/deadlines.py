@@ -53,7 +53,13 @@ def links_for(ctx: ServiceContext, tickets: list[Ticket]) -> dict[int, Links]:
     """Role and children of each linked ticket, from the ``follow_up``/``claim`` events; a
     ticket without parent and children (most of them) is left out: ``Links()`` applies."""
     parents = {t.id: t.parent_id for t in tickets if t.id is not None}
-    raw = deadline_ports(ctx).analytics.links(parents)
+    return links_from(parents, deadline_ports(ctx).analytics.links(parents))
+
+
+def links_from(
+    parents: dict[int, int | None], raw: dict[int, tuple[list[int], list[int]]]
+) -> dict[int, Links]:
+    """``links_for`` over links already read (``iter_clock_batches``)."""
     claims = {child for _, (_, claim_ids) in raw.items() for child in claim_ids}
     result = {}
     for tid, parent in parents.items():
@@ -112,10 +118,10 @@ def _running_clocks(
     calendar = deadline_ports(ctx).calendar
     rules = ctx.kb.deadlines
     # in batches: a few thousand tickets at a time stay cheap for the garbage collector
-    for batch in deadline_ports(ctx).analytics.iter_clock_tickets(
+    for batch, raw in deadline_ports(ctx).analytics.iter_clock_batches(
         scope, with_identifiers=with_identifiers
     ):
-        links = links_for(ctx, batch)
+        links = links_from({t.id: t.parent_id for t in batch if t.id is not None}, raw)
         for ticket in batch:
             link = links.get(ticket.id or 0)
             hours = reply_hours(ctx, ticket)

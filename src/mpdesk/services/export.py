@@ -30,12 +30,14 @@ def export_journal(ctx: ServiceContext, fmt: str, dest: Path, flt: TicketFilter)
 
     if fmt not in ("csv", "xlsx", "json"):
         raise UnknownValueError("format", fmt, ["csv", "json", "xlsx"])
+    # the clocks are read before the journal's connection is taken, never while it is held
+    chosen = resolve_urgent(ctx, replace(flt, identifiers=True)) if fmt != "json" else flt
     with ctx.uow() as uow:
         if fmt == "json":
             doc = journal_document(ctx, uow, flt)
         else:
             names = {s.id: s.name for s in uow.shops.list()}
-            tickets = uow.tickets.list(resolve_urgent(ctx, replace(flt, identifiers=True)))
+            tickets = uow.tickets.list(chosen)
             if fmt == "xlsx":
                 wanted = {t.id for t in tickets}
                 full = {t.id: t for t in uow.tickets.iter_all() if t.id in wanted}

@@ -291,33 +291,49 @@ def get_shop(ctx: ServiceContext, principal: Principal, shop_id: int) -> Shop:
 def list_tickets(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> list[Ticket]:
     from mpdesk.services.urgency import resolve_urgent  # urgency reads the deadlines module
 
+    # the clocks are read on a connection of their own: before the journal's is taken, never
+    # while it is held (a request holding one connection and waiting for a second one
+    # deadlocks a busy server once every pooled connection is held that way)
+    flt = resolve_urgent(ctx, access.scoped(principal, flt))
     with ctx.reads() as uow:
-        return uow.tickets.list(resolve_urgent(ctx, access.scoped(principal, flt)))
+        return uow.tickets.list(flt)
 
 
 def list_page(ctx: ServiceContext, principal: Principal, flt: TicketFilter) -> Page:
     """One page of the journal (``flt.limit``/``flt.offset``) and a capped total; another
     shop's id matches nothing."""
+    from mpdesk.services.urgency import resolve_urgent  # it reads deadlines
+
+    flt = resolve_urgent(ctx, access.scoped(principal, flt))  # before the journal's connection
     with ctx.reads() as uow:
-        return _page(ctx, uow, access.scoped(principal, flt))
+        page = _page(uow, flt)
+    return _noted(ctx, page)
 
 
 def journal_page(
     ctx: ServiceContext, principal: Principal, flt: TicketFilter
 ) -> tuple[Page, list[Shop]]:
     """A page of the journal and the shops its filters offer, in one unit of work; another
-    shop's id answers «not found»."""
+    shop's id answers «not found». The clocks (the «Срочные» filter, the urgency notes) are
+    read on their own connection before and after the journal's, never while it is held."""
+    from mpdesk.services.urgency import resolve_urgent  # it reads deadlines
+
+    flt = resolve_urgent(ctx, access.scoped(principal, flt))
     with ctx.reads() as uow:
         shops = access.visible_shops(uow, principal)
         if flt.shop_id is not None and all(s.id != flt.shop_id for s in shops):
             raise NotFoundError("shop_not_found", name=str(flt.shop_id))
-        return _page(ctx, uow, access.scoped(principal, flt)), shops
+        page = _page(uow, flt)
+    return _noted(ctx, page), shops
 
 
-def _page(ctx: ServiceContext, uow: UnitOfWork, flt: TicketFilter) -> Page:
-    from mpdesk.services.urgency import notes_for, resolve_urgent  # it reads deadlines
+def _noted(ctx: ServiceContext, page: Page) -> Page:
+    from mpdesk.services.urgency import notes_for  # it reads deadlines
 
-    flt = resolve_urgent(ctx, flt)
+    return replace(page, urgent=notes_for(ctx, page.tickets))
+
+
+def _page(uow: UnitOfWork, flt: TicketFilter) -> Page:
     limit = flt.limit or 50
     cap = SEARCH_COUNT_CAP if flt.text else COUNT_CAP
     rows, counted = uow.tickets.list_counted(replace(flt, limit=limit + 1), cap + 1)
@@ -329,7 +345,7 @@ def _page(ctx: ServiceContext, uow: UnitOfWork, flt: TicketFilter) -> Page:
         total = uow.tickets.count_upto(replace(flt, limit=None, offset=0), cap + 1)
     capped = total > cap
     shown = rows[:limit]
-    return Page(shown, min(total, cap), capped, len(rows) > limit, notes_for(ctx, shown))
+    return Page(shown, min(total, cap), capped, len(rows) > limit, {})
 
 
 def build_filter(

@@ -23,7 +23,7 @@ from mpdesk.domain.urgency import (
 )
 from mpdesk.services import formatting
 from mpdesk.services.context import ServiceContext
-from mpdesk.services.deadlines import display_tz, links_for, reply_hours
+from mpdesk.services.deadlines import display_tz, links_for, links_from, reply_hours
 from mpdesk.services.ports.journal import TicketFilter, UrgentOnly
 
 
@@ -72,8 +72,8 @@ def _clock_urgent_ids(ctx: ServiceContext, scope: list[int] | None, now: datetim
         return []
     tz, calendar, rules = display_tz(ctx), ctx.deadlines.calendar, ctx.kb.deadlines
     found: list[int] = []
-    for batch in ctx.deadlines.analytics.iter_clock_tickets(scope):
-        links = links_for(ctx, batch)
+    for batch, raw in ctx.deadlines.analytics.iter_clock_batches(scope):
+        links = links_from({t.id: t.parent_id for t in batch if t.id is not None}, raw)
         for t in batch:
             if t.id is None or not t.is_open:
                 continue

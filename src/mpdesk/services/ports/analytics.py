@@ -79,6 +79,17 @@ class AnalyticsRepository(Protocol):
         request), in batches."""
         ...
 
+    def iter_clock_batches(
+        self,
+        shop_ids: Sequence[int] | None,
+        batch_size: int = 2000,
+        with_identifiers: bool = False,
+        with_links: bool = True,
+    ) -> Iterator[tuple[list[Ticket], dict[int, tuple[list[int], list[int]]]]]:
+        """``iter_clock_tickets`` with each batch's ``links`` read on the same connection
+        (a caller never needs a second connection while the batches stream)."""
+        ...
+
     def histograms(
         self, flt: StatsFilter, dims: Sequence[str]
     ) -> dict[tuple[str, ...], tuple[list[int], list[int]]]:

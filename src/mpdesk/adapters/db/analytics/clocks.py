@@ -32,6 +32,16 @@ class ClockQueries(AnalyticsBase):
         batch_size: int = 2000,
         with_identifiers: bool = False,
     ) -> Iterator[list[Ticket]]:
+        for batch, _ in self.iter_clock_batches(shop_ids, batch_size, with_identifiers, False):
+            yield batch
+
+    def iter_clock_batches(
+        self,
+        shop_ids: Sequence[int] | None,
+        batch_size: int = 2000,
+        with_identifiers: bool = False,
+        with_links: bool = True,
+    ) -> Iterator[tuple[list[Ticket], RawLinks]]:
         c = t.tickets.c
         scope = [c.shop_id.in_(shop_ids)] if shop_ids is not None else []
         columns = ticket_columns(with_texts=False)
@@ -59,26 +69,37 @@ class ClockQueries(AnalyticsBase):
                     if with_identifiers:
                         _add_identifiers(conn, batch)
                     if batch:
-                        yield batch
+                        # the links are read on this connection: a second one taken while
+                        # this one streams could wait for ever on a busy server's pool
+                        parents = {tk.id: tk.parent_id for tk in batch if tk.id is not None}
+                        yield batch, (_links(conn, parents) if with_links else {})
 
-    def links(self, parents: Mapping[int, int | None]) -> dict[int, tuple[list[int], list[int]]]:
-        c = t.tickets.c
-        ids = sorted({*parents, *(p for p in parents.values() if p is not None)})
-        found: dict[int, tuple[list[int], list[int]]] = {i: ([], []) for i in ids}
+    def links(self, parents: Mapping[int, int | None]) -> RawLinks:
         with self.engine.connect() as conn:
-            if len(ids) > 900:  # only tickets with children have such events: ask about those
-                linked = select(func.distinct(c.parent_id)).where(c.parent_id > 0)
-                have_children = set(conn.execute(linked).scalars())
-                ids = [i for i in ids if i in have_children]
-            for start in range(0, len(ids), 900):
-                chunk = ids[start : start + 900]
-                rows = conn.execute(_LINK_EVENTS[conn.dialect.name], {"ids": chunk})
-                for ticket_id, kind, value in rows:
-                    if not str(value).isdigit():
-                        continue
-                    follow, claims = found[int(ticket_id)]
-                    (claims if kind == "claim" else follow).append(int(value))
-        return found
+            return _links(conn, parents)
+
+
+#: per ticket id: ``(follow_up_ids, claim_ids)``
+RawLinks = dict[int, tuple[list[int], list[int]]]
+
+
+def _links(conn: Connection, parents: Mapping[int, int | None]) -> RawLinks:
+    c = t.tickets.c
+    ids = sorted({*parents, *(p for p in parents.values() if p is not None)})
+    found: RawLinks = {i: ([], []) for i in ids}
+    if len(ids) > 900:  # only tickets with children have such events: ask about those
+        linked = select(func.distinct(c.parent_id)).where(c.parent_id > 0)
+        have_children = set(conn.execute(linked).scalars())
+        ids = [i for i in ids if i in have_children]
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        rows = conn.execute(_LINK_EVENTS[conn.dialect.name], {"ids": chunk})
+        for ticket_id, kind, value in rows:
+            if not str(value).isdigit():
+                continue
+            follow, claims = found[int(ticket_id)]
+            (claims if kind == "claim" else follow).append(int(value))
+    return found
 
 
 def _link_events(dialect: str) -> Select[Any]:
