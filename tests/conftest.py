@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,9 @@ def require_pg() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL schema (search_path) for one test; dropped afterwards."""
+@contextmanager
+def fresh_pg_schema() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema (its URL sets the search_path), dropped afterwards."""
     require_pg()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_ADMIN_URL)
@@ -74,6 +75,13 @@ def pg_url() -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema for one test."""
+    with fresh_pg_schema() as url:
+        yield url
 
 
 def schema_url(schema: str) -> str:
@@ -167,9 +175,8 @@ def s3_endpoint() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def s3_bucket(s3_endpoint: str) -> str:
-    """A new, empty bucket for one test."""
+def new_bucket(endpoint: str) -> str:
+    """A new, empty bucket on the S3 server at ``endpoint``."""
     import boto3
 
     from tests.s3_server import ACCESS_KEY, SECRET_KEY
@@ -177,13 +184,19 @@ def s3_bucket(s3_endpoint: str) -> str:
     name = f"mpdesk-{uuid.uuid4().hex[:12]}"
     client = boto3.client(
         "s3",
-        endpoint_url=s3_endpoint,
+        endpoint_url=endpoint,
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
         region_name="us-east-1",
     )
     client.create_bucket(Bucket=name)
     return name
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str) -> str:
+    """A new, empty bucket for one test."""
+    return new_bucket(s3_endpoint)
 
 
 @pytest.fixture(scope="session")

@@ -8,14 +8,12 @@ import io
 import os
 import subprocess
 import sys
-import uuid
 import zipfile
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from tests.conftest import PG_ADMIN_URL, require_pg, schema_url
+from tests.conftest import fresh_pg_schema, new_bucket
 from tests.s3_server import ACCESS_KEY, SECRET_KEY
 from tests.servers import Served, mpdesk_serve
 from tests.web_support import csrf_of
@@ -41,15 +39,8 @@ def _mpdesk(env: dict[str, str], *args: str, stdin: str = "") -> str:
 @pytest.fixture(scope="module")
 def shared_schema() -> Iterator[str]:
     """One PostgreSQL schema for the module's cluster (the tests use users of their own)."""
-    require_pg()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_ADMIN_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield schema_url(schema)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -58,17 +49,8 @@ def cluster(
 ) -> Iterator[tuple[Served, Served, str]]:
     """Two servers started once for the module: ``boss`` signs in with a password (the
     session test changes it), ``clerk`` works through an API token (never revoked here)."""
-    import boto3
-
     tmp_path = tmp_path_factory.mktemp("cluster")
-    bucket = f"mpdesk-{uuid.uuid4().hex[:12]}"
-    boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        region_name="us-east-1",
-    ).create_bucket(Bucket=bucket)
+    bucket = new_bucket(s3_endpoint)
     shared = {
         "MPDESK_DATABASE_URL": shared_schema,
         "MPDESK_EVIDENCE_STORE": "s3",
