@@ -251,7 +251,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per case")
     parser.add_argument("--repeat", type=int, default=5, help="runs per case (the least counts)")
     parser.add_argument("--backends", default="sqlite,postgres")
-    parser.add_argument("--cache", type=Path, default=Path("/work/benchcache"))
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(os.environ.get("MPDESK_BENCH_CACHE", ROOT / ".cache")),
+    )
     parser.add_argument("--profile", choices=CASES, default="", help="print cProfile of a case")
     parser.add_argument(
         "--breakdown", action="store_true", help="CPU ms of each part (handlers inline)"
