@@ -17,8 +17,9 @@ from mpdesk.domain.accounts import Role
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
 from mpdesk.entrypoints.web.app import create_app
-from mpdesk.services import accounts, journal
+from mpdesk.services import accounts, deadlines, journal, ticket_actions
 from mpdesk.services.accounts import WebContext
+from mpdesk.services.context import ServiceContext
 from mpdesk.services.shops import add_shop
 
 with warnings.catch_warnings():
@@ -113,3 +114,16 @@ def sign_in(client: TestClient, login: str, password: str = PASSWORD) -> Any:
         "/login",
         data={"login": login, "password": password, "next": "/", "csrf_token": csrf_of(page.text)},
     )
+
+
+def escalate_to_claim(ctx: ServiceContext, first: int) -> tuple[int, int]:
+    """Send appeal ``first`` (as SD-14), a follow-up (SD-15) and the pre-trial claim (SD-16)
+    of its case; the follow-up's and the claim's ids."""
+    ticket_actions.submit_ticket(ctx, OWNER, first, "SD-14", "wb_service_desk")
+    follow = ticket_actions.follow_up(ctx, OWNER, first).ticket.id
+    assert follow is not None
+    ticket_actions.submit_ticket(ctx, OWNER, follow, "SD-15")
+    claim = deadlines.draft_claim(ctx, OWNER, first).ticket.id
+    assert claim is not None
+    ticket_actions.submit_ticket(ctx, OWNER, claim, "SD-16")
+    return follow, claim

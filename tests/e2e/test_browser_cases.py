@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.e2e.test_browser import sign_in
+from tests.web_support import escalate_to_claim
 
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.appeal import AppealDraft
 from mpdesk.domain.identifiers import Identifier, IdType
-from mpdesk.services import deadlines, journal, ticket_actions
+from mpdesk.services import journal, ticket_actions
 
 pytestmark = pytest.mark.browser
 
@@ -28,13 +29,7 @@ def claim_case(live_server: LiveServer, supply: str) -> tuple[int, int, int]:
     )  # fmt: skip
     first = journal.open_ticket(ctx, OWNER, draft, amount_claimed="235.00").ticket.id
     assert first is not None
-    ticket_actions.submit_ticket(ctx, OWNER, first, "SD-14", "wb_service_desk")
-    follow = ticket_actions.follow_up(ctx, OWNER, first).ticket.id
-    assert follow is not None
-    ticket_actions.submit_ticket(ctx, OWNER, follow, "SD-15")
-    claim = deadlines.draft_claim(ctx, OWNER, first).ticket.id
-    assert claim is not None
-    ticket_actions.submit_ticket(ctx, OWNER, claim, "SD-16")
+    follow, claim = escalate_to_claim(ctx, first)
     return first, follow, claim
 
 

@@ -4,11 +4,11 @@ API, money once per case on «Сводка», and the duplicate offer of the new
 
 from __future__ import annotations
 
-from tests.web_support import World, csrf_of, sign_in
+from tests.web_support import World, csrf_of, escalate_to_claim, sign_in
 
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.tickets import Status
-from mpdesk.services import deadline_views, deadlines, journal, ticket_actions
+from mpdesk.services import deadline_views, journal, ticket_actions
 
 
 def claim_case(world: World) -> tuple[int, int, int]:
@@ -18,13 +18,7 @@ def claim_case(world: World) -> tuple[int, int, int]:
     ticket_actions.update_ticket(
         ctx, OWNER, first, ticket_actions.TicketChanges(amount_claimed="235.00")
     )
-    ticket_actions.submit_ticket(ctx, OWNER, first, "SD-14", "wb_service_desk")
-    follow = ticket_actions.follow_up(ctx, OWNER, first).ticket.id
-    assert follow is not None
-    ticket_actions.submit_ticket(ctx, OWNER, follow, "SD-15")
-    claim = deadlines.draft_claim(ctx, OWNER, first).ticket.id
-    assert claim is not None
-    ticket_actions.submit_ticket(ctx, OWNER, claim, "SD-16")
+    follow, claim = escalate_to_claim(ctx, first)
     return first, follow, claim
 
 
