@@ -116,6 +116,17 @@ def sign_in(client: TestClient, login: str, password: str = PASSWORD) -> Any:
     )
 
 
+#: a shop's legal details that pass every check (ИНН and ОГРН check digits)
+LEGAL = {
+    "name": "ООО «Ромашка»",
+    "inn": "7712000003",
+    "ogrn": "1027700000008",
+    "address": "125009, г. Москва, ул. Тверская, д. 1",
+    "contract_number": "ОФ-17",
+    "contract_date": "01.03.2024",
+}
+
+
 def escalate_to_claim(ctx: ServiceContext, first: int) -> tuple[int, int]:
     """Send appeal ``first`` (as SD-14), a follow-up (SD-15) and the pre-trial claim (SD-16)
     of its case; the follow-up's and the claim's ids."""

@@ -12,17 +12,9 @@ import pytest
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.e2e.test_browser import sign_in
 from tests.pdf_support import pdf_text, require_pdf
+from tests.web_support import LEGAL
 
 pytestmark = pytest.mark.browser
-
-LEGAL = {
-    "name": "ООО «Ромашка»",
-    "inn": "7712000003",
-    "ogrn": "1027700000008",
-    "address": "125009, г. Москва, ул. Тверская, д. 1",
-    "contract_number": "ОФ-17",
-    "contract_date": "01.03.2024",
-}
 
 
 def fill_legal(page: Any, values: dict[str, str]) -> None:

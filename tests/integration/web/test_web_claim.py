@@ -10,20 +10,11 @@ from typing import Any
 
 import pytest
 from tests.pdf_support import pdf_text, require_pdf
-from tests.web_support import World, csrf_of, sign_in
+from tests.web_support import LEGAL, World, csrf_of, sign_in
 
 from mpdesk.domain.accounts import LOCAL_OWNER as OWNER
 from mpdesk.domain.tickets import Status, Ticket
 from mpdesk.services import deadlines, ticket_actions
-
-LEGAL = {
-    "name": "ООО «Ромашка»",
-    "inn": "7712000003",
-    "ogrn": "1027700000008",
-    "address": "125009, г. Москва, ул. Тверская, д. 1",
-    "contract_number": "ОФ-17",
-    "contract_date": "01.03.2024",
-}
 
 
 def sent_case(world: World) -> int:
