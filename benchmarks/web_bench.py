@@ -18,7 +18,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
+from web_serving import FRONTS, Served
 
 from mpdesk.adapters.db.search import document_text
 from mpdesk.bootstrap import bootstrap, web_context
@@ -220,10 +220,8 @@ def new_journal(name: str, home: Path, url: str, n: int) -> tuple[str, str, floa
     return token, session, fill_seconds
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def sample_split(into: list[list[int]], served: Served) -> None:
+    into.append(served.connections_per_worker())
 
 
 def wrk(url: str, header: str, duration: int, script: Path | None = None) -> dict[str, Any]:
@@ -254,57 +252,18 @@ def wrk(url: str, header: str, duration: int, script: Path | None = None) -> dic
     }
 
 
-def wait_for_workers(server_pid: int, workers: int, timeout: float = 60) -> None:
-    """Until every worker has started: the first one answers while the others still load, and
-    the connections wrk opens then would all stay with it (one core idle for the whole case)."""
-    import psutil
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        children = psutil.Process(server_pid).children()
-        # a starting worker is busy (bootstrap, dictionaries); a started one idles
-        if len(children) >= workers and all(c.cpu_percent(interval=0.5) < 5 for c in children):
-            return
-        time.sleep(0.5)
-    raise RuntimeError("the server's workers did not settle")
-
-
-def sample_split(into: list[list[int]], server_pid: int, port: int) -> None:
-    into.append(connections_per_worker(server_pid, port))
-
-
-def connections_per_worker(server_pid: int, port: int) -> list[int]:
-    """How wrk's connections are spread over the workers (a worker holding more answers
-    each of its clients more slowly: the spread shows in p90/p99)."""
-    import psutil
-
-    counts = []
-    for child in psutil.Process(server_pid).children():
-        try:
-            established = [
-                c
-                for c in child.net_connections("tcp")
-                if c.status == "ESTABLISHED" and c.laddr and c.laddr.port == port
-            ]
-        except Exception:  # a process gone meanwhile
-            continue
-        if established:
-            counts.append(len(established))
-    return sorted(counts)
-
-
 class CpuShare:
-    """Busy share of all CPUs, and of the server's process tree, from now until ``done``."""
+    """Busy share of all CPUs, and of the serving stack's processes, from now until ``done``."""
 
-    def __init__(self, server_pid: int) -> None:
+    def __init__(self, served: Served) -> None:
         import psutil
 
-        self.server = psutil.Process(server_pid)
+        self.served = served
         self.start = (psutil.cpu_times(), self._server_seconds(), time.monotonic())
 
     def _server_seconds(self) -> float:
         total = 0.0
-        for proc in [self.server, *self.server.children(recursive=True)]:
+        for proc in self.served.all_processes():
             try:
                 times = proc.cpu_times()
                 total += times.user + times.system
@@ -338,7 +297,7 @@ def lua_rotating(path_prefix: str, terms: list[str], dest: Path) -> Path:
     return dest
 
 
-def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
+def run_backend(name: str, n: int, duration: int, front: str) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix=f"mpdesk-bench-{name}-"))
     schema = "bench_web"
     if name == "postgres":
@@ -347,14 +306,9 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
         url = f"sqlite:///{home / 'mpdesk.db'}"
     token, session, fill_seconds = new_journal(name, home, url, n)
 
-    port = free_port()
     env = {**os.environ, "MPDESK_HOME": str(home), "MPDESK_DATABASE_URL": url}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "mpdesk.entrypoints.web.asgi:create",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "2", "--log-level", "warning"],
-        # stock uvicorn workers, as docs/deploy.md runs them
-        env=env,
-    )  # fmt: skip
+    served = Served(front, env)
+    port = served.port
     base = f"http://127.0.0.1:{port}"
     results: dict[str, Any] = {"fill_seconds": fill_seconds}
     try:
@@ -367,10 +321,10 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
                     break
             except httpx.HTTPError:
                 pass
-            if time.monotonic() > deadline or server.poll() is not None:
+            if time.monotonic() > deadline or served.exited():
                 raise RuntimeError("server did not start")
             time.sleep(0.3)
-        wait_for_workers(server.pid, 2)
+        served.wait_settled()
         cookie = f"Cookie: mpdesk_session={session}"
         bearer = f"Authorization: Bearer {token}"
         for check_url, header in ((f"{base}/journal", cookie), (f"{base}/api/v1/tickets", bearer)):
@@ -393,9 +347,9 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
         }
         for case, (target, header, script) in cases.items():
             wrk(target, header, 2, script)  # warm-up
-            before, cpu = os.getloadavg()[0], CpuShare(server.pid)
+            before, cpu = os.getloadavg()[0], CpuShare(served)
             split: list[list[int]] = []
-            sampler = threading.Timer(3, sample_split, args=(split, server.pid, port))
+            sampler = threading.Timer(3, sample_split, args=(split, served))
             sampler.start()
             results[case] = wrk(target, header, duration, script)
             sampler.join()
@@ -408,8 +362,7 @@ def run_backend(name: str, n: int, duration: int) -> dict[str, Any]:
             print(f"  {name} {case}: {results[case]}", flush=True)
         shutil.rmtree(scripts, ignore_errors=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        served.stop()
         shutil.rmtree(home, ignore_errors=True)
         if name == "postgres":
             admin = create_engine(PG_URL)
@@ -425,6 +378,12 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--note", default="", help="context to keep with the results")
+    parser.add_argument(
+        "--front",
+        choices=FRONTS,
+        default="uvicorn",
+        help="uvicorn: 2 workers on one socket; nginx: least_conn over 2 single-worker uvicorns",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -434,7 +393,7 @@ def main() -> int:
         "tickets": args.tickets,
         "concurrency": 50,
         "duration_s": args.duration,
-        "server": "stock uvicorn, 2 workers (asyncio loop, httptools), 127.0.0.1",
+        "server": Served.describe(args.front),
         "load": "wrk -t2 -c50",
         "cpus": os.cpu_count(),
         "targets": {"list_p99_ms": 150, "search_p99_ms": 300},
@@ -444,16 +403,19 @@ def main() -> int:
     }
     for backend in args.backends.split(","):
         try:
-            report["backends"][backend] = run_backend(backend, args.tickets, args.duration)
+            report["backends"][backend] = run_backend(
+                backend, args.tickets, args.duration, args.front
+            )
         except Exception as exc:  # PostgreSQL may be absent: report, do not crash the suite
             report["backends"][backend] = {"error": f"{type(exc).__name__}: {exc}"}
             print(f"  {backend}: {exc}", file=sys.stderr)
     report["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
     if args.note:
         report["note"] = args.note
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
-    print(f"written {RESULTS}")
+    results = RESULTS if args.front == "uvicorn" else RESULTS.with_name(f"web-{args.front}.json")
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    print(f"written {results}")
     return 0
 
 
