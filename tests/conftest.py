@@ -146,8 +146,9 @@ def app(settings: Settings) -> Iterator[App]:
 
 
 @pytest.fixture
-def cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Environment for CLI tests: a temp MPDESK_HOME on SQLite and a frozen clock."""
+def empty_cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Environment for CLI tests on a new machine: a temp MPDESK_HOME with no journal yet
+    (the first command creates and migrates it) and a frozen clock."""
     monkeypatch.setenv("MPDESK_HOME", str(home))
     monkeypatch.setenv("MPDESK_NOW", FROZEN_NOW)
     monkeypatch.delenv("MPDESK_DATABASE_URL", raising=False)
@@ -157,6 +158,15 @@ def cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     state.reset()
     yield home
     state.reset()
+
+
+@pytest.fixture
+def cli_env(empty_cli_env: Path, journal_pool: JournalPool) -> Path:
+    """Environment for CLI tests: a temp MPDESK_HOME whose SQLite journal exists, empty and
+    migrated (a copy of this process's migrated journal, as after the first command), and a
+    frozen clock. ``empty_cli_env`` starts without a journal."""
+    journal_pool.sqlite_copy(empty_cli_env / "mpdesk.db")
+    return empty_cli_env
 
 
 def make_jpeg(path: Path) -> Path:
