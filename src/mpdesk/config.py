@@ -32,6 +32,14 @@ class Settings(BaseSettings):
         default="",
         description="SQLAlchemy URL of the journal; empty means SQLite in MPDESK_HOME/mpdesk.db.",
     )
+    db_pool_size: int = Field(
+        default=15,
+        ge=1,
+        le=500,
+        description="Database connections each process keeps open and reuses; a request "
+        "waits for a free one instead of opening another. PostgreSQL: processes × this "
+        "must stay below the server's max_connections.",
+    )
     kb_dir: Path | None = Field(
         default=None,
         description="Directory whose knowledge files override or extend the shipped ones "

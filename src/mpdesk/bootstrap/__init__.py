@@ -152,7 +152,7 @@ def bootstrap(settings: Settings | None = None, with_journal: bool = True) -> Ap
         from mpdesk.adapters.db.uow import SqlUnitOfWork, make_engine
 
         settings.home.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.effective_database_url)
+        engine = make_engine(settings.effective_database_url, settings.db_pool_size)
         if settings.migrate_on_start:
             upgrade(engine)
         else:
