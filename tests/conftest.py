@@ -146,8 +146,9 @@ def app(settings: Settings) -> Iterator[App]:
 
 
 @pytest.fixture
-def cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Environment for CLI tests: a temp MPDESK_HOME on SQLite and a frozen clock."""
+def empty_cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Environment for CLI tests: a temp MPDESK_HOME on SQLite and a frozen clock, with no
+    journal yet (the first command that needs one migrates a new one)."""
     monkeypatch.setenv("MPDESK_HOME", str(home))
     monkeypatch.setenv("MPDESK_NOW", FROZEN_NOW)
     monkeypatch.delenv("MPDESK_DATABASE_URL", raising=False)
@@ -157,6 +158,14 @@ def cli_env(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     state.reset()
     yield home
     state.reset()
+
+
+@pytest.fixture
+def cli_env(empty_cli_env: Path, journal_pool: JournalPool) -> Path:
+    """``empty_cli_env`` whose journal (``mpdesk.db``, the default) is a copy of the migrated
+    template: as the first start leaves it, without running the history for each test."""
+    journal_pool.sqlite_copy(empty_cli_env / "mpdesk.db")
+    return empty_cli_env
 
 
 def make_jpeg(path: Path) -> Path:

@@ -80,7 +80,7 @@ def test_audit_json_follows_the_contract(cli_env: Path) -> None:
     }
 
 
-def test_audit_prints_a_russian_summary_and_the_top_findings(cli_env: Path) -> None:
+def test_audit_prints_a_russian_summary_and_the_top_findings(empty_cli_env: Path) -> None:
     result = run("audit", *ALL[:4])
     assert result.code == 0
     for text in (
@@ -94,7 +94,7 @@ def test_audit_prints_a_russian_summary_and_the_top_findings(cli_env: Path) -> N
         "--save",
     ):
         assert text in result.stdout
-    assert not (cli_env / "mpdesk.db").exists()  # without --save the journal is not touched
+    assert not (empty_cli_env / "mpdesk.db").exists()  # without --save the journal is not touched
 
 
 def test_no_usable_file_exits_2_with_the_reasons(cli_env: Path) -> None:

@@ -86,7 +86,7 @@ def test_two_concurrent_migrations_apply_the_history_once(pg_url: str):
 
 
 def test_migrate_command_reports_before_and_after(
-    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+    empty_cli_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = run("migrate", "--json")
     assert first.code == 0, first.stderr
@@ -98,7 +98,7 @@ def test_migrate_command_reports_before_and_after(
 
 
 def test_cli_on_an_unmigrated_database_says_to_run_migrate(
-    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+    empty_cli_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("MPDESK_MIGRATE_ON_START", "false")
     result = run("list")
