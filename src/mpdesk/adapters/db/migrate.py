@@ -74,21 +74,28 @@ def schema_state(engine: Engine) -> SchemaState:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> SchemaState:
-    """Apply the migrations up to ``revision`` under a database lock; returns the state
-    found before. A database migrated by a newer build is left alone (``schema_newer``)."""
-    cfg = _config()
+    """Apply the migrations up to ``revision`` under a database lock, in one transaction;
+    returns the state found before. A database migrated by a newer build is left alone
+    (``schema_newer``)."""
     with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # one lock per schema: journals of one database in other schemas do not wait
-            lock = "SELECT pg_advisory_xact_lock(CAST(:k AS bigint) + hashtext(current_schema()))"
-            conn.execute(text(lock), {"k": _LOCK_KEY})
-        before = _state(conn)
-        if not before.known:
-            raise SchemaVersionError("schema_newer", found=before.current, expected=before.head)
-        if revision == "head" and before.is_current:
-            return before  # nothing to apply: every start of a current database
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        return upgrade_in(conn, revision)
+
+
+def upgrade_in(conn: Connection, revision: str = "head") -> SchemaState:
+    """``upgrade`` inside the transaction open on ``conn``, which the caller ends (the
+    migration tests roll each upgrade back to a savepoint instead of committing it)."""
+    if conn.dialect.name == "postgresql":
+        # one lock per schema: journals of one database in other schemas do not wait
+        lock = "SELECT pg_advisory_xact_lock(CAST(:k AS bigint) + hashtext(current_schema()))"
+        conn.execute(text(lock), {"k": _LOCK_KEY})
+    before = _state(conn)
+    if not before.known:
+        raise SchemaVersionError("schema_newer", found=before.current, expected=before.head)
+    if revision == "head" and before.is_current:
+        return before  # nothing to apply: every start of a current database
+    cfg = _config()
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
     return before
 
 
