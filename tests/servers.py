@@ -14,6 +14,12 @@ from pathlib import Path
 
 import httpx
 
+#: argon2id at the cost of ``tests/web_support.fast_web_context``, for the servers the tests
+#: start (``MPDESK_PASSWORD_*``, docs/configuration.md): each sign-in would otherwise cost
+#: 0.3 CPU-s, and users added in-process at that cost sign in without being hashed again.
+#: ``tests/integration/test_password_cost.py`` checks the production default.
+SMALL_PASSWORD_COST = {"MPDESK_PASSWORD_TIME_COST": "1", "MPDESK_PASSWORD_MEMORY_KIB": "1024"}
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -36,7 +42,8 @@ class Served:
 def mpdesk_serve(
     env: dict[str, str], logs: Path, *args: str, port: int | None = None, wait: float = 60
 ) -> Iterator[Served]:
-    """Start ``mpdesk serve`` (``args`` added) with ``env`` over this environment; yield once
+    """Start ``mpdesk serve`` (``args`` added) with ``env`` over this environment (passwords
+    at ``SMALL_PASSWORD_COST`` unless ``env`` says otherwise); yield once
     ``/healthz`` answers; stop it (SIGTERM, then SIGKILL) afterwards."""
     port = port or free_port()
     logs.mkdir(parents=True, exist_ok=True)
@@ -44,7 +51,11 @@ def mpdesk_serve(
     command = [sys.executable, "-m", "mpdesk", "serve", "--port", str(port), *args]
     with out.open("wb") as fout, err.open("wb") as ferr:
         process = subprocess.Popen(
-            command, env={**os.environ, **env}, stdout=fout, stderr=ferr, stdin=subprocess.DEVNULL
+            command,
+            env={**os.environ, **SMALL_PASSWORD_COST, **env},
+            stdout=fout,
+            stderr=ferr,
+            stdin=subprocess.DEVNULL,
         )
     url = f"http://127.0.0.1:{port}"
     served = Served(url, process, out, err)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.servers import free_port
+from tests.servers import SMALL_PASSWORD_COST, free_port
 
 
 @dataclass
@@ -33,10 +33,12 @@ class Server:
 
 @contextmanager
 def uvicorn_server(home: Path, workers: int = 1, **env: str) -> Iterator[Server]:
-    """``uvicorn --factory mpdesk.entrypoints.web.asgi:create`` on a free port."""
+    """``uvicorn --factory mpdesk.entrypoints.web.asgi:create`` on a free port (passwords at
+    ``SMALL_PASSWORD_COST``: add the users with ``tests.web_support.fast_web_context``)."""
     port = free_port()
     environment = {
         **os.environ,
+        **SMALL_PASSWORD_COST,
         "MPDESK_HOME": str(home),
         "MPDESK_REMIND_IN_SERVER": "false",
         "TMPDIR": str(home),
