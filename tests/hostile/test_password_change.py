@@ -15,7 +15,7 @@ import pytest
 from mpdesk.bootstrap import bootstrap, web_context
 from mpdesk.config import Settings
 from mpdesk.services import accounts
-from tests.hostile.server import Server, csrf_of, fresh_get, signed_in_client, uvicorn_server
+from tests.hostile.server import Server, csrf_of, fresh_gets, signed_in_client, uvicorn_server
 from tests.servers import SMALL_PASSWORD_COST
 from tests.web_support import fast_web_context
 
@@ -51,11 +51,11 @@ def _token(home: Path, login: str) -> str:
 
 def _api_status(server: Server, token: str) -> set[int]:
     headers = {"Authorization": f"Bearer {token}"}
-    return {fresh_get(server, "/api/v1/tickets", headers=headers) for _ in range(TRIES)}
+    return fresh_gets(server, "/api/v1/tickets", TRIES, headers=headers)
 
 
 def _page_status(server: Server, cookie: str) -> set[int]:
-    return {fresh_get(server, "/journal", session=cookie) for _ in range(TRIES)}
+    return fresh_gets(server, "/journal", TRIES, session=cookie)
 
 
 @pytest.mark.slow
