@@ -17,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +97,11 @@ service imap-login {{
 }}
 service anvil {{
   chroot =
+  # no auth penalty: after a refused login Dovecot would delay the next logins from the same
+  # address by 2 s and more (the tests' refused-login cases), which only makes the tests wait
+  unix_listener anvil-auth-penalty {{
+    mode = 0
+  }}
 }}
 service stats {{
   unix_listener stats-reader {{
@@ -118,10 +123,15 @@ class Dovecot:
 
     def append(self, raw: bytes, folder: str = "INBOX") -> None:
         """Deliver a message the way a client files one: IMAP APPEND."""
+        self.append_all([raw], folder)
+
+    def append_all(self, raws: Iterable[bytes], folder: str = "INBOX") -> None:
+        """Deliver messages with IMAP APPEND, in one session."""
         with self.session() as imap:
-            when = imaplib.Time2Internaldate(time.time())
-            status, data = imap.append(f'"{folder}"', "", when, raw)
-            assert status == "OK", data
+            for raw in raws:
+                when = imaplib.Time2Internaldate(time.time())
+                status, data = imap.append(f'"{folder}"', "", when, raw)
+                assert status == "OK", data
 
     def recreate(self, folder: str) -> None:
         """Delete and create a folder again: the server gives it a new UIDVALIDITY."""

@@ -100,6 +100,20 @@ class Settings(BaseSettings):
     login_link_minutes: int = Field(
         default=30, description="Lifetime of a one-time login link, minutes."
     )
+    password_time_cost: int = Field(
+        default=3,
+        ge=1,
+        description="Passes of argon2id over the memory when a password is hashed or checked "
+        "(3, argon2's RFC 9106 low-memory profile). Lower it, with password_memory_kib, only "
+        "where a sign-in takes too long on a small machine; hashes are re-made at the next "
+        "sign-in.",
+    )
+    password_memory_kib: int = Field(
+        default=65536,
+        ge=32,
+        description="Memory argon2id uses per password hash, KiB (65536 = 64 MiB, argon2's "
+        "RFC 9106 low-memory profile).",
+    )
 
     # --- reminders: mpdesk remind and the server's background job (issue 6) ---
     smtp_host: str = Field(

@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.servers import free_port
+from tests.servers import SMALL_PASSWORD_COST, free_port, wait_for_listener
 
 
 @dataclass
@@ -27,16 +26,18 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
 
-    def is_answering(self) -> bool:
-        return httpx.get(f"{self.url}/login", timeout=10).status_code == 200
+    def is_answering(self, timeout: float = 10) -> bool:
+        return httpx.get(f"{self.url}/login", timeout=timeout).status_code == 200
 
 
 @contextmanager
 def uvicorn_server(home: Path, workers: int = 1, **env: str) -> Iterator[Server]:
-    """``uvicorn --factory mpdesk.entrypoints.web.asgi:create`` on a free port."""
+    """``uvicorn --factory mpdesk.entrypoints.web.asgi:create`` on a free port (passwords at
+    ``SMALL_PASSWORD_COST``: add the users with ``tests.web_support.fast_web_context``)."""
     port = free_port()
     environment = {
         **os.environ,
+        **SMALL_PASSWORD_COST,
         "MPDESK_HOME": str(home),
         "MPDESK_REMIND_IN_SERVER": "false",
         "TMPDIR": str(home),
@@ -62,17 +63,13 @@ def uvicorn_server(home: Path, workers: int = 1, **env: str) -> Iterator[Server]
 
 
 def _wait_until_up(server: Server) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            err = server.process.stderr.read().decode() if server.process.stderr else ""
-            raise AssertionError(f"the server exited: {err[-2000:]}")
-        try:
-            if server.is_answering():
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not start within 60 s")
+    def said() -> str:
+        return server.process.stderr.read().decode() if server.process.stderr else ""
+
+    wait_for_listener(server.port, server.process, 60, said)
+    # the request waits in the listen queue until a worker has started and answers
+    if not server.is_answering(timeout=60):
+        raise AssertionError("the server does not answer /login with 200")
 
 
 @dataclass
@@ -155,12 +152,17 @@ def signed_in_client(server: Server, login: str, password: str) -> httpx.Client:
     return client
 
 
-def fresh_get(
-    server: Server, path: str, headers: dict[str, str] | None = None, session: str = ""
-) -> int:
-    """A GET on a new connection (the kernel may hand it to any worker process)."""
+def fresh_gets(
+    server: Server, path: str, tries: int, headers: dict[str, str] | None = None, session: str = ""
+) -> set[int]:
+    """The statuses of ``tries`` GETs, each on a new connection (the kernel may hand each to
+    any worker process): one client that keeps no connection open."""
     cookies = {"mpdesk_session": session} if session else None
     with httpx.Client(
-        base_url=server.url, follow_redirects=False, timeout=30, cookies=cookies
+        base_url=server.url,
+        follow_redirects=False,
+        timeout=30,
+        cookies=cookies,
+        limits=httpx.Limits(max_keepalive_connections=0),
     ) as client:
-        return client.get(path, headers=headers).status_code
+        return {client.get(path, headers=headers).status_code for _ in range(tries)}

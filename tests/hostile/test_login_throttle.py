@@ -102,7 +102,8 @@ def test_parallel_guesses_on_a_two_worker_server(tmp_path: Path) -> None:
     home = tmp_path / "home"
     home.mkdir()
     application = bootstrap(Settings(home=home))
-    accounts.add_user(web_context(application), "boss", PASSWORD, is_admin=True)
+    # at the password cost of the test servers (tests/servers.py SMALL_PASSWORD_COST)
+    accounts.add_user(fast_web_context(application), "boss", PASSWORD, is_admin=True)
     assert application.engine is not None
     application.engine.dispose()
     # a frozen clock: the 1-second wait cannot pass while the requests are in flight

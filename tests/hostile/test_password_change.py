@@ -15,7 +15,9 @@ import pytest
 from mpdesk.bootstrap import bootstrap, web_context
 from mpdesk.config import Settings
 from mpdesk.services import accounts
-from tests.hostile.server import Server, csrf_of, fresh_get, signed_in_client, uvicorn_server
+from tests.hostile.server import Server, csrf_of, fresh_gets, signed_in_client, uvicorn_server
+from tests.servers import SMALL_PASSWORD_COST
+from tests.web_support import fast_web_context
 
 PASSWORD = "correct-horse-42"
 #: fresh connections per check: with two workers, both are asked
@@ -29,7 +31,7 @@ def server_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Serv
     home = tmp_path_factory.mktemp("password-change") / "home"
     home.mkdir()
     application = bootstrap(Settings(home=home))
-    wctx = web_context(application)
+    wctx = fast_web_context(application)  # the server's password cost (SMALL_PASSWORD_COST)
     for login in USERS:
         accounts.add_user(wctx, login, PASSWORD, is_admin=True)
     assert application.engine is not None
@@ -49,11 +51,11 @@ def _token(home: Path, login: str) -> str:
 
 def _api_status(server: Server, token: str) -> set[int]:
     headers = {"Authorization": f"Bearer {token}"}
-    return {fresh_get(server, "/api/v1/tickets", headers=headers) for _ in range(TRIES)}
+    return fresh_gets(server, "/api/v1/tickets", TRIES, headers=headers)
 
 
 def _page_status(server: Server, cookie: str) -> set[int]:
-    return {fresh_get(server, "/journal", session=cookie) for _ in range(TRIES)}
+    return fresh_gets(server, "/journal", TRIES, session=cookie)
 
 
 @pytest.mark.slow
@@ -90,7 +92,7 @@ def test_cli_password_reset_ends_every_session_and_token(
     browser = signed_in_client(server, "boris", PASSWORD)
     cookie = browser.cookies["mpdesk_session"]
     assert _page_status(server, cookie) == {200}
-    env = {**os.environ, "MPDESK_HOME": str(home)}
+    env = {**os.environ, **SMALL_PASSWORD_COST, "MPDESK_HOME": str(home)}
     env.pop("MPDESK_DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "mpdesk", "user", "passwd", "boris", "--password-stdin"],

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from mpdesk.bootstrap import bootstrap, web_context
+from mpdesk.bootstrap import bootstrap
 from mpdesk.config import Settings
 from mpdesk.services import accounts
 from tests.hostile.server import Server, post_chunked, uvicorn_server
+from tests.web_support import fast_web_context
 
 TOTAL = 64 * 1024 * 1024
 BOUNDARY = "hostileboundary"
@@ -26,7 +27,7 @@ FILE_PART = (
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
     home = tmp_path_factory.mktemp("home")
     application = bootstrap(Settings(home=home))
-    wctx = web_context(application)
+    wctx = fast_web_context(application)
     accounts.add_user(wctx, "boss", "correct-horse-42", is_admin=True)
     token, _ = accounts.create_token(wctx, "boss")
     assert application.engine is not None

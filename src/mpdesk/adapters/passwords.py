@@ -8,7 +8,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 class Argon2PasswordHasher:
     def __init__(self, time_cost: int | None = None, memory_cost: int | None = None) -> None:
-        """Defaults are argon2-cffi's; tests pass tiny costs to stay fast."""
+        """Defaults are argon2-cffi's (``MPDESK_PASSWORD_TIME_COST``/``_MEMORY_KIB`` change
+        them); tests pass tiny costs to stay fast."""
         default = _Argon2()
         self._hasher = _Argon2(
             time_cost=default.time_cost if time_cost is None else time_cost,

@@ -184,7 +184,7 @@ def web_context(app: App) -> WebContext:
         ctx=app.ctx,
         accounts=partial(SqlAccountsUnitOfWork, engine),
         account_reads=partial(SqlAccountsUnitOfWork, engine, read_only=True),
-        hasher=Argon2PasswordHasher(),
+        hasher=Argon2PasswordHasher(settings.password_time_cost, settings.password_memory_kib),
         stats=SqlJournalStats(engine),
         new_file_store=lambda: files,  # stores keep no per-request state: one is shared
         policy=AccountPolicy(

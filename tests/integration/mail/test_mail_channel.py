@@ -391,8 +391,7 @@ CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "mail"
 def test_the_whole_eml_corpus_is_fetched_without_a_crash(desk: Desk) -> None:
     """Broken MIME, bad base64, unknown charsets, TNEF, bounces: every message is filed."""
     files = sorted(CORPUS.glob("*.eml"))
-    for path in files:
-        desk.dovecot.append(path.read_bytes())
+    desk.dovecot.append_all(path.read_bytes() for path in files)
     report = desk.fetch()
     assert report.fetched == len(files) >= 25
     assert report.fetched == report.unmatched + len(report.matched) + report.duplicates
