@@ -32,9 +32,12 @@ lint: install
 # bytecode is cached even where the environment sets PYTHONDONTWRITEBYTECODE: the suite
 # starts many Python processes (xdist workers, servers, the schemathesis CLI) that would
 # otherwise compile the same modules again each time. The tests that start servers or a
-# browser are collected first (tests/conftest.py) and ``--dist load`` deals them out first
+# browser are collected first (tests/conftest.py); ``--dist loadfile`` in that order hands
+# out one test file at a time to whichever worker is free, so those files spread over both
+# workers and each file's servers start once (``--dist load`` sent the first quarter of the
+# suite, and so every such test, to one worker)
 test: install lint
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist load -q
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder -q
 
 bench: install
 	$(BIN)/python benchmarks/run_all.py

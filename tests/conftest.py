@@ -24,8 +24,9 @@ FROZEN_NOW = "2026-11-20T10:00:00+03:00"
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that start servers, processes or a browser (``slow``, ``browser``) run first:
-    under ``pytest -n 2 --dist load`` they spread over the workers instead of one of them
-    being left to run alone at the end (the order of every other test is kept)."""
+    ``pytest -n 2 --dist loadfile --no-loadscope-reorder`` (Makefile) hands their files out
+    first, one at a time to whichever worker is free, instead of one of them being left to
+    run alone at the end (the order of every other test is kept)."""
     items.sort(
         key=lambda item: (
             not any(item.iter_markers("slow")) and not any(item.iter_markers("browser"))
