@@ -13,6 +13,7 @@ from email.utils import formatdate, make_msgid
 
 import httpx
 
+from mpdesk.adapters.http_client import new_client
 from mpdesk.domain.errors import NotificationError
 
 TELEGRAM_LIMIT = 4096
@@ -87,7 +88,7 @@ class TelegramNotifier:
 
     def send(self, subject: str, text: str) -> None:
         url = f"{self.api_url}/bot{self._token}/sendMessage"
-        client = self._client or httpx.Client(timeout=20.0)
+        client = self._client or new_client(20.0)
         try:
             for part in split_message(f"{subject}\n\n{text}"):
                 response = client.post(url, json={"chat_id": self.chat_id, "text": part})

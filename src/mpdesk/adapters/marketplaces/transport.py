@@ -31,6 +31,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from tenacity.wait import wait_random_exponential
 
 from mpdesk import __version__
+from mpdesk.adapters.http_client import new_client
 from mpdesk.adapters.marketplaces.endpoints import Endpoint
 from mpdesk.adapters.marketplaces.ratelimit import InProcessTokenBucket, RateLimiter
 from mpdesk.domain.api_errors import (
@@ -149,7 +150,7 @@ class ApiTransport:
         self._headroom = headroom
         self._clock = clock
         self._limiter: RateLimiter = limiter or InProcessTokenBucket()
-        self._client = client or httpx.Client(timeout=DEFAULT_TIMEOUT)
+        self._client = client or new_client(DEFAULT_TIMEOUT)
         self._base_url = base_url
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
