@@ -65,9 +65,14 @@ def make_clock(settings: Settings) -> Clock:
     return SystemClock(settings.timezone)
 
 
+def knowledge_cache_dir(settings: Settings) -> Path:
+    """Where parsed knowledge is kept between processes (``adapters/knowledge_memo.py``)."""
+    return settings.home / "cache" / "knowledge"
+
+
 def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
     """Knowledge base and renderer without the journal (for ``kb`` and ``triage``)."""
-    files = KnowledgeFiles(settings.effective_kb_dir)
+    files = KnowledgeFiles(settings.effective_kb_dir, cache_dir=knowledge_cache_dir(settings))
     kb = files.load()
     renderer = JinjaTemplateRenderer(files.template_dirs())
     answers = AnswerKit(files)  # also the audit's working-day calendar, loaded once
