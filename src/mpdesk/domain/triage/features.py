@@ -30,7 +30,11 @@ from mpdesk.domain.triage.lexicon import Lexicon
 NGRAM_SIZES = (3, 4)
 #: longer "words" are junk (pasted hashes, keyboard mashing): no character n-grams for them
 MAX_NGRAM_WORD = 30
-_API_OUTPUT = re.compile(r'"[a-z_]{2,40}"\s*:|/v\d+/[a-z]|\b[45]\d\d\b\s+[A-Za-z]|\bhttps?://')
+#: every branch starts with a character (``\b`` written as a look-behind after it), so the search
+#: jumps between the few characters that can start one
+_API_OUTPUT = re.compile(
+    r'"[a-z_]{2,40}"\s*:|/v\d+/[a-z]|[45](?<!\w[45])\d\d\b\s+[A-Za-z]|h(?<!\wh)ttps?://'
+)
 
 
 @dataclass(frozen=True)
