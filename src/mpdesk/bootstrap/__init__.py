@@ -23,7 +23,6 @@ from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.importers.isolated import IsolatedReportReader
 from mpdesk.adapters.importers.journal_table import FileJournalTableReader
-from mpdesk.adapters.journal_columns import load_journal_vocabulary
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.adapters.pdf import WeasyPrintWriter
 from mpdesk.adapters.table_files import FileTableWriter
@@ -48,6 +47,7 @@ if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when
 
     from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
     from mpdesk.adapters.db.uow import SqlUnitOfWork
+    from mpdesk.domain.journal_table import JournalVocabulary
     from mpdesk.services.accounts import WebContext
 
 
@@ -89,11 +89,18 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
             IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal, answers.calendar
         ),
         sheets=SpreadsheetPorts(
-            FileJournalTableReader(), functools.cache(partial(load_journal_vocabulary, files))
+            FileJournalTableReader(), functools.cache(partial(_journal_vocabulary, files))
         ),
         pdf=WeasyPrintWriter(),  # WeasyPrint and its system libraries load on the first PDF
     )
     return files, ctx
+
+
+def _journal_vocabulary(files: KnowledgeFiles) -> JournalVocabulary:
+    """The journal's column names (their schema loads here, on the first table import)."""
+    from mpdesk.adapters.journal_columns import load_journal_vocabulary
+
+    return load_journal_vocabulary(files)
 
 
 def make_file_store(settings: Settings) -> FileStore:

@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from mpdesk.entrypoints.cli.output import JsonOpt, each_json_line, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _received(value: str | None) -> Any:
