@@ -65,14 +65,10 @@ def make_clock(settings: Settings) -> Clock:
     return SystemClock(settings.timezone)
 
 
-def knowledge_cache_dir(settings: Settings) -> Path:
-    """Where parsed knowledge is kept between processes (``adapters/knowledge_memo.py``)."""
-    return settings.home / "cache" / "knowledge"
-
-
 def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
     """Knowledge base and renderer without the journal (for ``kb`` and ``triage``)."""
-    files = KnowledgeFiles(settings.effective_kb_dir, cache_dir=knowledge_cache_dir(settings))
+    cache = settings.home / "cache" / "knowledge"  # parsed knowledge, kept between processes
+    files = KnowledgeFiles(settings.effective_kb_dir, cache_dir=cache)
     kb = files.load()
     renderer = JinjaTemplateRenderer(files.template_dirs())
     answers = AnswerKit(files)  # also the audit's working-day calendar, loaded once
@@ -97,8 +93,7 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
 
 
 def _journal_vocabulary(files: KnowledgeFiles) -> JournalVocabulary:
-    """The journal's column names (their schema loads here, on the first table import)."""
-    from mpdesk.adapters.journal_columns import load_journal_vocabulary
+    from mpdesk.adapters.journal_columns import load_journal_vocabulary  # schemas load on use
 
     return load_journal_vocabulary(files)
 
