@@ -11,9 +11,9 @@ With a ``store`` directory (``MPDESK_HOME/cache/knowledge``) a result is also ke
 that a new process (``mpdesk triage --jsonl``) starts without parsing YAML, validating schemas
 or building the lexicon's index. A stored file is named by the loader and the digest of the
 knowledge files, and it carries a digest of the code that made it: the source of every mpdesk
-module whose classes it holds, and of the loader's module. A changed knowledge file or module
-is a different key or a failed check, and the result is built again. The store holds pickles:
-it lives in the user's own data directory, like the journal.
+module whose classes it holds, of the loader's module and of the file reader. A changed
+knowledge file or module is a different key or a failed check, and the result is built again.
+The store holds pickles: it lives in the user's own data directory, like the journal.
 """
 
 from __future__ import annotations
@@ -81,6 +81,9 @@ _MISSING: Any = object()
 _log = logging.getLogger(__name__)
 #: the stored form: a header (format, Python version, module → source digest), then the pickle
 _FORMAT = "mpdesk-knowledge-1"
+#: code every stored result depends on: this module and the reader of the files (merging a
+#: user copy, validation), besides the modules of its classes and its loader's module
+_READERS = frozenset({__name__, "mpdesk.adapters.knowledge_files"})
 
 
 def _module_digest(module: str) -> str:
@@ -136,7 +139,7 @@ def _write_stored(path: Path, value: Any, loader: str | None) -> None:
     except (pickle.PicklingError, TypeError, AttributeError):
         _log.warning("knowledge cache: %s cannot be stored", path.name)
         return
-    modules = recorder.modules | {__name__} | ({loader} if loader else set())
+    modules = recorder.modules | _READERS | ({loader} if loader else set())
     data = pickle.dumps((_header(modules), buffer.getvalue()), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         with atomic_path(path) as tmp:
