@@ -147,7 +147,7 @@ def text_features(
 ) -> TextFeatures:
     tokens: set[tuple[str, str]] = set()
     requests: set[str] = set()
-    sentences = analysis.sentences
+    asked = [s.is_request for s in analysis.sentences]
     content = _content_words(lexicon)
     for _, _, text, lemma, sentence in analysis.tokens:
         key = (text, lemma)
@@ -159,7 +159,7 @@ def text_features(
         if not is_content:
             continue
         tokens.add(key)
-        if sentences[sentence].is_request and text.isalpha():
+        if asked[sentence] and text.isalpha():
             requests.add(lemma)
     return TextFeatures(
         frozenset(tokens), frozenset(requests), dense_features(analysis, lexicon, scores, classes)
