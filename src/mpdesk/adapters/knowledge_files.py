@@ -38,7 +38,9 @@ _ID = r"^[a-z][a-z0-9_]*$"
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # schemas are built on first validation: a process that finds its knowledge in the cache
+    # (knowledge_memo) never builds them
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class LegalSourceSchema(_Strict):
@@ -196,9 +198,16 @@ def _merge_keys(base: Any, override: Any) -> Any:
 class KnowledgeFiles:
     """``KnowledgeSource`` over the shipped directory plus an optional user directory."""
 
-    def __init__(self, user_dir: Path | None = None, shipped_dir: Path = SHIPPED_DIR) -> None:
+    def __init__(
+        self,
+        user_dir: Path | None = None,
+        shipped_dir: Path = SHIPPED_DIR,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.shipped_dir = shipped_dir
         self.user_dir = user_dir if user_dir and user_dir.is_dir() else None
+        #: where parsed knowledge is kept between processes (``knowledge_memo``); None: nowhere
+        self.cache_dir = cache_dir
 
     @property
     def dirs(self) -> list[Path]:
@@ -303,7 +312,7 @@ class KnowledgeFiles:
 
     def load(self) -> KnowledgeBase:
         read = self.sources("*.yaml", "checklists/*.yaml", "templates/*/*.md.j2")
-        return remembered("knowledge-base", read, self._load)
+        return remembered("knowledge-base", read, self._load, self.cache_dir)
 
     def _load(self) -> KnowledgeBase:
         origins: dict[str, str] = {}

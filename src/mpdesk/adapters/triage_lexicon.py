@@ -30,7 +30,7 @@ _ID_LABEL_TYPES = {t.value for t in IdType if t is not IdType.AMOUNT}
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 Weights = dict[str, float]
@@ -205,6 +205,7 @@ def load_lexicon(files: KnowledgeFiles) -> Lexicon:
         "triage-lexicon",
         files.sources(RELATIVE),
         lambda: to_domain(files.overlaid(RELATIVE, LexiconSchema)),
+        files.cache_dir,
     )
 
 
@@ -316,7 +317,7 @@ def load_model(files: KnowledgeFiles) -> CategoryModel | None:
     paths = [d / MODEL for d in reversed(files.dirs) if (d / MODEL).is_file()]
     if not paths:
         return None
-    return remembered("triage-model", paths[:1], lambda: _read_model(paths[0]))
+    return remembered("triage-model", paths[:1], lambda: _read_model(paths[0]), files.cache_dir)
 
 
 def _read_model(path: Path) -> CategoryModel:

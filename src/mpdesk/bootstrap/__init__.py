@@ -23,7 +23,6 @@ from mpdesk.adapters.clock import FrozenClock, SystemClock
 from mpdesk.adapters.file_store import LocalFileStore
 from mpdesk.adapters.importers.isolated import IsolatedReportReader
 from mpdesk.adapters.importers.journal_table import FileJournalTableReader
-from mpdesk.adapters.journal_columns import load_journal_vocabulary
 from mpdesk.adapters.knowledge_files import KnowledgeFiles
 from mpdesk.adapters.pdf import WeasyPrintWriter
 from mpdesk.adapters.table_files import FileTableWriter
@@ -48,6 +47,7 @@ if TYPE_CHECKING:  # the journal's adapters (SQLAlchemy, Alembic) load only when
 
     from mpdesk.adapters.db.audits import SqlAuditUnitOfWork
     from mpdesk.adapters.db.uow import SqlUnitOfWork
+    from mpdesk.domain.journal_table import JournalVocabulary
     from mpdesk.services.accounts import WebContext
 
 
@@ -67,7 +67,8 @@ def make_clock(settings: Settings) -> Clock:
 
 def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
     """Knowledge base and renderer without the journal (for ``kb`` and ``triage``)."""
-    files = KnowledgeFiles(settings.effective_kb_dir)
+    cache = settings.home / "cache" / "knowledge"  # parsed knowledge, kept between processes
+    files = KnowledgeFiles(settings.effective_kb_dir, cache_dir=cache)
     kb = files.load()
     renderer = JinjaTemplateRenderer(files.template_dirs())
     answers = AnswerKit(files)  # also the audit's working-day calendar, loaded once
@@ -84,11 +85,17 @@ def load_knowledge(settings: Settings) -> tuple[KnowledgeFiles, ServiceContext]:
             IsolatedReportReader(settings.audit_memory_mb), _no_audit_journal, answers.calendar
         ),
         sheets=SpreadsheetPorts(
-            FileJournalTableReader(), functools.cache(partial(load_journal_vocabulary, files))
+            FileJournalTableReader(), functools.cache(partial(_journal_vocabulary, files))
         ),
         pdf=WeasyPrintWriter(),  # WeasyPrint and its system libraries load on the first PDF
     )
     return files, ctx
+
+
+def _journal_vocabulary(files: KnowledgeFiles) -> JournalVocabulary:
+    from mpdesk.adapters.journal_columns import load_journal_vocabulary  # schemas load on use
+
+    return load_journal_vocabulary(files)
 
 
 def make_file_store(settings: Settings) -> FileStore:

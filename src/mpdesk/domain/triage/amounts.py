@@ -21,6 +21,7 @@ _AMOUNT = re.compile(
     r"(?![^\W\d_]))?"
     r"(?:\s*(руб(?:лей|ля|ль)?\.?|р\.?|₽|rub)(?![^\W\d_]))?"
 )
+_DIGIT = re.compile(r"\d")
 _RANGE_START = re.compile(r"(?<![\d.,])(\d{1,3}(?: \d{3})+|\d+)\s*(?:[-—]|\sдо)\s*$")
 _ADJECTIVE_ENDINGS = ("ый", "ой", "ая", "ое", "ые", "ых", "ого", "ому", "ую", "ым", "ыми")
 _WORD_AFTER = re.compile(r"\s*(([^\W\d_])[^\W\d_]*)")
@@ -28,8 +29,9 @@ _WORD_AFTER = re.compile(r"\s*(([^\W\d_])[^\W\d_]*)")
 
 def find_amounts(text: str, cased: str, words: EntityWords) -> list[tuple[int, int, str, bool]]:
     """(start, stop, normalised value, has_unit) for numbers that are sums of money."""
-    found = []
-    for m in _AMOUNT.finditer(text):
+    found: list[tuple[int, int, str, bool]] = []
+    digit = _DIGIT.search(text)  # a sum starts with a digit: the search starts at the first
+    for m in _AMOUNT.finditer(text, digit.start()) if digit is not None else ():
         number, cents, scale, currency = m.groups()
         after = _WORD_AFTER.match(cased, m.end())
         counted = (

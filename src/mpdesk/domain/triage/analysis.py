@@ -62,6 +62,7 @@ class Analysis:
     _kinds: dict[str | tuple[str, ...], list[Match]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _match_kinds: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def of_kinds(self, *kinds: str) -> list[Match]:
         """The matches whose group is of one of ``kinds`` (``topic`` for ``topic:finance``,
@@ -70,8 +71,10 @@ class Analysis:
         index = self._kinds
         if not index:  # every kind's list, in one pass ("" marks it done)
             index[""] = []
+            kinds_of = self._match_kinds
             for m in self.matches:
                 kind = m.group.partition(":")[0]
+                kinds_of.append(kind)
                 same = index.get(kind)
                 if same is None:
                     index[kind] = [m]
@@ -85,7 +88,9 @@ class Analysis:
             if len(present) <= 1:
                 found = index[present[0]] if present else []
             else:
-                found = [m for m in self.matches if m.group.partition(":")[0] in present]
+                found = [
+                    m for m, k in zip(self.matches, self._match_kinds, strict=True) if k in present
+                ]
             index[kinds] = found
         return found
 

@@ -132,6 +132,8 @@ def _add_how_to(
     if not lex.how_to_words or target not in values:
         return
     tokens, words = analysis.tokens, lex.how_to_words
+    if not any(word in analysis.text for word in words):  # a token is a part of the text
+        return
     for i, token in enumerate(tokens[:-1]):
         if token.text not in words:
             continue

@@ -20,6 +20,7 @@ from mpdesk.domain.triage.lexicon import DateWords, is_one_typo
 
 #: number patterns put their look-behind after the first digit, so that the search jumps from digit
 #: to digit (a pattern that starts with a look-behind is tried at every position of the text)
+_DIGIT = re.compile(r"\d")
 _ISO = re.compile(r"(\d(?<![\d.]\d)\d{3})-(\d{1,2})-(\d{1,2})(?![\d])")
 _DASHED = re.compile(r"(\d(?<![\d.-]\d)\d?)-(\d{1,2})-(\d{4})(?![\d-])")
 _NUMERIC = re.compile(r"(\d(?<![\d.,/:-]\d)\d?)([./])(\d{2})(?:\2(\d{4}|\d{2}))?(?![\d]|[.,/:]\d)")
@@ -118,13 +119,17 @@ def _with_year(year: int, month: int, day: int) -> date | None:
 
 def find_absolute(text: str, received: date, words: DateWords) -> list[DateMention]:
     found: list[DateMention] = []
+    digit = _DIGIT.search(text)  # every pattern starts with a digit: none is tried before it
+    if digit is None:
+        return found
+    at = digit.start()  # (their look-behinds still see the text before it)
     dashed = "-" in text  # each pattern is tried only when the text has the signs it needs
-    for m in _ISO.finditer(text) if dashed else ():
+    for m in _ISO.finditer(text, at) if dashed else ():
         found.append(DateMention(m.start(), m.end(), _with_year(*map(int, m.groups()))))
-    for m in _DASHED.finditer(text) if dashed else ():  # 12-10-2026
+    for m in _DASHED.finditer(text, at) if dashed else ():  # 12-10-2026
         day, month, year = map(int, m.groups())
         found.append(DateMention(m.start(), m.end(), _with_year(year, month, day)))
-    for m in _NUMERIC.finditer(text) if "." in text or "/" in text else ():
+    for m in _NUMERIC.finditer(text, at) if "." in text or "/" in text else ():
         if _PERIOD_UNIT.match(text, m.end()) and not m.group(4):
             continue
         day, month = int(m.group(1)), int(m.group(3))
@@ -136,7 +141,7 @@ def find_absolute(text: str, received: date, words: DateWords) -> list[DateMenti
             else _without_year(month, day, received, words)
         )
         found.append(DateMention(m.start(), m.end(), value))
-    for m in _DAY_MONTH.finditer(text):
+    for m in _DAY_MONTH.finditer(text, at):
         month_no = _month(m.group(2), words)
         if month_no is None:
             continue
@@ -147,7 +152,7 @@ def find_absolute(text: str, received: date, words: DateWords) -> list[DateMenti
             else _without_year(month, day, received, words)
         )
         found.append(DateMention(m.start(), m.end(), value))
-    for m in _DAY_OF_MONTH.finditer(text) if "числ" in text else ():
+    for m in _DAY_OF_MONTH.finditer(text, at) if "числ" in text else ():
         day = int(m.group(1))
         value = _make(received.year, received.month, day) if 1 <= day <= 31 else None
         if value is None or value > received:

@@ -82,12 +82,23 @@ def _labels(analysis: Analysis) -> list[Label]:
     return labels
 
 
+#: a value (a number, an amount, a code like ``HD-GRY-L``) has a digit or a capital Latin letter
+_VALUE_SIGN = re.compile(r"[\dA-Z]")
+
+
 def _chunks(text: str) -> list[Chunk]:
-    """The words and symbols of the text (``CHUNK``), with their places: only whitespace lies
-    between them, so each is found right after the previous one (cheaper than asking every
-    match object for its span)."""
-    found, pos, find = [], 0, text.find
-    for raw in CHUNK.findall(text):
+    """The words and symbols of the text (``CHUNK``), with their places, from the first word
+    that may hold a value on (the words before it are neither values nor carry a list's
+    type): only whitespace lies between chunks, so each is found right after the previous one
+    (cheaper than asking every match object for its span)."""
+    sign = _VALUE_SIGN.search(text)
+    if sign is None:
+        return []
+    pos, find = sign.start(), text.find
+    while pos and not text[pos - 1].isspace():  # chunks never cross whitespace
+        pos -= 1
+    found = []
+    for raw in CHUNK.findall(text, pos):
         start = find(raw, pos)
         pos = start + len(raw)
         found.append(_new(Chunk, (start, pos, raw)))

@@ -30,7 +30,11 @@ from mpdesk.domain.triage.lexicon import Lexicon
 NGRAM_SIZES = (3, 4)
 #: longer "words" are junk (pasted hashes, keyboard mashing): no character n-grams for them
 MAX_NGRAM_WORD = 30
-_API_OUTPUT = re.compile(r'"[a-z_]{2,40}"\s*:|/v\d+/[a-z]|\b[45]\d\d\b\s+[A-Za-z]|\bhttps?://')
+#: every branch starts with a character (``\b`` written as a look-behind after it), so the search
+#: jumps between the few characters that can start one
+_API_OUTPUT = re.compile(
+    r'"[a-z_]{2,40}"\s*:|/v\d+/[a-z]|[45](?<!\w[45])\d\d\b\s+[A-Za-z]|h(?<!\wh)ttps?://'
+)
 
 
 @dataclass(frozen=True)
@@ -143,7 +147,7 @@ def text_features(
 ) -> TextFeatures:
     tokens: set[tuple[str, str]] = set()
     requests: set[str] = set()
-    sentences = analysis.sentences
+    asked = [s.is_request for s in analysis.sentences]
     content = _content_words(lexicon)
     for _, _, text, lemma, sentence in analysis.tokens:
         key = (text, lemma)
@@ -155,7 +159,7 @@ def text_features(
         if not is_content:
             continue
         tokens.add(key)
-        if sentences[sentence].is_request and text.isalpha():
+        if asked[sentence] and text.isalpha():
             requests.add(lemma)
     return TextFeatures(
         frozenset(tokens), frozenset(requests), dense_features(analysis, lexicon, scores, classes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -241,6 +242,13 @@ class TermIndex:
 
     def match_token(self, surface: str, lemma: str, alias: str) -> frozenset[int]:
         return self._match_token(surface, lemma, alias)
+
+    def __getstate__(self) -> dict[str, Any]:  # pickled without its cache (knowledge_memo)
+        return {k: v for k, v in self.__dict__.items() if k != "match_token"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.match_token = lru_cache(maxsize=65536)(self._match_token)  # type: ignore[method-assign]
 
     def _match_token(self, surface: str, lemma: str, alias: str) -> frozenset[int]:
         """Word ids matched by a token (its surface form, lemma and slang alias)."""

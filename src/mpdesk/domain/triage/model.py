@@ -80,12 +80,12 @@ class CategoryModel:
         return found
 
     def logits(self, features: TextFeatures) -> list[float]:
-        known_tokens, known_requests = self._token_cache, self._request_cache
-        vectors = [self.bias]
-        for key in features.tokens:
-            vectors.append(known_tokens.get(key) or self.token_scores(*key))
-        for lemma in features.request_lemmas:
-            vectors.append(known_requests.get(lemma) or self.request_scores(lemma))
+        token, request = self._token_cache.get, self._request_cache.get
+        vectors = [
+            self.bias,
+            *[token(key) or self.token_scores(*key) for key in features.tokens],
+            *[request(lemma) or self.request_scores(lemma) for lemma in features.request_lemmas],
+        ]
         logits = [sum(column) for column in zip(*vectors, strict=True)]
         for value, row in zip(features.dense, self._dense_rows, strict=False):
             if value:

@@ -44,13 +44,23 @@ _TRANSLATE = str.maketrans(
 #: any character ``_TRANSLATE`` changes (most texts have none: the translation is skipped)
 _ODD = re.compile("[" + "".join(re.escape(chr(code)) for code in _TRANSLATE) + "]")
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
-_MIXED = re.compile(r"[A-Za-z][\u0400-\u04ff]|[\u0400-\u04ff][A-Za-z]")
+_LATIN_RUN = re.compile(r"[A-Za-z]+")
 _SPACES = re.compile(r" {2,}")
 _NUMERO = re.compile(r"№(?=\S)")
 
 
 def _is_cyr(ch: str) -> bool:
     return "\u0400" <= ch <= "\u04ff"
+
+
+def _mixes_scripts(text: str) -> bool:
+    """A Latin letter stands next to a Cyrillic one (found from the Latin runs, which are few
+    in a Russian text, rather than by trying every letter)."""
+    for m in _LATIN_RUN.finditer(text):
+        start, stop = m.span()
+        if (start and _is_cyr(text[start - 1])) or (stop < len(text) and _is_cyr(text[stop])):
+            return True
+    return False
 
 
 def _fix_run(match: re.Match[str]) -> str:
@@ -96,7 +106,7 @@ def normalize_text(text: str, glue_prefixes: Iterable[str] = ()) -> str:
         text = text.translate(_TRANSLATE)
     if not text.isprintable():  # control, format, private-use or unassigned characters
         text = "".join(ch if ch == "\n" or ch.isprintable() or ch == " " else " " for ch in text)
-    if _MIXED.search(text):  # a run mixing scripts has a Latin letter next to a Cyrillic one
+    if _mixes_scripts(text):  # a run mixing scripts has a Latin letter next to a Cyrillic one
         text = _LETTER_RUN.sub(_fix_run, text)
     prefixes = tuple(glue_prefixes)
     if prefixes:

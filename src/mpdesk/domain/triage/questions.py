@@ -54,7 +54,8 @@ def _is_uninformative(analysis: Analysis, lex: Lexicon) -> bool:
         if m.group == "vague:signature":
             first = signature_sentences.get(m.sentence, m.first)
             signature_sentences[m.sentence] = min(first, m.first)
-    phones = [p.span() for p in PHONE.finditer(analysis.text)]
+    text = analysis.text
+    phones = [p.span() for p in PHONE.finditer(text)] if "+7" in text or "8" in text else []
     for m in analysis.of_kinds("vague", "article", "request", "mp", "label"):
         if m.group in ("vague", "article", "request") or m.group.startswith(("mp:", "label:")):
             if m.group == "request" and m.first != m.last:

@@ -9,7 +9,6 @@ from dataclasses import replace
 from mpdesk.bootstrap import App, bootstrap, web_context
 from mpdesk.domain.accounts import LOCAL_OWNER, Principal
 from mpdesk.domain.errors import ForbiddenError
-from mpdesk.services.accounts import named_principal
 from mpdesk.services.context import ServiceContext
 
 _apps: dict[bool, App] = {}
@@ -37,6 +36,8 @@ def principal() -> Principal:
     if login is None:
         return LOCAL_OWNER
     if login not in _principals:
+        from mpdesk.services.accounts import named_principal  # only for ``--as``
+
         _principals[login] = named_principal(web_context(app()), login)
     return _principals[login]
 

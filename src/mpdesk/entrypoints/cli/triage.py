@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from mpdesk.entrypoints.cli.output import JsonOpt, each_json_line, emit
 from mpdesk.entrypoints.cli.state import ctx as current_ctx
-from mpdesk.services import formatting
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def _received(value: str | None) -> Any:
@@ -102,6 +103,8 @@ def print_triage(console: Console, ctx: Any, result: Any) -> None:
     if not result.entities:
         lines.append(m("triage_no_entities"))
     when = result.event_date
+    from mpdesk.services import formatting  # Babel loads only for text output, not --jsonl
+
     lines.append(m("triage_event_date", value=formatting.day(when)) if when
                  else m("triage_event_date_unknown"))  # fmt: skip
     channel = kb.channels.get(result.channel)
@@ -241,6 +244,8 @@ def prefill(ctx: Any, answers: Any) -> None:
         answers.prefilled.append(m("triage_category", value=label))
     if answers.event_date is None and result.event_date is not None:
         answers.event_date = result.event_date
+        from mpdesk.services import formatting
+
         day = formatting.day(result.event_date)
         answers.prefilled.append(m("triage_event_date", value=day))
     if not any(answers.raw_identifiers.values()):
