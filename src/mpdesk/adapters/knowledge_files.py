@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mpdesk.adapters.knowledge_memo import remembered
@@ -161,13 +160,15 @@ class MessagesFile(_Strict):
     messages: dict[str, str]
 
 
-#: libyaml's safe loader when available (8x faster: every command loads the knowledge base)
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _read_yaml(path: Path) -> Any:
+    # PyYAML loads on the first file read: a process whose knowledge comes from the cache
+    # (``knowledge_memo``) never needs it
+    import yaml
+
+    # libyaml's safe loader when available (8x faster than the pure-Python one)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
