@@ -1,10 +1,9 @@
-"""Helpers for the web tests: an ASGI test client without the import-time deprecation
-warning, a seeded journal with two shops and users of each role, and form helpers."""
+"""Helpers for the web tests: an ASGI test client (``tests/asgi_client.py``), a seeded
+journal with two shops and users of each role, and form helpers."""
 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,10 +20,7 @@ from mpdesk.services import accounts, deadlines, journal, ticket_actions
 from mpdesk.services.accounts import WebContext
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.shops import add_shop
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
+from tests.asgi_client import AsgiClient
 
 PASSWORD = "correct-horse-42"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -42,10 +38,10 @@ class World:
     viewer_token: str  # viewer of shop A only
     manager_token: str  # manager of shop B only
 
-    def client(self) -> TestClient:
-        return TestClient(self.api, base_url="http://testserver", follow_redirects=False)
+    def client(self) -> AsgiClient:
+        return AsgiClient(self.api)
 
-    def api_client(self, token: str) -> TestClient:
+    def api_client(self, token: str) -> AsgiClient:
         client = self.client()
         client.headers["Authorization"] = f"Bearer {token}"
         return client
@@ -108,7 +104,7 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, login: str, password: str = PASSWORD) -> Any:
+def sign_in(client: AsgiClient, login: str, password: str = PASSWORD) -> Any:
     page = client.get("/login")
     return client.post(
         "/login",
