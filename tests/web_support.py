@@ -1,14 +1,18 @@
-"""Helpers for the web tests: an ASGI test client without the import-time deprecation
-warning, a seeded journal with two shops and users of each role, and form helpers."""
+"""Helpers for the web tests: an ASGI test client (``tests/asgi_client.py``), a seeded
+journal with two shops and users of each role, and form helpers."""
 
 from __future__ import annotations
 
 import re
-import warnings
+import shutil
+import tempfile
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from sqlalchemy import text
 
 from mpdesk.adapters.passwords import Argon2PasswordHasher
 from mpdesk.bootstrap import App, web_context
@@ -21,10 +25,7 @@ from mpdesk.services import accounts, deadlines, journal, ticket_actions
 from mpdesk.services.accounts import WebContext
 from mpdesk.services.context import ServiceContext
 from mpdesk.services.shops import add_shop
-
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
+from tests.asgi_client import AsgiClient
 
 PASSWORD = "correct-horse-42"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -42,10 +43,10 @@ class World:
     viewer_token: str  # viewer of shop A only
     manager_token: str  # manager of shop B only
 
-    def client(self) -> TestClient:
-        return TestClient(self.api, base_url="http://testserver", follow_redirects=False)
+    def client(self) -> AsgiClient:
+        return AsgiClient(self.api)
 
-    def api_client(self, token: str) -> TestClient:
+    def api_client(self, token: str) -> AsgiClient:
         client = self.client()
         client.headers["Authorization"] = f"Bearer {token}"
         return client
@@ -58,7 +59,62 @@ def fast_web_context(app: App) -> WebContext:
     return wctx
 
 
+#: worlds already built on SQLite in this process, by the frozen time of their settings: the
+#: journal file right after seeding, and the World's ids and tokens
+_SEEDED: dict[datetime, tuple[Path, dict[str, Any]]] = {}
+_SEEDED_FOLDER = tempfile.TemporaryDirectory(prefix="mpdesk-worlds-")
+
+
+def _empty_sqlite_journal(app: App) -> Path | None:
+    """The journal file of ``app`` if it is SQLite, has no row yet, its clock is frozen and it
+    reads no knowledge files of its own (either could change what the seeding writes)."""
+    engine, settings = app.engine, app.settings
+    if engine is None or engine.dialect.name != "sqlite" or settings.now is None:
+        return None
+    if settings.effective_kb_dir.exists():
+        return None
+    with engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT name, sql LIKE 'CREATE VIRTUAL%' FROM sqlite_master WHERE type = 'table'"
+                " AND name NOT LIKE 'sqlite_%' AND name <> 'alembic_version'"
+            )
+        ).all()
+        virtual = [f"{name}_" for name, is_virtual in found if is_virtual]
+        # the full-text index's own tables hold rows even when it indexes none
+        tables = [name for name, _ in found if not name.startswith(tuple(virtual))]
+        counts = " + ".join(f'(SELECT count(*) FROM "{table}")' for table in tables)
+        if conn.execute(text(f"SELECT {counts}")).scalar_one() != 0:
+            return None
+    return Path(str(engine.url.database))
+
+
 def build_world(app: App) -> World:
+    """Two shops, a ticket in each and three users with tokens. On an empty SQLite journal the
+    seeding runs once per process: later worlds start from a copy of the file it left."""
+    journal = _empty_sqlite_journal(app)
+    seeded = _SEEDED.get(app.settings.now) if app.settings.now is not None else None
+    if journal is not None and seeded is not None:
+        assert app.engine is not None
+        app.engine.dispose()
+        for leftover in (f"{journal}-wal", f"{journal}-shm"):  # of the empty journal
+            Path(leftover).unlink(missing_ok=True)
+        shutil.copy(seeded[0], journal)
+        wctx = fast_web_context(app)
+        return World(api=create_app(app, wctx), wctx=wctx, **seeded[1])
+    world = _seed_world(app)
+    if journal is not None and app.settings.now is not None:
+        assert app.engine is not None
+        app.engine.dispose()  # the last connection closed: its WAL is written into the file
+        assert not Path(f"{journal}-wal").exists()
+        copy = Path(_SEEDED_FOLDER.name) / f"world-{len(_SEEDED)}.db"
+        shutil.copy(journal, copy)
+        ids = {k: v for k, v in vars(world).items() if k not in ("api", "wctx")}
+        _SEEDED[app.settings.now] = (copy, ids)
+    return world
+
+
+def _seed_world(app: App) -> World:
     wctx = fast_web_context(app)
     ctx = app.ctx
     shop_a = add_shop(ctx, "Магазин А", "wb")
@@ -108,7 +164,7 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def sign_in(client: TestClient, login: str, password: str = PASSWORD) -> Any:
+def sign_in(client: AsgiClient, login: str, password: str = PASSWORD) -> Any:
     page = client.get("/login")
     return client.post(
         "/login",

@@ -110,9 +110,9 @@ def test_session_cookie_flags_and_security_headers(world: World) -> None:
 
 
 def test_cookie_is_secure_over_https(world: World) -> None:
-    from tests.web_support import TestClient
+    from tests.asgi_client import AsgiClient
 
-    client = TestClient(world.api, base_url="https://testserver", follow_redirects=False)
+    client = AsgiClient(world.api, base_url="https://testserver")
     assert "Secure" in sign_in(client, "boss").headers["set-cookie"]
 
 
