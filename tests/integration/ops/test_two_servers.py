@@ -6,64 +6,75 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from tests.conftest import new_bucket, require_pg, schema_url
-from tests.journals import JournalPool
+from tests.conftest import fresh_pg_schema, new_bucket
 from tests.s3_server import ACCESS_KEY, SECRET_KEY
 from tests.servers import Served, mpdesk_serve
-from tests.web_support import csrf_of, fast_web_context
-
-from mpdesk.bootstrap import bootstrap
-from mpdesk.config import Settings
-from mpdesk.services import accounts
+from tests.web_support import csrf_of
 
 PASSWORD = "correct-horse-42"
 NEW_PASSWORD = "battery-staple-77"
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
+def _mpdesk(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "mpdesk", *args],
+        env={**os.environ, **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def shared_schema() -> Iterator[str]:
+    """One PostgreSQL schema for the module's cluster (the tests use users of their own)."""
+    with fresh_pg_schema() as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
 def cluster(
-    journal_pool: JournalPool, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+    shared_schema: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Served, Served, str]]:
-    """Two servers started once for the module on a journal migrated before they start (the
-    test process's pool): ``boss`` signs in with a password (the session test changes it),
-    ``clerk`` works through an API token (never revoked here)."""
-    require_pg()
+    """Two servers started once for the module: ``boss`` signs in with a password (the
+    session test changes it), ``clerk`` works through an API token (never revoked here)."""
     tmp_path = tmp_path_factory.mktemp("cluster")
-    schema = journal_pool.take_schema()
-    url = schema_url(schema)
-    secret_key = "one-secret-for-every-server-of-the-agency-0123"
-    admin = bootstrap(Settings(home=tmp_path / "admin", database_url=url, secret_key=secret_key))
-    wctx = fast_web_context(admin)
-    accounts.add_user(wctx, "boss", PASSWORD, is_admin=True)
-    accounts.add_user(wctx, "clerk", PASSWORD, is_admin=True)
-    token = accounts.create_token(wctx, "clerk")[0]
-    assert admin.engine is not None
-    admin.engine.dispose()
+    bucket = new_bucket(s3_endpoint)
     shared = {
-        "MPDESK_DATABASE_URL": url,
+        "MPDESK_DATABASE_URL": shared_schema,
         "MPDESK_EVIDENCE_STORE": "s3",
         "MPDESK_S3_ENDPOINT_URL": s3_endpoint,
-        "MPDESK_S3_BUCKET": new_bucket(s3_endpoint),
+        "MPDESK_S3_BUCKET": bucket,
         "MPDESK_S3_ACCESS_KEY_ID": ACCESS_KEY,
         "MPDESK_S3_SECRET_ACCESS_KEY": SECRET_KEY,
-        "MPDESK_SECRET_KEY": secret_key,
+        "MPDESK_SECRET_KEY": "one-secret-for-every-server-of-the-agency-0123",
         "MPDESK_MIGRATE_ON_START": "false",
         "MPDESK_REMIND_IN_SERVER": "false",
     }
+    admin = {**shared, "MPDESK_HOME": str(tmp_path / "admin")}
+    _mpdesk(admin, "migrate")  # once, before the servers start
+    _mpdesk(admin, "user", "add", "boss", "--admin", "--password-stdin", stdin=PASSWORD + "\n")
+    _mpdesk(admin, "user", "add", "clerk", "--admin", "--password-stdin", stdin=PASSWORD + "\n")
+    token = _mpdesk(admin, "token", "create", "-u", "clerk", "--json")
+    secret = httpx.Response(200, content=token).json()["token"]
     one = {**shared, "MPDESK_HOME": str(tmp_path / "machine-1")}
     two = {**shared, "MPDESK_HOME": str(tmp_path / "machine-2")}
     with (
         mpdesk_serve(one, tmp_path / "logs") as first,
         mpdesk_serve(two, tmp_path / "logs") as second,
     ):
-        yield first, second, token
-    journal_pool.give_back(schema)
+        yield first, second, secret
 
 
 def _sign_in(client: httpx.Client, url: str, password: str = PASSWORD) -> httpx.Response:
