@@ -52,6 +52,9 @@ def test_urgent_filter_badge_and_first_action(page: Any, live_server: LiveServer
         screenshot(page, f"ticket_urgent_{width}", full_page=False)
     page.goto(f"{live_server.url}/journal")
     page.check("#f-urgent")
+    # the filtered page must have loaded: the plain journal's URL would match the wait below
+    # at once, and the rows counted would be the urgent ones
+    page.wait_for_url(re.compile(r"urgent=1"))
     page.uncheck("#f-urgent")
     page.wait_for_url(re.compile(r"/journal(\?(?!.*urgent=1).*)?$"))
     assert (
